@@ -1,0 +1,24 @@
+// Encoding frames into a caller-owned buffer (wire-protocol.md §1.3).
+//
+//   std::string out;                       // reuse it to batch several frames
+//   if (absl::Status s = EncodeFrame(frame, out); !s.ok()) { ... }   // out unchanged on error
+//
+// Refuses (InvalidArgument, nothing appended): a known type on the wrong stream class,
+// Subscribe with max_in_flight 0, a Publish whose key disagrees with flag 0x02, invalid
+// UTF-8 in a text field, or any length that does not fit in u32.
+#ifndef LIMINAL_CORE_PROTOCOL_FRAME_ENCODER_H_
+#define LIMINAL_CORE_PROTOCOL_FRAME_ENCODER_H_
+
+#include <string>
+
+#include "absl/status/status.h"
+#include "core/protocol/frame.h"
+
+namespace liminal::protocol {
+
+// Appends the wire bytes of `frame` to `out`.
+absl::Status EncodeFrame(const Frame& frame, std::string& out);
+
+}  // namespace liminal::protocol
+
+#endif  // LIMINAL_CORE_PROTOCOL_FRAME_ENCODER_H_
