@@ -5,7 +5,7 @@
 set -euo pipefail
 
 packages=(
-  build-essential cmake ninja-build pkg-config
+  build-essential cmake ninja-build pkg-config python3
   clang libclang-rt-14-dev
   libboost-dev libboost-context-dev
   libabsl-dev
