@@ -1,0 +1,51 @@
+// LIMINAL_* environment overrides. The daemon applies them after reading the config file and
+// before validation, so the environment wins over the file. The environment is passed in as a
+// map (only main() reads the real one), which keeps this code pure and testable.
+//
+//   EnvironmentMap env = {{"LIMINAL_DRAIN_TIMEOUT_MS", "250"}};
+//   ConfigErrors errors;
+//   ApplyEnvOverrides(env, config, errors);   // config.drain_timeout_ms == 250
+//   // An unparseable value is an error naming the variable:
+//   //   "LIMINAL_MAX_CONNECTIONS: '12x' is not an integer (overrides max_connections)"
+//
+// Every top-level scalar key `k` has the override LIMINAL_<K> (upper case), see
+// EnvOverrides(); LIMINAL_AUTH_TOKENS is a comma-separated list that replaces both
+// [auth] tokens and token_file. Paths given in the environment are taken as they are (relative
+// paths are relative to the daemon's working directory). An empty value is an error: unset
+// the variable to keep the file's value.
+#ifndef LIMINAL_CORE_CONFIG_ENV_OVERRIDES_H_
+#define LIMINAL_CORE_CONFIG_ENV_OVERRIDES_H_
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/strings/string_view.h"
+#include "absl/types/span.h"
+#include "core/config/config_errors.h"
+#include "core/config/server_config.h"
+
+namespace liminal::config {
+
+// Environment variables by name. Ordered, so anything derived from it is deterministic.
+using EnvironmentMap = std::map<std::string, std::string, std::less<>>;
+
+// One supported override: the variable and the config key it replaces.
+struct EnvOverrideInfo {
+  absl::string_view variable;  // "LIMINAL_LISTEN"
+  absl::string_view key;       // "listen"
+};
+
+// Every supported override, in documentation order.
+absl::Span<const EnvOverrideInfo> EnvOverrides();
+
+// Applies every supported LIMINAL_* variable present in `env` to `config`. Each value that
+// does not parse adds one error naming the variable; the other overrides still apply.
+void ApplyEnvOverrides(const EnvironmentMap& env, ServerConfig& config, ConfigErrors& errors);
+
+// The LIMINAL_* variables in `env` that are not overrides (typos, most likely), sorted.
+std::vector<std::string> UnknownEnvOverrides(const EnvironmentMap& env);
+
+}  // namespace liminal::config
+
+#endif  // LIMINAL_CORE_CONFIG_ENV_OVERRIDES_H_

@@ -1,0 +1,156 @@
+#include "core/config/validate.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "absl/container/btree_map.h"
+#include "absl/container/btree_set.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+
+namespace liminal::config {
+namespace {
+
+constexpr int64_t kMaxSchedulerThreads = 1024;
+constexpr int64_t kMinFrameBytes = 1024;
+constexpr int64_t kMaxFrameBytes = int64_t{1} << 30;
+
+void CheckListener(absl::string_view key, const HostPort& address, ConfigErrors& errors) {
+  if (address.host.empty()) errors.Add(key, "host must not be empty");
+  if (address.port == 0) {
+    errors.Add(key, absl::StrCat("port must be non-zero, got '", address.ToString(), "'"));
+  }
+}
+
+void CheckAtLeast(absl::string_view key, int64_t value, int64_t minimum, ConfigErrors& errors,
+                  absl::string_view note = "") {
+  if (value < minimum) {
+    errors.Add(key, absl::StrCat("must be >= ", minimum, note, ", got ", value));
+  }
+}
+
+void CheckNotBlank(absl::string_view key, const std::optional<std::string>& value,
+                   absl::string_view hint, ConfigErrors& errors) {
+  if (value.has_value() && absl::StripAsciiWhitespace(*value).empty()) {
+    errors.Add(key, absl::StrCat("must not be empty (", hint, ")"));
+  }
+}
+
+void CheckChannels(const ServerConfig& config, ConfigErrors& errors) {
+  absl::btree_map<absl::string_view, size_t> first_use;  // trimmed name -> index
+  for (size_t i = 0; i < config.channels.size(); ++i) {
+    const ChannelConfig& channel = config.channels[i];
+    const std::string key = absl::StrCat("channels[", i, "]");
+    const absl::string_view name = absl::StripAsciiWhitespace(channel.name);
+    if (name.empty()) {
+      errors.Add(key + ".name", "must not be empty");
+    } else if (auto [it, inserted] = first_use.emplace(name, i); !inserted) {
+      errors.Add(key + ".name",
+                 absl::StrCat("'", name, "' is already used by channels[", it->second, "]"));
+    }
+    if (channel.durable && !config.persistence_path.has_value()) {
+      errors.Add(key + ".durable",
+                 absl::StrCat("channel '", name, "' is durable but persistence_path is not set"));
+    }
+    CheckNotBlank(key + ".schema", channel.schema, "omit it for a channel without a schema",
+                  errors);
+    CheckAtLeast(key + ".retention.max_messages", channel.retention.max_messages, 0, errors,
+                 " (0 = unlimited)");
+    CheckAtLeast(key + ".retention.max_bytes", channel.retention.max_bytes, 0, errors,
+                 " (0 = unlimited)");
+    CheckAtLeast(key + ".retention.max_age_ms", channel.retention.max_age_ms, 0, errors,
+                 " (0 = unlimited)");
+  }
+}
+
+void CheckRoutingRules(const ServerConfig& config, ConfigErrors& errors) {
+  absl::btree_set<absl::string_view> known;
+  for (const ChannelConfig& channel : config.channels) {
+    known.insert(absl::StripAsciiWhitespace(channel.name));
+  }
+  for (size_t i = 0; i < config.routing_rules.size(); ++i) {
+    const RoutingRuleConfig& rule = config.routing_rules[i];
+    const std::string key = absl::StrCat("routing_rules[", i, "]");
+    auto check_endpoint = [&](absl::string_view field, absl::string_view channel) {
+      if (channel.empty()) {
+        errors.Add(absl::StrCat(key, ".", field), "must name a channel");
+        return false;
+      }
+      if (!known.contains(channel)) {
+        errors.Add(absl::StrCat(key, ".", field),
+                   absl::StrCat("unknown channel '", channel, "' (not in [[channels]])"));
+        return false;
+      }
+      return true;
+    };
+    const absl::string_view source = absl::StripAsciiWhitespace(rule.source);
+    const absl::string_view target = absl::StripAsciiWhitespace(rule.target);
+    const bool source_known = check_endpoint("source", source);
+    const bool target_known = check_endpoint("target", target);
+    if (source_known && target_known && source == target) {
+      errors.Add(key, absl::StrCat("source and target are both '", source,
+                                   "'; a rule cannot route a channel into itself"));
+    }
+    CheckNotBlank(key + ".predicate", rule.predicate, "omit it to route every message", errors);
+  }
+}
+
+}  // namespace
+
+void ValidateInto(const ServerConfig& config, ConfigErrors& errors) {
+  CheckListener("listen", config.listen, errors);
+  CheckListener("health_listen", config.health_listen, errors);
+  if (config.listen.port != 0 && config.listen.port == config.health_listen.port) {
+    errors.Add("health_listen",
+               absl::StrCat("port ", config.health_listen.port,
+                            " is also the listen port; the two listeners need different ports"));
+  }
+
+  if (config.scheduler_threads < 0 || config.scheduler_threads > kMaxSchedulerThreads) {
+    errors.Add("scheduler_threads",
+               absl::StrCat("must be between 0 (one per core) and ", kMaxSchedulerThreads, ", got ",
+                            config.scheduler_threads));
+  }
+  CheckAtLeast("drain_timeout_ms", config.drain_timeout_ms, 1, errors);
+  CheckNotBlank("persistence_path", config.persistence_path, "omit it when no channel is durable",
+                errors);
+
+  if (config.max_frame_bytes < kMinFrameBytes || config.max_frame_bytes > kMaxFrameBytes) {
+    errors.Add("max_frame_bytes", absl::StrCat("must be between ", kMinFrameBytes, " and ",
+                                               kMaxFrameBytes, ", got ", config.max_frame_bytes));
+  }
+  CheckAtLeast("max_connections", config.max_connections, 1, errors);
+  if (config.max_outbound_bytes < config.max_frame_bytes) {
+    errors.Add("max_outbound_bytes",
+               absl::StrCat("must be >= max_frame_bytes (", config.max_frame_bytes,
+                            ") so one frame always fits, got ", config.max_outbound_bytes));
+  }
+  CheckAtLeast("handshake_timeout_ms", config.handshake_timeout_ms, 1, errors);
+  CheckAtLeast("idle_timeout_ms", config.idle_timeout_ms, 0, errors, " (0 = disabled)");
+  CheckAtLeast("conversation_reply_timeout_ms", config.conversation_reply_timeout_ms, 1, errors);
+  CheckAtLeast("dedup_window_ms", config.dedup_window_ms, 1, errors);
+  CheckAtLeast("max_subscriptions_per_connection", config.max_subscriptions_per_connection, 1,
+               errors);
+  CheckAtLeast("subscription_pending_limit", config.subscription_pending_limit, 1, errors);
+
+  for (size_t i = 0; i < config.auth.tokens.size(); ++i) {
+    if (config.auth.tokens[i].empty()) {
+      errors.Add(absl::StrCat("auth.tokens[", i, "]"), "must not be empty");
+    }
+  }
+  CheckNotBlank("auth.token_file", config.auth.token_file, "omit it to use only auth.tokens",
+                errors);
+
+  CheckChannels(config, errors);
+  CheckRoutingRules(config, errors);
+}
+
+absl::Status Validate(const ServerConfig& config) {
+  ConfigErrors errors;
+  ValidateInto(config, errors);
+  return errors.ToStatus();
+}
+
+}  // namespace liminal::config
