@@ -1,0 +1,177 @@
+#include "core/protocol/payload_reader.h"
+
+#include "absl/strings/str_format.h"
+#include "core/protocol/utf8.h"
+
+namespace liminal::protocol {
+
+bool PayloadReader::Fail(std::string_view field, std::string_view problem) {
+  error_ = absl::StrFormat("%s.%s: %s", context_, field, problem);
+  return false;
+}
+
+bool PayloadReader::Nested(const PayloadReader& inner) {
+  error_ = absl::StrFormat("%s.%s", context_, inner.error());
+  return false;
+}
+
+bool PayloadReader::PastEnd(std::string_view field) {
+  return Fail(field, "runs past the end of the payload");
+}
+
+bool PayloadReader::ReadU8(std::string_view field, uint8_t& out) {
+  return reader_.ReadU8(out) || PastEnd(field);
+}
+
+bool PayloadReader::ReadU16(std::string_view field, uint16_t& out) {
+  return reader_.ReadU16(out) || PastEnd(field);
+}
+
+bool PayloadReader::ReadU32(std::string_view field, uint32_t& out) {
+  return reader_.ReadU32(out) || PastEnd(field);
+}
+
+bool PayloadReader::ReadU64(std::string_view field, uint64_t& out) {
+  return reader_.ReadU64(out) || PastEnd(field);
+}
+
+bool PayloadReader::ReadBytes(std::string_view field, std::string& out) {
+  uint32_t length = 0;
+  std::string_view raw;
+  if (!reader_.ReadU32(length) || !reader_.ReadRaw(length, raw)) return PastEnd(field);
+  out.assign(raw);
+  return true;
+}
+
+bool PayloadReader::ReadString(std::string_view field, std::string& out) {
+  std::string value;
+  if (!ReadBytes(field, value)) return false;
+  if (!IsValidUtf8(value)) return Fail(field, "invalid UTF-8");
+  out = std::move(value);
+  return true;
+}
+
+bool PayloadReader::ReadPresenceTag(std::string_view field, bool& present) {
+  uint8_t tag = 0;
+  if (!reader_.ReadU8(tag)) return PastEnd(field);
+  if (tag > 1) return Fail(field, absl::StrFormat("presence tag must be 0 or 1, got %d", tag));
+  present = tag == 1;
+  return true;
+}
+
+bool PayloadReader::ReadOptString(std::string_view field, std::optional<std::string>& out) {
+  bool present = false;
+  if (!ReadPresenceTag(field, present)) return false;
+  if (!present) {
+    out.reset();
+    return true;
+  }
+  std::string value;
+  if (!ReadString(field, value)) return false;
+  out = std::move(value);
+  return true;
+}
+
+bool PayloadReader::ReadOptU16(std::string_view field, std::optional<uint16_t>& out) {
+  bool present = false;
+  if (!ReadPresenceTag(field, present)) return false;
+  if (!present) {
+    out.reset();
+    return true;
+  }
+  uint16_t value = 0;
+  if (!ReadU16(field, value)) return false;
+  out = value;
+  return true;
+}
+
+bool PayloadReader::ReadStringVec(std::string_view field, std::vector<std::string>& out) {
+  uint32_t count = 0;
+  if (!ReadU32(field, count)) return false;
+  std::vector<std::string> values;  // grows with the bytes present, not with `count`
+  for (uint32_t i = 0; i < count; ++i) {
+    std::string value;
+    if (!ReadString(field, value)) return false;
+    values.push_back(std::move(value));
+  }
+  out = std::move(values);
+  return true;
+}
+
+bool PayloadReader::ReadSchemaId(std::string_view field, SchemaId& out) {
+  std::string_view raw;
+  if (!reader_.ReadRaw(out.size(), raw)) return PastEnd(field);
+  for (size_t i = 0; i < out.size(); ++i) out[i] = static_cast<uint8_t>(raw[i]);
+  return true;
+}
+
+bool PayloadReader::ReadSchemaIdVec(std::string_view field, std::vector<SchemaId>& out) {
+  uint32_t count = 0;
+  if (!ReadU32(field, count)) return false;
+  // All count * 32 bytes must be present; checked up front (in 64 bits) so a huge
+  // count fails at once instead of after a long loop.
+  if (static_cast<uint64_t>(count) * sizeof(SchemaId) > reader_.remaining()) {
+    return PastEnd(field);
+  }
+  std::vector<SchemaId> values(count);  // bounded by the bytes present (checked above)
+  for (SchemaId& value : values) {
+    if (!ReadSchemaId(field, value)) return false;
+  }
+  out = std::move(values);
+  return true;
+}
+
+bool PayloadReader::ReadVersion(std::string_view field, Version& out) {
+  Version value;
+  if (!reader_.ReadU16(value.major) || !reader_.ReadU16(value.minor)) return PastEnd(field);
+  out = value;
+  return true;
+}
+
+bool PayloadReader::ReadCausalContext(std::string_view field, CausalContext& out) {
+  uint32_t length = 0;
+  std::string_view raw;
+  if (!reader_.ReadU32(length) || !reader_.ReadRaw(length, raw)) return PastEnd(field);
+  PayloadReader causal(raw, field);
+  CausalContext value;
+  bool has_parent = false;
+  bool has_clock = false;
+  bool ok = causal.ReadPresenceTag("parent_tag", has_parent);
+  if (ok && has_parent) {
+    std::string parent;
+    ok = causal.ReadString("parent_id", parent);
+    value.parent_id = std::move(parent);
+  }
+  ok = ok && causal.ReadPresenceTag("clock_tag", has_clock);
+  if (ok && has_clock) {
+    uint64_t clock = 0;
+    ok = causal.ReadU64("vector_clock", clock);
+    value.vector_clock = clock;
+  }
+  ok = ok && causal.ExpectEnd();
+  if (!ok) return Nested(causal);
+  out = std::move(value);
+  return true;
+}
+
+bool PayloadReader::ReadEnvelope(std::string_view field, Envelope& out) {
+  uint32_t length = 0;
+  std::string_view raw;
+  if (!reader_.ReadU32(length) || !reader_.ReadRaw(length, raw)) return PastEnd(field);
+  PayloadReader envelope(raw, field);
+  Envelope value;
+  const bool ok = envelope.ReadSchemaId("schema_id", value.schema_id) &&
+                  envelope.ReadCausalContext("causal", value.causal) &&
+                  envelope.ReadBytes("payload", value.payload) && envelope.ExpectEnd();
+  if (!ok) return Nested(envelope);
+  out = std::move(value);
+  return true;
+}
+
+bool PayloadReader::ExpectEnd() {
+  if (reader_.empty()) return true;
+  error_ = absl::StrFormat("%s: %d trailing bytes", context_, reader_.remaining());
+  return false;
+}
+
+}  // namespace liminal::protocol
