@@ -1,0 +1,51 @@
+// The Socket and Listener seams: event-driven byte streams.
+//
+// A socket is owned by one process. After StartReading(pid), bytes arrive as SocketData
+// messages and the end of input as one SocketClosed. Write() only queues; the runtime
+// writes as the peer allows (batched) and sends SocketDrained when the queue has fallen to
+// the low-water mark after having been above it. Nothing here blocks or polls.
+//
+//   socket->StartReading(ctx.self());
+//   socket->Write(std::move(encoded_frames));
+//   if (socket->QueuedBytes() > limit) socket->PauseReading();   // until SocketDrained
+//   socket->Close();   // flushes what is queued (bounded), then closes both directions
+#ifndef LIMINAL_CORE_RUNTIME_SOCKET_H_
+#define LIMINAL_CORE_RUNTIME_SOCKET_H_
+
+#include <cstddef>
+#include <memory>
+#include <string>
+
+#include "absl/functional/any_invocable.h"
+#include "core/runtime/pid.h"
+
+namespace liminal::runtime {
+
+class Socket {
+ public:
+  virtual ~Socket() = default;
+  virtual void StartReading(Pid owner) = 0;
+  virtual void PauseReading() = 0;
+  virtual void ResumeReading() = 0;
+  virtual void Write(std::string bytes) = 0;
+  virtual size_t QueuedBytes() const = 0;
+  // Idempotent. After Close, Write is a no-op and no further messages are sent.
+  virtual void Close() = 0;
+  // "host:port" of the remote end, for logs and handles.
+  virtual std::string PeerAddress() const = 0;
+};
+
+using AcceptCallback = absl::AnyInvocable<void(std::unique_ptr<Socket>)>;
+
+class Listener {
+ public:
+  virtual ~Listener() = default;
+  // Calls `on_accept` (outside any process) for every accepted connection until Stop().
+  virtual void StartAccepting(AcceptCallback on_accept) = 0;
+  virtual void Stop() = 0;
+  virtual std::string LocalAddress() const = 0;
+};
+
+}  // namespace liminal::runtime
+
+#endif  // LIMINAL_CORE_RUNTIME_SOCKET_H_

@@ -1,0 +1,24 @@
+// Per-connection protocol limits and policies (server-behaviour.md §1, §8), shared by every
+// ConnectionProcess of a supervisor.
+#ifndef LIMINAL_CORE_SERVER_CONNECTION_OPTIONS_H_
+#define LIMINAL_CORE_SERVER_CONNECTION_OPTIONS_H_
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "absl/time/time.h"
+
+namespace liminal::server {
+
+struct ConnectionOptions {
+  size_t max_frame_bytes = 1 << 20;      // whole frame, header included
+  size_t max_outbound_bytes = 8 << 20;   // pause reading / hold deliveries above this
+  absl::Duration handshake_timeout = absl::Seconds(10);  // ZeroDuration() disables
+  absl::Duration idle_timeout = absl::ZeroDuration();    // ZeroDuration() disables
+  std::vector<std::string> auth_tokens;  // empty: every token accepted
+};
+
+}  // namespace liminal::server
+
+#endif  // LIMINAL_CORE_SERVER_CONNECTION_OPTIONS_H_

@@ -1,0 +1,314 @@
+#include "core/server/connection_process.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "core/protocol/frame_decoder.h"
+#include "core/protocol/frame_encoder.h"
+#include "core/protocol/frame_header.h"
+
+namespace liminal::server {
+namespace {
+
+using protocol::Frame;
+using protocol::ReasonCode;
+
+constexpr protocol::Version kSupportedVersion{1, 0};
+
+ReasonCode ReasonFor(protocol::DecodeErrorClass error_class) {
+  return error_class == protocol::DecodeErrorClass::kInvalidStream ? ReasonCode::kInvalidStream
+                                                                   : ReasonCode::kCodecError;
+}
+
+// Compares in time independent of where the first difference is.
+bool ConstantTimeEquals(const std::string& a, const std::string& b) {
+  const size_t n = a.size() > b.size() ? a.size() : b.size();
+  unsigned char diff = a.size() == b.size() ? 0 : 1;
+  for (size_t i = 0; i < n; ++i) {
+    const unsigned char x = i < a.size() ? static_cast<unsigned char>(a[i]) : 0;
+    const unsigned char y = i < b.size() ? static_cast<unsigned char>(b[i]) : 0;
+    diff |= static_cast<unsigned char>(x ^ y);
+  }
+  return diff == 0;
+}
+
+}  // namespace
+
+ConnectionProcess::ConnectionProcess(ConnectionHost& host, std::shared_ptr<ConnectionState> state,
+                                     std::unique_ptr<runtime::Socket> socket,
+                                     const ConnectionOptions& options,
+                                     runtime::Scheduler& scheduler, runtime::Clock& clock)
+    : host_(host),
+      state_(std::move(state)),
+      socket_(std::move(socket)),
+      options_(options),
+      scheduler_(scheduler),
+      clock_(clock) {}
+
+ConnectionProcess::~ConnectionProcess() {
+  if (handshake_timer_ != 0) clock_.Cancel(handshake_timer_);
+  if (idle_timer_ != 0) clock_.Cancel(idle_timer_);
+  // A crashed process never ran Close(): make sure the socket does not outlive it.
+  if (!closing_) socket_->Close();
+}
+
+void ConnectionProcess::OnStart(runtime::ProcessContext& ctx) {
+  ctx_ = &ctx;
+  pid_ = ctx.self();
+  last_activity_ = clock_.Now();
+  socket_->StartReading(pid_);
+  if (options_.handshake_timeout > absl::ZeroDuration()) {
+    ArmTimer(kHandshakeTimer, options_.handshake_timeout);
+  }
+  if (options_.idle_timeout > absl::ZeroDuration()) {
+    ArmTimer(kIdleTimer, options_.idle_timeout);
+  }
+  ApplyControls();
+  FlushOutbound();
+  ctx_ = nullptr;
+}
+
+void ConnectionProcess::OnMessage(runtime::ProcessContext& ctx, runtime::Message& message) {
+  ctx_ = &ctx;
+  ApplyControls();
+  if (!closing_) {
+    if (auto* data = std::get_if<runtime::SocketData>(&message)) {
+      OnBytes(std::move(data->bytes));
+    } else if (std::holds_alternative<runtime::SocketClosed>(message)) {
+      Close();
+    } else if (std::holds_alternative<runtime::SocketDrained>(message)) {
+      if (reading_paused_) {
+        reading_paused_ = false;
+        socket_->ResumeReading();
+      }
+    } else if (auto* timer = std::get_if<runtime::TimerFired>(&message)) {
+      OnTimer(timer->tag);
+    } else if (auto* task = std::get_if<runtime::Task>(&message)) {
+      std::move(task->run)();
+    }
+    // Wake: the controls were applied above; fall through to the pump.
+  }
+  if (!closing_ && handshake_done_) state_->session()->Pump(*this);
+  FlushOutbound();
+  ctx_ = nullptr;
+}
+
+void ConnectionProcess::ApplyControls() {
+  for (QueuedControl& queued : state_->DrainControls()) {
+    host_.RecordEvent({SupervisorEventKind::kControlConsumed, pid_, queued.id});
+    if (closing_) continue;  // the release will cancel whatever the control referred to
+    if (auto* notify = std::get_if<NotifyShutdownControl>(&queued.control)) {
+      if (notify->every_connection || (handshake_done_ && state_->session()->HasSubscriptions())) {
+        SendDisconnectOnce();
+      }
+    } else if (std::holds_alternative<ForceCloseControl>(queued.control)) {
+      SendDisconnectOnce();
+      Close();
+    } else if (auto* push = std::get_if<PushControl>(&queued.control)) {
+      Send(protocol::MakeFrame(
+          protocol::Push{push->correlation_id, std::move(push->payload)}, /*stream_id=*/1));
+    }
+  }
+}
+
+void ConnectionProcess::OnBytes(std::string bytes) {
+  last_activity_ = clock_.Now();
+  if (inbound_offset_ == inbound_.size()) {
+    inbound_ = std::move(bytes);
+    inbound_offset_ = 0;
+  } else {
+    inbound_.append(bytes);
+  }
+  DecodeBuffered();
+  if (inbound_offset_ == inbound_.size()) {
+    inbound_.clear();
+    inbound_offset_ = 0;
+  } else if (inbound_offset_ > 0) {
+    inbound_.erase(0, inbound_offset_);
+    inbound_offset_ = 0;
+  }
+}
+
+void ConnectionProcess::DecodeBuffered() {
+  while (!closing_) {
+    std::string_view pending(inbound_);
+    pending.remove_prefix(inbound_offset_);
+    std::optional<protocol::FrameHeader> header = protocol::PeekFrameHeader(pending);
+    if (!header.has_value()) return;
+    if (header->frame_size() > options_.max_frame_bytes) {
+      FailProtocol(ReasonCode::kCodecError,
+                   absl::StrCat("frame of ", header->frame_size(),
+                                " bytes exceeds max_frame_bytes (", options_.max_frame_bytes,
+                                ")"));
+      return;
+    }
+    protocol::DecodeResult result = protocol::DecodeFrame(pending);
+    if (!result.ok()) {
+      if (result.error().need_more_bytes()) return;
+      FailProtocol(ReasonFor(result.error().error_class),
+                   absl::StrCat("malformed frame: ",
+                                std::string(protocol::DecodeErrorClassName(
+                                    result.error().error_class)),
+                                ": ",
+                                result.error().detail));
+      return;
+    }
+    inbound_offset_ += result.consumed();
+    HandleFrame(std::move(result).frame());
+  }
+}
+
+void ConnectionProcess::HandleFrame(Frame frame) {
+  if (!handshake_done_) {
+    if (auto* connect = std::get_if<protocol::Connect>(&frame.body)) {
+      HandleConnect(*connect);
+    } else {
+      FailProtocol(ReasonCode::kInvalidStateTransition,
+                   absl::StrCat("expected Connect as the first frame, got ",
+                                std::string(protocol::FrameTypeName(
+                                    static_cast<protocol::FrameType>(frame.type_id())))));
+    }
+    return;
+  }
+  switch (static_cast<protocol::FrameType>(frame.type_id())) {
+    case protocol::FrameType::kConnect:
+      FailProtocol(ReasonCode::kInvalidStateTransition, "Connect sent twice");
+      return;
+    case protocol::FrameType::kDisconnect:
+      Close();
+      return;
+    case protocol::FrameType::kPing:
+      Send(protocol::MakeFrame(protocol::Pong{}));
+      return;
+    case protocol::FrameType::kPushReply: {
+      auto& reply = std::get<protocol::PushReply>(frame.body);
+      host_.ResolvePushReply(pid_, reply.correlation_id, std::move(reply.payload));
+      return;
+    }
+    case protocol::FrameType::kWorkerRegister: {
+      protocol::WorkerRegisterAck ack = host_.RegisterWorker(
+          *state_, pid_, std::get<protocol::WorkerRegister>(frame.body));
+      Send(protocol::MakeFrame(std::move(ack)));
+      return;
+    }
+    case protocol::FrameType::kSubscribe:
+    case protocol::FrameType::kUnsubscribe:
+    case protocol::FrameType::kPublish:
+    case protocol::FrameType::kConversationOpen:
+    case protocol::FrameType::kConversationMessage:
+    case protocol::FrameType::kConversationClose:
+    case protocol::FrameType::kAccept:
+    case protocol::FrameType::kDefer:
+    case protocol::FrameType::kReject:
+      state_->session()->HandleFrame(frame, *this);
+      return;
+    default:
+      // Stray server-to-client frames and unknown types are ignored (wire §7.2).
+      return;
+  }
+}
+
+void ConnectionProcess::HandleConnect(const protocol::Connect& connect) {
+  if (!(connect.min_version <= kSupportedVersion && kSupportedVersion <= connect.max_version)) {
+    FailProtocol(ReasonCode::kVersionMismatch, "no mutually supported protocol version");
+    return;
+  }
+  if (!TokenAccepted(connect.auth_token)) {
+    FailProtocol(ReasonCode::kAuthenticationFailure, "authentication failed");
+    return;
+  }
+  handshake_done_ = true;
+  if (handshake_timer_ != 0) {
+    clock_.Cancel(handshake_timer_);
+    handshake_timer_ = 0;
+  }
+  Send(protocol::MakeFrame(protocol::ConnectAck{kSupportedVersion, 0}));
+}
+
+bool ConnectionProcess::TokenAccepted(const std::string& token) const {
+  if (options_.auth_tokens.empty()) return true;
+  bool accepted = false;
+  for (const std::string& candidate : options_.auth_tokens) {
+    accepted |= ConstantTimeEquals(candidate, token);  // no early exit
+  }
+  return accepted;
+}
+
+void ConnectionProcess::OnTimer(uint64_t tag) {
+  if (tag == kHandshakeTimer) {
+    handshake_timer_ = 0;
+    if (!handshake_done_) {
+      FailProtocol(ReasonCode::kInvalidStateTransition,
+                   absl::StrCat("handshake not completed within ",
+                                absl::FormatDuration(options_.handshake_timeout)));
+    }
+  } else if (tag == kIdleTimer) {
+    idle_timer_ = 0;
+    const absl::Duration idle = clock_.Now() - last_activity_;
+    if (idle >= options_.idle_timeout) {
+      SendDisconnectOnce();
+      Close();
+    } else {
+      ArmTimer(kIdleTimer, options_.idle_timeout - idle);
+    }
+  }
+}
+
+void ConnectionProcess::ArmTimer(uint64_t tag, absl::Duration delay) {
+  runtime::Scheduler& scheduler = scheduler_;
+  const runtime::Pid pid = pid_;
+  const runtime::TimerId id = clock_.RunAfter(
+      delay, [&scheduler, pid, tag] { scheduler.Send(pid, runtime::TimerFired{tag}); });
+  (tag == kHandshakeTimer ? handshake_timer_ : idle_timer_) = id;
+}
+
+void ConnectionProcess::Send(const Frame& frame) {
+  if (closing_) return;
+  absl::Status status = protocol::EncodeFrame(frame, outbound_batch_);
+  if (!status.ok()) {
+    // A frame the server built itself failed to encode: a bug, never the client's fault.
+    FailProtocol(ReasonCode::kInternal, absl::StrCat("internal encode error: ", status.message()));
+    return;
+  }
+  host_.RecordEvent({SupervisorEventKind::kFrameSent, pid_, frame.type_id()});
+}
+
+bool ConnectionProcess::HasOutboundRoom() const {
+  return socket_->QueuedBytes() + outbound_batch_.size() < options_.max_outbound_bytes;
+}
+
+void ConnectionProcess::SendDisconnectOnce() {
+  if (closing_ || !state_->MarkDisconnectSent()) return;
+  Send(protocol::MakeFrame(protocol::Disconnect{}));
+}
+
+void ConnectionProcess::FailProtocol(ReasonCode code, std::string text) {
+  if (closing_) return;
+  Send(protocol::MakeFrame(protocol::ConnectError{protocol::ToWire(code), std::move(text)}));
+  Close();
+}
+
+void ConnectionProcess::FlushOutbound() {
+  if (outbound_batch_.empty()) return;
+  socket_->Write(std::move(outbound_batch_));
+  outbound_batch_.clear();
+  if (!closing_ && !reading_paused_ && socket_->QueuedBytes() > options_.max_outbound_bytes) {
+    reading_paused_ = true;
+    socket_->PauseReading();
+  }
+}
+
+void ConnectionProcess::Close() {
+  if (closing_) return;
+  FlushOutbound();
+  closing_ = true;
+  if (handshake_timer_ != 0) clock_.Cancel(handshake_timer_);
+  if (idle_timer_ != 0) clock_.Cancel(idle_timer_);
+  handshake_timer_ = idle_timer_ = 0;
+  socket_->Close();
+  host_.RecordEvent({SupervisorEventKind::kSocketClosed, pid_, 0});
+  host_.ReleaseConnection(*state_, pid_);
+  ctx_->Exit(runtime::ExitReason::Normal());
+}
+
+}  // namespace liminal::server

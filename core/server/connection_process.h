@@ -1,0 +1,86 @@
+// One lightweight process per client connection. It decodes frames from its socket
+// (refusing oversize frames from the header alone), enforces the handshake gate, answers
+// keepalives, applies controls from its queue, forwards application frames to its
+// ConnectionSession, and writes responses in one batch per slice through a bounded
+// outbound queue. It runs only when a message, bytes or a control arrive — never polls.
+//
+// Close routes (peer EOF or reset, client Disconnect, protocol error, ForceClose, handshake
+// or idle timeout) all end in Close(): flush, close the socket, release the connection's
+// resources through the host exactly once, and exit normally. A crash (Kill) skips all of
+// that; the supervisor's exit monitor releases instead.
+#ifndef LIMINAL_CORE_SERVER_CONNECTION_PROCESS_H_
+#define LIMINAL_CORE_SERVER_CONNECTION_PROCESS_H_
+
+#include <memory>
+#include <string>
+
+#include "core/protocol/frame.h"
+#include "core/protocol/reason_code.h"
+#include "core/runtime/clock.h"
+#include "core/runtime/process.h"
+#include "core/runtime/scheduler.h"
+#include "core/runtime/socket.h"
+#include "core/server/connection_host.h"
+#include "core/server/connection_options.h"
+#include "core/server/connection_services.h"
+#include "core/server/connection_state.h"
+
+namespace liminal::server {
+
+class ConnectionProcess final : public runtime::Process, private ConnectionOutput {
+ public:
+  ConnectionProcess(ConnectionHost& host, std::shared_ptr<ConnectionState> state,
+                    std::unique_ptr<runtime::Socket> socket, const ConnectionOptions& options,
+                    runtime::Scheduler& scheduler, runtime::Clock& clock);
+  ~ConnectionProcess() override;
+
+  void OnStart(runtime::ProcessContext& ctx) override;
+  void OnMessage(runtime::ProcessContext& ctx, runtime::Message& message) override;
+
+  // Timer tags carried by TimerFired.
+  static constexpr uint64_t kHandshakeTimer = 1;
+  static constexpr uint64_t kIdleTimer = 2;
+
+ private:
+  // ConnectionOutput
+  runtime::Pid pid() const override { return pid_; }
+  void Send(const protocol::Frame& frame) override;
+  bool HasOutboundRoom() const override;
+
+  void ApplyControls();
+  void OnBytes(std::string bytes);
+  void DecodeBuffered();
+  void HandleFrame(protocol::Frame frame);
+  void HandleConnect(const protocol::Connect& connect);
+  bool TokenAccepted(const std::string& token) const;
+  void OnTimer(uint64_t tag);
+  void ArmTimer(uint64_t tag, absl::Duration delay);
+  void SendDisconnectOnce();
+  // Sends ConnectError(stream 0, code, text) and closes.
+  void FailProtocol(protocol::ReasonCode code, std::string text);
+  void Close();
+  void FlushOutbound();
+
+  ConnectionHost& host_;
+  std::shared_ptr<ConnectionState> state_;
+  std::unique_ptr<runtime::Socket> socket_;
+  const ConnectionOptions& options_;
+  runtime::Scheduler& scheduler_;
+  runtime::Clock& clock_;
+
+  runtime::ProcessContext* ctx_ = nullptr;  // valid during a slice
+  runtime::Pid pid_ = runtime::kNoPid;
+  std::string inbound_;
+  size_t inbound_offset_ = 0;
+  std::string outbound_batch_;
+  bool handshake_done_ = false;
+  bool closing_ = false;
+  bool reading_paused_ = false;
+  runtime::TimerId handshake_timer_ = 0;
+  runtime::TimerId idle_timer_ = 0;
+  absl::Time last_activity_;
+};
+
+}  // namespace liminal::server
+
+#endif  // LIMINAL_CORE_SERVER_CONNECTION_PROCESS_H_

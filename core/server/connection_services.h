@@ -1,0 +1,61 @@
+// The seam between a connection's protocol handling (ConnectionProcess) and the server's
+// application logic (channels, subscriptions, conversations, durability). The process owns
+// the handshake, keepalive, push replies and worker registration; everything else goes to
+// the connection's ConnectionSession.
+//
+//   class Services : public ConnectionServices {
+//     std::unique_ptr<ConnectionSession> OpenSession() override;
+//     absl::Status FlushDurableState() override;
+//   };
+#ifndef LIMINAL_CORE_SERVER_CONNECTION_SERVICES_H_
+#define LIMINAL_CORE_SERVER_CONNECTION_SERVICES_H_
+
+#include <memory>
+
+#include "absl/status/status.h"
+#include "core/protocol/frame.h"
+#include "core/runtime/pid.h"
+
+namespace liminal::server {
+
+// How a session talks back to its client. Implemented by ConnectionProcess; only valid
+// during the call it is passed to.
+class ConnectionOutput {
+ public:
+  virtual ~ConnectionOutput() = default;
+  virtual runtime::Pid pid() const = 0;
+  // Queues a frame for the socket (frames written in one slice go out in one batch).
+  virtual void Send(const protocol::Frame& frame) = 0;
+  // False once the outbound queue is over max_outbound_bytes: hold deliveries back until
+  // the next Pump.
+  virtual bool HasOutboundRoom() const = 0;
+};
+
+// Per-connection application state. HandleFrame and Pump run inside the connection's
+// process; Release may run outside it (after a crash), but never concurrently with them.
+class ConnectionSession {
+ public:
+  virtual ~ConnectionSession() = default;
+  // Application frames: Subscribe, Unsubscribe, Publish, Conversation*, Accept/Defer/Reject.
+  virtual void HandleFrame(const protocol::Frame& frame, ConnectionOutput& out) = 0;
+  // Called when the process is woken or its socket drained: move ready work (deliveries,
+  // conversation replies) to `out` while it has room.
+  virtual void Pump(ConnectionOutput& out) = 0;
+  // True while the connection holds at least one subscription (NotifyShutdown's filter).
+  virtual bool HasSubscriptions() const = 0;
+  // Releases every resource the connection owns. Called exactly once.
+  virtual void Release() = 0;
+};
+
+class ConnectionServices {
+ public:
+  virtual ~ConnectionServices() = default;
+  // Called before the connection's process exists; the session learns its pid from
+  // ConnectionOutput::pid() on its first HandleFrame.
+  virtual std::unique_ptr<ConnectionSession> OpenSession() = 0;
+  virtual absl::Status FlushDurableState() = 0;
+};
+
+}  // namespace liminal::server
+
+#endif  // LIMINAL_CORE_SERVER_CONNECTION_SERVICES_H_

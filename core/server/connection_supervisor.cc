@@ -1,0 +1,366 @@
+#include "core/server/connection_supervisor.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "core/protocol/frame_encoder.h"
+#include "core/server/connection_process.h"
+
+namespace liminal::server {
+namespace {
+
+using runtime::MutexLock;
+using runtime::Pid;
+
+constexpr char kSupervisorErrorPayload[] = "liminal.dev/supervisor-error";
+
+}  // namespace
+
+absl::Status ShutdownFlushError(const absl::Status& cause) {
+  absl::Status status(cause.code() == absl::StatusCode::kOk ? absl::StatusCode::kInternal
+                                                            : cause.code(),
+                      absl::StrCat("ShutdownFlush: durable state could not be flushed: ",
+                                   cause.message()));
+  status.SetPayload(kSupervisorErrorPayload, absl::Cord("ShutdownFlush"));
+  return status;
+}
+
+bool IsShutdownFlushError(const absl::Status& status) {
+  absl::optional<absl::Cord> payload = status.GetPayload(kSupervisorErrorPayload);
+  return payload.has_value() && *payload == "ShutdownFlush";
+}
+
+ConnectionSupervisor::ConnectionSupervisor(runtime::Runtime& runtime, ConnectionServices& services,
+                                           SupervisorOptions options)
+    : runtime_(runtime),
+      services_(services),
+      options_(std::move(options)),
+      mu_(runtime.NewMutex()) {}
+
+ConnectionSupervisor::~ConnectionSupervisor() = default;
+
+absl::StatusOr<ConnectionHandle> ConnectionSupervisor::SpawnConnection(
+    std::unique_ptr<runtime::Socket> socket) {
+  std::string peer = socket->PeerAddress();
+  {
+    MutexLock lock(*mu_);
+    if (shutting_down_) {
+      RefuseConnection(*socket, protocol::ReasonCode::kShuttingDown, "server is shutting down");
+      return absl::FailedPreconditionError("supervisor is shutting down");
+    }
+    if (options_.max_connections != 0 && records_.size() >= options_.max_connections) {
+      RefuseConnection(*socket, protocol::ReasonCode::kLimit,
+                       absl::StrCat("connection limit reached (max_connections=",
+                                    options_.max_connections, ")"));
+      return absl::ResourceExhaustedError("max_connections reached");
+    }
+  }
+
+  auto state = std::make_shared<ConnectionState>(runtime_.NewMutex(), peer,
+                                                 services_.OpenSession());
+  runtime::Scheduler& scheduler = runtime_.scheduler();
+  const Pid pid = scheduler.Spawn(
+      std::make_unique<ConnectionProcess>(static_cast<ConnectionHost&>(*this), state, std::move(socket), options_.connection,
+                                          scheduler, runtime_.clock()),
+      {.name = "connection"});
+  RecordEvent({SupervisorEventKind::kSpawned, pid, 0});
+  scheduler.Monitor(pid, [this, state](Pid exited, const runtime::ExitReason&) {
+    OnProcessExit(exited, state);
+  });
+
+  bool orphaned = false;
+  bool close_now = false;
+  {
+    MutexLock lock(*mu_);
+    records_.emplace(pid, state);
+    RecordEvent({SupervisorEventKind::kRecordInserted, pid, 0});
+    // The first slice may already have run and exited, and its exit monitor found no record
+    // to remove. Without this check the record would be an orphan until the next reap.
+    if (!options_.faults.skip_post_insert_liveness_check && !scheduler.IsAlive(pid)) {
+      records_.erase(pid);
+      RecordEvent({SupervisorEventKind::kRecordRemoved, pid, 0});
+      CancelSlotsLocked(pid);
+      orphaned = true;
+    }
+    close_now = shutting_down_ && !orphaned;
+  }
+  if (orphaned) ReleaseConnection(*state, pid);
+  if (close_now) ForceClose(pid);
+  return ConnectionHandle(pid, std::move(peer), scheduler);
+}
+
+void ConnectionSupervisor::RefuseConnection(runtime::Socket& socket, protocol::ReasonCode code,
+                                            std::string text) {
+  std::string bytes;
+  if (protocol::EncodeFrame(
+          protocol::MakeFrame(protocol::ConnectError{protocol::ToWire(code), std::move(text)}),
+          bytes)
+          .ok()) {
+    socket.Write(std::move(bytes));
+  }
+  socket.Close();
+}
+
+bool ConnectionSupervisor::IsTracked(Pid pid) const {
+  MutexLock lock(*mu_);
+  return records_.contains(pid);
+}
+
+size_t ConnectionSupervisor::ActiveCount() const {
+  MutexLock lock(*mu_);
+  return records_.size();
+}
+
+std::vector<Pid> ConnectionSupervisor::ActivePids() const {
+  MutexLock lock(*mu_);
+  std::vector<Pid> pids;
+  pids.reserve(records_.size());
+  for (const auto& [pid, state] : records_) pids.push_back(pid);
+  return pids;
+}
+
+std::shared_ptr<ConnectionState> ConnectionSupervisor::FindState(Pid pid) const {
+  MutexLock lock(*mu_);
+  auto it = records_.find(pid);
+  return it == records_.end() ? nullptr : it->second;
+}
+
+size_t ConnectionSupervisor::ReapCrashedConnections() {
+  std::vector<std::pair<Pid, std::shared_ptr<ConnectionState>>> reaped;
+  {
+    MutexLock lock(*mu_);
+    for (auto it = records_.begin(); it != records_.end();) {
+      if (runtime_.scheduler().IsAlive(it->first)) {
+        ++it;
+        continue;
+      }
+      reaped.emplace_back(it->first, std::move(it->second));
+      RecordEvent({SupervisorEventKind::kRecordRemoved, it->first, 0});
+      CancelSlotsLocked(it->first);
+      it = records_.erase(it);
+    }
+  }
+  for (auto& [pid, state] : reaped) ReleaseConnection(*state, pid);
+  return reaped.size();
+}
+
+void ConnectionSupervisor::NotifyShutdown(bool every_connection) {
+  std::vector<std::pair<Pid, std::shared_ptr<ConnectionState>>> targets;
+  {
+    MutexLock lock(*mu_);
+    targets.assign(records_.begin(), records_.end());
+  }
+  for (auto& [pid, state] : targets) {
+    EnqueueAndWake(*state, pid, NotifyShutdownControl{every_connection});
+  }
+}
+
+ControlOutcome ConnectionSupervisor::ForceClose(Pid pid) {
+  std::shared_ptr<ConnectionState> state = FindState(pid);
+  if (state == nullptr) return ControlOutcome::kRefused;
+  const ControlOutcome outcome = EnqueueAndWake(*state, pid, ForceCloseControl{});
+  if (outcome == ControlOutcome::kRolledBack && runtime_.scheduler().IsAlive(pid)) {
+    runtime_.scheduler().Kill(pid, runtime::ExitReason::Killed("force close: wake failed"));
+  }
+  return outcome;
+}
+
+ControlOutcome ConnectionSupervisor::EnqueueAndWake(ConnectionState& state, Pid pid,
+                                                    Control control) {
+  std::optional<ControlId> id = state.EnqueueControl(std::move(control));
+  if (!id.has_value()) return ControlOutcome::kRefused;
+  RecordEvent({SupervisorEventKind::kControlEnqueued, pid, *id});
+  if (runtime_.scheduler().Send(pid, runtime::Wake{})) return ControlOutcome::kDelivered;
+  if (options_.faults.skip_control_rollback) {
+    RecordEvent({SupervisorEventKind::kControlRolledBack, pid, *id});
+    return ControlOutcome::kRolledBack;
+  }
+  // The wake failed, but the process may have drained the queue on its own (woken by
+  // bytes or another control) before we got here. Only a control still queued can be
+  // rolled back; one already consumed was delivered, and we say so.
+  if (state.RemoveControl(*id)) {
+    RecordEvent({SupervisorEventKind::kControlRolledBack, pid, *id});
+    return ControlOutcome::kRolledBack;
+  }
+  return ControlOutcome::kDelivered;
+}
+
+absl::StatusOr<PushReplyAwaiter> ConnectionSupervisor::PushToConnection(Pid pid,
+                                                                       std::string payload) {
+  std::shared_ptr<ConnectionState> state;
+  std::shared_ptr<ReplySlot> slot;
+  {
+    MutexLock lock(*mu_);
+    auto it = records_.find(pid);
+    if (it == records_.end() || it->second->released()) {
+      auto closed = std::make_shared<ReplySlot>();
+      closed->owner = pid;
+      closed->state = ReplySlotState::kCancelled;
+      return PushReplyAwaiter(*this, std::move(closed));
+    }
+    state = it->second;
+    slot = pushes_.Register(pid);
+    RecordEvent({SupervisorEventKind::kSlotRegistered, pid, slot->correlation_id});
+  }
+  // The close path may run right here; it cancels the slot registered above.
+  const ControlOutcome outcome =
+      EnqueueAndWake(*state, pid, PushControl{slot->correlation_id, std::move(payload)});
+  if (outcome != ControlOutcome::kDelivered) {
+    MutexLock lock(*mu_);
+    if (pushes_.Finish(slot->correlation_id, ReplySlotState::kCancelled)) {
+      RecordEvent({SupervisorEventKind::kSlotCancelled, pid, slot->correlation_id});
+    }
+  }
+  if (outcome == ControlOutcome::kRolledBack) {
+    return absl::UnavailableError(
+        absl::StrCat("push to connection ", pid, " was rolled back: its process could not be woken"));
+  }
+  return PushReplyAwaiter(*this, std::move(slot));
+}
+
+PushResult ConnectionSupervisor::AwaitSlot(const std::shared_ptr<ReplySlot>& slot,
+                                           absl::Duration timeout) {
+  MutexLock lock(*mu_);
+  mu_->AwaitWithTimeout([&] { return slot->state != ReplySlotState::kPending; }, timeout);
+  PushResult result;
+  SupervisorEventKind ended = SupervisorEventKind::kAwaiterDisconnected;
+  switch (slot->state) {
+    case ReplySlotState::kReplied:
+      result.outcome = PushOutcome::kReply;
+      result.reply = std::move(slot->reply);
+      ended = SupervisorEventKind::kAwaiterReply;
+      break;
+    case ReplySlotState::kCancelled:
+    case ReplySlotState::kTimedOut:
+      result.outcome = PushOutcome::kDisconnected;
+      break;
+    case ReplySlotState::kPending: {
+      pushes_.Finish(slot->correlation_id, ReplySlotState::kTimedOut);
+      RecordEvent({SupervisorEventKind::kSlotTimedOut, slot->owner, slot->correlation_id});
+      auto it = records_.find(slot->owner);
+      const bool live = it != records_.end() && !it->second->released() &&
+                        runtime_.scheduler().IsAlive(slot->owner);
+      result.outcome = live ? PushOutcome::kTimeout : PushOutcome::kDisconnected;
+      if (live) ended = SupervisorEventKind::kAwaiterTimeout;
+      break;
+    }
+  }
+  RecordEvent({ended, slot->owner, slot->correlation_id});
+  return result;
+}
+
+void ConnectionSupervisor::AbandonSlot(const std::shared_ptr<ReplySlot>& slot) {
+  MutexLock lock(*mu_);
+  if (pushes_.Finish(slot->correlation_id, ReplySlotState::kCancelled)) {
+    RecordEvent({SupervisorEventKind::kSlotCancelled, slot->owner, slot->correlation_id});
+  }
+}
+
+void ConnectionSupervisor::ResolvePushReply(Pid from, uint64_t correlation_id,
+                                            std::string payload) {
+  MutexLock lock(*mu_);
+  if (pushes_.Resolve(from, correlation_id, std::move(payload))) {
+    RecordEvent({SupervisorEventKind::kSlotReplied, from, correlation_id});
+  }
+}
+
+protocol::WorkerRegisterAck ConnectionSupervisor::RegisterWorker(
+    ConnectionState& state, Pid pid, const protocol::WorkerRegister& registration) {
+  if (options_.notifier != nullptr) {
+    absl::Status verdict = options_.notifier->OnWorkerRegistered(pid, registration);
+    if (!verdict.ok()) {
+      state.NoteRejectedRegistration();
+      RecordEvent({SupervisorEventKind::kRegistrationRejected, pid, 0});
+      std::string reason(verdict.message());
+      if (reason.empty()) reason = "registration rejected";
+      return protocol::WorkerRegisterAck{std::move(reason)};
+    }
+  }
+  const bool stored = state.StoreRegistration(registration);
+  RecordEvent({SupervisorEventKind::kRegistrationStored, pid, 0});
+  if (stored) return protocol::WorkerRegisterAck{};
+  // The connection was released while the notifier was deciding: the notifier has seen the
+  // registration, so it must also see the matching unregister (wire §7.3 step 2).
+  if (options_.notifier != nullptr) options_.notifier->OnWorkerUnregistered(pid);
+  RecordEvent({SupervisorEventKind::kUnregisterFired, pid, 0});
+  return protocol::WorkerRegisterAck{std::string("connection is closing")};
+}
+
+void ConnectionSupervisor::OnProcessExit(Pid pid, const std::shared_ptr<ConnectionState>& state) {
+  {
+    MutexLock lock(*mu_);
+    auto it = records_.find(pid);
+    if (it != records_.end() && it->second == state) {
+      records_.erase(it);
+      RecordEvent({SupervisorEventKind::kRecordRemoved, pid, 0});
+    }
+    CancelSlotsLocked(pid);
+  }
+  ReleaseConnection(*state, pid);
+}
+
+void ConnectionSupervisor::CancelSlotsLocked(Pid pid) {
+  if (options_.faults.skip_reply_slot_cancel_on_close) return;
+  for (uint64_t id : pushes_.CancelOwnedBy(pid)) {
+    RecordEvent({SupervisorEventKind::kSlotCancelled, pid, id});
+  }
+}
+
+void ConnectionSupervisor::ReleaseConnection(ConnectionState& state, Pid pid) {
+  std::optional<ReleaseWork> work = state.BeginRelease();
+  if (!work.has_value()) return;
+  RecordEvent({SupervisorEventKind::kReleased, pid, 0});
+  for (const QueuedControl& control : work->discarded_controls) {
+    RecordEvent({SupervisorEventKind::kControlDiscarded, pid, control.id});
+  }
+  {
+    MutexLock lock(*mu_);
+    CancelSlotsLocked(pid);
+  }
+  if (work->session != nullptr) work->session->Release();
+  const bool unregister =
+      work->had_registration || (options_.faults.unregister_rejected_registrations &&
+                                 work->had_rejected_registration);
+  if (unregister) {
+    if (options_.notifier != nullptr) options_.notifier->OnWorkerUnregistered(pid);
+    RecordEvent({SupervisorEventKind::kUnregisterFired, pid, 0});
+  }
+}
+
+absl::Status ConnectionSupervisor::FlushDurableState() {
+  absl::Status status = services_.FlushDurableState();
+  if (!status.ok()) return ShutdownFlushError(status);
+  return absl::OkStatus();
+}
+
+void ConnectionSupervisor::Shutdown() {
+  std::vector<Pid> pids;
+  {
+    MutexLock lock(*mu_);
+    shutting_down_ = true;
+    for (const auto& [pid, state] : records_) pids.push_back(pid);
+  }
+  for (Pid pid : pids) ForceClose(pid);
+}
+
+bool ConnectionSupervisor::AwaitIdle(absl::Duration timeout) {
+  MutexLock lock(*mu_);
+  return mu_->AwaitWithTimeout([&] { return records_.empty(); }, timeout);
+}
+
+SupervisorSnapshot ConnectionSupervisor::Snapshot() const {
+  MutexLock lock(*mu_);
+  SupervisorSnapshot snapshot;
+  snapshot.shutting_down = shutting_down_;
+  for (const auto& [pid, state] : records_) {
+    snapshot.records.push_back({pid, state->released()});
+  }
+  snapshot.pending_slots = pushes_.Pending();
+  return snapshot;
+}
+
+void ConnectionSupervisor::RecordEvent(const SupervisorEvent& event) {
+  if (options_.events != nullptr) options_.events->Record(event);
+}
+
+}  // namespace liminal::server

@@ -1,0 +1,23 @@
+// Test-only switches that plant known race bugs in the supervisor, so the simulation can
+// prove its invariants catch each class (issue: "proof that it finds bugs"). Production and
+// every ordinary test leave them all false; they are plain runtime flags, not #ifdefs, so
+// the code path under test is the production one plus exactly one omission.
+#ifndef LIMINAL_CORE_SERVER_FAULT_HOOKS_H_
+#define LIMINAL_CORE_SERVER_FAULT_HOOKS_H_
+
+namespace liminal::server {
+
+struct FaultHooks {
+  // The close path forgets to cancel the connection's pending reply slots.
+  bool skip_reply_slot_cancel_on_close = false;
+  // SpawnConnection inserts the record without re-checking liveness afterwards.
+  bool skip_post_insert_liveness_check = false;
+  // A failed wake leaves the control in the queue instead of rolling it back.
+  bool skip_control_rollback = false;
+  // A rejected registration still fires the unregister hook on close.
+  bool unregister_rejected_registrations = false;
+};
+
+}  // namespace liminal::server
+
+#endif  // LIMINAL_CORE_SERVER_FAULT_HOOKS_H_

@@ -1,0 +1,51 @@
+#include "core/server/push_registry.h"
+
+namespace liminal::server {
+
+std::shared_ptr<ReplySlot> PushRegistry::Register(runtime::Pid owner) {
+  auto slot = std::make_shared<ReplySlot>();
+  slot->correlation_id = next_correlation_id_++;
+  slot->owner = owner;
+  pending_.emplace(slot->correlation_id, slot);
+  by_owner_[owner].insert(slot->correlation_id);
+  return slot;
+}
+
+bool PushRegistry::Resolve(runtime::Pid from, uint64_t correlation_id, std::string reply) {
+  auto it = pending_.find(correlation_id);
+  if (it == pending_.end() || it->second->owner != from) return false;
+  it->second->reply = std::move(reply);
+  return Finish(correlation_id, ReplySlotState::kReplied);
+}
+
+bool PushRegistry::Finish(uint64_t correlation_id, ReplySlotState final_state) {
+  auto it = pending_.find(correlation_id);
+  if (it == pending_.end()) return false;
+  std::shared_ptr<ReplySlot> slot = std::move(it->second);
+  pending_.erase(it);
+  slot->state = final_state;
+  auto owner = by_owner_.find(slot->owner);
+  if (owner != by_owner_.end()) {
+    owner->second.erase(correlation_id);
+    if (owner->second.empty()) by_owner_.erase(owner);
+  }
+  return true;
+}
+
+std::vector<uint64_t> PushRegistry::CancelOwnedBy(runtime::Pid owner) {
+  std::vector<uint64_t> cancelled;
+  auto it = by_owner_.find(owner);
+  if (it == by_owner_.end()) return cancelled;
+  cancelled.assign(it->second.begin(), it->second.end());
+  for (uint64_t id : cancelled) Finish(id, ReplySlotState::kCancelled);
+  return cancelled;
+}
+
+std::vector<std::pair<uint64_t, runtime::Pid>> PushRegistry::Pending() const {
+  std::vector<std::pair<uint64_t, runtime::Pid>> pending;
+  pending.reserve(pending_.size());
+  for (const auto& [id, slot] : pending_) pending.emplace_back(id, slot->owner);
+  return pending;
+}
+
+}  // namespace liminal::server

@@ -1,0 +1,83 @@
+#include "core/testing/in_memory_file_system.h"
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+
+namespace liminal::testing {
+namespace {
+
+class InMemoryFile final : public runtime::File {
+ public:
+  InMemoryFile(std::shared_ptr<InMemoryFileSystem::Contents> contents,
+               const InMemoryFileSystem& fs)
+      : contents_(std::move(contents)), fs_(fs) {}
+
+  absl::Status Append(std::string_view data) override {
+    if (!fs_.write_error().ok()) return fs_.write_error();
+    contents_->data.append(data);
+    return absl::OkStatus();
+  }
+  absl::Status Sync() override {
+    if (!fs_.write_error().ok()) return fs_.write_error();
+    contents_->synced = contents_->data.size();
+    return absl::OkStatus();
+  }
+  absl::StatusOr<std::string> ReadAt(uint64_t offset, size_t length) const override {
+    if (offset >= contents_->data.size()) return std::string();
+    return contents_->data.substr(offset, length);
+  }
+  absl::StatusOr<uint64_t> Size() const override { return contents_->data.size(); }
+  absl::Status Truncate(uint64_t size) override {
+    if (size < contents_->data.size()) contents_->data.resize(size);
+    if (contents_->synced > contents_->data.size()) contents_->synced = contents_->data.size();
+    return absl::OkStatus();
+  }
+
+ private:
+  std::shared_ptr<InMemoryFileSystem::Contents> contents_;
+  const InMemoryFileSystem& fs_;
+};
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<runtime::File>> InMemoryFileSystem::OpenAppend(
+    const std::string& path) {
+  auto& contents = files_[path];
+  if (contents == nullptr) contents = std::make_shared<Contents>();
+  return std::unique_ptr<runtime::File>(new InMemoryFile(contents, *this));
+}
+
+absl::Status InMemoryFileSystem::Rename(const std::string& from, const std::string& to) {
+  auto it = files_.find(from);
+  if (it == files_.end()) return absl::NotFoundError(absl::StrCat("no such file: ", from));
+  files_[to] = std::move(it->second);
+  files_.erase(from);
+  return absl::OkStatus();
+}
+
+absl::Status InMemoryFileSystem::Remove(const std::string& path) {
+  if (files_.erase(path) == 0) return absl::NotFoundError(absl::StrCat("no such file: ", path));
+  return absl::OkStatus();
+}
+
+absl::Status InMemoryFileSystem::CreateDirectories(const std::string& path) {
+  directories_.insert(path);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<std::string>> InMemoryFileSystem::List(const std::string& dir) const {
+  const std::string prefix = absl::StrCat(dir, "/");
+  std::vector<std::string> names;
+  for (const auto& [path, contents] : files_) {
+    if (absl::StartsWith(path, prefix) && path.find('/', prefix.size()) == std::string::npos) {
+      names.push_back(path.substr(prefix.size()));
+    }
+  }
+  return names;
+}
+
+void InMemoryFileSystem::SimulateCrash() {
+  for (auto& [path, contents] : files_) contents->data.resize(contents->synced);
+}
+
+}  // namespace liminal::testing
