@@ -18,33 +18,38 @@ class ManualMutex final : public runtime::Mutex {
       std::fputs("ManualMutex: lock acquired twice (deadlock in a real runtime)\n", stderr);
       std::abort();
     }
-    held_ = true;
+    Hold(true);
   }
 
   void Unlock() override {
-    held_ = false;
+    Hold(false);
     rt_.scheduler().Switch(SwitchPointKind::kUnlock);
   }
 
   bool AwaitWithTimeout(absl::FunctionRef<bool()> condition, absl::Duration timeout) override {
     const absl::Time deadline = rt_.clock().Now() + timeout;
     while (!condition()) {
-      held_ = false;
+      Hold(false);
       if (!rt_.RunOne()) {
         std::optional<absl::Time> next = rt_.clock().NextDeadline();
         if (!next.has_value() || *next > deadline) {
           rt_.clock().AdvanceTo(deadline);
-          held_ = true;
+          Hold(true);
           return condition();
         }
         rt_.clock().AdvanceTo(*next);
       }
-      held_ = true;
+      Hold(true);
     }
     return true;
   }
 
  private:
+  void Hold(bool held) {
+    held_ = held;
+    rt_.scheduler().NoteLockHeld(held ? 1 : -1);
+  }
+
   ManualRuntime& rt_;
   bool held_ = false;
 };

@@ -42,7 +42,7 @@ ManualScheduler::~ManualScheduler() {
 }
 
 void ManualScheduler::Switch(SwitchPointKind kind, Pid pid) const {
-  if (switch_hook_) switch_hook_(SwitchPoint{kind, pid});
+  if (switch_hook_) switch_hook_(SwitchPoint{kind, pid, locks_held_});
 }
 
 Pid ManualScheduler::Spawn(std::unique_ptr<runtime::Process> process,

@@ -44,6 +44,8 @@ class ManualScheduler final : public runtime::Scheduler {
   // Called at every switch point. The hook may run queued work (RunOne) re-entrantly.
   void set_switch_hook(SwitchHook hook) { switch_hook_ = std::move(hook); }
   void Switch(SwitchPointKind kind, runtime::Pid pid = runtime::kNoPid) const;
+  // Bookkeeping from the manual mutexes, reported in every SwitchPoint.
+  void NoteLockHeld(int delta) { locks_held_ += delta; }
 
   // Pids spawned so far that are still alive, in pid order.
   std::vector<runtime::Pid> LivePids() const;
@@ -61,6 +63,7 @@ class ManualScheduler final : public runtime::Scheduler {
   std::deque<absl::AnyInvocable<void() &&>> queue_;
   SendFilter send_filter_;
   SwitchHook switch_hook_;
+  int locks_held_ = 0;
 };
 
 }  // namespace liminal::testing

@@ -13,6 +13,7 @@ enum class SwitchPointKind { kLock, kUnlock, kSend, kSpawn, kIsAlive, kKill };
 struct SwitchPoint {
   SwitchPointKind kind;
   runtime::Pid pid = runtime::kNoPid;  // target of Send/IsAlive/Kill, new pid for Spawn
+  int locks_held = 0;  // runtime mutexes held at this point (0: anyone may run here)
 };
 
 const char* SwitchPointKindName(SwitchPointKind kind);
