@@ -154,6 +154,7 @@ void ConnectionProcess::DecodeBuffered() {
       return;
     }
     inbound_offset_ += result.consumed();
+    if (metrics::ServerMetrics* m = host_.metrics()) m->FramesIn(header->type_id).Increment();
     HandleFrame(std::move(result).frame());
   }
 }
@@ -271,6 +272,7 @@ void ConnectionProcess::Send(const Frame& frame) {
     return;
   }
   host_.RecordEvent({SupervisorEventKind::kFrameSent, pid_, frame.type_id()});
+  if (metrics::ServerMetrics* m = host_.metrics()) m->FramesOut(frame.type_id()).Increment();
 }
 
 bool ConnectionProcess::HasOutboundRoom() const {

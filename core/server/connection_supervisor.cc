@@ -45,10 +45,12 @@ absl::StatusOr<ConnectionHandle> ConnectionSupervisor::SpawnConnection(
   {
     MutexLock lock(*mu_);
     if (shutting_down_) {
+      if (options_.metrics != nullptr) options_.metrics->connections_rejected_total.Increment();
       RefuseConnection(*socket, protocol::ReasonCode::kShuttingDown, "server is shutting down");
       return absl::FailedPreconditionError("supervisor is shutting down");
     }
     if (options_.max_connections != 0 && records_.size() >= options_.max_connections) {
+      if (options_.metrics != nullptr) options_.metrics->connections_rejected_total.Increment();
       RefuseConnection(*socket, protocol::ReasonCode::kLimit,
                        absl::StrCat("connection limit reached (max_connections=",
                                     options_.max_connections, ")"));
@@ -64,6 +66,10 @@ absl::StatusOr<ConnectionHandle> ConnectionSupervisor::SpawnConnection(
                                           scheduler, runtime_.clock()),
       {.name = "connection"});
   RecordEvent({SupervisorEventKind::kSpawned, pid, 0});
+  if (options_.metrics != nullptr) {
+    options_.metrics->connections_total.Increment();
+    options_.metrics->connections_current.Increment();
+  }
   scheduler.Monitor(pid, [this, state](Pid exited, const runtime::ExitReason&) {
     OnProcessExit(exited, state);
   });
@@ -199,7 +205,7 @@ absl::StatusOr<PushReplyAwaiter> ConnectionSupervisor::PushToConnection(Pid pid,
       return PushReplyAwaiter(*this, std::move(closed));
     }
     state = it->second;
-    slot = pushes_.Register(pid);
+    slot = pushes_.Register(pid, runtime_.clock().Now());
     RecordEvent({SupervisorEventKind::kSlotRegistered, pid, slot->correlation_id});
   }
   // The close path may run right here; it cancels the slot registered above.
@@ -246,6 +252,13 @@ PushResult ConnectionSupervisor::AwaitSlot(const std::shared_ptr<ReplySlot>& slo
     }
   }
   RecordEvent({ended, slot->owner, slot->correlation_id});
+  if (options_.metrics != nullptr) {
+    options_.metrics
+        ->Pushes(result.outcome == PushOutcome::kReply     ? metrics::PushOutcome::kReplied
+                 : result.outcome == PushOutcome::kTimeout ? metrics::PushOutcome::kTimeout
+                                                           : metrics::PushOutcome::kDisconnected)
+        .Increment();
+  }
   return result;
 }
 
@@ -258,9 +271,13 @@ void ConnectionSupervisor::AbandonSlot(const std::shared_ptr<ReplySlot>& slot) {
 
 void ConnectionSupervisor::ResolvePushReply(Pid from, uint64_t correlation_id,
                                             std::string payload) {
+  const absl::Time now = runtime_.clock().Now();
   MutexLock lock(*mu_);
-  if (pushes_.Resolve(from, correlation_id, std::move(payload))) {
+  if (std::shared_ptr<ReplySlot> slot = pushes_.Resolve(from, correlation_id, std::move(payload))) {
     RecordEvent({SupervisorEventKind::kSlotReplied, from, correlation_id});
+    if (options_.metrics != nullptr) {
+      options_.metrics->push_latency_seconds.Observe(absl::ToDoubleSeconds(now - slot->sent_at));
+    }
   }
 }
 
@@ -310,6 +327,7 @@ void ConnectionSupervisor::ReleaseConnection(ConnectionState& state, Pid pid) {
   std::optional<ReleaseWork> work = state.BeginRelease();
   if (!work.has_value()) return;
   RecordEvent({SupervisorEventKind::kReleased, pid, 0});
+  if (options_.metrics != nullptr) options_.metrics->connections_current.Decrement();
   for (const QueuedControl& control : work->discarded_controls) {
     RecordEvent({SupervisorEventKind::kControlDiscarded, pid, control.id});
   }
@@ -340,7 +358,11 @@ void ConnectionSupervisor::Shutdown() {
     shutting_down_ = true;
     for (const auto& [pid, state] : records_) pids.push_back(pid);
   }
-  for (Pid pid : pids) ForceClose(pid);
+  for (Pid pid : pids) {
+    if (ForceClose(pid) != ControlOutcome::kRefused && options_.metrics != nullptr) {
+      options_.metrics->connections_force_closed_total.Increment();
+    }
+  }
 }
 
 bool ConnectionSupervisor::AwaitIdle(absl::Duration timeout) {

@@ -52,6 +52,7 @@ struct SupervisorOptions {
   size_t max_connections = 0;                // 0: unlimited
   ConnectionNotifier* notifier = nullptr;    // null: registrations are accepted
   SupervisorEventSink* events = nullptr;     // null: no event recording
+  metrics::ServerMetrics* metrics = nullptr; // null: no metrics
   FaultHooks faults;                         // test-only planted bugs
 };
 
@@ -121,6 +122,7 @@ class ConnectionSupervisor final : private ConnectionHost {
       const protocol::WorkerRegister& registration) override;
   void ReleaseConnection(ConnectionState& state, runtime::Pid pid) override;
   void RecordEvent(const SupervisorEvent& event) override;
+  metrics::ServerMetrics* metrics() const override { return options_.metrics; }
 
   ControlOutcome EnqueueAndWake(ConnectionState& state, runtime::Pid pid, Control control);
   void OnProcessExit(runtime::Pid pid, const std::shared_ptr<ConnectionState>& state);

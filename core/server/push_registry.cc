@@ -2,8 +2,9 @@
 
 namespace liminal::server {
 
-std::shared_ptr<ReplySlot> PushRegistry::Register(runtime::Pid owner) {
+std::shared_ptr<ReplySlot> PushRegistry::Register(runtime::Pid owner, absl::Time now) {
   auto slot = std::make_shared<ReplySlot>();
+  slot->sent_at = now;
   slot->correlation_id = next_correlation_id_++;
   slot->owner = owner;
   pending_.emplace(slot->correlation_id, slot);
@@ -11,11 +12,14 @@ std::shared_ptr<ReplySlot> PushRegistry::Register(runtime::Pid owner) {
   return slot;
 }
 
-bool PushRegistry::Resolve(runtime::Pid from, uint64_t correlation_id, std::string reply) {
+std::shared_ptr<ReplySlot> PushRegistry::Resolve(runtime::Pid from, uint64_t correlation_id,
+                                                 std::string reply) {
   auto it = pending_.find(correlation_id);
-  if (it == pending_.end() || it->second->owner != from) return false;
-  it->second->reply = std::move(reply);
-  return Finish(correlation_id, ReplySlotState::kReplied);
+  if (it == pending_.end() || it->second->owner != from) return nullptr;
+  std::shared_ptr<ReplySlot> slot = it->second;
+  slot->reply = std::move(reply);
+  Finish(correlation_id, ReplySlotState::kReplied);
+  return slot;
 }
 
 bool PushRegistry::Finish(uint64_t correlation_id, ReplySlotState final_state) {

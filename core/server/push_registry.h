@@ -13,6 +13,7 @@
 
 #include "absl/container/btree_map.h"
 #include "absl/container/btree_set.h"
+#include "absl/time/time.h"
 #include "core/runtime/pid.h"
 
 namespace liminal::server {
@@ -23,17 +24,20 @@ struct ReplySlot {
   uint64_t correlation_id = 0;
   runtime::Pid owner = runtime::kNoPid;
   ReplySlotState state = ReplySlotState::kPending;
+  absl::Time sent_at;  // when the push was registered, for latency
   std::string reply;
 };
 
 class PushRegistry {
  public:
   // Allocates the next correlation id (1, 2, 3, ...) and a pending slot owned by `owner`.
-  std::shared_ptr<ReplySlot> Register(runtime::Pid owner);
+  std::shared_ptr<ReplySlot> Register(runtime::Pid owner, absl::Time now = absl::Time());
 
   // Resolves the slot if it is pending and owned by `from`. False otherwise (unknown id,
   // already finished, or a reply from another connection).
-  bool Resolve(runtime::Pid from, uint64_t correlation_id, std::string reply);
+  // On success returns the resolved slot.
+  std::shared_ptr<ReplySlot> Resolve(runtime::Pid from, uint64_t correlation_id,
+                                     std::string reply);
 
   // Ends a pending slot with `final_state` (kCancelled or kTimedOut) and forgets it.
   // False if it was not pending.

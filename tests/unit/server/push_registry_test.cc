@@ -11,12 +11,12 @@ TEST(PushRegistryTest, AllocatesMonotonicIdsAndResolvesOnlyFromTheOwner) {
   auto b = registry.Register(8);
   EXPECT_EQ(a->correlation_id, 1u);
   EXPECT_EQ(b->correlation_id, 2u);
-  EXPECT_FALSE(registry.Resolve(8, a->correlation_id, "wrong owner"));
+  EXPECT_EQ(registry.Resolve(8, a->correlation_id, "wrong owner"), nullptr);
   EXPECT_EQ(a->state, ReplySlotState::kPending);
-  EXPECT_TRUE(registry.Resolve(7, a->correlation_id, "ok"));
+  EXPECT_EQ(registry.Resolve(7, a->correlation_id, "ok"), a);
   EXPECT_EQ(a->state, ReplySlotState::kReplied);
   EXPECT_EQ(a->reply, "ok");
-  EXPECT_FALSE(registry.Resolve(7, a->correlation_id, "again"));  // one-shot
+  EXPECT_EQ(registry.Resolve(7, a->correlation_id, "again"), nullptr);  // one-shot
   EXPECT_EQ(a->reply, "ok");
 }
 
@@ -25,7 +25,7 @@ TEST(PushRegistryTest, CancelOwnedByCancelsOnlyThatOwnersPendingSlots) {
   auto a1 = registry.Register(1);
   auto b = registry.Register(2);
   auto a2 = registry.Register(1);
-  ASSERT_TRUE(registry.Resolve(1, a1->correlation_id, "done"));
+  ASSERT_NE(registry.Resolve(1, a1->correlation_id, "done"), nullptr);
   EXPECT_EQ(registry.CancelOwnedBy(1), std::vector<uint64_t>{a2->correlation_id});
   EXPECT_EQ(a1->state, ReplySlotState::kReplied);
   EXPECT_EQ(a2->state, ReplySlotState::kCancelled);

@@ -1,6 +1,8 @@
 // The reference supervisor's pinned behaviours (issue appendix), on the manual runtime.
 #include "core/server/connection_supervisor.h"
 
+#include "core/metrics/server_metrics.h"
+
 #include "gtest/gtest.h"
 #include "tests/unit/server/supervisor_fixture.h"
 
@@ -299,6 +301,44 @@ TEST_F(SupervisorTest, EveryCloseRouteReleasesTheSessionExactlyOnce) {
   for (const Client* c : {&finished, &crashed, &reaped, &forced}) {
     EXPECT_EQ(sink_.Count(SupervisorEventKind::kReleased, c->handle.pid()), 1);
   }
+}
+
+}  // namespace
+}  // namespace liminal::server::testing
+
+namespace liminal::server::testing {
+namespace {
+
+TEST_F(SupervisorTest, MetricsCountConnectionsFramesAndPushes) {
+  metrics::ServerMetrics metrics;
+  SupervisorOptions options;
+  options.metrics = &metrics;
+  options.max_connections = 2;
+  MakeSupervisor(options);
+  Client a = Connect();
+  Client b = Connect();
+  auto [socket, peer] = liminal::testing::MakeSocketPair(rt_.scheduler());
+  EXPECT_FALSE(supervisor().SpawnConnection(std::move(socket)).ok());
+  EXPECT_EQ(metrics.connections_total.Value(), 2u);
+  EXPECT_EQ(metrics.connections_current.Value(), 2);
+  EXPECT_EQ(metrics.connections_rejected_total.Value(), 1u);
+  EXPECT_EQ(metrics.FramesIn(protocol::FrameType::kConnect).Value(), 2u);
+  EXPECT_EQ(metrics.FramesOut(protocol::FrameType::kConnectAck).Value(), 2u);
+
+  auto awaiter = supervisor().PushToConnection(a.handle.pid(), "job");
+  ASSERT_TRUE(awaiter.ok());
+  rt_.RunUntilIdle();
+  a.peer->WriteFrame(protocol::MakeFrame(protocol::PushReply{awaiter->correlation_id(), "ok"}, 1));
+  EXPECT_EQ(awaiter->Receive(absl::Seconds(1)).outcome, PushOutcome::kReply);
+  EXPECT_EQ(metrics.Pushes(metrics::PushOutcome::kReplied).Value(), 1u);
+
+  b.peer->Close();
+  rt_.RunUntilIdle();
+  EXPECT_EQ(metrics.connections_current.Value(), 1);
+  supervisor().Shutdown();
+  rt_.RunUntilIdle();
+  EXPECT_EQ(metrics.connections_force_closed_total.Value(), 1u);
+  EXPECT_EQ(metrics.connections_current.Value(), 0);
 }
 
 }  // namespace

@@ -1,0 +1,54 @@
+// CreditWindow: the deliveries of one subscription that the client has not acknowledged yet
+// (server-behaviour.md §3, "Credit"). Each delivery gets the next delivery_seq (1, 2, ...);
+// the window is full once `max_in_flight` of them are outstanding.
+//
+//   CreditWindow window(/*max_in_flight=*/2);
+//   uint64_t seq = window.Record(envelope);          // 1
+//   window.Accept(seq);                               // cumulative: releases every seq <= 1
+//   SharedEnvelope again = window.Take(seq2);         // Defer/Reject: remove one delivery
+//
+// Sequence numbers are never reused: a deferred message is redelivered under a new seq.
+// Not thread-safe: only the subscriber's connection process touches it.
+#ifndef LIMINAL_CORE_SERVER_SERVICES_CREDIT_WINDOW_H_
+#define LIMINAL_CORE_SERVER_SERVICES_CREDIT_WINDOW_H_
+
+#include <cstdint>
+
+#include "absl/container/btree_map.h"
+#include "core/server/services/shared_envelope.h"
+
+namespace liminal::server::services {
+
+class CreditWindow {
+ public:
+  explicit CreditWindow(uint32_t max_in_flight) : max_in_flight_(max_in_flight) {}
+
+  uint32_t max_in_flight() const { return max_in_flight_; }
+  size_t outstanding() const { return in_flight_.size(); }
+  bool HasCredit() const { return in_flight_.size() < max_in_flight_; }
+  size_t available() const { return max_in_flight_ - in_flight_.size(); }
+  // The seq the next Record() will return.
+  uint64_t next_seq() const { return next_seq_; }
+
+  // Records a delivery about to be sent; returns its delivery_seq. Precondition: HasCredit().
+  uint64_t Record(SharedEnvelope envelope);
+
+  // Acknowledges every outstanding delivery with seq <= `seq`. Returns false, changing
+  // nothing, when `seq` was never handed out (0, or not yet delivered).
+  bool Accept(uint64_t seq);
+
+  // Removes one outstanding delivery and returns its envelope; null when `seq` is not
+  // outstanding (never delivered, already acknowledged, rejected or deferred).
+  SharedEnvelope Take(uint64_t seq);
+
+  void Clear() { in_flight_.clear(); }
+
+ private:
+  uint32_t max_in_flight_;
+  uint64_t next_seq_ = 1;
+  absl::btree_map<uint64_t, SharedEnvelope> in_flight_;
+};
+
+}  // namespace liminal::server::services
+
+#endif  // LIMINAL_CORE_SERVER_SERVICES_CREDIT_WINDOW_H_

@@ -1,0 +1,96 @@
+#include "core/server/services/subscription.h"
+
+#include <algorithm>
+#include <utility>
+#include <variant>
+
+namespace liminal::server::services {
+
+using runtime::MutexLock;
+
+Subscription::Subscription(Params params, std::unique_ptr<runtime::Mutex> mu)
+    : params_(params), mu_(std::move(mu)), credit_(params.max_in_flight) {}
+
+Subscription::Enqueued Subscription::Enqueue(const SharedEnvelope& envelope) {
+  MutexLock lock(*mu_);
+  if (closed_) return Enqueued::kClosed;
+  if (pending_.size() >= params_.pending_limit) {
+    closed_ = true;
+    pending_.clear();
+    shed_.store(true, std::memory_order_release);
+    return Enqueued::kShed;
+  }
+  pending_.push_back(envelope);
+  if (!armed_) return Enqueued::kQueued;
+  armed_ = false;
+  return Enqueued::kQueuedNeedsWake;
+}
+
+void Subscription::Rearm() {
+  MutexLock lock(*mu_);
+  if (!closed_) armed_ = true;
+}
+
+void Subscription::Close() {
+  std::deque<SharedEnvelope> dropped;
+  {
+    MutexLock lock(*mu_);
+    closed_ = true;
+    dropped.swap(pending_);
+  }
+  // Owner-side state is only touched here when called by the owner (unsubscribe) or after
+  // the owner stopped running (release), never concurrently with Pump.
+  redeliver_.clear();
+  batch_.clear();
+  credit_.Clear();
+}
+
+size_t Subscription::pending_size() const {
+  MutexLock lock(*mu_);
+  return pending_.size();
+}
+
+bool Subscription::Defer(uint64_t seq) {
+  SharedEnvelope envelope = credit_.Take(seq);
+  if (envelope == nullptr) return false;
+  redeliver_.push_back(std::move(envelope));
+  return true;
+}
+
+Subscription::PumpStop Subscription::Pump(ConnectionOutput& out, protocol::Frame& scratch,
+                                          size_t& delivered) {
+  if (shed()) return PumpStop::kShed;
+  for (;;) {
+    if (!credit_.HasCredit()) return PumpStop::kNoCredit;
+    if (!out.HasOutboundRoom()) return PumpStop::kNoRoom;
+    std::deque<SharedEnvelope>* source = !redeliver_.empty() ? &redeliver_
+                                         : !batch_.empty()    ? &batch_
+                                                              : nullptr;
+    if (source == nullptr) {
+      // Refill the local batch with as much as the free credit allows, under one lock.
+      MutexLock lock(*mu_);
+      if (closed_) return shed() ? PumpStop::kShed : PumpStop::kIdle;
+      if (pending_.empty()) {
+        armed_ = true;
+        return PumpStop::kIdle;
+      }
+      const size_t take = std::min(pending_.size(), credit_.available());
+      for (size_t i = 0; i < take; ++i) {
+        batch_.push_back(std::move(pending_.front()));
+        pending_.pop_front();
+      }
+      continue;
+    }
+    SharedEnvelope envelope = std::move(source->front());
+    source->pop_front();
+    auto& deliver = std::get<protocol::Deliver>(scratch.body);
+    deliver.envelope = *envelope;  // reuses the scratch frame's buffers
+    deliver.delivery_seq = credit_.Record(std::move(envelope));
+    scratch.stream_id = params_.stream_id;
+    scratch.flags = 0;
+    out.Send(scratch);
+    ++delivered;
+  }
+}
+
+}  // namespace liminal::server::services
