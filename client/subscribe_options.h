@@ -1,0 +1,45 @@
+// Options of a Subscribe (wire-protocol.md §2.4, server-behaviour.md §3 and §5).
+//
+//   SubscribeOptions options;
+//   options.max_in_flight = 128;            // credit window the server honours
+//   options.replay = true;                  // durable channels: retained messages first
+//   options.ack_mode = AckMode::kManual;    // the application calls Ack(seq) itself
+//
+// Thread-safety: a plain value type.
+#ifndef LIMINAL_CLIENT_SUBSCRIBE_OPTIONS_H_
+#define LIMINAL_CLIENT_SUBSCRIBE_OPTIONS_H_
+
+#include <cstdint>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "core/protocol/envelope.h"
+
+namespace liminal::client {
+
+enum class AckMode {
+  // Connection: a delivery is acknowledged once the delivery handler returns.
+  // BlockingSubscription: once Next() hands it to the caller.
+  kAuto,
+  // The application acknowledges with Subscription::Ack(seq) (cumulative).
+  kManual,
+};
+
+struct SubscribeOptions {
+  // Most unacknowledged deliveries the server may have outstanding (must be > 0).
+  uint32_t max_in_flight = 64;
+  // Schema ids the subscriber can read; empty accepts whatever the channel uses.
+  std::vector<protocol::SchemaId> accepted_schemas;
+  // Subscribe flag 0x01: on a durable channel, receive the retained messages first.
+  bool replay = false;
+
+  AckMode ack_mode = AckMode::kAuto;
+  // Acks are batched: an Accept goes out once half the window is consumed, or this long
+  // after the oldest unacknowledged consumed delivery, whichever is first. Zero sends an
+  // Accept for every consumed delivery.
+  absl::Duration ack_delay = absl::Milliseconds(10);
+};
+
+}  // namespace liminal::client
+
+#endif  // LIMINAL_CLIENT_SUBSCRIBE_OPTIONS_H_
