@@ -1,0 +1,54 @@
+#include "client/blocking_subscription.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "client/client_error.h"
+
+namespace liminal::client {
+
+SubscriptionHandlers BlockingSubscription::Queue::Handlers(const std::shared_ptr<Queue>& self) {
+  return SubscriptionHandlers{
+      .on_delivery =
+          [self](const Subscription&, Delivery delivery) {
+            absl::MutexLock lock(&self->mu);
+            self->deliveries.push_back(std::move(delivery));
+          },
+      .on_end =
+          [self](absl::Status why) {
+            absl::MutexLock lock(&self->mu);
+            self->ended = why.ok() ? CancelledError("unsubscribed") : std::move(why);
+          },
+  };
+}
+
+BlockingSubscription::BlockingSubscription(Subscription subscription, std::shared_ptr<Queue> queue,
+                                           AckMode ack_mode)
+    : subscription_(std::move(subscription)), queue_(std::move(queue)), ack_mode_(ack_mode) {}
+
+BlockingSubscription::~BlockingSubscription() { subscription_.Unsubscribe(); }
+
+absl::StatusOr<Delivery> BlockingSubscription::Next(absl::Duration timeout) {
+  Queue& queue = *queue_;
+  absl::MutexLock lock(&queue.mu);
+  auto ready = [](Queue* q) ABSL_EXCLUSIVE_LOCKS_REQUIRED(q->mu) {
+    return !q->deliveries.empty() || q->ended.has_value();
+  };
+  queue.mu.AwaitWithTimeout(absl::Condition(+ready, &queue), timeout);
+  if (!queue.deliveries.empty()) {
+    Delivery delivery = std::move(queue.deliveries.front());
+    queue.deliveries.pop_front();
+    if (ack_mode_ == AckMode::kAuto) subscription_.Ack(delivery.seq);
+    return delivery;
+  }
+  if (queue.ended.has_value()) return *queue.ended;
+  return ClientTimeoutError(absl::StrCat("no delivery on '", subscription_.channel(), "' within ",
+                                         absl::FormatDuration(timeout)));
+}
+
+size_t BlockingSubscription::queued() const {
+  absl::MutexLock lock(&queue_->mu);
+  return queue_->deliveries.size();
+}
+
+}  // namespace liminal::client
