@@ -1,0 +1,300 @@
+#include "io/health/health_server.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/synchronization/mutex.h"
+#include "io/health/bind_acceptor.h"
+
+namespace liminal::io {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+// After a failed accept (for example EMFILE), wait this long before accepting again instead
+// of spinning on the error.
+constexpr std::chrono::milliseconds kAcceptRetryDelay{100};
+// How long a closing connection may keep sending before it is cut off (lingering close, so the
+// peer reads our last response instead of a reset).
+constexpr std::chrono::milliseconds kLingerTimeout{1000};
+
+bool IsParseError(const beast::error_code& ec) {
+  return ec.category() == http::make_error_code(http::error::bad_target).category() &&
+         ec != http::error::end_of_stream && ec != http::error::partial_message;
+}
+
+}  // namespace
+
+class HealthServer::Impl : public std::enable_shared_from_this<Impl> {
+ public:
+  class Session;
+
+  Impl(asio::io_context& io, const Readiness& readiness, MetricsRenderer metrics,
+       HealthServerOptions options)
+      : io_(io),
+        strand_(asio::make_strand(io)),
+        acceptor_(strand_),
+        retry_timer_(strand_),
+        readiness_(readiness),
+        metrics_(std::move(metrics)),
+        options_(options) {}
+
+  absl::Status Start(const config::HostPort& address);
+  void Stop();
+  tcp::endpoint local_endpoint() const {
+    absl::MutexLock lock(&mu_);
+    return endpoint_;
+  }
+
+  const Readiness& readiness() const { return readiness_; }
+  const MetricsRenderer& metrics() const { return metrics_; }
+  const HealthServerOptions& options() const { return options_; }
+  void Forget(Session* session) {
+    absl::MutexLock lock(&mu_);
+    sessions_.erase(session);
+  }
+
+ private:
+  void Accept();  // on strand_
+  void Admit(tcp::socket socket);
+
+  asio::io_context& io_;
+  asio::strand<asio::io_context::executor_type> strand_;
+  tcp::acceptor acceptor_;  // after Start(), used on strand_ only
+  asio::steady_timer retry_timer_;
+  const Readiness& readiness_;
+  const MetricsRenderer metrics_;
+  const HealthServerOptions options_;
+
+  mutable absl::Mutex mu_;
+  bool started_ ABSL_GUARDED_BY(mu_) = false;
+  bool stopped_ ABSL_GUARDED_BY(mu_) = false;
+  tcp::endpoint endpoint_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<Session*, std::weak_ptr<Session>> sessions_ ABSL_GUARDED_BY(mu_);
+};
+
+// One probe connection: read a request (under a deadline), answer it, repeat while the client
+// keeps the connection alive. Every step runs on the connection's own strand.
+class HealthServer::Impl::Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket socket, std::shared_ptr<Impl> server)
+      : stream_(std::move(socket)), server_(std::move(server)) {}
+  ~Session() { server_->Forget(this); }
+
+  void Start() {
+    asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->ReadRequest(); });
+  }
+
+  // Closes the connection now (server stopping), from any thread.
+  void Close() {
+    asio::post(stream_.get_executor(), [self = shared_from_this()] {
+      self->closing_ = true;
+      self->stream_.close();
+    });
+  }
+
+ private:
+  void ReadRequest() {
+    if (closing_) return;
+    const HealthServerOptions& options = server_->options();
+    parser_.emplace();
+    parser_->header_limit(static_cast<uint32_t>(options.max_request_bytes));
+    parser_->body_limit(options.max_request_bytes);
+    stream_.expires_after(options.request_timeout);
+    http::async_read(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, size_t) { self->OnRead(ec); });
+  }
+
+  void OnRead(beast::error_code ec) {
+    if (closing_) return;
+    if (ec) {
+      if (IsParseError(ec)) {
+        spdlog::debug("health: malformed request from {}: {}", Peer(), ec.message());
+        Respond(BadRequestResponse(ec.message()), 11, /*keep_alive=*/false);
+      } else {
+        // End of stream, the request deadline, or a socket error: nothing to answer.
+        if (ec == beast::error::timeout) spdlog::debug("health: probe {} timed out", Peer());
+        stream_.close();
+      }
+      return;
+    }
+    const http::request<http::string_body>& request = parser_->get();
+    const beast::string_view method = request.method_string();
+    const beast::string_view target = request.target();
+    Respond(RouteHealthRequest(absl::string_view(method.data(), method.size()),
+                               absl::string_view(target.data(), target.size()),
+                               server_->readiness(), server_->metrics()),
+            request.version(), request.keep_alive());
+  }
+
+  void Respond(const HealthResponse& answer, unsigned version, bool keep_alive) {
+    response_ = {};
+    response_.version(version);
+    response_.result(answer.status);
+    response_.set(http::field::server, "liminald");
+    response_.set(http::field::content_type, answer.content_type);
+    response_.set(http::field::cache_control, "no-store");
+    if (answer.allow_get) response_.set(http::field::allow, "GET");
+    response_.keep_alive(keep_alive);
+    response_.body() = answer.body;
+    response_.prepare_payload();
+    stream_.expires_after(server_->options().request_timeout);
+    http::async_write(stream_, response_,
+                      [self = shared_from_this(), keep_alive](beast::error_code ec, size_t) {
+                        self->OnWrite(ec, keep_alive);
+                      });
+  }
+
+  void OnWrite(beast::error_code ec, bool keep_alive) {
+    if (closing_) return;
+    if (ec) {
+      stream_.close();
+    } else if (keep_alive) {
+      ReadRequest();
+    } else {
+      LingeringClose();
+    }
+  }
+
+  // Half-closes, then drains whatever the peer still sends until it closes too (or a short
+  // deadline passes), so that it reads our response rather than a connection reset.
+  void LingeringClose() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.expires_after(std::min(kLingerTimeout, server_->options().request_timeout));
+    Drain();
+  }
+
+  void Drain() {
+    stream_.async_read_some(asio::buffer(discard_),
+                            [self = shared_from_this()](beast::error_code ec, size_t) {
+                              if (ec || self->closing_) {
+                                self->stream_.close();
+                              } else {
+                                self->Drain();
+                              }
+                            });
+  }
+
+  std::string Peer() {
+    beast::error_code ec;
+    const tcp::endpoint peer = stream_.socket().remote_endpoint(ec);
+    return ec ? std::string("?") : ToHostPort(peer).ToString();
+  }
+
+  beast::tcp_stream stream_;
+  std::shared_ptr<Impl> server_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  http::response<http::string_body> response_;
+  std::array<char, 1024> discard_;
+  bool closing_ = false;
+};
+
+absl::Status HealthServer::Impl::Start(const config::HostPort& address) {
+  {
+    absl::MutexLock lock(&mu_);
+    if (started_) return absl::FailedPreconditionError("health server already started");
+    started_ = true;
+  }
+  // No asynchronous operation is pending yet, so the acceptor may be used from this thread.
+  if (absl::Status bound = BindAcceptor(acceptor_, address, "health listener"); !bound.ok()) {
+    return bound;
+  }
+  {
+    absl::MutexLock lock(&mu_);
+    endpoint_ = acceptor_.local_endpoint();
+  }
+  asio::post(strand_, [self = shared_from_this()] { self->Accept(); });
+  return absl::OkStatus();
+}
+
+void HealthServer::Impl::Accept() {
+  if (!acceptor_.is_open()) return;
+  acceptor_.async_accept(asio::make_strand(io_),
+                         [self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
+                           if (!self->acceptor_.is_open() || ec == asio::error::operation_aborted)
+                             return;
+                           if (!ec) {
+                             self->Admit(std::move(socket));
+                             self->Accept();
+                             return;
+                           }
+                           spdlog::warn("health: accept failed: {}; retrying in {} ms",
+                                        ec.message(), kAcceptRetryDelay.count());
+                           self->retry_timer_.expires_after(kAcceptRetryDelay);
+                           self->retry_timer_.async_wait([self](beast::error_code timer_ec) {
+                             if (!timer_ec) self->Accept();
+                           });
+                         });
+}
+
+void HealthServer::Impl::Admit(tcp::socket socket) {
+  std::shared_ptr<Session> session;
+  {
+    absl::MutexLock lock(&mu_);
+    if (stopped_ || sessions_.size() >= options_.max_connections) {
+      if (!stopped_) {
+        spdlog::warn("health: {} probe connections already open; closing a new one",
+                     sessions_.size());
+      }
+      beast::error_code ignored;
+      socket.close(ignored);
+      return;
+    }
+    session = std::make_shared<Session>(std::move(socket), shared_from_this());
+    sessions_.emplace(session.get(), session);
+  }
+  session->Start();
+}
+
+void HealthServer::Impl::Stop() {
+  std::vector<std::shared_ptr<Session>> open;
+  {
+    absl::MutexLock lock(&mu_);
+    if (stopped_) return;
+    stopped_ = true;
+    for (const auto& [raw, weak] : sessions_) {
+      if (std::shared_ptr<Session> session = weak.lock()) open.push_back(std::move(session));
+    }
+  }
+  asio::post(strand_, [self = shared_from_this()] {
+    beast::error_code ignored;
+    self->acceptor_.close(ignored);
+    self->retry_timer_.cancel();
+  });
+  for (const std::shared_ptr<Session>& session : open) session->Close();
+}
+
+HealthServer::HealthServer(asio::io_context& io, const Readiness& readiness,
+                           MetricsRenderer metrics, HealthServerOptions options)
+    : impl_(std::make_shared<Impl>(io, readiness, std::move(metrics), options)) {}
+
+HealthServer::~HealthServer() { impl_->Stop(); }
+
+absl::Status HealthServer::Start(const config::HostPort& address) { return impl_->Start(address); }
+
+tcp::endpoint HealthServer::local_endpoint() const { return impl_->local_endpoint(); }
+
+void HealthServer::Stop() { impl_->Stop(); }
+
+}  // namespace liminal::io
