@@ -14,13 +14,13 @@ void ConfigErrors::Append(const ConfigErrors& other) {
   errors_.insert(errors_.end(), other.errors_.begin(), other.errors_.end());
 }
 
-absl::Status ConfigErrors::ToStatus() const {
+absl::Status ConfigErrors::ToStatus(absl::string_view source) const {
   if (errors_.empty()) return absl::OkStatus();
-  if (errors_.size() == 1) {
-    return absl::InvalidArgumentError(absl::StrCat("invalid configuration: ", errors_.front()));
-  }
-  return absl::InvalidArgumentError(absl::StrCat("invalid configuration (", errors_.size(),
-                                                 " errors): ", absl::StrJoin(errors_, "; ")));
+  const std::string what =
+      source.empty() ? "invalid configuration" : absl::StrCat("invalid configuration in ", source);
+  if (errors_.size() == 1) return absl::InvalidArgumentError(absl::StrCat(what, ": ", errors_[0]));
+  return absl::InvalidArgumentError(
+      absl::StrCat(what, " (", errors_.size(), " errors): ", absl::StrJoin(errors_, "; ")));
 }
 
 }  // namespace liminal::config

@@ -33,8 +33,9 @@ class ConfigErrors {
   const std::vector<std::string>& errors() const { return errors_; }
 
   // OK when empty; otherwise one INVALID_ARGUMENT status naming every error in the order
-  // they were added.
-  absl::Status ToStatus() const;
+  // they were added. A non-empty `source` (the config file) is named in the message:
+  // "invalid configuration in /etc/liminald.toml (2 errors): ...".
+  absl::Status ToStatus(absl::string_view source = {}) const;
 
  private:
   std::vector<std::string> errors_;
