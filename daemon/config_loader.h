@@ -4,10 +4,10 @@
 //
 //   absl::StatusOr<config::ServerConfig> cfg =
 //       LoadConfig("/etc/liminal/liminald.toml", ReadLiminalEnvironment(), flags);
-//   if (!cfg.ok()) { /* cfg.status().message():
-//     "invalid configuration in /etc/liminal/liminald.toml (2 errors):
-//      channels[1].retentoin: unknown key (line 12); LIMINAL_DRAIN_TIMEOUT_MS: 'x' is not an
-//      integer (overrides drain_timeout_ms)" */ }
+//   if (!cfg.ok()) { /* cfg.status().message(), one error per line:
+//     invalid configuration in /etc/liminal/liminald.toml (2 errors):
+//       - channels[1].retentoin: unknown key (line 12)
+//       - LIMINAL_DRAIN_TIMEOUT_MS: 'x' is not an integer (overrides drain_timeout_ms) */ }
 //
 // After a successful load:
 //   * relative paths from the file are absolute, resolved against the file's directory;
@@ -16,8 +16,8 @@
 //   * every channels[].schema file has been read into schema_document and parses as a JSON
 //     object or boolean (a JSON Schema document);
 //   * persistence_path, when set, is an existing directory this process can write to.
-// Status codes: NOT_FOUND / PERMISSION_DENIED... for an unreadable config file, and
-// INVALID_ARGUMENT for a syntax error or any invalid key.
+// Status codes: NOT_FOUND, PERMISSION_DENIED or UNAVAILABLE when the config file cannot be
+// read; INVALID_ARGUMENT for a TOML syntax error (file:line:column) or any invalid key.
 #ifndef LIMINAL_DAEMON_CONFIG_LOADER_H_
 #define LIMINAL_DAEMON_CONFIG_LOADER_H_
 

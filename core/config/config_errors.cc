@@ -19,8 +19,8 @@ absl::Status ConfigErrors::ToStatus(absl::string_view source) const {
   const std::string what =
       source.empty() ? "invalid configuration" : absl::StrCat("invalid configuration in ", source);
   if (errors_.size() == 1) return absl::InvalidArgumentError(absl::StrCat(what, ": ", errors_[0]));
-  return absl::InvalidArgumentError(
-      absl::StrCat(what, " (", errors_.size(), " errors): ", absl::StrJoin(errors_, "; ")));
+  return absl::InvalidArgumentError(absl::StrCat(what, " (", errors_.size(), " errors):\n  - ",
+                                                 absl::StrJoin(errors_, "\n  - ")));
 }
 
 }  // namespace liminal::config

@@ -5,8 +5,10 @@
 //   errors.Add("channels[1].name", "must not be empty");
 //   errors.Add("drain_timeout_ms", "must be > 0, got 0");
 //   absl::Status s = errors.ToStatus();
-//   // INVALID_ARGUMENT: "invalid configuration (2 errors): channels[1].name: must not be
-//   //  empty; drain_timeout_ms: must be > 0, got 0"
+//   // INVALID_ARGUMENT, one error per line:
+//   //   invalid configuration (2 errors):
+//   //     - channels[1].name: must not be empty
+//   //     - drain_timeout_ms: must be > 0, got 0
 //
 // Keys are written as full paths: `listen`, `auth.tokens[0]`, `channels[1].retention.max_bytes`
 // (indexes count from 0, in file order).
@@ -33,8 +35,9 @@ class ConfigErrors {
   const std::vector<std::string>& errors() const { return errors_; }
 
   // OK when empty; otherwise one INVALID_ARGUMENT status naming every error in the order
-  // they were added. A non-empty `source` (the config file) is named in the message:
-  // "invalid configuration in /etc/liminald.toml (2 errors): ...".
+  // they were added ("invalid configuration: <error>" for a single one). A non-empty `source` (the
+  // config file) is named in the message: "invalid configuration in /etc/liminald.toml (2 errors):
+  // ...".
   absl::Status ToStatus(absl::string_view source = {}) const;
 
  private:

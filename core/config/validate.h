@@ -3,8 +3,8 @@
 // directory", are made by the daemon's loader).
 //
 //   absl::Status s = config::Validate(cfg);
-//   if (!s.ok()) { /* s.message() names every offending key, e.g.
-//     "invalid configuration (2 errors): listen: port must be non-zero; ..." */ }
+//   if (!s.ok()) { /* s.message() names every offending key, one per line, e.g.
+//     "invalid configuration (2 errors):\n  - listen: port must be non-zero, got ..." */ }
 //
 // The rules (defaults and meanings are in server_config.h):
 //   * listen / health_listen: non-empty host, non-zero port, and the two ports differ;
