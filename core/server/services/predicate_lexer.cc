@@ -38,7 +38,7 @@ void AppendUtf8(uint32_t code_point, std::string& out) {
 
 }  // namespace
 
-absl::Status PredicateLexer::Error(size_t offset, std::string_view what) const {
+absl::Status PredicateLexer::Error(size_t offset, absl::string_view what) const {
   return absl::InvalidArgumentError(absl::StrCat(what, " at column ", offset + 1));
 }
 

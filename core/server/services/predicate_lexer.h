@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "core/server/services/predicate_expr.h"
 
 namespace liminal::server::services {
@@ -55,7 +56,7 @@ class PredicateLexer {
   absl::Status LexWord(PredicateToken& token);
   absl::Status LexNumber(PredicateToken& token);
   absl::Status LexString(PredicateToken& token);
-  absl::Status Error(size_t offset, std::string_view what) const;
+  absl::Status Error(size_t offset, absl::string_view what) const;
 
   std::string_view text_;
   size_t pos_ = 0;

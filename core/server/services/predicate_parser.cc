@@ -34,7 +34,7 @@ class Parser {
   const PredicateToken& Peek() const { return tokens_[pos_]; }
   const PredicateToken& Take() { return tokens_[pos_ < tokens_.size() - 1 ? pos_++ : pos_]; }
 
-  static absl::Status Error(const PredicateToken& at, std::string_view what) {
+  static absl::Status Error(const PredicateToken& at, absl::string_view what) {
     return absl::InvalidArgumentError(absl::StrCat(what, " at column ", at.column));
   }
 
