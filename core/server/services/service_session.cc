@@ -1,0 +1,441 @@
+#include "core/server/services/service_session.h"
+
+#include <algorithm>
+#include <utility>
+#include <variant>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "core/protocol/frame_type.h"
+#include "core/server/services/delivery_seq.h"
+#include "core/server/services/participant_process.h"
+
+namespace liminal::server::services {
+namespace {
+
+using protocol::Frame;
+using protocol::MakeFrame;
+using protocol::ReasonCode;
+using protocol::ToWire;
+
+std::string SchemaHex(const protocol::SchemaId& id) {
+  return absl::BytesToHexString(
+      absl::string_view(reinterpret_cast<const char*>(id.data()), id.size()));
+}
+
+}  // namespace
+
+ServiceSession::ServiceSession(const SessionEnvironment& env)
+    : env_(env),
+      deliver_scratch_(MakeFrame(protocol::Deliver{}, /*stream_id=*/1)),
+      replies_(std::make_shared<ReplyInbox>(env.runtime.NewMutex(), env.runtime.scheduler(),
+                                            env.runtime.clock(),
+                                            env.conversation_reply_timeout)) {}
+
+ServiceSession::~ServiceSession() = default;
+
+void ServiceSession::Bind(ConnectionOutput& out) {
+  if (pid_ != runtime::kNoPid) return;
+  pid_ = out.pid();
+  replies_->SetOwner(pid_);
+}
+
+void ServiceSession::HandleFrame(const Frame& frame, ConnectionOutput& out) {
+  Bind(out);
+  if (released_) return;
+  if (const auto* publish = std::get_if<protocol::Publish>(&frame.body)) {
+    HandlePublish(frame, *publish, out);
+  } else if (const auto* subscribe = std::get_if<protocol::Subscribe>(&frame.body)) {
+    HandleSubscribe(frame, *subscribe, out);
+  } else if (const auto* unsubscribe = std::get_if<protocol::Unsubscribe>(&frame.body)) {
+    HandleUnsubscribe(*unsubscribe);
+  } else if (const auto* accept = std::get_if<protocol::Accept>(&frame.body)) {
+    HandleAck(frame, accept->referenced_message_id);
+  } else if (const auto* defer = std::get_if<protocol::Defer>(&frame.body)) {
+    HandleAck(frame, defer->referenced_message_id);
+  } else if (const auto* reject = std::get_if<protocol::Reject>(&frame.body)) {
+    HandleAck(frame, reject->referenced_message_id);
+  } else if (const auto* open = std::get_if<protocol::ConversationOpen>(&frame.body)) {
+    HandleConversationOpen(frame, *open, out);
+  } else if (const auto* message = std::get_if<protocol::ConversationMessage>(&frame.body)) {
+    HandleConversationMessage(frame, *message, out);
+  } else if (const auto* close = std::get_if<protocol::ConversationClose>(&frame.body)) {
+    HandleConversationClose(frame, *close, out);
+  }
+  // Anything else is not forwarded by the connection process.
+}
+
+// ---------------------------------------------------------------------------------------
+// Publish
+
+void ServiceSession::HandlePublish(const Frame& frame, const protocol::Publish& publish,
+                                   ConnectionOutput& out) {
+  Channel* channel = env_.channels.Find(publish.channel);
+  if (channel == nullptr) {
+    env_.metrics.PublishRejected();
+    out.Send(MakeFrame(
+        protocol::PublishError{ToWire(ReasonCode::kUnknownChannel),
+                               absl::StrCat("channel '", publish.channel, "' is not configured")},
+        frame.stream_id));
+    return;
+  }
+  if (absl::Status valid = channel->ValidatePayload(publish.envelope.payload); !valid.ok()) {
+    env_.metrics.PublishRejected();
+    out.Send(MakeFrame(
+        protocol::PublishError{ToWire(ReasonCode::kSchemaInvalid),
+                               absl::StrCat("payload does not match the schema of channel '",
+                                            channel->name(), "': ", valid.message())},
+        frame.stream_id));
+    return;
+  }
+  const SharedEnvelope envelope = std::make_shared<const protocol::Envelope>(publish.envelope);
+  const absl::Time now = env_.runtime.clock().Now();
+  const Channel::PublishResult result =
+      channel->Publish(envelope, publish.idempotency_key, now, wakes_);
+  if (!result.duplicate) RouteCopies(*channel, envelope, now);
+  SendWakes();
+  uint8_t flags = 0;
+  if (result.duplicate) {
+    env_.metrics.PublishDuplicate();
+  } else {
+    env_.metrics.PublishAcked();
+    if (result.queued > 0) flags = protocol::kFlagDelivered;
+  }
+  out.Send(MakeFrame(protocol::PublishAck{result.message_id}, frame.stream_id, flags));
+}
+
+void ServiceSession::RouteCopies(const Channel& source, const SharedEnvelope& envelope,
+                                 absl::Time now) {
+  for (const Route& route : env_.routes.From(source)) {
+    if (route.predicate != nullptr && !route.predicate->Matches(envelope->payload)) continue;
+    // The target's schema still holds for what its subscribers receive.
+    if (!route.target->ValidatePayload(envelope->payload).ok()) continue;
+    route.target->Publish(envelope, std::nullopt, now, wakes_);  // never routed again
+  }
+}
+
+void ServiceSession::SendWakes() {
+  for (const std::shared_ptr<Subscription>& subscription : wakes_) {
+    // This connection's own subscriptions are pumped at the end of the current slice.
+    if (subscription->owner() == pid_) continue;
+    if (!env_.runtime.scheduler().Send(subscription->owner(), runtime::Wake{})) {
+      subscription->Rearm();
+    }
+  }
+  wakes_.clear();
+}
+
+// ---------------------------------------------------------------------------------------
+// Subscriptions and delivery
+
+void ServiceSession::HandleSubscribe(const Frame& frame, const protocol::Subscribe& subscribe,
+                                     ConnectionOutput& out) {
+  auto refuse = [&](ReasonCode code, std::string text) {
+    out.Send(MakeFrame(protocol::SubscribeError{ToWire(code), std::move(text)}, frame.stream_id));
+  };
+  Channel* channel = env_.channels.Find(subscribe.channel);
+  if (channel == nullptr) {
+    refuse(ReasonCode::kUnknownChannel,
+           absl::StrCat("channel '", subscribe.channel, "' is not configured"));
+    return;
+  }
+  if (!subscribe.accepted_schemas.empty() &&
+      std::find(subscribe.accepted_schemas.begin(), subscribe.accepted_schemas.end(),
+                channel->schema_id()) == subscribe.accepted_schemas.end()) {
+    refuse(ReasonCode::kSchemaIncompatible,
+           absl::StrCat("channel '", channel->name(), "' uses schema ",
+                        SchemaHex(channel->schema_id()), ", which is not among the ",
+                        subscribe.accepted_schemas.size(), " accepted schema(s)"));
+    return;
+  }
+  if (auto it = subscription_by_stream_.find(frame.stream_id);
+      it != subscription_by_stream_.end()) {
+    refuse(ReasonCode::kInvalidStream,
+           absl::StrCat("stream ", frame.stream_id, " already carries subscription ", it->second,
+                        "; use a new stream for each subscription"));
+    return;
+  }
+  if (env_.max_subscriptions_per_connection != 0 &&
+      subscriptions_.size() >= env_.max_subscriptions_per_connection) {
+    refuse(ReasonCode::kLimit,
+           absl::StrCat("this connection already holds ", subscriptions_.size(),
+                        " subscriptions (max_subscriptions_per_connection = ",
+                        env_.max_subscriptions_per_connection, ")"));
+    return;
+  }
+  const uint64_t id = next_subscription_id_++;
+  auto subscription = std::make_shared<Subscription>(
+      Subscription::Params{.id = id,
+                           .stream_id = frame.stream_id,
+                           .owner = pid_,
+                           .max_in_flight = subscribe.max_in_flight,
+                           .pending_limit = env_.subscription_pending_limit},
+      env_.runtime.NewMutex());
+  // Ack first: a Deliver for this subscription can only leave in a later Pump.
+  out.Send(MakeFrame(protocol::SubscribeAck{id, channel->schema_id()}, frame.stream_id));
+  channel->AddSubscription(subscription);
+  subscriptions_.emplace(id, SubscriptionEntry{std::move(subscription), channel});
+  subscription_by_stream_.emplace(frame.stream_id, id);
+}
+
+void ServiceSession::HandleUnsubscribe(const protocol::Unsubscribe& unsubscribe) {
+  // An unknown id is ignored: the protocol has no response frame for Unsubscribe.
+  DropSubscription(unsubscribe.subscription_id);
+}
+
+void ServiceSession::DropSubscription(uint64_t id) {
+  auto it = subscriptions_.find(id);
+  if (it == subscriptions_.end()) return;
+  it->second.channel->RemoveSubscription(*it->second.subscription);
+  subscription_by_stream_.erase(it->second.subscription->stream_id());
+  subscriptions_.erase(it);
+}
+
+void ServiceSession::HandleAck(const Frame& frame, const std::string& referenced) {
+  auto by_stream = subscription_by_stream_.find(frame.stream_id);
+  if (by_stream == subscription_by_stream_.end()) return;  // no subscription on this stream
+  const std::optional<uint64_t> seq = ParseDeliverySeq(referenced);
+  if (!seq.has_value()) return;  // malformed: ignored (no response frame exists)
+  Subscription& subscription = *subscriptions_.at(by_stream->second).subscription;
+  const auto type = static_cast<protocol::FrameType>(frame.type_id());
+  if (type == protocol::FrameType::kAccept) {
+    if (subscription.Accept(*seq)) env_.metrics.Ack(metrics::AckKind::kAccept);
+  } else if (type == protocol::FrameType::kReject) {
+    if (subscription.Reject(*seq)) env_.metrics.Ack(metrics::AckKind::kReject);
+  } else if (type == protocol::FrameType::kDefer) {
+    if (subscription.Defer(*seq)) env_.metrics.Ack(metrics::AckKind::kDefer);
+  }
+}
+
+bool ServiceSession::PumpSubscriptions(ConnectionOutput& out, bool& sent_any) {
+  if (subscriptions_.empty()) return true;
+  pump_order_.clear();
+  for (auto it = subscriptions_.lower_bound(pump_cursor_); it != subscriptions_.end(); ++it) {
+    pump_order_.push_back(it->first);
+  }
+  for (auto it = subscriptions_.begin();
+       it != subscriptions_.end() && it->first < pump_cursor_; ++it) {
+    pump_order_.push_back(it->first);
+  }
+  for (uint64_t id : pump_order_) {
+    auto it = subscriptions_.find(id);
+    if (it == subscriptions_.end()) continue;
+    Subscription& subscription = *it->second.subscription;
+    size_t delivered = 0;
+    const Subscription::PumpStop stop = subscription.Pump(out, deliver_scratch_, delivered);
+    env_.metrics.Delivered(delivered);
+    sent_any |= delivered > 0;
+    if (stop == Subscription::PumpStop::kShed) {
+      out.Send(MakeFrame(
+          protocol::SubscribeError{
+              ToWire(ReasonCode::kSlowConsumer),
+              absl::StrCat("subscription ", id, " to channel '", it->second.channel->name(),
+                           "' was shed: more than ", subscription.pending_limit(),
+                           " messages were waiting (subscription_pending_limit)")},
+          subscription.stream_id()));
+      sent_any = true;
+      subscription.Close();  // the channel detached it when it shed it
+      subscription_by_stream_.erase(subscription.stream_id());
+      subscriptions_.erase(it);
+    } else if (stop == Subscription::PumpStop::kNoRoom) {
+      pump_cursor_ = id + 1;  // the next Pump starts with the following subscription
+      return false;
+    }
+  }
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------
+// Conversations
+
+void ServiceSession::SendConversationError(ConnectionOutput& out, uint32_t stream_id,
+                                           uint64_t conversation_id, ReasonCode code,
+                                           std::string text) {
+  out.Send(MakeFrame(protocol::ConversationError{conversation_id, ToWire(code), std::move(text)},
+                     stream_id));
+}
+
+runtime::Pid ServiceSession::ParticipantOf(uint64_t conversation_id) const {
+  auto it = conversations_.find(conversation_id);
+  return it == conversations_.end() ? runtime::kNoPid : it->second.participant;
+}
+
+void ServiceSession::HandleConversationOpen(const Frame& frame,
+                                            const protocol::ConversationOpen& open,
+                                            ConnectionOutput& out) {
+  const uint64_t id = open.conversation_id;
+  if (conversations_.contains(id)) {
+    SendConversationError(out, frame.stream_id, id, ReasonCode::kConversationOpen,
+                          absl::StrCat("conversation ", id, " is already open on this connection"));
+    return;
+  }
+  std::unique_ptr<Responder> responder = env_.responders.Create(open.subject);
+  if (responder == nullptr) {
+    SendConversationError(out, frame.stream_id, id, ReasonCode::kInternal,
+                          absl::StrCat("the responder for subject '", open.subject,
+                                       "' could not be created"));
+    return;
+  }
+  const uint64_t instance = next_instance_++;
+  replies_->OpenConversation(instance);
+  auto inbox = std::make_shared<ParticipantInbox>(env_.runtime.NewMutex());
+  runtime::Scheduler& scheduler = env_.runtime.scheduler();
+  const runtime::Pid participant = scheduler.Spawn(
+      std::make_unique<ParticipantProcess>(std::move(responder), inbox, id, open.subject),
+      {.name = absl::StrCat("participant:", open.subject)});
+  std::weak_ptr<ReplyInbox> weak = replies_;
+  scheduler.Monitor(participant, [weak, instance](runtime::Pid, const runtime::ExitReason& why) {
+    if (std::shared_ptr<ReplyInbox> inbox_of_replies = weak.lock()) {
+      inbox_of_replies->ParticipantExited(instance, why);
+    }
+  });
+  conversations_.emplace(id, ConversationEntry{instance, open.subject, participant,
+                                               std::move(inbox)});
+  env_.metrics.ConversationOpened();
+}
+
+void ServiceSession::HandleConversationMessage(const Frame& frame,
+                                               const protocol::ConversationMessage& message,
+                                               ConnectionOutput& out) {
+  const uint64_t id = message.conversation_id;
+  auto it = conversations_.find(id);
+  if (it == conversations_.end()) {
+    SendConversationError(out, frame.stream_id, id, ReasonCode::kConversationUnknown,
+                          absl::StrCat("conversation ", id, " is not open on this connection"));
+    return;
+  }
+  ConversationEntry& conversation = it->second;
+  if (std::optional<std::string> crash = replies_->CrashDetail(conversation.instance)) {
+    env_.metrics.ConversationReply(metrics::ConversationReplyOutcome::kParticipantCrashed);
+    SendConversationError(out, frame.stream_id, id, ReasonCode::kParticipantCrashed,
+                          absl::StrCat("the participant of conversation ", id, " (subject '",
+                                       conversation.subject, "') crashed: ", *crash,
+                                       "; the conversation is closed"));
+    EndConversation(it, /*drop_queued=*/false);
+    return;
+  }
+  ReplyHandle reply;
+  if ((frame.flags & protocol::kFlagReplyRequested) != 0) {
+    reply = ReplyHandle(replies_, replies_->BeginRequest(conversation.instance, id,
+                                                         frame.stream_id));
+  }
+  if (conversation.inbox->Push({message.envelope.payload, std::move(reply)}) &&
+      !env_.runtime.scheduler().Send(conversation.participant, runtime::Wake{})) {
+    // A dead participant's exit monitor reports the crash; otherwise retry on the next push.
+    conversation.inbox->Rearm();
+  }
+}
+
+void ServiceSession::HandleConversationClose(const Frame& frame,
+                                             const protocol::ConversationClose& close,
+                                             ConnectionOutput& out) {
+  auto it = conversations_.find(close.conversation_id);
+  if (it == conversations_.end()) {
+    SendConversationError(
+        out, frame.stream_id, close.conversation_id, ReasonCode::kConversationUnknown,
+        absl::StrCat("conversation ", close.conversation_id, " is not open on this connection"));
+    return;
+  }
+  EndConversation(it, /*drop_queued=*/true);
+}
+
+void ServiceSession::EndConversation(Conversations::iterator it, bool drop_queued) {
+  const ConversationEntry& conversation = it->second;
+  replies_->CloseConversation(conversation.instance, drop_queued);
+  if (drop_queued) {
+    const uint64_t instance = conversation.instance;
+    outcomes_.erase(std::remove_if(outcomes_.begin(), outcomes_.end(),
+                                   [instance](const ConversationOutcome& outcome) {
+                                     return outcome.instance == instance;
+                                   }),
+                    outcomes_.end());
+  }
+  if (conversation.inbox->Stop()) {
+    env_.runtime.scheduler().Send(conversation.participant, runtime::Wake{});
+  }
+  env_.metrics.ConversationEnded();
+  conversations_.erase(it);
+}
+
+void ServiceSession::SendOutcome(const ConversationOutcome& outcome, ConnectionOutput& out) {
+  switch (outcome.kind) {
+    case ConversationOutcome::Kind::kReply: {
+      protocol::Envelope envelope;  // 32 zero bytes of schema id, independent causal context
+      envelope.payload = outcome.text;
+      out.Send(MakeFrame(protocol::ConversationMessage{outcome.conversation_id,
+                                                       std::move(envelope)},
+                         outcome.stream_id, protocol::kFlagReplyRequested));
+      env_.metrics.ConversationReply(metrics::ConversationReplyOutcome::kReplied);
+      return;
+    }
+    case ConversationOutcome::Kind::kTimeout:
+      env_.metrics.ConversationReply(metrics::ConversationReplyOutcome::kTimeout);
+      SendConversationError(
+          out, outcome.stream_id, outcome.conversation_id, ReasonCode::kReplyTimeout,
+          absl::StrCat("the participant of conversation ", outcome.conversation_id,
+                       " did not reply within ",
+                       absl::FormatDuration(env_.conversation_reply_timeout)));
+      return;
+    case ConversationOutcome::Kind::kCrashed: {
+      env_.metrics.ConversationReply(metrics::ConversationReplyOutcome::kParticipantCrashed);
+      SendConversationError(out, outcome.stream_id, outcome.conversation_id,
+                            ReasonCode::kParticipantCrashed,
+                            absl::StrCat("the participant of conversation ",
+                                         outcome.conversation_id,
+                                         " crashed before replying: ", outcome.text,
+                                         "; the conversation is closed"));
+      auto it = conversations_.find(outcome.conversation_id);
+      if (it != conversations_.end() && it->second.instance == outcome.instance) {
+        EndConversation(it, /*drop_queued=*/false);
+      }
+      return;
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Pump and release
+
+void ServiceSession::Pump(ConnectionOutput& out) {
+  Bind(out);
+  if (released_) return;
+  bool sent_any = false;
+  bool room = true;
+  replies_->TakeOutcomes(outcomes_);
+  while (!outcomes_.empty()) {
+    if (!out.HasOutboundRoom()) {
+      room = false;
+      break;
+    }
+    ConversationOutcome outcome = std::move(outcomes_.front());
+    outcomes_.pop_front();
+    SendOutcome(outcome, out);
+    sent_any = true;
+  }
+  if (room) room = PumpSubscriptions(out, sent_any);
+  // Out of room after writing in this very slice: the socket may take the batch at once and
+  // never report SocketDrained, so come back for the rest. A pump that wrote nothing (the
+  // socket itself is backed up) waits for SocketDrained instead, so this cannot spin.
+  if (!room && sent_any) env_.runtime.scheduler().Send(pid_, runtime::Wake{});
+}
+
+void ServiceSession::Release() {
+  if (released_) return;
+  released_ = true;
+  for (auto& [id, entry] : subscriptions_) {
+    entry.channel->RemoveSubscription(*entry.subscription);
+  }
+  subscriptions_.clear();
+  subscription_by_stream_.clear();
+  replies_->Shutdown();  // participant exits from here on are not crashes
+  for (auto& [id, conversation] : conversations_) {
+    if (conversation.inbox->Stop()) {
+      env_.runtime.scheduler().Send(conversation.participant, runtime::Wake{});
+    }
+    env_.metrics.ConversationEnded();
+  }
+  conversations_.clear();
+  outcomes_.clear();
+}
+
+}  // namespace liminal::server::services

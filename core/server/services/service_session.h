@@ -1,0 +1,119 @@
+// ServiceSession: one connection's application state (the ConnectionSession the connection
+// process forwards Subscribe, Unsubscribe, Publish, Conversation* and Accept/Defer/Reject
+// to). It owns the connection's subscriptions and conversations and implements
+// server-behaviour.md §2–§4:
+//
+//   * Publish: validate, assign the channel's next id (or answer a duplicate key with the
+//     original id), fan out, apply routing rules, wake the subscribers' processes, ack.
+//   * Subscribe/Unsubscribe and credit: Deliver frames leave in Pump, on the subscriber's
+//     own process, while credit and outbound room allow.
+//   * Conversations: each one's participant is a process; replies, timeouts and crashes come
+//     back through the ReplyInbox and leave in Pump, so nothing here ever waits.
+//
+// Created by LiminalServices::OpenSession; the connection process calls HandleFrame and Pump
+// in its slices and the supervisor calls Release exactly once (never concurrently).
+#ifndef LIMINAL_CORE_SERVER_SERVICES_SERVICE_SESSION_H_
+#define LIMINAL_CORE_SERVER_SERVICES_SERVICE_SESSION_H_
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/container/btree_map.h"
+#include "core/protocol/frame.h"
+#include "core/protocol/reason_code.h"
+#include "core/runtime/pid.h"
+#include "core/server/connection_services.h"
+#include "core/server/services/channel.h"
+#include "core/server/services/participant_inbox.h"
+#include "core/server/services/reply_inbox.h"
+#include "core/server/services/session_environment.h"
+#include "core/server/services/subscription.h"
+
+namespace liminal::server::services {
+
+class ServiceSession final : public ConnectionSession {
+ public:
+  explicit ServiceSession(const SessionEnvironment& env);
+  ~ServiceSession() override;
+
+  void HandleFrame(const protocol::Frame& frame, ConnectionOutput& out) override;
+  void Pump(ConnectionOutput& out) override;
+  bool HasSubscriptions() const override { return !subscriptions_.empty(); }
+  void Release() override;
+
+  // Introspection for tests and diagnostics (process-side only).
+  size_t subscription_count() const { return subscriptions_.size(); }
+  size_t conversation_count() const { return conversations_.size(); }
+  // The participant pid of an open conversation, or kNoPid.
+  runtime::Pid ParticipantOf(uint64_t conversation_id) const;
+
+ private:
+  struct SubscriptionEntry {
+    std::shared_ptr<Subscription> subscription;
+    Channel* channel = nullptr;
+  };
+  struct ConversationEntry {
+    uint64_t instance = 0;
+    std::string subject;
+    runtime::Pid participant = runtime::kNoPid;
+    std::shared_ptr<ParticipantInbox> inbox;
+  };
+  using Conversations = absl::btree_map<uint64_t, ConversationEntry>;
+
+  void Bind(ConnectionOutput& out);
+
+  void HandlePublish(const protocol::Frame& frame, const protocol::Publish& publish,
+                     ConnectionOutput& out);
+  void RouteCopies(const Channel& source, const SharedEnvelope& envelope, absl::Time now);
+  void SendWakes();
+
+  void HandleSubscribe(const protocol::Frame& frame, const protocol::Subscribe& subscribe,
+                       ConnectionOutput& out);
+  void HandleUnsubscribe(const protocol::Unsubscribe& unsubscribe);
+  void HandleAck(const protocol::Frame& frame, const std::string& referenced);
+  void DropSubscription(uint64_t id);
+  // Pumps every subscription, round-robin; false when the outbound queue filled up.
+  bool PumpSubscriptions(ConnectionOutput& out, bool& sent_any);
+
+  void HandleConversationOpen(const protocol::Frame& frame, const protocol::ConversationOpen& open,
+                              ConnectionOutput& out);
+  void HandleConversationMessage(const protocol::Frame& frame,
+                                 const protocol::ConversationMessage& message,
+                                 ConnectionOutput& out);
+  void HandleConversationClose(const protocol::Frame& frame,
+                               const protocol::ConversationClose& close, ConnectionOutput& out);
+  // Forgets the conversation and stops its participant. `drop_queued` also discards replies
+  // and timeouts not yet sent (a client close); a crash keeps them.
+  void EndConversation(Conversations::iterator it, bool drop_queued);
+  void SendOutcome(const ConversationOutcome& outcome, ConnectionOutput& out);
+
+  static void SendConversationError(ConnectionOutput& out, uint32_t stream_id,
+                                    uint64_t conversation_id, protocol::ReasonCode code,
+                                    std::string text);
+
+  const SessionEnvironment& env_;
+  runtime::Pid pid_ = runtime::kNoPid;
+  bool released_ = false;
+
+  // Subscriptions.
+  uint64_t next_subscription_id_ = 1;
+  absl::btree_map<uint64_t, SubscriptionEntry> subscriptions_;
+  absl::btree_map<uint32_t, uint64_t> subscription_by_stream_;
+  uint64_t pump_cursor_ = 0;             // round-robin start for the next Pump
+  std::vector<uint64_t> pump_order_;     // scratch, reused
+  protocol::Frame deliver_scratch_;      // reused for every Deliver
+  WakeList wakes_;                       // scratch, reused
+
+  // Conversations.
+  std::shared_ptr<ReplyInbox> replies_;
+  uint64_t next_instance_ = 1;
+  Conversations conversations_;
+  std::deque<ConversationOutcome> outcomes_;  // taken from replies_, not yet sent
+};
+
+}  // namespace liminal::server::services
+
+#endif  // LIMINAL_CORE_SERVER_SERVICES_SERVICE_SESSION_H_

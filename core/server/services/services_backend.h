@@ -1,0 +1,39 @@
+// ServicesBackend: what ServicesOptionsFromConfig (services_config.h) needs but core cannot
+// do itself, because it links neither a JSON library nor a crypto library: channel schema
+// ids (SHA-256), JSON Schema validators, and JSON evaluation of routing predicates. The
+// daemon's implementation is daemon/json/json_services_backend.h; tests use fakes.
+//
+//   class FakeBackend : public ServicesBackend { ... };
+//   absl::StatusOr<ServicesOptions> options = ServicesOptionsFromConfig(config, FakeBackend());
+#ifndef LIMINAL_CORE_SERVER_SERVICES_SERVICES_BACKEND_H_
+#define LIMINAL_CORE_SERVER_SERVICES_SERVICES_BACKEND_H_
+
+#include <memory>
+
+#include "absl/status/statusor.h"
+#include "core/config/server_config.h"
+#include "core/protocol/envelope.h"
+#include "core/server/services/message_predicate.h"
+#include "core/server/services/payload_validator.h"
+#include "core/server/services/predicate_expr.h"
+
+namespace liminal::server::services {
+
+class ServicesBackend {
+ public:
+  virtual ~ServicesBackend() = default;
+  // SHA-256 of the channel's schema file bytes (schema_document) when it has a schema file,
+  // else SHA-256 of its schema_ref text.
+  virtual protocol::SchemaId ChannelSchemaId(const config::ChannelConfig& channel) const = 0;
+  // The channel's validator: null when it has no schema file; an error when the schema
+  // document cannot be used (the message names the problem, not the channel).
+  virtual absl::StatusOr<std::shared_ptr<const PayloadValidator>> CompileSchema(
+      const config::ChannelConfig& channel) const = 0;
+  // A matcher for a parsed routing predicate.
+  virtual absl::StatusOr<std::shared_ptr<const MessagePredicate>> CompilePredicate(
+      const PredicateExpr& expr) const = 0;
+};
+
+}  // namespace liminal::server::services
+
+#endif  // LIMINAL_CORE_SERVER_SERVICES_SERVICES_BACKEND_H_

@@ -1,0 +1,76 @@
+#include "core/server/services/services_config.h"
+
+#include <string>
+#include <utility>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "core/config/config_errors.h"
+#include "core/server/services/predicate_parser.h"
+
+namespace liminal::server::services {
+namespace {
+
+size_t ToSize(int64_t value) { return value < 0 ? 0 : static_cast<size_t>(value); }
+
+std::string Trimmed(const std::string& text) {
+  return std::string(absl::StripAsciiWhitespace(text));
+}
+
+}  // namespace
+
+absl::StatusOr<ServicesOptions> ServicesOptionsFromConfig(const config::ServerConfig& config,
+                                                          const ServicesBackend& backend,
+                                                          metrics::ServerMetrics* metrics) {
+  config::ConfigErrors errors;
+  ServicesOptions options;
+  options.metrics = metrics;
+  options.dedup_window = absl::Milliseconds(config.dedup_window_ms);
+  options.conversation_reply_timeout = absl::Milliseconds(config.conversation_reply_timeout_ms);
+  options.max_subscriptions_per_connection = ToSize(config.max_subscriptions_per_connection);
+  options.subscription_pending_limit = ToSize(config.subscription_pending_limit);
+
+  for (size_t i = 0; i < config.channels.size(); ++i) {
+    const config::ChannelConfig& channel = config.channels[i];
+    ChannelSpec spec;
+    spec.name = Trimmed(channel.name);
+    spec.durable = channel.durable;
+    spec.schema_id = backend.ChannelSchemaId(channel);
+    absl::StatusOr<std::shared_ptr<const PayloadValidator>> validator =
+        backend.CompileSchema(channel);
+    if (validator.ok()) {
+      spec.validator = *std::move(validator);
+    } else {
+      errors.Add(absl::StrCat("channels[", i, "].schema"),
+                 absl::StrCat("channel '", spec.name, "': ", validator.status().message()));
+    }
+    options.channels.push_back(std::move(spec));
+  }
+
+  for (size_t i = 0; i < config.routing_rules.size(); ++i) {
+    const config::RoutingRuleConfig& rule = config.routing_rules[i];
+    RouteSpec route;
+    route.source = Trimmed(rule.source);
+    route.target = Trimmed(rule.target);
+    if (rule.predicate.has_value()) {
+      route.predicate_text = *rule.predicate;
+      const std::string key = absl::StrCat("routing_rules[", i, "].predicate");
+      absl::StatusOr<PredicateExpr> expr = ParsePredicate(*rule.predicate);
+      if (!expr.ok()) {
+        errors.Add(key, expr.status().message());
+      } else if (absl::StatusOr<std::shared_ptr<const MessagePredicate>> predicate =
+                     backend.CompilePredicate(*expr);
+                 !predicate.ok()) {
+        errors.Add(key, predicate.status().message());
+      } else {
+        route.predicate = *std::move(predicate);
+      }
+    }
+    options.routes.push_back(std::move(route));
+  }
+
+  if (!errors.empty()) return errors.ToStatus();
+  return options;
+}
+
+}  // namespace liminal::server::services
