@@ -5,7 +5,9 @@
 //
 // Refuses (InvalidArgument, nothing appended): a known type on the wrong stream class,
 // Subscribe with max_in_flight 0, a Publish whose key disagrees with flag 0x02, invalid
-// UTF-8 in a text field, or any length that does not fit in u32.
+// UTF-8 in a text field, any length that does not fit in u32, or an UnknownFrame whose
+// type id is a known type (it would not decode back as an UnknownFrame). The message
+// names the frame type and field, e.g. "Publish.channel: not valid UTF-8".
 #ifndef LIMINAL_CORE_PROTOCOL_FRAME_ENCODER_H_
 #define LIMINAL_CORE_PROTOCOL_FRAME_ENCODER_H_
 

@@ -4,6 +4,7 @@
 #ifndef LIMINAL_CORE_PROTOCOL_FRAME_TYPE_H_
 #define LIMINAL_CORE_PROTOCOL_FRAME_TYPE_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string_view>
