@@ -4,8 +4,7 @@
 //   FrameJson j = FrameToJson(frame);        // {"type":"Ping","flags":0,"stream_id":0}
 //   absl::StatusOr<Frame> f = FrameFromJson(j);
 //   FrameJson verdict = DecodeResultToJson(DecodeFrame(bytes));
-//                                            // {"ok":{...},"consumed":10} or
-//                                            {"error":"CodecError"}
+//   // verdict: {"ok":{...},"consumed":10} or {"error":"CodecError"}
 //
 // Format: "type" is the frame type's name ("Unknown" plus "type_id" for unknown ids); byte
 // strings (payloads, tokens, schema ids) are lower-case hex; text fields are JSON strings;

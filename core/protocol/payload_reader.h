@@ -9,8 +9,9 @@
 //   }
 //
 // Reads are bounds-checked through ByteReader, and no read reserves memory in proportion
-// to a count taken from the wire: lists grow element by element and stop at the first
-// element that is not there.
+// to a count taken from the wire: string lists grow element by element and stop at the
+// first element that is not there; schema-id lists are sized only once all count x 32
+// bytes are known to be present.
 #ifndef LIMINAL_CORE_PROTOCOL_PAYLOAD_READER_H_
 #define LIMINAL_CORE_PROTOCOL_PAYLOAD_READER_H_
 
