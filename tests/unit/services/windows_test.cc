@@ -1,0 +1,84 @@
+// The pure building blocks: DedupWindow, CreditWindow and ParseDeliverySeq.
+#include <memory>
+
+#include "core/server/services/credit_window.h"
+#include "core/server/services/dedup_window.h"
+#include "core/server/services/delivery_seq.h"
+#include "gtest/gtest.h"
+
+namespace liminal::server::services {
+namespace {
+
+TEST(DedupWindowTest, RemembersForTheWindowFromTheFirstPublish) {
+  DedupWindow dedup(absl::Seconds(10));
+  const absl::Time t0 = absl::UnixEpoch();
+  EXPECT_FALSE(dedup.Find("k", t0).has_value());
+  dedup.Remember("k", 7, t0);
+  dedup.Remember("other", 8, t0 + absl::Seconds(5));
+  EXPECT_EQ(dedup.Find("k", t0 + absl::Seconds(9)), 7u);
+  EXPECT_FALSE(dedup.Find("k", t0 + absl::Seconds(10)).has_value());
+  EXPECT_EQ(dedup.Find("other", t0 + absl::Seconds(10)), 8u);
+  EXPECT_EQ(dedup.size(), 1u);  // the expired key was dropped, not just hidden
+  dedup.Remember("k", 9, t0 + absl::Seconds(11));
+  EXPECT_EQ(dedup.Find("k", t0 + absl::Seconds(20)), 9u);
+  EXPECT_FALSE(dedup.Find("other", t0 + absl::Seconds(20)).has_value());
+  EXPECT_EQ(dedup.size(), 1u);
+  EXPECT_FALSE(dedup.Find("k", t0 + absl::Seconds(21)).has_value());
+  EXPECT_EQ(dedup.size(), 0u);
+}
+
+TEST(DedupWindowTest, EmptyKeyIsAKeyLikeAnyOther) {
+  DedupWindow dedup(absl::Seconds(1));
+  dedup.Remember("", 1, absl::UnixEpoch());
+  EXPECT_EQ(dedup.Find("", absl::UnixEpoch()), 1u);
+  EXPECT_FALSE(dedup.Find("x", absl::UnixEpoch()).has_value());
+}
+
+SharedEnvelope Envelope(std::string payload) {
+  protocol::Envelope envelope;
+  envelope.payload = std::move(payload);
+  return std::make_shared<const protocol::Envelope>(std::move(envelope));
+}
+
+TEST(CreditWindowTest, CountsOutstandingAndAcceptsCumulatively) {
+  CreditWindow window(3);
+  EXPECT_EQ(window.Record(Envelope("a")), 1u);
+  EXPECT_EQ(window.Record(Envelope("b")), 2u);
+  EXPECT_EQ(window.Record(Envelope("c")), 3u);
+  EXPECT_FALSE(window.HasCredit());
+  EXPECT_FALSE(window.Accept(0));
+  EXPECT_FALSE(window.Accept(4));  // never delivered
+  EXPECT_EQ(window.outstanding(), 3u);
+  EXPECT_TRUE(window.Accept(2));
+  EXPECT_EQ(window.outstanding(), 1u);
+  EXPECT_EQ(window.available(), 2u);
+  EXPECT_TRUE(window.Accept(1));  // already covered: valid, frees nothing
+  EXPECT_EQ(window.outstanding(), 1u);
+}
+
+TEST(CreditWindowTest, TakeRemovesOneAndSeqsAreNeverReused) {
+  CreditWindow window(2);
+  window.Record(Envelope("a"));
+  window.Record(Envelope("b"));
+  SharedEnvelope taken = window.Take(1);
+  ASSERT_NE(taken, nullptr);
+  EXPECT_EQ(taken->payload, "a");
+  EXPECT_EQ(window.Take(1), nullptr);
+  EXPECT_EQ(window.Record(taken), 3u);
+  EXPECT_TRUE(window.Accept(3));
+  EXPECT_EQ(window.outstanding(), 0u);
+  EXPECT_EQ(window.next_seq(), 4u);
+}
+
+TEST(DeliverySeqTest, StrictDecimal) {
+  EXPECT_EQ(ParseDeliverySeq("1"), 1u);
+  EXPECT_EQ(ParseDeliverySeq("0042"), 42u);
+  EXPECT_EQ(ParseDeliverySeq("18446744073709551615"), UINT64_MAX);
+  for (const char* bad : {"", "0", "-1", "+1", " 1", "1 ", "1.0", "0x10", "abc",
+                          "18446744073709551616", "000000000000000000001"}) {
+    EXPECT_FALSE(ParseDeliverySeq(bad).has_value()) << bad;
+  }
+}
+
+}  // namespace
+}  // namespace liminal::server::services
