@@ -26,7 +26,7 @@ T WaitOrTimeout(Completion<T>& completion, absl::Duration timeout, absl::string_
 
 absl::StatusOr<std::unique_ptr<BlockingClient>> BlockingClient::Connect(
     const std::string& host, uint16_t port, const ConnectionOptions& options) {
-  auto io = std::make_unique<IoThread>();
+  auto io = std::make_shared<IoThread>();
   auto shared = std::make_shared<Shared>();
   ConnectionHandlers handlers{
       .on_push =
@@ -56,7 +56,7 @@ absl::StatusOr<std::unique_ptr<BlockingClient>> BlockingClient::Connect(
       std::move(io), *std::move(*result), std::move(shared), options.close_linger));
 }
 
-BlockingClient::BlockingClient(std::unique_ptr<IoThread> io, std::unique_ptr<Connection> connection,
+BlockingClient::BlockingClient(std::shared_ptr<IoThread> io, std::unique_ptr<Connection> connection,
                                std::shared_ptr<Shared> shared, absl::Duration close_linger)
     : io_(std::move(io)),
       connection_(std::move(connection)),
@@ -65,8 +65,8 @@ BlockingClient::BlockingClient(std::unique_ptr<IoThread> io, std::unique_ptr<Con
 
 BlockingClient::~BlockingClient() {
   Close();
-  connection_.reset();
-  io_->Stop();
+  // The I/O thread stops when the last of the client, its subscriptions and conversations is
+  // gone, so those still fail their calls promptly (Disconnected) after the client is.
 }
 
 absl::StatusOr<PublishResult> BlockingClient::Publish(std::string channel, std::string payload,
@@ -94,7 +94,7 @@ absl::StatusOr<std::unique_ptr<BlockingSubscription>> BlockingClient::Subscribe(
   absl::StatusOr<Subscription> subscription = WaitOrTimeout(subscribed, timeout, what);
   if (!subscription.ok()) return subscription.status();
   return std::unique_ptr<BlockingSubscription>(
-      new BlockingSubscription(*std::move(subscription), std::move(queue), ack_mode));
+      new BlockingSubscription(io_, *std::move(subscription), std::move(queue), ack_mode));
 }
 
 absl::StatusOr<std::unique_ptr<BlockingConversation>> BlockingClient::OpenConversation(
@@ -104,7 +104,7 @@ absl::StatusOr<std::unique_ptr<BlockingConversation>> BlockingClient::OpenConver
       connection_->OpenConversation(std::move(subject), errors->Handlers(errors));
   if (!conversation.ok()) return conversation.status();
   return std::unique_ptr<BlockingConversation>(
-      new BlockingConversation(*std::move(conversation), std::move(errors)));
+      new BlockingConversation(io_, *std::move(conversation), std::move(errors)));
 }
 
 absl::StatusOr<std::string> BlockingClient::Request(std::string subject, std::string payload,

@@ -33,6 +33,8 @@
 // handshake and the first ServePushes call) and answered in arrival order.
 //
 // The client runs one background I/O thread (IoThread); callers block on their own threads.
+// Subscriptions and conversations may outlive the client; once it is closed they report a
+// Disconnected error.
 //
 // Thread-safety: thread-safe; any method may be called from any thread concurrently. The
 // destructor closes the connection and must not race with other calls.
@@ -120,10 +122,13 @@ class BlockingClient {
     absl::Status closed ABSL_GUARDED_BY(mu);  // OK while connected
   };
 
-  BlockingClient(std::unique_ptr<IoThread> io, std::unique_ptr<Connection> connection,
+  BlockingClient(std::shared_ptr<IoThread> io, std::unique_ptr<Connection> connection,
                  std::shared_ptr<Shared> shared, absl::Duration close_linger);
 
-  std::unique_ptr<IoThread> io_;
+  // Shared with the subscriptions and conversations handed out, which may outlive the
+  // client: the io_context must outlive every object bound to it, and must keep running so
+  // their calls complete.
+  std::shared_ptr<IoThread> io_;
   std::unique_ptr<Connection> connection_;
   std::shared_ptr<Shared> shared_;
   absl::Duration close_linger_;

@@ -22,9 +22,9 @@ absl::Status BlockingConversation::ErrorSlot::Take() {
   return std::exchange(error, absl::OkStatus());
 }
 
-BlockingConversation::BlockingConversation(Conversation conversation,
+BlockingConversation::BlockingConversation(std::shared_ptr<IoThread> io, Conversation conversation,
                                            std::shared_ptr<ErrorSlot> errors)
-    : conversation_(std::move(conversation)), errors_(std::move(errors)) {}
+    : io_(std::move(io)), conversation_(std::move(conversation)), errors_(std::move(errors)) {}
 
 BlockingConversation::~BlockingConversation() { conversation_.Close(); }
 

@@ -23,6 +23,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "client/conversation.h"
+#include "client/io_thread.h"
 
 namespace liminal::client {
 
@@ -55,8 +56,10 @@ class BlockingConversation {
     absl::Status Take();
   };
 
-  BlockingConversation(Conversation conversation, std::shared_ptr<ErrorSlot> errors);
+  BlockingConversation(std::shared_ptr<IoThread> io, Conversation conversation,
+                       std::shared_ptr<ErrorSlot> errors);
 
+  std::shared_ptr<IoThread> io_;  // first: destroyed after the handle bound to it
   Conversation conversation_;
   std::shared_ptr<ErrorSlot> errors_;
 };

@@ -22,9 +22,12 @@ SubscriptionHandlers BlockingSubscription::Queue::Handlers(const std::shared_ptr
   };
 }
 
-BlockingSubscription::BlockingSubscription(Subscription subscription, std::shared_ptr<Queue> queue,
-                                           AckMode ack_mode)
-    : subscription_(std::move(subscription)), queue_(std::move(queue)), ack_mode_(ack_mode) {}
+BlockingSubscription::BlockingSubscription(std::shared_ptr<IoThread> io, Subscription subscription,
+                                           std::shared_ptr<Queue> queue, AckMode ack_mode)
+    : io_(std::move(io)),
+      subscription_(std::move(subscription)),
+      queue_(std::move(queue)),
+      ack_mode_(ack_mode) {}
 
 BlockingSubscription::~BlockingSubscription() { subscription_.Unsubscribe(); }
 

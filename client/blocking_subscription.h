@@ -35,6 +35,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "client/delivery.h"
+#include "client/io_thread.h"
 #include "client/subscribe_options.h"
 #include "client/subscription.h"
 
@@ -79,8 +80,10 @@ class BlockingSubscription {
     SubscriptionHandlers Handlers(const std::shared_ptr<Queue>& self);
   };
 
-  BlockingSubscription(Subscription subscription, std::shared_ptr<Queue> queue, AckMode ack_mode);
+  BlockingSubscription(std::shared_ptr<IoThread> io, Subscription subscription,
+                       std::shared_ptr<Queue> queue, AckMode ack_mode);
 
+  std::shared_ptr<IoThread> io_;  // first: destroyed after the handle bound to it
   Subscription subscription_;
   std::shared_ptr<Queue> queue_;
   AckMode ack_mode_;

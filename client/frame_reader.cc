@@ -73,7 +73,11 @@ absl::StatusOr<std::optional<protocol::Frame>> FrameReader::Next() {
     return error_;
   }
   begin_ += result.consumed();
-  if (begin_ == end_) begin_ = end_ = 0;
+  if (begin_ == end_) {
+    begin_ = end_ = 0;
+    // Give back the memory of an exceptionally large frame once it has been consumed.
+    if (buffer_.size() > 4 * kReadChunk) std::string().swap(buffer_);
+  }
   return std::move(result).frame();
 }
 

@@ -401,6 +401,23 @@ TEST(BlockingClientTest, CloseSendsDisconnectAndLaterCallsFail) {
   EXPECT_TRUE(IsDisconnected(client->Publish("orders", "{}", kWait).status()));
 }
 
+TEST(BlockingClientTest, SubscriptionsAndConversationsMayOutliveTheClient) {
+  FakeServer server(Script);
+  std::unique_ptr<BlockingClient> client = ConnectOrDie(server);
+  ASSERT_NE(client, nullptr);
+  absl::StatusOr<std::unique_ptr<BlockingSubscription>> sub = client->Subscribe("orders", kWait);
+  ASSERT_TRUE(sub.ok()) << sub.status();
+  absl::StatusOr<std::unique_ptr<BlockingConversation>> conversation =
+      client->OpenConversation("echo");
+  ASSERT_TRUE(conversation.ok());
+  client.reset();
+  EXPECT_TRUE(IsDisconnected((*sub)->Next(kWait).status()));
+  EXPECT_TRUE(IsDisconnected((*conversation)->Request("x", kWait).status()));
+  (*sub)->Ack(1);  // harmless after the end
+  sub->reset();
+  conversation->reset();
+}
+
 TEST(BlockingClientTest, ConcurrentCallersShareOneConnection) {
   FakeServer server(Script);
   std::unique_ptr<BlockingClient> client = ConnectOrDie(server);

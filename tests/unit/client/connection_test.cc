@@ -61,42 +61,49 @@ void HandshakeOnly(FakeSession& session, const Frame& frame) {
   if (Is<protocol::Connect>(frame)) AnswerHandshake(session, frame);
 }
 
-// Deliveries recorded by a subscription's handler, waitable.
+// Deliveries recorded by a subscription's handler, waitable. The handlers share the log's
+// state, so they stay valid if the connection ends after the log is gone.
 class DeliveryLog {
  public:
   SubscriptionHandlers Handlers() {
     return {.on_delivery =
-                [this](const Subscription&, Delivery delivery) {
-                  absl::MutexLock lock(&mu_);
-                  deliveries_.push_back(std::move(delivery));
+                [state = state_](const Subscription&, Delivery delivery) {
+                  absl::MutexLock lock(&state->mu);
+                  state->deliveries.push_back(std::move(delivery));
                 },
             .on_end =
-                [this](absl::Status why) {
-                  absl::MutexLock lock(&mu_);
-                  ends_.push_back(std::move(why));
+                [state = state_](absl::Status why) {
+                  absl::MutexLock lock(&state->mu);
+                  state->ends.push_back(std::move(why));
                 }};
   }
 
   // The deliveries once there are at least `n`, or what arrived within kWait.
   std::vector<Delivery> WaitFor(size_t n) {
-    absl::MutexLock lock(&mu_);
-    auto enough = [this, n]()
-                      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return deliveries_.size() >= n; };
-    mu_.AwaitWithTimeout(absl::Condition(&enough), kWait);
-    return deliveries_;
+    State& state = *state_;
+    absl::MutexLock lock(&state.mu);
+    auto enough = [&state, n]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(state.mu) {
+      return state.deliveries.size() >= n;
+    };
+    state.mu.AwaitWithTimeout(absl::Condition(&enough), kWait);
+    return state.deliveries;
   }
 
   std::vector<absl::Status> WaitForEnd() {
-    absl::MutexLock lock(&mu_);
-    auto ended = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return !ends_.empty(); };
-    mu_.AwaitWithTimeout(absl::Condition(&ended), kWait);
-    return ends_;
+    State& state = *state_;
+    absl::MutexLock lock(&state.mu);
+    auto ended = [&state]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(state.mu) { return !state.ends.empty(); };
+    state.mu.AwaitWithTimeout(absl::Condition(&ended), kWait);
+    return state.ends;
   }
 
  private:
-  absl::Mutex mu_;
-  std::vector<Delivery> deliveries_ ABSL_GUARDED_BY(mu_);
-  std::vector<absl::Status> ends_ ABSL_GUARDED_BY(mu_);
+  struct State {
+    absl::Mutex mu;
+    std::vector<Delivery> deliveries ABSL_GUARDED_BY(mu);
+    std::vector<absl::Status> ends ABSL_GUARDED_BY(mu);
+  };
+  std::shared_ptr<State> state_ = std::make_shared<State>();
 };
 
 class ConnectionTest : public ::testing::Test {
