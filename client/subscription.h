@@ -55,7 +55,8 @@ class Subscription {
 
   // Acknowledges delivery `seq` and every earlier one (batched Accept).
   void Ack(uint64_t seq) const;
-  // Drops delivery `seq` (Reject frame, sent at once).
+  // Drops delivery `seq` (Reject frame, sent at once). A reason that is not valid UTF-8
+  // cannot be encoded; the frame is then not sent (same for Defer).
   void Reject(uint64_t seq, std::optional<std::string> reason = std::nullopt) const;
   // Asks for delivery `seq` to be redelivered (Defer frame, sent at once).
   void Defer(uint64_t seq, std::optional<std::string> reason = std::nullopt) const;

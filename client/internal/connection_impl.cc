@@ -196,7 +196,7 @@ void ConnectionImpl::Reject(uint32_t stream_id, uint64_t seq, std::optional<std:
   OnStrand([stream_id, seq, reason = std::move(reason)](ConnectionImpl& self) mutable {
     if (self.FindActiveSubscription(stream_id) == nullptr) return;
     self.Send(MakeFrame(protocol::Reject{std::to_string(seq), std::move(reason)}, stream_id))
-        .IgnoreError();  // cannot fail: ASCII id, reason checked by the encoder only for UTF-8
+        .IgnoreError();  // only an invalid UTF-8 reason fails; documented as dropped
   });
 }
 

@@ -263,6 +263,65 @@ TEST_F(ConnectionTest, ResponsesRouteByStreamEvenOutOfOrder) {
   EXPECT_EQ(**third, (PublishResult{70, false}));
 }
 
+TEST_F(ConnectionTest, FullOutboundQueueRefusesNewOperations) {
+  FakeServer server([](FakeSession& session, const Frame& frame) {
+    if (AnswerHandshake(session, frame)) return;
+    if (Is<protocol::Publish>(frame)) {
+      session.Send(MakeFrame(protocol::PublishAck{1}, frame.stream_id));
+    }
+  });
+  ConnectionOptions options;
+  options.max_outbound_bytes = 0;  // refuse anything that has to queue behind a write
+  std::unique_ptr<Connection> connection = Connect(server, options);
+  ASSERT_NE(connection, nullptr);
+
+  // Issued from one strand callback, the three publishes run back to back: the first is
+  // written at once, the second queues behind it, the third finds the queue over the limit.
+  std::vector<std::future<absl::StatusOr<PublishResult>>> results;
+  std::vector<Connection::PublishCallback> callbacks;
+  for (int i = 0; i < 3; ++i) {
+    auto [done, result] = FutureCallback<absl::StatusOr<PublishResult>>();
+    callbacks.push_back(std::move(done));
+    results.push_back(std::move(result));
+  }
+  auto [ping_done, ping] = FutureCallback<absl::StatusOr<absl::Duration>>();
+  connection->Ping([conn = connection.get(), callbacks = std::move(callbacks),
+                    ping_done = std::move(ping_done)](absl::StatusOr<absl::Duration> rtt) mutable {
+    for (Connection::PublishCallback& done : callbacks) {
+      conn->Publish("orders", "{}", {}, std::move(done));
+    }
+    ping_done(std::move(rtt));
+  });
+  ASSERT_TRUE(AwaitFor(ping, kWait).has_value());
+  std::optional<absl::StatusOr<PublishResult>> first = AwaitFor(results[0], kWait);
+  std::optional<absl::StatusOr<PublishResult>> second = AwaitFor(results[1], kWait);
+  std::optional<absl::StatusOr<PublishResult>> third = AwaitFor(results[2], kWait);
+  ASSERT_TRUE(first.has_value() && second.has_value() && third.has_value());
+  EXPECT_TRUE(first->ok()) << first->status();
+  EXPECT_TRUE(second->ok()) << second->status();
+  EXPECT_EQ(third->status().code(), absl::StatusCode::kResourceExhausted) << third->status();
+}
+
+TEST_F(ConnectionTest, UnencodableRequestFailsWithoutSendingAnything) {
+  FakeServer server;
+  std::unique_ptr<Connection> connection = Connect(server);
+  ASSERT_NE(connection, nullptr);
+  std::shared_ptr<FakeSession> session = server.WaitForSession(kWait);
+  ASSERT_NE(session, nullptr);
+  auto [done, result] = FutureCallback<absl::StatusOr<PublishResult>>();
+  connection->Publish(std::string("bad\xFF"), "{}", {}, std::move(done));  // invalid UTF-8
+  std::optional<absl::StatusOr<PublishResult>> ack = AwaitFor(result, kWait);
+  ASSERT_TRUE(ack.has_value());
+  EXPECT_EQ(ack->status().code(), absl::StatusCode::kInvalidArgument) << ack->status();
+  // The connection is unharmed: the next frame the server sees is this ping.
+  auto [ping_done, ping] = FutureCallback<absl::StatusOr<absl::Duration>>();
+  connection->Ping(std::move(ping_done));
+  ASSERT_TRUE(session->NextFrame(kWait).has_value());  // Connect
+  std::optional<Frame> next = session->NextFrame(kWait);
+  ASSERT_TRUE(next.has_value());
+  EXPECT_TRUE(Is<protocol::Ping>(*next));
+}
+
 // --- Subscriptions -------------------------------------------------------------------------
 
 TEST_F(ConnectionTest, DeliveriesArriveInOrderAndAutoAckInHalfWindowBatches) {
