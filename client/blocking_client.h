@@ -15,8 +15,11 @@
 //   absl::StatusOr<std::string> reply =
 //       (*client)->Request("echo", "hello", absl::Seconds(2));   // one-shot conversation
 //
-//   absl::StatusOr<WorkerRegisterResult> reg = (*client)->RegisterWorker(
-//       {.namespaces = {"default"}, .task_queue = "q", .identity = "w1"}, absl::Seconds(5));
+//   WorkerRegistration reg;
+//   reg.namespaces = {"default"};
+//   reg.task_queue = "q";
+//   reg.identity = "w1";
+//   absl::StatusOr<WorkerRegisterResult> r = (*client)->RegisterWorker(reg, absl::Seconds(5));
 //
 //   absl::StatusOr<size_t> served = (*client)->ServePushes(
 //       [](uint64_t id, std::string_view payload) { return std::string("ok"); },

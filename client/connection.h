@@ -1,15 +1,17 @@
 // The asynchronous liminal client: one TCP connection to liminald, driven by Boost.Asio.
 //
 //   boost::asio::io_context io;                       // or IoThread for a background thread
+//   ConnectionHandlers handlers;
+//   handlers.on_closed = [](absl::Status why) { ... };
 //   std::unique_ptr<Connection> conn;
 //   Connection::Connect(io.get_executor(), "127.0.0.1", 7400, ConnectionOptions{},
-//                       ConnectionHandlers{.on_closed = [](absl::Status why) { ... }},
-//                       [&](absl::StatusOr<std::unique_ptr<Connection>> c) {
-//     if (!c.ok()) return Fail(c.status());          // e.g. "VersionMismatch (0x0007): ..."
+//                       std::move(handlers), [&](absl::StatusOr<std::unique_ptr<Connection>> c) {
+//     if (!c.ok()) return Fail(c.status());   // e.g. "AuthenticationFailure (0x0006): ..."
 //     conn = *std::move(c);
 //     conn->Publish("orders", R"({"id":1})", {}, [](absl::StatusOr<PublishResult> r) { ... });
-//     conn->Subscribe("orders", {}, {.on_delivery = [](const Subscription&, Delivery d) { ... }},
-//                     [](absl::StatusOr<Subscription> s) { ... });
+//     SubscriptionHandlers on;
+//     on.on_delivery = [](const Subscription&, Delivery d) { ... };
+//     conn->Subscribe("orders", {}, std::move(on), [](absl::StatusOr<Subscription> s) { ... });
 //     conn->Ping([](absl::StatusOr<absl::Duration> rtt) { ... });
 //   });
 //   io.run();

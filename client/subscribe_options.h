@@ -34,9 +34,10 @@ struct SubscribeOptions {
   bool replay = false;
 
   AckMode ack_mode = AckMode::kAuto;
-  // Acks are batched: an Accept goes out once half the window is consumed, or this long
-  // after the oldest unacknowledged consumed delivery, whichever is first. Zero sends an
-  // Accept for every consumed delivery.
+  // Acks are batched: an Accept goes out once half the window is consumed, and no consumed
+  // delivery waits longer than this for its Accept. Zero sends an Accept per consumed
+  // delivery; absl::InfiniteDuration() sends only whole batches (and flushes on Unsubscribe
+  // and Close).
   absl::Duration ack_delay = absl::Milliseconds(10);
 };
 
