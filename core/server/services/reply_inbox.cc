@@ -43,12 +43,24 @@ void ReplyInbox::OpenConversation(uint64_t instance) {
 uint64_t ReplyInbox::BeginRequest(uint64_t instance, uint64_t conversation_id,
                                   uint32_t stream_id) {
   uint64_t request = 0;
+  runtime::Pid wake = runtime::kNoPid;
+  bool waiting = false;
   {
     MutexLock lock(*mu_);
     request = next_request_++;
-    if (shut_down_ || !instances_.contains(instance)) return request;  // will never wait
-    pending_.emplace(request, Pending{instance, conversation_id, stream_id, 0});
+    auto state = instances_.find(instance);
+    if (shut_down_ || state == instances_.end()) return request;  // will never wait
+    if (state->second.crash.has_value()) {
+      // The participant died after the caller last looked: fail the request at once.
+      wake = PostLocked({ConversationOutcome::Kind::kCrashed, instance, conversation_id,
+                         stream_id, *state->second.crash});
+    } else {
+      pending_.emplace(request, Pending{instance, conversation_id, stream_id, 0});
+      waiting = true;
+    }
   }
+  if (wake != runtime::kNoPid) WakeOwner(wake);
+  if (!waiting) return request;
   // Armed outside the lock; the timer may even fire before it is recorded below.
   std::weak_ptr<ReplyInbox> weak = weak_from_this();
   const runtime::TimerId timer = clock_.RunAfter(reply_timeout_, [weak, request] {

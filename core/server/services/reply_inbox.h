@@ -61,7 +61,8 @@ class ReplyInbox : public std::enable_shared_from_this<ReplyInbox> {
   void SetOwner(runtime::Pid owner);
   void OpenConversation(uint64_t instance);
   // Registers a request that wants a reply and arms its timer; returns its request number
-  // (> 0) for a ReplyHandle.
+  // (> 0) for a ReplyHandle. If the instance's participant has already died, the request
+  // fails with kCrashed at once instead.
   uint64_t BeginRequest(uint64_t instance, uint64_t conversation_id, uint32_t stream_id);
   // Why the instance's participant died, once it has; nullopt while it lives.
   std::optional<std::string> CrashDetail(uint64_t instance) const;

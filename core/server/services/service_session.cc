@@ -115,12 +115,24 @@ void ServiceSession::RouteCopies(const Channel& source, const SharedEnvelope& en
 }
 
 void ServiceSession::SendWakes() {
+  // One Wake per process, however many of its subscriptions this publish armed: grouping by
+  // owner keeps a fan-out to many subscriptions of one connection from becoming a storm.
+  if (wakes_.size() > 1) {
+    std::stable_sort(wakes_.begin(), wakes_.end(), [](const auto& a, const auto& b) {
+      return a->owner() < b->owner();
+    });
+  }
+  runtime::Pid last = runtime::kNoPid;
+  bool delivered = true;
   for (const std::shared_ptr<Subscription>& subscription : wakes_) {
+    const runtime::Pid owner = subscription->owner();
     // This connection's own subscriptions are pumped at the end of the current slice.
-    if (subscription->owner() == pid_) continue;
-    if (!env_.runtime.scheduler().Send(subscription->owner(), runtime::Wake{})) {
-      subscription->Rearm();
+    if (owner == pid_) continue;
+    if (owner != last) {
+      last = owner;
+      delivered = env_.runtime.scheduler().Send(owner, runtime::Wake{});
     }
+    if (!delivered) subscription->Rearm();
   }
   wakes_.clear();
 }
@@ -196,7 +208,9 @@ void ServiceSession::HandleAck(const Frame& frame, const std::string& referenced
   if (by_stream == subscription_by_stream_.end()) return;  // no subscription on this stream
   const std::optional<uint64_t> seq = ParseDeliverySeq(referenced);
   if (!seq.has_value()) return;  // malformed: ignored (no response frame exists)
-  Subscription& subscription = *subscriptions_.at(by_stream->second).subscription;
+  auto entry = subscriptions_.find(by_stream->second);
+  if (entry == subscriptions_.end()) return;
+  Subscription& subscription = *entry->second.subscription;
   const auto type = static_cast<protocol::FrameType>(frame.type_id());
   if (type == protocol::FrameType::kAccept) {
     if (subscription.Accept(*seq)) env_.metrics.Ack(metrics::AckKind::kAccept);

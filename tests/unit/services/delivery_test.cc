@@ -317,6 +317,23 @@ TEST_F(DeliveryTest, AnIdleSubscriberGetsOneWakePerBurst) {
   EXPECT_EQ(wakes, 2);
 }
 
+TEST_F(DeliveryTest, OneWakePerProcessHoweverManyOfItsSubscriptionsQueued) {
+  options_.routes.push_back(Route("orders", "audit"));
+  Start();
+  Client publisher = Connect();
+  Client subscriber = Connect("10.0.0.2:4000");
+  Subscribe(subscriber, 1, "orders");
+  Subscribe(subscriber, 3, "audit");  // gets the routed copy
+  int wakes = 0;
+  rt_.scheduler().set_send_filter([&](runtime::Pid pid, const runtime::Message& message) {
+    if (pid == subscriber.pid() && std::holds_alternative<runtime::Wake>(message)) ++wakes;
+    return true;
+  });
+  PublishMany(publisher, "orders", 1);
+  EXPECT_EQ(wakes, 1);
+  EXPECT_EQ(Payloads(subscriber.Take()), (std::vector<std::string>{"m1", "m1"}));
+}
+
 TEST_F(DeliveryTest, ASubscriberBlockedOnCreditIsNotWoken) {
   Start();
   Client publisher = Connect();
@@ -346,6 +363,7 @@ TEST_F(DeliveryTest, AFailedWakeIsRetriedByTheNextPublish) {
   });
   PublishMany(publisher, "orders", 1);
   EXPECT_TRUE(subscriber.Take().empty());
+  EXPECT_EQ(services_->channels().Find("orders")->subscription_count(), 1u);
   fail = false;
   PublishMany(publisher, "orders", 1, 2);
   EXPECT_EQ(Payloads(subscriber.Take()), (std::vector<std::string>{"m1", "m2"}));
