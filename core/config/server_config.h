@@ -9,7 +9,8 @@
 //
 // Numeric keys are int64_t (TOML integers) so that Validate(), not the loader, owns every
 // range rule; read them after validation. Paths are absolute once the loader has resolved
-// them against the config file's directory.
+// them against the config file's directory. Every member has an initializer, so designated
+// initializers may name any subset: ChannelConfig{.name = "orders", .durable = true}.
 #ifndef LIMINAL_CORE_CONFIG_SERVER_CONFIG_H_
 #define LIMINAL_CORE_CONFIG_SERVER_CONFIG_H_
 
@@ -51,12 +52,12 @@ struct RetentionConfig {
 
 // One [[channels]] entry.
 struct ChannelConfig {
-  std::string name;        // trimmed by the loader; non-empty and unique
-  bool durable = false;    // durable channels need persistence_path
-  std::string schema_ref;  // free text; hashed into the schema id when there is no schema file
-  std::optional<std::string> schema;  // path of a JSON Schema file (absolute after loading)
-  std::string schema_document;        // that file's bytes, read by the loader ("" if none)
-  RetentionConfig retention;
+  std::string name{};        // trimmed by the loader; non-empty and unique
+  bool durable = false;      // durable channels need persistence_path
+  std::string schema_ref{};  // free text; hashed into the schema id when there is no schema file
+  std::optional<std::string> schema{};  // path of a JSON Schema file (absolute after loading)
+  std::string schema_document{};        // that file's bytes, read by the loader ("" if none)
+  RetentionConfig retention{};
   FsyncPolicy fsync = FsyncPolicy::kGroup;
 };
 
@@ -64,17 +65,17 @@ struct ChannelConfig {
 // messages when absent) are also published to `target`. The predicate is carried as text and
 // compiled by the routing service.
 struct RoutingRuleConfig {
-  std::string source;
-  std::string target;
-  std::optional<std::string> predicate;
+  std::string source{};
+  std::string target{};
+  std::optional<std::string> predicate{};
 };
 
 // [auth]. With no tokens configured every Connect token is accepted.
 struct AuthConfig {
   // The accepted tokens: the inline `tokens` array, plus (after loading) one token per
   // non-blank, non-'#' line of `token_file`.
-  std::vector<std::string> tokens;
-  std::optional<std::string> token_file;  // absolute after loading
+  std::vector<std::string> tokens{};
+  std::optional<std::string> token_file{};  // absolute after loading
 };
 
 struct ServerConfig {
@@ -85,7 +86,7 @@ struct ServerConfig {
   // Runtime.
   int64_t scheduler_threads = 0;  // 0 = one per CPU core
   int64_t drain_timeout_ms = 5000;
-  std::optional<std::string> persistence_path;  // directory for durable logs
+  std::optional<std::string> persistence_path{};  // directory for durable logs
   LogFormat log_format = LogFormat::kText;
   LogLevel log_level = LogLevel::kInfo;
 
@@ -100,9 +101,9 @@ struct ServerConfig {
   int64_t max_subscriptions_per_connection = 1024;
   int64_t subscription_pending_limit = 1024;  // per-subscription pending queue, in messages
 
-  AuthConfig auth;
-  std::vector<ChannelConfig> channels;
-  std::vector<RoutingRuleConfig> routing_rules;
+  AuthConfig auth{};
+  std::vector<ChannelConfig> channels{};
+  std::vector<RoutingRuleConfig> routing_rules{};
 };
 
 }  // namespace liminal::config
