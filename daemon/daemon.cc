@@ -177,12 +177,16 @@ void Daemon::AcceptProtocolConnections() {
 
 absl::Status Daemon::Announce() const {
   const std::string line = ListeningLine(listen_address_, health_address_);
+  // The port file first: whoever reads the stdout line may rely on the file being there.
+  if (options_.port_file.has_value()) {
+    if (absl::Status written = WriteFileAtomically(*options_.port_file, line + "\n");
+        !written.ok()) {
+      return written;
+    }
+  }
   if (options_.announce != nullptr) {
     std::fprintf(options_.announce, "%s\n", line.c_str());
     std::fflush(options_.announce);
-  }
-  if (options_.port_file.has_value()) {
-    return WriteFileAtomically(*options_.port_file, line + "\n");
   }
   return absl::OkStatus();
 }

@@ -11,7 +11,8 @@
 // `listener_bound`, logs what is being served and announces the bound addresses on stdout as
 // one JSON line (tests and supervisors read it; see ListeningLine()):
 //   {"event":"listening","listen":"127.0.0.1:40123","health":"127.0.0.1:40124"}
-// and, when options.port_file is set, writes the same line to that file (atomically).
+// after writing the same line to options.port_file, when set (atomically, so a reader that
+// has seen the stdout line finds the file complete).
 //
 // Shutdown (first signal, or Shutdown()): /ready turns 503 (listener_bound unmet), the
 // listener closes, connections are drained for up to drain_timeout_ms, whatever remains is

@@ -129,7 +129,7 @@ class HealthServer::Impl::Session : public std::enable_shared_from_this<Session>
     if (ec) {
       if (IsParseError(ec)) {
         spdlog::debug("health: malformed request from {}: {}", Peer(), ec.message());
-        Respond(BadRequestResponse(ec.message()), 11, /*keep_alive=*/false);
+        Respond(BadRequestResponse(ec.message()), 11, /*keep_alive=*/false, /*head=*/false);
       } else {
         // End of stream, the request deadline, or a socket error: nothing to answer.
         if (ec == beast::error::timeout) spdlog::debug("health: probe {} timed out", Peer());
@@ -143,10 +143,11 @@ class HealthServer::Impl::Session : public std::enable_shared_from_this<Session>
     Respond(RouteHealthRequest(absl::string_view(method.data(), method.size()),
                                absl::string_view(target.data(), target.size()),
                                server_->readiness(), server_->metrics()),
-            request.version(), request.keep_alive());
+            request.version(), request.keep_alive(), request.method() == http::verb::head);
   }
 
-  void Respond(const HealthResponse& answer, unsigned version, bool keep_alive) {
+  // `head`: answer a HEAD request, whose response carries the headers but never a body.
+  void Respond(const HealthResponse& answer, unsigned version, bool keep_alive, bool head) {
     response_ = {};
     response_.version(version);
     response_.result(answer.status);
@@ -155,8 +156,12 @@ class HealthServer::Impl::Session : public std::enable_shared_from_this<Session>
     response_.set(http::field::cache_control, "no-store");
     if (answer.allow_get) response_.set(http::field::allow, "GET");
     response_.keep_alive(keep_alive);
-    response_.body() = answer.body;
-    response_.prepare_payload();
+    if (head) {
+      response_.content_length(answer.body.size());
+    } else {
+      response_.body() = answer.body;
+      response_.prepare_payload();
+    }
     stream_.expires_after(server_->options().request_timeout);
     http::async_write(stream_, response_,
                       [self = shared_from_this(), keep_alive](beast::error_code ec, size_t) {
