@@ -107,13 +107,14 @@ bool DecodeFields(PayloadReader& r, uint8_t, Reject& f) { return DecodeVerdictFi
 bool DecodeFields(PayloadReader&, uint8_t, Ping&) { return true; }
 bool DecodeFields(PayloadReader&, uint8_t, Pong&) { return true; }
 
-bool DecodeFields(PayloadReader& r, uint8_t, Push& f) {
+// Push and PushReply share one layout.
+template <typename PushFrame>
+bool DecodePushFields(PayloadReader& r, PushFrame& f) {
   return r.ReadU64("correlation_id", f.correlation_id) && r.ReadBytes("payload", f.payload);
 }
 
-bool DecodeFields(PayloadReader& r, uint8_t, PushReply& f) {
-  return r.ReadU64("correlation_id", f.correlation_id) && r.ReadBytes("payload", f.payload);
-}
+bool DecodeFields(PayloadReader& r, uint8_t, Push& f) { return DecodePushFields(r, f); }
+bool DecodeFields(PayloadReader& r, uint8_t, PushReply& f) { return DecodePushFields(r, f); }
 
 bool DecodeFields(PayloadReader& r, uint8_t, WorkerRegister& f) {
   return r.ReadStringVec("namespaces", f.namespaces) && r.ReadString("task_queue", f.task_queue) &&

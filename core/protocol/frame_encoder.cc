@@ -105,15 +105,15 @@ void EncodeFields(PayloadWriter& w, uint8_t, const Reject& f) { EncodeVerdictFie
 void EncodeFields(PayloadWriter&, uint8_t, const Ping&) {}
 void EncodeFields(PayloadWriter&, uint8_t, const Pong&) {}
 
-void EncodeFields(PayloadWriter& w, uint8_t, const Push& f) {
+// Push and PushReply share one layout.
+template <typename PushFrame>
+void EncodePushFields(PayloadWriter& w, const PushFrame& f) {
   w.WriteU64(f.correlation_id);
   w.WriteBytes("payload", f.payload);
 }
 
-void EncodeFields(PayloadWriter& w, uint8_t, const PushReply& f) {
-  w.WriteU64(f.correlation_id);
-  w.WriteBytes("payload", f.payload);
-}
+void EncodeFields(PayloadWriter& w, uint8_t, const Push& f) { EncodePushFields(w, f); }
+void EncodeFields(PayloadWriter& w, uint8_t, const PushReply& f) { EncodePushFields(w, f); }
 
 void EncodeFields(PayloadWriter& w, uint8_t, const WorkerRegister& f) {
   w.WriteStringVec("namespaces", f.namespaces);

@@ -19,26 +19,33 @@ bool PayloadReader::PastEnd(std::string_view field) {
   return Fail(field, "runs past the end of the payload");
 }
 
-bool PayloadReader::ReadU8(std::string_view field, uint8_t& out) {
+bool PayloadReader::ReadInteger(std::string_view field, uint8_t& out) {
   return reader_.ReadU8(out) || PastEnd(field);
 }
 
-bool PayloadReader::ReadU16(std::string_view field, uint16_t& out) {
+bool PayloadReader::ReadInteger(std::string_view field, uint16_t& out) {
   return reader_.ReadU16(out) || PastEnd(field);
 }
 
-bool PayloadReader::ReadU32(std::string_view field, uint32_t& out) {
+bool PayloadReader::ReadInteger(std::string_view field, uint32_t& out) {
   return reader_.ReadU32(out) || PastEnd(field);
 }
 
-bool PayloadReader::ReadU64(std::string_view field, uint64_t& out) {
+bool PayloadReader::ReadInteger(std::string_view field, uint64_t& out) {
   return reader_.ReadU64(out) || PastEnd(field);
 }
 
-bool PayloadReader::ReadBytes(std::string_view field, std::string& out) {
+bool PayloadReader::ReadLengthPrefixed(std::string_view field, std::string_view& raw) {
   uint32_t length = 0;
+  std::string_view value;
+  if (!reader_.ReadU32(length) || !reader_.ReadRaw(length, value)) return PastEnd(field);
+  raw = value;
+  return true;
+}
+
+bool PayloadReader::ReadBytes(std::string_view field, std::string& out) {
   std::string_view raw;
-  if (!reader_.ReadU32(length) || !reader_.ReadRaw(length, raw)) return PastEnd(field);
+  if (!ReadLengthPrefixed(field, raw)) return false;
   out.assign(raw);
   return true;
 }
@@ -72,17 +79,26 @@ bool PayloadReader::ReadOptString(std::string_view field, std::optional<std::str
   return true;
 }
 
-bool PayloadReader::ReadOptU16(std::string_view field, std::optional<uint16_t>& out) {
+template <typename N>
+bool PayloadReader::ReadOptInteger(std::string_view field, std::optional<N>& out) {
   bool present = false;
   if (!ReadPresenceTag(field, present)) return false;
   if (!present) {
     out.reset();
     return true;
   }
-  uint16_t value = 0;
-  if (!ReadU16(field, value)) return false;
+  N value = 0;
+  if (!ReadInteger(field, value)) return false;
   out = value;
   return true;
+}
+
+bool PayloadReader::ReadOptU16(std::string_view field, std::optional<uint16_t>& out) {
+  return ReadOptInteger(field, out);
+}
+
+bool PayloadReader::ReadOptU64(std::string_view field, std::optional<uint64_t>& out) {
+  return ReadOptInteger(field, out);
 }
 
 bool PayloadReader::ReadStringVec(std::string_view field, std::vector<std::string>& out) {
@@ -129,35 +145,20 @@ bool PayloadReader::ReadVersion(std::string_view field, Version& out) {
 }
 
 bool PayloadReader::ReadCausalContext(std::string_view field, CausalContext& out) {
-  uint32_t length = 0;
   std::string_view raw;
-  if (!reader_.ReadU32(length) || !reader_.ReadRaw(length, raw)) return PastEnd(field);
+  if (!ReadLengthPrefixed(field, raw)) return false;
   PayloadReader causal(raw, field);
   CausalContext value;
-  bool has_parent = false;
-  bool has_clock = false;
-  bool ok = causal.ReadPresenceTag("parent_tag", has_parent);
-  if (ok && has_parent) {
-    std::string parent;
-    ok = causal.ReadString("parent_id", parent);
-    value.parent_id = std::move(parent);
-  }
-  ok = ok && causal.ReadPresenceTag("clock_tag", has_clock);
-  if (ok && has_clock) {
-    uint64_t clock = 0;
-    ok = causal.ReadU64("vector_clock", clock);
-    value.vector_clock = clock;
-  }
-  ok = ok && causal.ExpectEnd();
+  const bool ok = causal.ReadOptString("parent_id", value.parent_id) &&
+                  causal.ReadOptU64("vector_clock", value.vector_clock) && causal.ExpectEnd();
   if (!ok) return Nested(causal);
   out = std::move(value);
   return true;
 }
 
 bool PayloadReader::ReadEnvelope(std::string_view field, Envelope& out) {
-  uint32_t length = 0;
   std::string_view raw;
-  if (!reader_.ReadU32(length) || !reader_.ReadRaw(length, raw)) return PastEnd(field);
+  if (!ReadLengthPrefixed(field, raw)) return false;
   PayloadReader envelope(raw, field);
   Envelope value;
   const bool ok = envelope.ReadSchemaId("schema_id", value.schema_id) &&

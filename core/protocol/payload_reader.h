@@ -34,10 +34,10 @@ class PayloadReader {
   PayloadReader(std::string_view payload, std::string_view context)
       : reader_(payload), context_(context) {}
 
-  bool ReadU8(std::string_view field, uint8_t& out);
-  bool ReadU16(std::string_view field, uint16_t& out);
-  bool ReadU32(std::string_view field, uint32_t& out);
-  bool ReadU64(std::string_view field, uint64_t& out);
+  bool ReadU8(std::string_view field, uint8_t& out) { return ReadInteger(field, out); }
+  bool ReadU16(std::string_view field, uint16_t& out) { return ReadInteger(field, out); }
+  bool ReadU32(std::string_view field, uint32_t& out) { return ReadInteger(field, out); }
+  bool ReadU64(std::string_view field, uint64_t& out) { return ReadInteger(field, out); }
   // `bytes`: u32 length then that many opaque bytes.
   bool ReadBytes(std::string_view field, std::string& out);
   // `string`: like `bytes`, and the content must be strict UTF-8.
@@ -46,6 +46,7 @@ class PayloadReader {
   bool ReadPresenceTag(std::string_view field, bool& present);
   bool ReadOptString(std::string_view field, std::optional<std::string>& out);
   bool ReadOptU16(std::string_view field, std::optional<uint16_t>& out);
+  bool ReadOptU64(std::string_view field, std::optional<uint64_t>& out);
   bool ReadStringVec(std::string_view field, std::vector<std::string>& out);
   bool ReadSchemaId(std::string_view field, SchemaId& out);
   bool ReadSchemaIdVec(std::string_view field, std::vector<SchemaId>& out);
@@ -63,6 +64,14 @@ class PayloadReader {
   const std::string& error() const { return error_; }
 
  private:
+  bool ReadInteger(std::string_view field, uint8_t& out);
+  bool ReadInteger(std::string_view field, uint16_t& out);
+  bool ReadInteger(std::string_view field, uint32_t& out);
+  bool ReadInteger(std::string_view field, uint64_t& out);
+  template <typename N>
+  bool ReadOptInteger(std::string_view field, std::optional<N>& out);
+  // A u32 length, then that many bytes (as a view into the payload).
+  bool ReadLengthPrefixed(std::string_view field, std::string_view& raw);
   bool PastEnd(std::string_view field);
   // Adopts the failure of a reader over a nested field, prefixed with this context.
   bool Nested(const PayloadReader& inner);

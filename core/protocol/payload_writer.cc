@@ -56,6 +56,11 @@ void PayloadWriter::WriteOptU16(const std::optional<uint16_t>& value) {
   if (value.has_value()) WriteU16(*value);
 }
 
+void PayloadWriter::WriteOptU64(const std::optional<uint64_t>& value) {
+  WriteU8(value.has_value() ? 1 : 0);
+  if (value.has_value()) WriteU64(*value);
+}
+
 void PayloadWriter::WriteStringVec(std::string_view field, const std::vector<std::string>& texts) {
   if (!CheckCount(field, texts.size())) return;
   WriteU32(static_cast<uint32_t>(texts.size()));
@@ -82,11 +87,8 @@ void PayloadWriter::WriteEnvelope(std::string_view field, const Envelope& envelo
   PayloadWriter inner(out_, field, max_length_);
   inner.WriteSchemaId(envelope.schema_id);
   const size_t causal_at = inner.BeginLength();
-  const CausalContext& causal = envelope.causal;
-  inner.WriteU8(causal.parent_id.has_value() ? 1 : 0);
-  if (causal.parent_id.has_value()) inner.WriteString("causal.parent_id", *causal.parent_id);
-  inner.WriteU8(causal.vector_clock.has_value() ? 1 : 0);
-  if (causal.vector_clock.has_value()) inner.WriteU64(*causal.vector_clock);
+  inner.WriteOptString("causal.parent_id", envelope.causal.parent_id);
+  inner.WriteOptU64(envelope.causal.vector_clock);
   inner.EndLength("causal", causal_at);
   inner.WriteBytes("payload", envelope.payload);
   if (!inner.status_.ok()) {

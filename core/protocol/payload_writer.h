@@ -44,6 +44,7 @@ class PayloadWriter {
   void WriteString(std::string_view field, std::string_view text);
   void WriteOptString(std::string_view field, const std::optional<std::string>& text);
   void WriteOptU16(const std::optional<uint16_t>& value);
+  void WriteOptU64(const std::optional<uint64_t>& value);
   void WriteStringVec(std::string_view field, const std::vector<std::string>& texts);
   void WriteSchemaId(const SchemaId& id);
   void WriteSchemaIdVec(std::string_view field, const std::vector<SchemaId>& ids);

@@ -63,7 +63,7 @@ TEST(PayloadReaderTest, NestedEnvelopeErrorsCarryTheFullPath) {
   Envelope out;
   EXPECT_FALSE(reader.ReadEnvelope("envelope", out));
   EXPECT_EQ(reader.error(),
-            "Deliver.envelope.causal.parent_tag: presence tag must be 0 or 1, got 2");
+            "Deliver.envelope.causal.parent_id: presence tag must be 0 or 1, got 2");
 }
 
 TEST(PayloadReaderTest, EnvelopeMustFillItsBytesField) {
