@@ -51,10 +51,10 @@ bool PayloadReader::ReadBytes(std::string_view field, std::string& out) {
 }
 
 bool PayloadReader::ReadString(std::string_view field, std::string& out) {
-  std::string value;
-  if (!ReadBytes(field, value)) return false;
-  if (!IsValidUtf8(value)) return Fail(field, "invalid UTF-8");
-  out = std::move(value);
+  std::string_view raw;
+  if (!ReadLengthPrefixed(field, raw)) return false;
+  if (!IsValidUtf8(raw)) return Fail(field, "invalid UTF-8");
+  out.assign(raw);
   return true;
 }
 
