@@ -1,0 +1,71 @@
+// The simulated disk behind the File seam: an in-memory file system that keeps, per file,
+// what has been written and how much of it was synced. Crash() models a power loss: each
+// file keeps its synced prefix, and with tear_last_write a random prefix of the unsynced
+// bytes survives too, cut possibly in the middle of a write (a torn last write). Faults: failing
+// appends and failing syncs (a full or broken disk). Every call is a switch point.
+//
+//   SimDisk disk(kernel, seed);
+//   auto file = disk.OpenAppend("/data/log");   (*file)->Append("abc"); (*file)->Sync();
+//   disk.Crash({.tear_last_write = true});      // unsynced bytes are gone (or torn)
+//
+// Basic model for now: directory operations (rename, remove) are durable at once.
+#ifndef LIMINAL_SIM_DISK_SIM_DISK_H_
+#define LIMINAL_SIM_DISK_SIM_DISK_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/container/btree_map.h"
+#include "absl/container/btree_set.h"
+#include "absl/status/status.h"
+#include "core/runtime/file.h"
+#include "sim/kernel/fiber_kernel.h"
+#include "sim/kernel/rng.h"
+
+namespace liminal::sim {
+
+struct CrashOptions {
+  bool tear_last_write = false;  // keep a random prefix of the unsynced bytes (torn write)
+};
+
+class SimDisk final : public runtime::FileSystem {
+ public:
+  struct Contents {
+    std::string data;
+    size_t synced = 0;          // bytes of `data` that survive a crash
+    size_t last_append_at = 0;  // offset where the last append started
+  };
+
+  SimDisk(FiberKernel& kernel, uint64_t seed) : kernel_(kernel), rng_(seed) {}
+
+  absl::StatusOr<std::unique_ptr<runtime::File>> OpenAppend(const std::string& path) override;
+  absl::Status Rename(const std::string& from, const std::string& to) override;
+  absl::Status Remove(const std::string& path) override;
+  absl::Status CreateDirectories(const std::string& path) override;
+  absl::StatusOr<std::vector<std::string>> List(const std::string& dir) const override;
+
+  void Crash(const CrashOptions& options);
+  void FailAppends(absl::Status error) { append_error_ = std::move(error); }
+  void FailSyncs(absl::Status error) { sync_error_ = std::move(error); }
+  const absl::Status& append_error() const { return append_error_; }
+  const absl::Status& sync_error() const { return sync_error_; }
+
+  // Harness side (no switch points): the bytes a file holds now, and how many are synced.
+  std::string ContentsOf(const std::string& path) const;
+  size_t SyncedBytesOf(const std::string& path) const;
+  FiberKernel& kernel() const { return kernel_; }
+
+ private:
+  FiberKernel& kernel_;
+  Rng rng_;
+  absl::btree_map<std::string, std::shared_ptr<Contents>> files_;
+  absl::btree_set<std::string> directories_;
+  absl::Status append_error_;
+  absl::Status sync_error_;
+};
+
+}  // namespace liminal::sim
+
+#endif  // LIMINAL_SIM_DISK_SIM_DISK_H_
