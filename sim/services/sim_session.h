@@ -1,0 +1,69 @@
+// One connection's application state in the SimServices double (see sim_services.h):
+// its subscriptions, conversations, and the frames waiting to be pumped (deliveries from
+// other connections' publishes, late conversation replies).
+#ifndef LIMINAL_SIM_SERVICES_SIM_SESSION_H_
+#define LIMINAL_SIM_SERVICES_SIM_SESSION_H_
+
+#include <cstdint>
+#include <deque>
+#include <string>
+
+#include "absl/container/btree_map.h"
+#include "core/protocol/frame.h"
+#include "core/runtime/pid.h"
+#include "core/server/connection_services.h"
+
+namespace liminal::sim {
+
+class SimServices;
+
+class SimSession final : public server::ConnectionSession {
+ public:
+  SimSession(SimServices& services, uint64_t id) : services_(services), id_(id) {}
+
+  void HandleFrame(const protocol::Frame& frame, server::ConnectionOutput& out) override;
+  void Pump(server::ConnectionOutput& out) override;
+  bool HasSubscriptions() const override;
+  void Release() override;
+
+  uint64_t id() const { return id_; }
+
+ private:
+  friend class SimServices;
+  struct Subscription {
+    std::string channel;
+    uint32_t stream = 0;
+    uint64_t next_seq = 1;
+  };
+  struct Conversation {
+    std::string subject;
+    uint32_t stream = 0;
+  };
+  // A frame queued by someone else, waiting for this connection's next Pump.
+  struct Pending {
+    uint64_t subscription = 0;  // 0: not a delivery
+    protocol::Frame frame;
+  };
+
+  void HandleSubscribe(const protocol::Frame& frame, server::ConnectionOutput& out);
+  void HandlePublish(const protocol::Frame& frame, server::ConnectionOutput& out);
+  void HandleConversationMessage(const protocol::Frame& frame, server::ConnectionOutput& out);
+  void Enter(const char* call);
+  void Leave() { --in_call_; }
+
+  SimServices& services_;
+  const uint64_t id_;
+  runtime::Pid pid_ = runtime::kNoPid;  // learned on the first HandleFrame
+  int in_call_ = 0;
+  bool released_ = false;
+  // Guarded by the services' mutex.
+  uint64_t next_subscription_ = 1;
+  absl::btree_map<uint64_t, Subscription> subscriptions_;
+  std::deque<Pending> pending_;
+  // Process-local.
+  absl::btree_map<uint64_t, Conversation> conversations_;
+};
+
+}  // namespace liminal::sim
+
+#endif  // LIMINAL_SIM_SERVICES_SIM_SESSION_H_
