@@ -1,0 +1,72 @@
+// What the invariant checkers may look at besides the event stream: a consistent view of
+// the supervisor between two steps (WorldView) and, once the run is over, the facts the
+// end-of-run liveness checks need (EndOfRun).
+#ifndef LIMINAL_SIM_INVARIANTS_WORLD_VIEW_H_
+#define LIMINAL_SIM_INVARIANTS_WORLD_VIEW_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/container/btree_map.h"
+#include "absl/time/time.h"
+#include "core/runtime/pid.h"
+#include "core/server/connection_supervisor.h"
+#include "core/server/push_reply_awaiter.h"
+
+namespace liminal::sim {
+
+// Taken only when no fiber holds a runtime Mutex, so it is a state the supervisor could be
+// observed in.
+struct WorldView {
+  absl::Time now;
+  const server::SupervisorSnapshot& snapshot;
+  const std::vector<runtime::Pid>& live_pids;  // live processes, in pid order
+  bool quiescent = false;                      // nothing is runnable
+};
+
+// One application PushToConnection call and what its awaiter did.
+struct PushReport {
+  uint32_t action = 0;
+  runtime::Pid pid = runtime::kNoPid;
+  uint64_t correlation_id = 0;
+  bool called = false;
+  bool returned = false;     // Receive returned (or there was nothing to receive)
+  bool unavailable = false;  // the push was rolled back (wake failed)
+  bool abandoned = false;    // the awaiter was dropped unreceived
+  std::optional<server::PushOutcome> outcome;
+  absl::Time started;
+  absl::Time ended;
+  absl::Duration timeout;
+};
+
+// The shutdown coordinator's measurements.
+struct DrainReport {
+  bool started = false;
+  bool finished = false;
+  absl::Time started_at;
+  absl::Duration drain_timeout;
+  absl::Duration force_bound;
+  absl::Time drain_returned_at;
+  bool idle_after_force = false;
+  absl::Time force_returned_at;
+  bool flush_ok = true;
+  bool flush_error_typed = true;  // a failed flush is a ShutdownFlushError
+};
+
+struct EndOfRun {
+  absl::Time now;
+  const server::SupervisorSnapshot& snapshot;
+  std::vector<runtime::Pid> live_pids;
+  std::vector<std::string> stuck_fibers;
+  const std::vector<PushReport>& pushes;
+  DrainReport drain;
+  std::vector<uint64_t> unreleased_sessions;
+  const absl::btree_map<runtime::Pid, int>& notifier_unregisters;
+  std::vector<uint32_t> clients_still_connected;
+};
+
+}  // namespace liminal::sim
+
+#endif  // LIMINAL_SIM_INVARIANTS_WORLD_VIEW_H_
