@@ -1,0 +1,59 @@
+// Runs the invariant suite after every step of the kernel: feeds it the new supervisor
+// events, the services double's and the clients' own checks, and — whenever no fiber holds
+// a runtime Mutex and something changed, and always at quiescence — a fresh
+// SupervisorSnapshot. The first violation stops the run.
+#ifndef LIMINAL_SIM_HARNESS_INVARIANT_OBSERVER_H_
+#define LIMINAL_SIM_HARNESS_INVARIANT_OBSERVER_H_
+
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "core/server/connection_supervisor.h"
+#include "sim/harness/sim_client.h"
+#include "sim/invariants/event_log.h"
+#include "sim/invariants/invariant_suite.h"
+#include "sim/kernel/step_observer.h"
+#include "sim/runtime/sim_runtime.h"
+#include "sim/services/sim_services.h"
+
+namespace liminal::sim {
+
+class InvariantObserver final : public StepObserver {
+ public:
+  InvariantObserver(InvariantSuite& suite, const EventLog& events,
+                    const server::ConnectionSupervisor& supervisor, SimRuntime& runtime,
+                    const SimServices& services,
+                    const std::vector<std::unique_ptr<SimClient>>& clients)
+      : suite_(suite),
+        events_(events),
+        supervisor_(supervisor),
+        runtime_(runtime),
+        services_(services),
+        clients_(clients) {}
+
+  void OnStep() override { Check(/*quiescent=*/false); }
+  void OnQuiescent() override { Check(/*quiescent=*/true); }
+
+  const std::optional<Violation>& violation() const { return violation_; }
+  uint64_t snapshots() const { return snapshots_; }
+
+ private:
+  void Check(bool quiescent);
+  void Fail(Violation violation);
+
+  InvariantSuite& suite_;
+  const EventLog& events_;
+  const server::ConnectionSupervisor& supervisor_;
+  SimRuntime& runtime_;
+  const SimServices& services_;
+  const std::vector<std::unique_ptr<SimClient>>& clients_;
+  size_t next_event_ = 0;
+  uint64_t checked_version_ = UINT64_MAX;
+  uint64_t snapshots_ = 0;
+  std::optional<Violation> violation_;
+};
+
+}  // namespace liminal::sim
+
+#endif  // LIMINAL_SIM_HARNESS_INVARIANT_OBSERVER_H_

@@ -1,0 +1,35 @@
+#include "sim/harness/planted_fault.h"
+
+namespace liminal::sim {
+
+std::vector<std::string> PlantedFaultNames() {
+  return {"skip-reply-slot-cancel-on-close", "skip-post-insert-liveness-check",
+          "skip-control-rollback", "unregister-rejected-registrations"};
+}
+
+std::optional<server::FaultHooks> ParsePlantedFault(std::string_view name) {
+  server::FaultHooks hooks;
+  if (name == "none") return hooks;
+  if (name == "skip-reply-slot-cancel-on-close") {
+    hooks.skip_reply_slot_cancel_on_close = true;
+  } else if (name == "skip-post-insert-liveness-check") {
+    hooks.skip_post_insert_liveness_check = true;
+  } else if (name == "skip-control-rollback") {
+    hooks.skip_control_rollback = true;
+  } else if (name == "unregister-rejected-registrations") {
+    hooks.unregister_rejected_registrations = true;
+  } else {
+    return std::nullopt;
+  }
+  return hooks;
+}
+
+std::string PlantedFaultName(const server::FaultHooks& hooks) {
+  if (hooks.skip_reply_slot_cancel_on_close) return "skip-reply-slot-cancel-on-close";
+  if (hooks.skip_post_insert_liveness_check) return "skip-post-insert-liveness-check";
+  if (hooks.skip_control_rollback) return "skip-control-rollback";
+  if (hooks.unregister_rejected_registrations) return "unregister-rejected-registrations";
+  return "none";
+}
+
+}  // namespace liminal::sim

@@ -1,0 +1,27 @@
+// How to run one simulation: the scheduling strategy, a planted fault (if any), how much
+// of the trace to keep, and the livelock guards.
+#ifndef LIMINAL_SIM_HARNESS_RUN_OPTIONS_H_
+#define LIMINAL_SIM_HARNESS_RUN_OPTIONS_H_
+
+#include <functional>
+#include <string_view>
+
+#include "core/server/fault_hooks.h"
+#include "sim/kernel/fiber_kernel.h"
+#include "sim/kernel/scheduling_strategy.h"
+
+namespace liminal::sim {
+
+struct RunOptions {
+  StrategyKind strategy = StrategyKind::kRandom;
+  StrategyOptions strategy_options;
+  server::FaultHooks faults;  // planted bugs (all off by default)
+  bool keep_full_trace = false;
+  size_t trace_tail = 40;
+  std::function<void(std::string_view)> echo;  // stream every trace record as it happens
+  KernelLimits limits;
+};
+
+}  // namespace liminal::sim
+
+#endif  // LIMINAL_SIM_HARNESS_RUN_OPTIONS_H_

@@ -1,0 +1,39 @@
+// The verdict of one simulation run: pass, or the first violated invariant; the trace
+// hash that fingerprints the run; the tail (or all) of the trace; and a few counters.
+#ifndef LIMINAL_SIM_HARNESS_RUN_RESULT_H_
+#define LIMINAL_SIM_HARNESS_RUN_RESULT_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "sim/invariants/violation.h"
+#include "sim/kernel/fiber_kernel.h"
+
+namespace liminal::sim {
+
+struct RunResult {
+  std::string scenario;
+  uint64_t seed = 0;
+  std::string strategy;  // as described by the strategy ("pct(d=3, change points …)")
+  std::optional<Violation> violation;
+  uint64_t trace_hash = 0;
+  uint64_t steps = 0;
+  uint64_t trace_records = 0;
+  absl::Duration virtual_time;
+  KernelStop stop = KernelStop::kQuiescent;
+  uint64_t connections = 0;  // processes spawned
+  uint64_t pushes = 0;
+  std::string workload_summary;
+  std::string workload;  // DescribeWorkload(): the clients' scripts and the fault plan
+  std::vector<std::string> trace_tail;
+  std::vector<std::string> trace;  // only with RunOptions::keep_full_trace
+
+  bool passed() const { return !violation.has_value(); }
+};
+
+}  // namespace liminal::sim
+
+#endif  // LIMINAL_SIM_HARNESS_RUN_RESULT_H_

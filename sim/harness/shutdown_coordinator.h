@@ -1,0 +1,40 @@
+// The graceful shutdown of server-behaviour.md §6, run from its own fiber at the
+// workload's shutdown time, exactly as the daemon sequences it: stop accepting, notify
+// (Disconnect once), AwaitIdle(drain_timeout), force close what remains, wait for the
+// supervisor to empty, flush durable state. Its timings feed the drain-bound check.
+#ifndef LIMINAL_SIM_HARNESS_SHUTDOWN_COORDINATOR_H_
+#define LIMINAL_SIM_HARNESS_SHUTDOWN_COORDINATOR_H_
+
+#include "core/server/connection_supervisor.h"
+#include "sim/invariants/world_view.h"
+#include "sim/kernel/fiber_kernel.h"
+#include "sim/net/sim_network.h"
+#include "sim/workload/workload.h"
+
+namespace liminal::sim {
+
+class ShutdownCoordinator {
+ public:
+  // How long after the force close every connection must be gone.
+  static constexpr absl::Duration kForceCloseBound = absl::Seconds(1);
+
+  ShutdownCoordinator(const ShutdownSpec& spec, server::ConnectionSupervisor& supervisor,
+                      SimNetwork& network, FiberKernel& kernel)
+      : spec_(spec), supervisor_(supervisor), network_(network), kernel_(kernel) {}
+
+  void Start();
+  const DrainReport& report() const { return report_; }
+
+ private:
+  void Run();
+
+  const ShutdownSpec spec_;
+  server::ConnectionSupervisor& supervisor_;
+  SimNetwork& network_;
+  FiberKernel& kernel_;
+  DrainReport report_;
+};
+
+}  // namespace liminal::sim
+
+#endif  // LIMINAL_SIM_HARNESS_SHUTDOWN_COORDINATOR_H_

@@ -1,0 +1,226 @@
+#include "sim/harness/simulation.h"
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "core/server/connection_supervisor.h"
+#include "sim/harness/application.h"
+#include "sim/harness/conn_table.h"
+#include "sim/harness/fault_injector.h"
+#include "sim/harness/invariant_observer.h"
+#include "sim/harness/planted_fault.h"
+#include "sim/harness/shutdown_coordinator.h"
+#include "sim/harness/sim_client.h"
+#include "sim/invariants/event_log.h"
+#include "sim/invariants/invariant_suite.h"
+#include "sim/kernel/fiber_kernel.h"
+#include "sim/kernel/rng.h"
+#include "sim/net/sim_network.h"
+#include "sim/net/sim_socket.h"
+#include "sim/runtime/sim_runtime.h"
+#include "sim/services/sim_notifier.h"
+#include "sim/services/sim_services.h"
+#include "sim/workload/scenarios.h"
+
+namespace liminal::sim {
+namespace {
+
+server::SupervisorOptions MakeSupervisorOptions(const Workload& w, const RunOptions& options,
+                                                SimNotifier& notifier, EventLog& events) {
+  server::SupervisorOptions so;
+  so.connection.max_frame_bytes = w.server.max_frame_bytes;
+  so.connection.max_outbound_bytes = w.server.max_outbound_bytes;
+  so.connection.handshake_timeout = absl::Microseconds(w.server.handshake_timeout_us);
+  so.connection.idle_timeout = absl::ZeroDuration();
+  if (w.server.auth) so.connection.auth_tokens = {"secret"};
+  so.max_connections = w.server.max_connections;
+  so.notifier = &notifier;
+  so.events = &events;
+  so.faults = options.faults;
+  return so;
+}
+
+TraceOptions MakeTraceOptions(const RunOptions& options) {
+  TraceOptions t;
+  t.keep_all = options.keep_full_trace;
+  t.tail = options.trace_tail;
+  t.echo = options.echo;
+  return t;
+}
+
+// Everything one run owns. Members are declared in dependency order; the destructor first
+// destroys the remaining processes (which point into the supervisor and the network).
+class Simulation {
+ public:
+  Simulation(const Workload& workload, uint64_t seed, const RunOptions& options)
+      : workload_(workload),
+        seed_(seed),
+        options_(options),
+        trace_(MakeTraceOptions(options)),
+        kernel_(
+            MakeStrategy(options.strategy, DeriveSeed(seed, "schedule"), options.strategy_options),
+            trace_),
+        runtime_(kernel_, seed),
+        network_(kernel_, runtime_.scheduler(), DeriveSeed(seed, "network")),
+        services_(runtime_),
+        notifier_(kernel_),
+        events_(kernel_),
+        supervisor_(runtime_, services_,
+                    MakeSupervisorOptions(workload, options, notifier_, events_)),
+        conns_(workload.clients.size()),
+        suite_(InvariantSuite::Standard()) {}
+
+  ~Simulation() { runtime_.scheduler().DestroyAll(); }
+
+  RunResult Run();
+
+ private:
+  void OnAccept(std::unique_ptr<runtime::Socket> socket);
+
+  const Workload workload_;
+  const uint64_t seed_;
+  const RunOptions options_;
+  Trace trace_;
+  FiberKernel kernel_;
+  SimRuntime runtime_;
+  SimNetwork network_;
+  SimServices services_;
+  SimNotifier notifier_;
+  EventLog events_;
+  server::ConnectionSupervisor supervisor_;
+  ConnTable conns_;
+  std::vector<std::unique_ptr<SimClient>> clients_;
+  std::unique_ptr<Application> app_;
+  std::unique_ptr<FaultInjector> faults_;
+  std::unique_ptr<ShutdownCoordinator> shutdown_;
+  InvariantSuite suite_;
+  int accepting_client_ = -1;
+};
+
+void Simulation::OnAccept(std::unique_ptr<runtime::Socket> socket) {
+  const ConnId conn = static_cast<SimSocket&>(*socket).conn();
+  int client = -1;
+  for (size_t i = 0; i < clients_.size(); ++i) {
+    if (clients_[i]->conn() == conn) client = static_cast<int>(i);
+  }
+  accepting_client_ = client;
+  absl::StatusOr<server::ConnectionHandle> handle = supervisor_.SpawnConnection(std::move(socket));
+  accepting_client_ = -1;
+  if (handle.ok() && client >= 0) {
+    conns_.SetHandle(static_cast<uint32_t>(client), *handle);
+  } else if (!handle.ok()) {
+    trace_.Add(TraceKind::kNote, conn, 0, 0,
+               absl::StrCat("connection refused: ", handle.status().message()));
+  }
+}
+
+RunResult Simulation::Run() {
+  RunResult result;
+  result.seed = seed_;
+  result.workload_summary = SummarizeWorkload(workload_);
+  result.workload = DescribeWorkload(workload_);
+  trace_.Add(TraceKind::kNote, seed_, 0, 0,
+             absl::StrCat("run ", workload_.family, " seed=0x", absl::Hex(seed_),
+                          " fault=", PlantedFaultName(options_.faults)));
+
+  runtime_.scheduler().set_spawn_observer([this](runtime::Pid pid, const std::string&) {
+    if (accepting_client_ < 0) return;
+    const uint32_t client = static_cast<uint32_t>(accepting_client_);
+    conns_.SetPid(client, pid);
+    faults_->OnSpawn(client, pid);
+  });
+  for (uint32_t i = 0; i < workload_.clients.size(); ++i) {
+    clients_.push_back(std::make_unique<SimClient>(i, workload_.clients[i], workload_.server,
+                                                   network_, kernel_,
+                                                   DeriveSeed(seed_, absl::StrCat("client", i))));
+  }
+  app_ = std::make_unique<Application>(workload_.app, supervisor_, services_, conns_, kernel_);
+  faults_ = std::make_unique<FaultInjector>(workload_.faults, runtime_, network_, conns_, clients_);
+  shutdown_ =
+      std::make_unique<ShutdownCoordinator>(workload_.shutdown, supervisor_, network_, kernel_);
+
+  network_.listener().StartAccepting(
+      [this](std::unique_ptr<runtime::Socket> socket) { OnAccept(std::move(socket)); });
+  for (auto& client : clients_) client->Start();
+  app_->Start();
+  faults_->Start();
+  shutdown_->Start();
+
+  InvariantObserver observer(suite_, events_, supervisor_, runtime_, services_, clients_);
+  result.stop = kernel_.Run(observer, options_.limits);
+  result.violation = observer.violation();
+
+  if (!result.violation.has_value()) {
+    if (result.stop == KernelStop::kStepLimit || result.stop == KernelStop::kTimeLimit) {
+      result.violation =
+          Violation{"progress", absl::StrCat("the run hit its ", KernelStopName(result.stop),
+                                             " guard (", kernel_.steps(), " steps, ",
+                                             absl::FormatDuration(kernel_.Now() - kernel_.start()),
+                                             " virtual): a livelock or a timer loop")};
+    } else {
+      const server::SupervisorSnapshot snapshot = supervisor_.Snapshot();
+      std::vector<uint32_t> still_connected;
+      for (const auto& client : clients_) {
+        if (client->connected() && !client->finished()) still_connected.push_back(client->index());
+      }
+      EndOfRun end{kernel_.Now(),
+                   snapshot,
+                   runtime_.scheduler().LivePids(),
+                   kernel_.DescribeLiveFibers(),
+                   app_->pushes(),
+                   shutdown_->report(),
+                   services_.UnreleasedSessions(),
+                   notifier_.unregistered(),
+                   std::move(still_connected)};
+      result.violation = suite_.AtEnd(end);
+    }
+    if (result.violation.has_value()) {
+      trace_.Add(
+          TraceKind::kNote, 0, 0, 0,
+          absl::StrCat("VIOLATION ", result.violation->invariant, ": ", result.violation->detail));
+    }
+  }
+  trace_.Add(TraceKind::kNote, 0, 0, 0,
+             result.violation.has_value()
+                 ? absl::StrCat("verdict: FAIL ", result.violation->invariant)
+                 : std::string("verdict: pass"));
+
+  result.strategy = StrategyKindName(options_.strategy);
+  result.trace_hash = trace_.hash();
+  result.steps = kernel_.steps();
+  result.trace_records = trace_.size();
+  result.virtual_time = kernel_.Now() - kernel_.start();
+  result.connections = runtime_.scheduler().SpawnedPids().size();
+  for (const PushReport& push : app_->pushes()) result.pushes += push.called ? 1 : 0;
+  result.trace_tail = trace_.FormatTail();
+  if (options_.keep_full_trace) result.trace = trace_.FormatAll();
+  return result;
+}
+
+}  // namespace
+
+RunResult RunWorkload(const Workload& workload, uint64_t seed, const RunOptions& options) {
+  Simulation simulation(workload, seed, options);
+  RunResult result = simulation.Run();
+  result.scenario = workload.family;
+  return result;
+}
+
+RunResult RunScenario(std::string_view scenario, uint64_t seed, const RunOptions& options) {
+  std::optional<Workload> workload = GenerateWorkload(scenario, seed);
+  if (!workload.has_value()) {
+    RunResult result;
+    result.scenario = std::string(scenario);
+    result.seed = seed;
+    result.violation =
+        Violation{"usage", absl::StrCat("unknown scenario '", std::string(scenario), "'")};
+    return result;
+  }
+  return RunWorkload(*workload, seed, options);
+}
+
+}  // namespace liminal::sim
