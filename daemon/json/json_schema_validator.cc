@@ -3,8 +3,6 @@
 #include <stdexcept>
 #define VALIJSON_USE_EXCEPTIONS 1
 
-#include "daemon/json/json_schema_validator.h"
-
 #include <exception>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -16,6 +14,7 @@
 #include <valijson/validator.hpp>
 
 #include "absl/strings/str_cat.h"
+#include "daemon/json/json_schema_validator.h"
 
 namespace liminal::daemon {
 namespace {

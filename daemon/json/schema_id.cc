@@ -17,8 +17,7 @@ protocol::SchemaId Sha256SchemaId(std::string_view bytes) {
 }
 
 protocol::SchemaId ChannelSchemaId(const config::ChannelConfig& channel) {
-  return Sha256SchemaId(channel.schema.has_value() ? channel.schema_document
-                                                   : channel.schema_ref);
+  return Sha256SchemaId(channel.schema.has_value() ? channel.schema_document : channel.schema_ref);
 }
 
 }  // namespace liminal::daemon

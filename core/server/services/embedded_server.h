@@ -74,10 +74,10 @@ class EmbeddedServer {
   EmbeddedServer(std::unique_ptr<LiminalServices> services, runtime::Runtime& runtime,
                  SupervisorOptions supervisor)
       : services_(std::move(services)),
-        supervisor_(std::make_unique<ConnectionSupervisor>(runtime, *services_,
-                                                           std::move(supervisor))) {}
+        supervisor_(
+            std::make_unique<ConnectionSupervisor>(runtime, *services_, std::move(supervisor))) {}
 
-  std::unique_ptr<LiminalServices> services_;        // outlives the supervisor
+  std::unique_ptr<LiminalServices> services_;  // outlives the supervisor
   std::unique_ptr<ConnectionSupervisor> supervisor_;
 };
 

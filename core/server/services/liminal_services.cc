@@ -7,11 +7,11 @@
 
 namespace liminal::server::services {
 
-absl::StatusOr<std::unique_ptr<LiminalServices>> LiminalServices::Create(
-    runtime::Runtime& runtime, ServicesOptions options) {
+absl::StatusOr<std::unique_ptr<LiminalServices>> LiminalServices::Create(runtime::Runtime& runtime,
+                                                                         ServicesOptions options) {
   const ServiceMetrics metrics(options.metrics);
-  absl::StatusOr<std::unique_ptr<ChannelRegistry>> channels = ChannelRegistry::Create(
-      std::move(options.channels), runtime, options.dedup_window, metrics);
+  absl::StatusOr<std::unique_ptr<ChannelRegistry>> channels =
+      ChannelRegistry::Create(std::move(options.channels), runtime, options.dedup_window, metrics);
   if (!channels.ok()) return channels.status();
   absl::StatusOr<RoutingTable> routes = RoutingTable::Create(options.routes, **channels);
   if (!routes.ok()) return routes.status();

@@ -25,9 +25,8 @@ namespace liminal::server::services {
 
 class ParticipantProcess final : public runtime::Process, private ParticipantContext {
  public:
-  ParticipantProcess(std::unique_ptr<Responder> responder,
-                     std::shared_ptr<ParticipantInbox> inbox, uint64_t conversation_id,
-                     std::string subject);
+  ParticipantProcess(std::unique_ptr<Responder> responder, std::shared_ptr<ParticipantInbox> inbox,
+                     uint64_t conversation_id, std::string subject);
 
   void OnStart(runtime::ProcessContext& ctx) override;
   void OnMessage(runtime::ProcessContext& ctx, runtime::Message& message) override;

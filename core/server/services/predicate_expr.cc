@@ -84,8 +84,8 @@ void Append(const PredicateExpr& expr, std::string& out) {
       absl::StrAppend(&out, "exists(", absl::StrJoin(expr.path, "."), ")");
       return;
     case PredicateExpr::Kind::kCompare:
-      absl::StrAppend(&out, absl::StrJoin(expr.path, "."), " ",
-                      std::string(CompareOpText(expr.op)), " ");
+      absl::StrAppend(&out, absl::StrJoin(expr.path, "."), " ", std::string(CompareOpText(expr.op)),
+                      " ");
       AppendLiteral(expr.literal, out);
       return;
   }

@@ -25,10 +25,10 @@ std::string_view CompareOpText(CompareOp op);
 struct PredicateLiteral {
   enum class Kind { kNull, kBool, kNumber, kString };
   Kind kind = Kind::kNull;
-  bool boolean = false;           // kBool
-  double number = 0;              // kNumber
-  std::optional<int64_t> integer; // kNumber written without fraction/exponent, fitting int64
-  std::string string;             // kString (UTF-8, escapes resolved)
+  bool boolean = false;            // kBool
+  double number = 0;               // kNumber
+  std::optional<int64_t> integer;  // kNumber written without fraction/exponent, fitting int64
+  std::string string;              // kString (UTF-8, escapes resolved)
 
   friend bool operator==(const PredicateLiteral&, const PredicateLiteral&) = default;
 };

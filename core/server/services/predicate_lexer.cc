@@ -12,9 +12,7 @@ namespace {
 
 using Kind = PredicateToken::Kind;
 
-bool IsWordStart(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
-}
+bool IsWordStart(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 bool IsWordChar(char c) { return IsWordStart(c) || IsDigit(c); }
 
@@ -45,9 +43,8 @@ absl::Status PredicateLexer::Error(size_t offset, absl::string_view what) const 
 absl::StatusOr<std::vector<PredicateToken>> PredicateLexer::Tokenize() {
   std::vector<PredicateToken> tokens;
   for (;;) {
-    while (pos_ < text_.size() &&
-           (text_[pos_] == ' ' || text_[pos_] == '\t' || text_[pos_] == '\n' ||
-            text_[pos_] == '\r')) {
+    while (pos_ < text_.size() && (text_[pos_] == ' ' || text_[pos_] == '\t' ||
+                                   text_[pos_] == '\n' || text_[pos_] == '\r')) {
       ++pos_;
     }
     PredicateToken token;
@@ -123,11 +120,10 @@ absl::Status PredicateLexer::LexWord(PredicateToken& token) {
   } else {
     token.kind = Kind::kPath;
     size_t offset = start;
-    for (absl::string_view segment : absl::StrSplit(absl::string_view(word.data(), word.size()),
-                                                    '.')) {
+    for (absl::string_view segment :
+         absl::StrSplit(absl::string_view(word.data(), word.size()), '.')) {
       if (segment.empty()) {
-        return Error(offset, absl::StrCat("empty segment in field path '", std::string(word),
-                                          "'"));
+        return Error(offset, absl::StrCat("empty segment in field path '", std::string(word), "'"));
       }
       token.path.emplace_back(segment);
       offset += segment.size() + 1;

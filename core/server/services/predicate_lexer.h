@@ -23,9 +23,9 @@ namespace liminal::server::services {
 
 struct PredicateToken {
   enum class Kind {
-    kPath,     // field path; `path` holds its segments
-    kNumber,   // `literal` holds the value
-    kString,   // `literal` holds the value
+    kPath,    // field path; `path` holds its segments
+    kNumber,  // `literal` holds the value
+    kString,  // `literal` holds the value
     kTrue,
     kFalse,
     kNull,

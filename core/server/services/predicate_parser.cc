@@ -40,8 +40,8 @@ class Parser {
 
   absl::Status CheckDepth(size_t depth) const {
     if (depth >= kMaxPredicateDepth) {
-      return Error(Peek(), absl::StrCat("predicate nests deeper than ", kMaxPredicateDepth,
-                                        " levels"));
+      return Error(Peek(),
+                   absl::StrCat("predicate nests deeper than ", kMaxPredicateDepth, " levels"));
     }
     return absl::OkStatus();
   }
@@ -114,8 +114,8 @@ class Parser {
         node.kind = PredicateExpr::Kind::kExists;
         node.path = Take().path;
         if (Peek().kind != Kind::kRightParen) {
-          return Error(Peek(), absl::StrCat("expected ')' after the field path, got ",
-                                            Describe(Peek())));
+          return Error(Peek(),
+                       absl::StrCat("expected ')' after the field path, got ", Describe(Peek())));
         }
         Take();
         return node;
@@ -167,8 +167,8 @@ class Parser {
         }
         return node;
       default:
-        return Error(value, absl::StrCat("expected a value after '", op.text, "', got ",
-                                         Describe(value)));
+        return Error(value,
+                     absl::StrCat("expected a value after '", op.text, "', got ", Describe(value)));
     }
   }
 

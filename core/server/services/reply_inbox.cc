@@ -40,8 +40,7 @@ void ReplyInbox::OpenConversation(uint64_t instance) {
   if (!shut_down_) instances_.try_emplace(instance);
 }
 
-uint64_t ReplyInbox::BeginRequest(uint64_t instance, uint64_t conversation_id,
-                                  uint32_t stream_id) {
+uint64_t ReplyInbox::BeginRequest(uint64_t instance, uint64_t conversation_id, uint32_t stream_id) {
   uint64_t request = 0;
   runtime::Pid wake = runtime::kNoPid;
   bool waiting = false;
@@ -52,8 +51,8 @@ uint64_t ReplyInbox::BeginRequest(uint64_t instance, uint64_t conversation_id,
     if (shut_down_ || state == instances_.end()) return request;  // will never wait
     if (state->second.crash.has_value()) {
       // The participant died after the caller last looked: fail the request at once.
-      wake = PostLocked({ConversationOutcome::Kind::kCrashed, instance, conversation_id,
-                         stream_id, *state->second.crash});
+      wake = PostLocked({ConversationOutcome::Kind::kCrashed, instance, conversation_id, stream_id,
+                         *state->second.crash});
     } else {
       pending_.emplace(request, Pending{instance, conversation_id, stream_id, 0});
       waiting = true;
@@ -142,8 +141,8 @@ bool ReplyInbox::Complete(uint64_t request, std::string payload) {
     const Pending pending = it->second;
     pending_.erase(it);
     timer = pending.timer;
-    wake = PostLocked({ConversationOutcome::Kind::kReply, pending.instance,
-                       pending.conversation_id, pending.stream_id, std::move(payload)});
+    wake = PostLocked({ConversationOutcome::Kind::kReply, pending.instance, pending.conversation_id,
+                       pending.stream_id, std::move(payload)});
   }
   if (timer != 0) clock_.Cancel(timer);
   if (wake != runtime::kNoPid) WakeOwner(wake);
@@ -179,8 +178,9 @@ void ReplyInbox::ParticipantExited(uint64_t instance, const runtime::ExitReason&
         continue;
       }
       if (it->second.timer != 0) timers.push_back(it->second.timer);
-      const runtime::Pid to_wake = PostLocked({ConversationOutcome::Kind::kCrashed, instance,
-                          it->second.conversation_id, it->second.stream_id, detail});
+      const runtime::Pid to_wake =
+          PostLocked({ConversationOutcome::Kind::kCrashed, instance, it->second.conversation_id,
+                      it->second.stream_id, detail});
       if (to_wake != runtime::kNoPid) wake = to_wake;
       it = pending_.erase(it);
     }

@@ -18,11 +18,10 @@ absl::StatusOr<RoutingTable> RoutingTable::Create(const std::vector<RouteSpec>& 
                        source == nullptr ? spec.source : spec.target, "'"));
     }
     if (source == target) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "routing rule #", i, " routes channel '", spec.source, "' into itself"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("routing rule #", i, " routes channel '", spec.source, "' into itself"));
     }
-    table.by_source_[source->index()].push_back(
-        Route{target, spec.predicate, spec.predicate_text});
+    table.by_source_[source->index()].push_back(Route{target, spec.predicate, spec.predicate_text});
     ++table.size_;
   }
   return table;

@@ -29,8 +29,7 @@ ServiceSession::ServiceSession(const SessionEnvironment& env)
     : env_(env),
       deliver_scratch_(MakeFrame(protocol::Deliver{}, /*stream_id=*/1)),
       replies_(std::make_shared<ReplyInbox>(env.runtime.NewMutex(), env.runtime.scheduler(),
-                                            env.runtime.clock(),
-                                            env.conversation_reply_timeout)) {}
+                                            env.runtime.clock(), env.conversation_reply_timeout)) {}
 
 ServiceSession::~ServiceSession() = default;
 
@@ -118,9 +117,8 @@ void ServiceSession::SendWakes() {
   // One Wake per process, however many of its subscriptions this publish armed: grouping by
   // owner keeps a fan-out to many subscriptions of one connection from becoming a storm.
   if (wakes_.size() > 1) {
-    std::stable_sort(wakes_.begin(), wakes_.end(), [](const auto& a, const auto& b) {
-      return a->owner() < b->owner();
-    });
+    std::stable_sort(wakes_.begin(), wakes_.end(),
+                     [](const auto& a, const auto& b) { return a->owner() < b->owner(); });
   }
   runtime::Pid last = runtime::kNoPid;
   bool delivered = true;
@@ -169,10 +167,9 @@ void ServiceSession::HandleSubscribe(const Frame& frame, const protocol::Subscri
   }
   if (env_.max_subscriptions_per_connection != 0 &&
       subscriptions_.size() >= env_.max_subscriptions_per_connection) {
-    refuse(ReasonCode::kLimit,
-           absl::StrCat("this connection already holds ", subscriptions_.size(),
-                        " subscriptions (max_subscriptions_per_connection = ",
-                        env_.max_subscriptions_per_connection, ")"));
+    refuse(ReasonCode::kLimit, absl::StrCat("this connection already holds ", subscriptions_.size(),
+                                            " subscriptions (max_subscriptions_per_connection = ",
+                                            env_.max_subscriptions_per_connection, ")"));
     return;
   }
   const uint64_t id = next_subscription_id_++;
@@ -227,8 +224,8 @@ bool ServiceSession::PumpSubscriptions(ConnectionOutput& out, bool& sent_any) {
   for (auto it = subscriptions_.lower_bound(pump_cursor_); it != subscriptions_.end(); ++it) {
     pump_order_.push_back(it->first);
   }
-  for (auto it = subscriptions_.begin();
-       it != subscriptions_.end() && it->first < pump_cursor_; ++it) {
+  for (auto it = subscriptions_.begin(); it != subscriptions_.end() && it->first < pump_cursor_;
+       ++it) {
     pump_order_.push_back(it->first);
   }
   for (uint64_t id : pump_order_) {
@@ -285,9 +282,9 @@ void ServiceSession::HandleConversationOpen(const Frame& frame,
   }
   std::unique_ptr<Responder> responder = env_.responders.Create(open.subject);
   if (responder == nullptr) {
-    SendConversationError(out, frame.stream_id, id, ReasonCode::kInternal,
-                          absl::StrCat("the responder for subject '", open.subject,
-                                       "' could not be created"));
+    SendConversationError(
+        out, frame.stream_id, id, ReasonCode::kInternal,
+        absl::StrCat("the responder for subject '", open.subject, "' could not be created"));
     return;
   }
   const uint64_t instance = next_instance_++;
@@ -303,8 +300,8 @@ void ServiceSession::HandleConversationOpen(const Frame& frame,
       inbox_of_replies->ParticipantExited(instance, why);
     }
   });
-  conversations_.emplace(id, ConversationEntry{instance, open.subject, participant,
-                                               std::move(inbox)});
+  conversations_.emplace(id,
+                         ConversationEntry{instance, open.subject, participant, std::move(inbox)});
   env_.metrics.ConversationOpened();
 }
 
@@ -321,17 +318,17 @@ void ServiceSession::HandleConversationMessage(const Frame& frame,
   ConversationEntry& conversation = it->second;
   if (std::optional<std::string> crash = replies_->CrashDetail(conversation.instance)) {
     env_.metrics.ConversationReply(metrics::ConversationReplyOutcome::kParticipantCrashed);
-    SendConversationError(out, frame.stream_id, id, ReasonCode::kParticipantCrashed,
-                          absl::StrCat("the participant of conversation ", id, " (subject '",
-                                       conversation.subject, "') crashed: ", *crash,
-                                       "; the conversation is closed"));
+    SendConversationError(
+        out, frame.stream_id, id, ReasonCode::kParticipantCrashed,
+        absl::StrCat("the participant of conversation ", id, " (subject '", conversation.subject,
+                     "') crashed: ", *crash, "; the conversation is closed"));
     EndConversation(it, /*drop_queued=*/false);
     return;
   }
   ReplyHandle reply;
   if ((frame.flags & protocol::kFlagReplyRequested) != 0) {
-    reply = ReplyHandle(replies_, replies_->BeginRequest(conversation.instance, id,
-                                                         frame.stream_id));
+    reply =
+        ReplyHandle(replies_, replies_->BeginRequest(conversation.instance, id, frame.stream_id));
   }
   if (conversation.inbox->Push({message.envelope.payload, std::move(reply)}) &&
       !env_.runtime.scheduler().Send(conversation.participant, runtime::Wake{})) {
@@ -376,28 +373,26 @@ void ServiceSession::SendOutcome(const ConversationOutcome& outcome, ConnectionO
     case ConversationOutcome::Kind::kReply: {
       protocol::Envelope envelope;  // 32 zero bytes of schema id, independent causal context
       envelope.payload = outcome.text;
-      out.Send(MakeFrame(protocol::ConversationMessage{outcome.conversation_id,
-                                                       std::move(envelope)},
-                         outcome.stream_id, protocol::kFlagReplyRequested));
+      out.Send(
+          MakeFrame(protocol::ConversationMessage{outcome.conversation_id, std::move(envelope)},
+                    outcome.stream_id, protocol::kFlagReplyRequested));
       env_.metrics.ConversationReply(metrics::ConversationReplyOutcome::kReplied);
       return;
     }
     case ConversationOutcome::Kind::kTimeout:
       env_.metrics.ConversationReply(metrics::ConversationReplyOutcome::kTimeout);
-      SendConversationError(
-          out, outcome.stream_id, outcome.conversation_id, ReasonCode::kReplyTimeout,
-          absl::StrCat("the participant of conversation ", outcome.conversation_id,
-                       " did not reply within ",
-                       absl::FormatDuration(env_.conversation_reply_timeout)));
+      SendConversationError(out, outcome.stream_id, outcome.conversation_id,
+                            ReasonCode::kReplyTimeout,
+                            absl::StrCat("the participant of conversation ",
+                                         outcome.conversation_id, " did not reply within ",
+                                         absl::FormatDuration(env_.conversation_reply_timeout)));
       return;
     case ConversationOutcome::Kind::kCrashed: {
       env_.metrics.ConversationReply(metrics::ConversationReplyOutcome::kParticipantCrashed);
-      SendConversationError(out, outcome.stream_id, outcome.conversation_id,
-                            ReasonCode::kParticipantCrashed,
-                            absl::StrCat("the participant of conversation ",
-                                         outcome.conversation_id,
-                                         " crashed before replying: ", outcome.text,
-                                         "; the conversation is closed"));
+      SendConversationError(
+          out, outcome.stream_id, outcome.conversation_id, ReasonCode::kParticipantCrashed,
+          absl::StrCat("the participant of conversation ", outcome.conversation_id,
+                       " crashed before replying: ", outcome.text, "; the conversation is closed"));
       auto it = conversations_.find(outcome.conversation_id);
       if (it != conversations_.end() && it->second.instance == outcome.instance) {
         EndConversation(it, /*drop_queued=*/false);

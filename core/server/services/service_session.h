@@ -102,10 +102,10 @@ class ServiceSession final : public ConnectionSession {
   uint64_t next_subscription_id_ = 1;
   absl::btree_map<uint64_t, SubscriptionEntry> subscriptions_;
   absl::btree_map<uint32_t, uint64_t> subscription_by_stream_;
-  uint64_t pump_cursor_ = 0;             // round-robin start for the next Pump
-  std::vector<uint64_t> pump_order_;     // scratch, reused
-  protocol::Frame deliver_scratch_;      // reused for every Deliver
-  WakeList wakes_;                       // scratch, reused
+  uint64_t pump_cursor_ = 0;          // round-robin start for the next Pump
+  std::vector<uint64_t> pump_order_;  // scratch, reused
+  protocol::Frame deliver_scratch_;   // reused for every Deliver
+  WakeList wakes_;                    // scratch, reused
 
   // Conversations.
   std::shared_ptr<ReplyInbox> replies_;

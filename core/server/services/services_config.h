@@ -19,9 +19,9 @@
 
 namespace liminal::server::services {
 
-absl::StatusOr<ServicesOptions> ServicesOptionsFromConfig(const config::ServerConfig& config,
-                                                          const ServicesBackend& backend,
-                                                          metrics::ServerMetrics* metrics = nullptr);
+absl::StatusOr<ServicesOptions> ServicesOptionsFromConfig(
+    const config::ServerConfig& config, const ServicesBackend& backend,
+    metrics::ServerMetrics* metrics = nullptr);
 
 }  // namespace liminal::server::services
 

@@ -24,11 +24,11 @@ namespace liminal::server::services {
 struct ServicesOptions {
   std::vector<ChannelSpec> channels;
   std::vector<RouteSpec> routes;
-  absl::Duration dedup_window = absl::Minutes(5);                 // dedup_window_ms
-  absl::Duration conversation_reply_timeout = absl::Seconds(5);   // conversation_reply_timeout_ms
-  size_t max_subscriptions_per_connection = 1024;                 // 0: unlimited
-  size_t subscription_pending_limit = 1024;                       // per subscription, >= 1
-  metrics::ServerMetrics* metrics = nullptr;                      // null: not counted
+  absl::Duration dedup_window = absl::Minutes(5);                // dedup_window_ms
+  absl::Duration conversation_reply_timeout = absl::Seconds(5);  // conversation_reply_timeout_ms
+  size_t max_subscriptions_per_connection = 1024;                // 0: unlimited
+  size_t subscription_pending_limit = 1024;                      // per subscription, >= 1
+  metrics::ServerMetrics* metrics = nullptr;                     // null: not counted
 };
 
 }  // namespace liminal::server::services

@@ -64,8 +64,8 @@ Subscription::PumpStop Subscription::Pump(ConnectionOutput& out, protocol::Frame
     if (!credit_.HasCredit()) return PumpStop::kNoCredit;
     if (!out.HasOutboundRoom()) return PumpStop::kNoRoom;
     std::deque<SharedEnvelope>* source = !redeliver_.empty() ? &redeliver_
-                                         : !batch_.empty()    ? &batch_
-                                                              : nullptr;
+                                         : !batch_.empty()   ? &batch_
+                                                             : nullptr;
     if (source == nullptr) {
       // Refill the local batch with as much as the free credit allows, under one lock.
       MutexLock lock(*mu_);

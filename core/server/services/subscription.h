@@ -44,8 +44,8 @@ namespace liminal::server::services {
 class Subscription {
  public:
   struct Params {
-    uint64_t id = 0;             // per connection, from 1
-    uint32_t stream_id = 0;      // the Subscribe's stream; Deliver frames use it
+    uint64_t id = 0;         // per connection, from 1
+    uint32_t stream_id = 0;  // the Subscribe's stream; Deliver frames use it
     runtime::Pid owner = runtime::kNoPid;
     uint32_t max_in_flight = 1;  // from the Subscribe frame (> 0)
     size_t pending_limit = 1;    // subscription_pending_limit (> 0)

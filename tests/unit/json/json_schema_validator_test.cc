@@ -64,8 +64,7 @@ TEST(JsonSchemaValidatorTest, NonJsonPayloadsFailWithTheParserPosition) {
   const std::string error = ErrorOf(*validator, "{\"a\": nope}");
   EXPECT_EQ(error.rfind("payload is not valid JSON: parse error at line 1, column 8", 0), 0u)
       << error;
-  EXPECT_NE(ErrorOf(*validator, std::string("\"\xff\"")).find("not valid JSON"),
-            std::string::npos);
+  EXPECT_NE(ErrorOf(*validator, std::string("\"\xff\"")).find("not valid JSON"), std::string::npos);
 }
 
 TEST(JsonSchemaValidatorTest, DeepNestingIsRefusedBeforeValidation) {

@@ -15,8 +15,7 @@ class JsonServicesTest : public ServicesTest {
  protected:
   void StartFromConfig(const config::ServerConfig& config) {
     daemon::JsonServicesBackend backend;
-    absl::StatusOr<ServicesOptions> options =
-        ServicesOptionsFromConfig(config, backend, &metrics_);
+    absl::StatusOr<ServicesOptions> options = ServicesOptionsFromConfig(config, backend, &metrics_);
     ASSERT_TRUE(options.ok()) << options.status();
     options_ = *std::move(options);
     Start();

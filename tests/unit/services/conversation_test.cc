@@ -39,28 +39,28 @@ class ConversationTest : public ServicesTest {
  protected:
   void StartWithResponders() {
     Start();
-    ASSERT_TRUE(services_->responders()
-                    .Register("upper", ResponderFromFunction([](ParticipantContext&,
-                                                                std::string payload,
-                                                                ReplyHandle reply) {
-                      for (char& c : payload) c = static_cast<char>(std::toupper(c));
-                      reply.Send(std::move(payload));
-                    }))
-                    .ok());
+    ASSERT_TRUE(
+        services_->responders()
+            .Register("upper", ResponderFromFunction(
+                                   [](ParticipantContext&, std::string payload, ReplyHandle reply) {
+                                     for (char& c : payload) c = static_cast<char>(std::toupper(c));
+                                     reply.Send(std::move(payload));
+                                   }))
+            .ok());
     ASSERT_TRUE(services_->responders()
                     .Register("hold", [this] { return std::make_unique<HoldingResponder>(held_); })
                     .ok());
-    ASSERT_TRUE(services_->responders()
-                    .Register("fragile", ResponderFromFunction([](ParticipantContext& ctx,
-                                                                  std::string payload,
-                                                                  ReplyHandle reply) {
-                      if (payload == "boom") {
-                        ctx.Crash("cannot handle boom");
-                        return;
-                      }
-                      reply.Send("ok:" + payload);
-                    }))
-                    .ok());
+    ASSERT_TRUE(
+        services_->responders()
+            .Register("fragile", ResponderFromFunction([](ParticipantContext& ctx,
+                                                          std::string payload, ReplyHandle reply) {
+                        if (payload == "boom") {
+                          ctx.Crash("cannot handle boom");
+                          return;
+                        }
+                        reply.Send("ok:" + payload);
+                      }))
+            .ok());
   }
 
   HeldRequests held_;
@@ -90,8 +90,7 @@ TEST_F(ConversationTest, EchoRepliesWithTheRequestPayload) {
   ExpectReply(frames[0], 5, 7, "hello");
   EXPECT_EQ(metrics_.conversations_opened_total.Value(), 1u);
   EXPECT_EQ(metrics_.conversations_current.Value(), 1);
-  EXPECT_EQ(
-      metrics_.ConversationReplies(metrics::ConversationReplyOutcome::kReplied).Value(), 1u);
+  EXPECT_EQ(metrics_.ConversationReplies(metrics::ConversationReplyOutcome::kReplied).Value(), 1u);
 }
 
 TEST_F(ConversationTest, RegisteredResponderAnswers) {
@@ -239,9 +238,9 @@ TEST_F(ConversationTest, CrashWithNothingPendingIsReportedOnTheNextMessage) {
   Run();
   ExpectError<protocol::ConversationError>(a.Take().at(0), FrameType::kConversationError, 7,
                                            ReasonCode::kConversationUnknown, "not open");
-  EXPECT_EQ(metrics_.ConversationReplies(metrics::ConversationReplyOutcome::kParticipantCrashed)
-                .Value(),
-            1u);
+  EXPECT_EQ(
+      metrics_.ConversationReplies(metrics::ConversationReplyOutcome::kParticipantCrashed).Value(),
+      1u);
 }
 
 TEST_F(ConversationTest, ResponderCanCrashItsParticipant) {

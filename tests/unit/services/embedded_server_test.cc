@@ -46,12 +46,11 @@ TEST_F(EmbeddedServerTest, RespondersNotifierAndPush) {
   ASSERT_TRUE(created.ok()) << created.status();
   EmbeddedServer& server = **created;
   ASSERT_TRUE(server
-                  .RegisterResponder("greet", ResponderFromFunction(
-                                                  [](ParticipantContext& ctx, std::string name,
-                                                     ReplyHandle reply) {
-                                                    reply.Send("hello " + name + " from " +
-                                                               ctx.subject());
-                                                  }))
+                  .RegisterResponder(
+                      "greet", ResponderFromFunction([](ParticipantContext& ctx, std::string name,
+                                                        ReplyHandle reply) {
+                        reply.Send("hello " + name + " from " + ctx.subject());
+                      }))
                   .ok());
   runtime::Pid pid = runtime::kNoPid;
   std::shared_ptr<SocketPeer> peer = Accept(server, pid);

@@ -90,12 +90,15 @@ TEST(PredicateParserTest, ErrorsNameWhatAndWhere) {
   EXPECT_EQ(ErrorOf(""), "predicate is empty");
   EXPECT_EQ(ErrorOf("   "), "predicate is empty");
   EXPECT_EQ(ErrorOf("qty = 3"), "'=' is not an operator (use '==' to compare) at column 5");
-  EXPECT_EQ(ErrorOf("qty =="), "expected a value after '==', got the end of the predicate at column 7");
-  EXPECT_EQ(ErrorOf("qty"), "expected a comparison operator after 'qty', got the end of the predicate at column 4");
+  EXPECT_EQ(ErrorOf("qty =="),
+            "expected a value after '==', got the end of the predicate at column 7");
+  EXPECT_EQ(ErrorOf("qty"),
+            "expected a comparison operator after 'qty', got the end of the predicate at column 4");
   EXPECT_EQ(ErrorOf("3 < qty"),
             "expected a field path, got the value '3' (comparisons put the field first: price > "
             "10) at column 1");
-  EXPECT_EQ(ErrorOf("flag < true"), "operator '<' needs a number or a string, got true at column 8");
+  EXPECT_EQ(ErrorOf("flag < true"),
+            "operator '<' needs a number or a string, got true at column 8");
   EXPECT_EQ(ErrorOf("a == 1 b == 2"), "expected 'and', 'or' or the end, got 'b' at column 8");
   EXPECT_EQ(ErrorOf("(a == 1"), "expected ')', got the end of the predicate at column 8");
   EXPECT_EQ(ErrorOf("exists a"), "expected '(' after exists, got 'a' at column 8");
@@ -110,9 +113,12 @@ TEST(PredicateParserTest, ErrorsNameWhatAndWhere) {
   EXPECT_EQ(ErrorOf("n == 1e"), "expected a digit in the exponent at column 8");
   EXPECT_EQ(ErrorOf("n == 1e999"), "number '1e999' is out of range at column 6");
   EXPECT_EQ(ErrorOf("n == 12abc"), "unexpected character after a number at column 8");
-  EXPECT_EQ(ErrorOf("a == 1 and"), "expected a comparison, exists(...), 'not' or '(', got the end of the predicate at column 11");
+  EXPECT_EQ(ErrorOf("a == 1 and"),
+            "expected a comparison, exists(...), 'not' or '(', got the end of the predicate at "
+            "column 11");
   EXPECT_EQ(ErrorOf("a == 1 # x"), "unexpected character '#' at column 8");
-  EXPECT_EQ(ErrorOf("and == 1"), "expected a comparison, exists(...), 'not' or '(', got 'and' at column 1");
+  EXPECT_EQ(ErrorOf("and == 1"),
+            "expected a comparison, exists(...), 'not' or '(', got 'and' at column 1");
 }
 
 TEST(PredicateParserTest, NestingIsBounded) {

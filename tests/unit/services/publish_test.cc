@@ -51,8 +51,7 @@ TEST_F(PublishTest, DuplicateKeyGetsOriginalIdAndIsNotDeliveredAgain) {
   ExpectPublishAck(Publish(publisher, 1, "orders", "{\"n\":1}", "k1"), 1, 1, true);
   ExpectPublishAck(Publish(publisher, 1, "orders", "{\"n\":2}"), 1, 2, true);
   ExpectPublishAck(Publish(publisher, 3, "orders", "{\"n\":1}", "k1"), 3, 1, false);
-  EXPECT_EQ(Payloads(subscriber.Take()),
-            (std::vector<std::string>{"{\"n\":1}", "{\"n\":2}"}));
+  EXPECT_EQ(Payloads(subscriber.Take()), (std::vector<std::string>{"{\"n\":1}", "{\"n\":2}"}));
   EXPECT_EQ(metrics_.Publishes(metrics::PublishOutcome::kDuplicate).Value(), 1u);
   // The key is per channel, not per connection: another publisher is a duplicate too.
   Client other = Connect("10.0.0.3:4000");

@@ -27,12 +27,11 @@ class ReleaseTest : public ServicesTest {
   void StartWithHold() {
     Start();
     ASSERT_TRUE(services_->responders()
-                    .Register("hold", ResponderFromFunction(
-                                          [this](ParticipantContext& ctx, std::string,
-                                                 ReplyHandle reply) {
-                                            participants_.push_back(ctx.pid());
-                                            replies_.push_back(std::move(reply));
-                                          }))
+                    .Register("hold", ResponderFromFunction([this](ParticipantContext& ctx,
+                                                                   std::string, ReplyHandle reply) {
+                                participants_.push_back(ctx.pid());
+                                replies_.push_back(std::move(reply));
+                              }))
                     .ok());
   }
 
@@ -46,10 +45,9 @@ class ReleaseTest : public ServicesTest {
     EXPECT_EQ(rt_.clock().pending_timers(), 0u);
     for (ReplyHandle& reply : replies_) EXPECT_FALSE(reply.Send("late"));
     ExpectPublishAck(Publish(publisher, 1, "orders", "after"), 1, 4, false);
-    EXPECT_EQ(
-        metrics_.ConversationReplies(metrics::ConversationReplyOutcome::kParticipantCrashed)
-            .Value(),
-        0u);
+    EXPECT_EQ(metrics_.ConversationReplies(metrics::ConversationReplyOutcome::kParticipantCrashed)
+                  .Value(),
+              0u);
   }
 
   std::vector<runtime::Pid> participants_;

@@ -13,8 +13,8 @@ class FakeBackend final : public ServicesBackend {
  public:
   protocol::SchemaId ChannelSchemaId(const config::ChannelConfig& channel) const override {
     protocol::SchemaId id{};
-    const std::string& source = channel.schema.has_value() ? channel.schema_document
-                                                           : channel.schema_ref;
+    const std::string& source =
+        channel.schema.has_value() ? channel.schema_document : channel.schema_ref;
     for (size_t i = 0; i < source.size() && i < id.size(); ++i) {
       id[i] = static_cast<uint8_t>(source[i]);
     }
@@ -95,8 +95,7 @@ TEST(ServicesConfigTest, ReportsEveryProblemUnderItsKey) {
   const std::string message(options.status().message());
   EXPECT_NE(message.find("channels[0].schema: channel 'a': not JSON"), std::string::npos)
       << message;
-  EXPECT_NE(message.find("routing_rules[0].predicate: '=' is not an operator"),
-            std::string::npos)
+  EXPECT_NE(message.find("routing_rules[0].predicate: '=' is not an operator"), std::string::npos)
       << message;
   EXPECT_NE(message.find("routing_rules[1].predicate: expected a value after '>'"),
             std::string::npos)

@@ -82,9 +82,7 @@ inline protocol::Envelope MakeEnvelope(std::string payload, uint8_t schema_byte 
   return envelope;
 }
 
-inline Frame ConnectFrame() {
-  return protocol::MakeFrame(protocol::Connect{{1, 0}, {1, 0}, ""});
-}
+inline Frame ConnectFrame() { return protocol::MakeFrame(protocol::Connect{{1, 0}, {1, 0}, ""}); }
 inline Frame PublishFrame(uint32_t stream, std::string channel, std::string payload,
                           std::optional<std::string> key = std::nullopt) {
   return protocol::MakeFrame(
@@ -188,8 +186,8 @@ class ServicesTest : public ::testing::Test {
         LiminalServices::Create(rt_, options_);
     ASSERT_TRUE(services.ok()) << services.status();
     services_ = *std::move(services);
-    supervisor_ = std::make_unique<ConnectionSupervisor>(rt_, *services_,
-                                                         std::move(supervisor_options));
+    supervisor_ =
+        std::make_unique<ConnectionSupervisor>(rt_, *services_, std::move(supervisor_options));
   }
 
   // Spawns a connection and completes the handshake.
