@@ -191,37 +191,132 @@ ControlOutcome ConnectionSupervisor::EnqueueAndWake(ConnectionState& state, Pid 
   return ControlOutcome::kDelivered;
 }
 
+std::shared_ptr<ReplySlot> ConnectionSupervisor::RegisterSlot(
+    Pid pid, PushCallback& on_done, std::optional<absl::Duration> timeout,
+    std::shared_ptr<ConnectionState>& state) {
+  const absl::Time now = runtime_.clock().Now();
+  MutexLock lock(*mu_);
+  auto it = records_.find(pid);
+  if (it == records_.end() || it->second->released()) return nullptr;
+  state = it->second;
+  std::shared_ptr<ReplySlot> slot = pushes_.Register(pid, now);
+  RecordEvent({SupervisorEventKind::kSlotRegistered, pid, slot->correlation_id});
+  if (on_done) {
+    slot->on_done = std::move(on_done);
+    const uint64_t id = slot->correlation_id;
+    slot->timer = runtime_.clock().RunAfter(timeout.value_or(absl::ZeroDuration()),
+                                            [this, id] { OnAsyncPushTimeout(id); });
+  }
+  return slot;
+}
+
+bool ConnectionSupervisor::SendPush(ConnectionState& state, Pid pid,
+                                    const std::shared_ptr<ReplySlot>& slot, std::string payload) {
+  // The close path may run right here; it cancels the slot registered just before.
+  const ControlOutcome outcome =
+      EnqueueAndWake(state, pid, PushControl{slot->correlation_id, std::move(payload)});
+  if (outcome == ControlOutcome::kDelivered) return true;
+  MutexLock lock(*mu_);
+  if (outcome == ControlOutcome::kRolledBack && slot->state == ReplySlotState::kPending) {
+    // Rolled back cleanly: the push never happened, so nobody is told it ended.
+    slot->on_done = nullptr;
+    if (slot->timer != 0) runtime_.clock().Cancel(slot->timer);
+    pushes_.Finish(slot->correlation_id, ReplySlotState::kCancelled);
+    RecordEvent({SupervisorEventKind::kSlotCancelled, pid, slot->correlation_id});
+    return false;
+  }
+  // Refused (the connection was released in the window) or already ended by the close path.
+  if (std::shared_ptr<ReplySlot> ended =
+          pushes_.Finish(slot->correlation_id, ReplySlotState::kCancelled)) {
+    SlotEndedLocked(*ended, SupervisorEventKind::kSlotCancelled,
+                    PushResult{PushOutcome::kDisconnected, ""});
+  }
+  return true;
+}
+
 absl::StatusOr<PushReplyAwaiter> ConnectionSupervisor::PushToConnection(Pid pid,
                                                                        std::string payload) {
   std::shared_ptr<ConnectionState> state;
-  std::shared_ptr<ReplySlot> slot;
-  {
-    MutexLock lock(*mu_);
-    auto it = records_.find(pid);
-    if (it == records_.end() || it->second->released()) {
-      auto closed = std::make_shared<ReplySlot>();
-      closed->owner = pid;
-      closed->state = ReplySlotState::kCancelled;
-      return PushReplyAwaiter(*this, std::move(closed));
-    }
-    state = it->second;
-    slot = pushes_.Register(pid, runtime_.clock().Now());
-    RecordEvent({SupervisorEventKind::kSlotRegistered, pid, slot->correlation_id});
+  PushCallback none;
+  std::shared_ptr<ReplySlot> slot = RegisterSlot(pid, none, std::nullopt, state);
+  if (slot == nullptr) {
+    auto closed = std::make_shared<ReplySlot>();
+    closed->owner = pid;
+    closed->state = ReplySlotState::kCancelled;
+    return PushReplyAwaiter(*this, std::move(closed));
   }
-  // The close path may run right here; it cancels the slot registered above.
-  const ControlOutcome outcome =
-      EnqueueAndWake(*state, pid, PushControl{slot->correlation_id, std::move(payload)});
-  if (outcome != ControlOutcome::kDelivered) {
-    MutexLock lock(*mu_);
-    if (pushes_.Finish(slot->correlation_id, ReplySlotState::kCancelled)) {
-      RecordEvent({SupervisorEventKind::kSlotCancelled, pid, slot->correlation_id});
-    }
-  }
-  if (outcome == ControlOutcome::kRolledBack) {
-    return absl::UnavailableError(
-        absl::StrCat("push to connection ", pid, " was rolled back: its process could not be woken"));
+  if (!SendPush(*state, pid, slot, std::move(payload))) {
+    return absl::UnavailableError(absl::StrCat(
+        "push to connection ", pid, " was rolled back: its process could not be woken"));
   }
   return PushReplyAwaiter(*this, std::move(slot));
+}
+
+absl::StatusOr<uint64_t> ConnectionSupervisor::PushToConnectionAsync(Pid pid, std::string payload,
+                                                                     absl::Duration timeout,
+                                                                     PushCallback done) {
+  std::shared_ptr<ConnectionState> state;
+  std::shared_ptr<ReplySlot> slot = RegisterSlot(pid, done, timeout, state);
+  if (slot == nullptr) {
+    RecordPushOutcome(pid, 0, PushResult{PushOutcome::kDisconnected, ""});
+    runtime_.scheduler().Post([done = std::move(done)]() mutable {
+      std::move(done)(PushResult{PushOutcome::kDisconnected, ""});
+    });
+    return uint64_t{0};
+  }
+  const uint64_t id = slot->correlation_id;
+  if (!SendPush(*state, pid, slot, std::move(payload))) {
+    return absl::UnavailableError(absl::StrCat(
+        "push to connection ", pid, " was rolled back: its process could not be woken"));
+  }
+  return id;
+}
+
+void ConnectionSupervisor::SlotEndedLocked(ReplySlot& slot, SupervisorEventKind slot_event,
+                                           PushResult result) {
+  RecordEvent({slot_event, slot.owner, slot.correlation_id});
+  if (!slot.on_done) return;
+  if (slot.timer != 0) {
+    runtime_.clock().Cancel(slot.timer);
+    slot.timer = 0;
+  }
+  RecordPushOutcome(slot.owner, slot.correlation_id, result);
+  runtime_.scheduler().Post(
+      [done = std::move(slot.on_done), result = std::move(result)]() mutable {
+        std::move(done)(std::move(result));
+      });
+  slot.on_done = nullptr;
+}
+
+bool ConnectionSupervisor::OwnerLiveLocked(Pid owner) {
+  auto it = records_.find(owner);
+  return it != records_.end() && !it->second->released() &&
+         runtime_.scheduler().IsAlive(owner);
+}
+
+void ConnectionSupervisor::OnAsyncPushTimeout(uint64_t correlation_id) {
+  MutexLock lock(*mu_);
+  std::shared_ptr<ReplySlot> slot = pushes_.Finish(correlation_id, ReplySlotState::kTimedOut);
+  if (slot == nullptr) return;
+  slot->timer = 0;
+  const bool live = OwnerLiveLocked(slot->owner);
+  SlotEndedLocked(*slot, SupervisorEventKind::kSlotTimedOut,
+                  PushResult{live ? PushOutcome::kTimeout : PushOutcome::kDisconnected, ""});
+}
+
+void ConnectionSupervisor::RecordPushOutcome(Pid owner, uint64_t correlation_id,
+                                             const PushResult& result) {
+  SupervisorEventKind ended = SupervisorEventKind::kAwaiterDisconnected;
+  metrics::PushOutcome metric = metrics::PushOutcome::kDisconnected;
+  if (result.outcome == PushOutcome::kReply) {
+    ended = SupervisorEventKind::kAwaiterReply;
+    metric = metrics::PushOutcome::kReplied;
+  } else if (result.outcome == PushOutcome::kTimeout) {
+    ended = SupervisorEventKind::kAwaiterTimeout;
+    metric = metrics::PushOutcome::kTimeout;
+  }
+  RecordEvent({ended, owner, correlation_id});
+  if (options_.metrics != nullptr) options_.metrics->Pushes(metric).Increment();
 }
 
 PushResult ConnectionSupervisor::AwaitSlot(const std::shared_ptr<ReplySlot>& slot,
@@ -229,36 +324,23 @@ PushResult ConnectionSupervisor::AwaitSlot(const std::shared_ptr<ReplySlot>& slo
   MutexLock lock(*mu_);
   mu_->AwaitWithTimeout([&] { return slot->state != ReplySlotState::kPending; }, timeout);
   PushResult result;
-  SupervisorEventKind ended = SupervisorEventKind::kAwaiterDisconnected;
   switch (slot->state) {
     case ReplySlotState::kReplied:
       result.outcome = PushOutcome::kReply;
       result.reply = std::move(slot->reply);
-      ended = SupervisorEventKind::kAwaiterReply;
       break;
     case ReplySlotState::kCancelled:
     case ReplySlotState::kTimedOut:
       result.outcome = PushOutcome::kDisconnected;
       break;
-    case ReplySlotState::kPending: {
+    case ReplySlotState::kPending:
       pushes_.Finish(slot->correlation_id, ReplySlotState::kTimedOut);
       RecordEvent({SupervisorEventKind::kSlotTimedOut, slot->owner, slot->correlation_id});
-      auto it = records_.find(slot->owner);
-      const bool live = it != records_.end() && !it->second->released() &&
-                        runtime_.scheduler().IsAlive(slot->owner);
-      result.outcome = live ? PushOutcome::kTimeout : PushOutcome::kDisconnected;
-      if (live) ended = SupervisorEventKind::kAwaiterTimeout;
+      result.outcome =
+          OwnerLiveLocked(slot->owner) ? PushOutcome::kTimeout : PushOutcome::kDisconnected;
       break;
-    }
   }
-  RecordEvent({ended, slot->owner, slot->correlation_id});
-  if (options_.metrics != nullptr) {
-    options_.metrics
-        ->Pushes(result.outcome == PushOutcome::kReply     ? metrics::PushOutcome::kReplied
-                 : result.outcome == PushOutcome::kTimeout ? metrics::PushOutcome::kTimeout
-                                                           : metrics::PushOutcome::kDisconnected)
-        .Increment();
-  }
+  RecordPushOutcome(slot->owner, slot->correlation_id, result);
   return result;
 }
 
@@ -273,12 +355,13 @@ void ConnectionSupervisor::ResolvePushReply(Pid from, uint64_t correlation_id,
                                             std::string payload) {
   const absl::Time now = runtime_.clock().Now();
   MutexLock lock(*mu_);
-  if (std::shared_ptr<ReplySlot> slot = pushes_.Resolve(from, correlation_id, std::move(payload))) {
-    RecordEvent({SupervisorEventKind::kSlotReplied, from, correlation_id});
-    if (options_.metrics != nullptr) {
-      options_.metrics->push_latency_seconds.Observe(absl::ToDoubleSeconds(now - slot->sent_at));
-    }
+  std::shared_ptr<ReplySlot> slot = pushes_.Resolve(from, correlation_id, std::move(payload));
+  if (slot == nullptr) return;
+  if (options_.metrics != nullptr) {
+    options_.metrics->push_latency_seconds.Observe(absl::ToDoubleSeconds(now - slot->sent_at));
   }
+  PushResult result{PushOutcome::kReply, slot->on_done ? std::move(slot->reply) : std::string()};
+  SlotEndedLocked(*slot, SupervisorEventKind::kSlotReplied, std::move(result));
 }
 
 protocol::WorkerRegisterAck ConnectionSupervisor::RegisterWorker(
@@ -318,8 +401,9 @@ void ConnectionSupervisor::OnProcessExit(Pid pid, const std::shared_ptr<Connecti
 
 void ConnectionSupervisor::CancelSlotsLocked(Pid pid) {
   if (options_.faults.skip_reply_slot_cancel_on_close) return;
-  for (uint64_t id : pushes_.CancelOwnedBy(pid)) {
-    RecordEvent({SupervisorEventKind::kSlotCancelled, pid, id});
+  for (const std::shared_ptr<ReplySlot>& slot : pushes_.CancelOwnedBy(pid)) {
+    SlotEndedLocked(*slot, SupervisorEventKind::kSlotCancelled,
+                    PushResult{PushOutcome::kDisconnected, ""});
   }
 }
 

@@ -100,6 +100,13 @@ class ConnectionSupervisor final : private ConnectionHost {
   // already Disconnected. A failed wake rolls the push back and returns Unavailable.
   absl::StatusOr<PushReplyAwaiter> PushToConnection(runtime::Pid pid, std::string payload);
 
+  // The same push without blocking anyone: `done` runs exactly once, outside every lock,
+  // with the reply, Timeout (after `timeout`, connection still alive) or Disconnected
+  // (promptly, once the connection closed). Returns the correlation id, or Unavailable if the
+  // push was rolled back (then `done` never runs).
+  absl::StatusOr<uint64_t> PushToConnectionAsync(runtime::Pid pid, std::string payload,
+                                                 absl::Duration timeout, PushCallback done);
+
   // Flushes durable state through the services; failures are ShutdownFlushError.
   absl::Status FlushDurableState();
 
@@ -131,6 +138,23 @@ class ConnectionSupervisor final : private ConnectionHost {
   std::shared_ptr<ConnectionState> FindState(runtime::Pid pid) const;
   void RefuseConnection(runtime::Socket& socket, protocol::ReasonCode code, std::string text);
 
+  // Registers a pending slot for a push to `pid`, or returns null if the connection is gone.
+  // An async slot (non-empty `on_done`, moved from) also gets its timeout timer.
+  std::shared_ptr<ReplySlot> RegisterSlot(runtime::Pid pid, PushCallback& on_done,
+                                          std::optional<absl::Duration> timeout,
+                                          std::shared_ptr<ConnectionState>& state);
+  // Enqueues the Push control and wakes the process. False if the push was rolled back
+  // cleanly (the slot ended silently); otherwise the slot is live or has been ended for
+  // its waiter.
+  bool SendPush(ConnectionState& state, runtime::Pid pid, const std::shared_ptr<ReplySlot>& slot,
+                std::string payload);
+  // Ends `slot` (already finished in the registry) for its waiter: records the event, and
+  // for an async slot cancels its timer and posts its callback. Caller holds mu_.
+  void SlotEndedLocked(ReplySlot& slot, SupervisorEventKind slot_event, PushResult result)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(*mu_);
+  bool OwnerLiveLocked(runtime::Pid owner) ABSL_EXCLUSIVE_LOCKS_REQUIRED(*mu_);
+  void OnAsyncPushTimeout(uint64_t correlation_id);
+  void RecordPushOutcome(runtime::Pid owner, uint64_t correlation_id, const PushResult& result);
   PushResult AwaitSlot(const std::shared_ptr<ReplySlot>& slot, absl::Duration timeout);
   void AbandonSlot(const std::shared_ptr<ReplySlot>& slot);
 

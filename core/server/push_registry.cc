@@ -16,15 +16,14 @@ std::shared_ptr<ReplySlot> PushRegistry::Resolve(runtime::Pid from, uint64_t cor
                                                  std::string reply) {
   auto it = pending_.find(correlation_id);
   if (it == pending_.end() || it->second->owner != from) return nullptr;
-  std::shared_ptr<ReplySlot> slot = it->second;
-  slot->reply = std::move(reply);
-  Finish(correlation_id, ReplySlotState::kReplied);
-  return slot;
+  it->second->reply = std::move(reply);
+  return Finish(correlation_id, ReplySlotState::kReplied);
 }
 
-bool PushRegistry::Finish(uint64_t correlation_id, ReplySlotState final_state) {
+std::shared_ptr<ReplySlot> PushRegistry::Finish(uint64_t correlation_id,
+                                                ReplySlotState final_state) {
   auto it = pending_.find(correlation_id);
-  if (it == pending_.end()) return false;
+  if (it == pending_.end()) return nullptr;
   std::shared_ptr<ReplySlot> slot = std::move(it->second);
   pending_.erase(it);
   slot->state = final_state;
@@ -33,15 +32,15 @@ bool PushRegistry::Finish(uint64_t correlation_id, ReplySlotState final_state) {
     owner->second.erase(correlation_id);
     if (owner->second.empty()) by_owner_.erase(owner);
   }
-  return true;
+  return slot;
 }
 
-std::vector<uint64_t> PushRegistry::CancelOwnedBy(runtime::Pid owner) {
-  std::vector<uint64_t> cancelled;
+std::vector<std::shared_ptr<ReplySlot>> PushRegistry::CancelOwnedBy(runtime::Pid owner) {
+  std::vector<std::shared_ptr<ReplySlot>> cancelled;
   auto it = by_owner_.find(owner);
   if (it == by_owner_.end()) return cancelled;
-  cancelled.assign(it->second.begin(), it->second.end());
-  for (uint64_t id : cancelled) Finish(id, ReplySlotState::kCancelled);
+  const std::vector<uint64_t> ids(it->second.begin(), it->second.end());
+  for (uint64_t id : ids) cancelled.push_back(Finish(id, ReplySlotState::kCancelled));
   return cancelled;
 }
 

@@ -14,7 +14,9 @@
 #include "absl/container/btree_map.h"
 #include "absl/container/btree_set.h"
 #include "absl/time/time.h"
+#include "core/runtime/clock.h"
 #include "core/runtime/pid.h"
+#include "core/server/push_result.h"
 
 namespace liminal::server {
 
@@ -26,6 +28,9 @@ struct ReplySlot {
   ReplySlotState state = ReplySlotState::kPending;
   absl::Time sent_at;  // when the push was registered, for latency
   std::string reply;
+  // Set for asynchronous pushes (PushToConnectionAsync): the completion and its timer.
+  PushCallback on_done;
+  runtime::TimerId timer = 0;
 };
 
 class PushRegistry {
@@ -39,12 +44,12 @@ class PushRegistry {
   std::shared_ptr<ReplySlot> Resolve(runtime::Pid from, uint64_t correlation_id,
                                      std::string reply);
 
-  // Ends a pending slot with `final_state` (kCancelled or kTimedOut) and forgets it.
-  // False if it was not pending.
-  bool Finish(uint64_t correlation_id, ReplySlotState final_state);
+  // Ends a pending slot with `final_state` and forgets it; returns it, or null if it was
+  // not pending.
+  std::shared_ptr<ReplySlot> Finish(uint64_t correlation_id, ReplySlotState final_state);
 
-  // Cancels every pending slot owned by `owner`; returns their correlation ids in order.
-  std::vector<uint64_t> CancelOwnedBy(runtime::Pid owner);
+  // Cancels every pending slot owned by `owner`; returns them in correlation-id order.
+  std::vector<std::shared_ptr<ReplySlot>> CancelOwnedBy(runtime::Pid owner);
 
   // Pending slots as (correlation id, owner), in correlation-id order.
   std::vector<std::pair<uint64_t, runtime::Pid>> Pending() const;

@@ -27,16 +27,4 @@ PushResult PushReplyAwaiter::Receive(absl::Duration timeout) {
   return supervisor_->AwaitSlot(slot, timeout);
 }
 
-const char* PushOutcomeName(PushOutcome outcome) {
-  switch (outcome) {
-    case PushOutcome::kReply:
-      return "reply";
-    case PushOutcome::kTimeout:
-      return "timeout";
-    case PushOutcome::kDisconnected:
-      return "disconnected";
-  }
-  return "unknown";
-}
-
 }  // namespace liminal::server

@@ -21,16 +21,9 @@
 #include "absl/time/time.h"
 #include "core/runtime/pid.h"
 #include "core/server/push_registry.h"
+#include "core/server/push_result.h"
 
 namespace liminal::server {
-
-enum class PushOutcome { kReply, kTimeout, kDisconnected };
-const char* PushOutcomeName(PushOutcome outcome);
-
-struct PushResult {
-  PushOutcome outcome = PushOutcome::kDisconnected;
-  std::string reply;  // set for kReply
-};
 
 class ConnectionSupervisor;
 

@@ -74,9 +74,11 @@ void ManualRuntime::RunFor(absl::Duration limit) {
   for (;;) {
     RunUntilIdle();
     std::optional<absl::Time> next = clock_.NextDeadline();
-    if (!next.has_value() || *next > end) return;
+    if (!next.has_value() || *next > end) break;
     clock_.AdvanceTo(*next);
   }
+  clock_.AdvanceTo(end);
+  RunUntilIdle();
 }
 
 }  // namespace liminal::testing

@@ -37,8 +37,8 @@ class ManualRuntime final : public runtime::Runtime {
   size_t RunUntilIdle() { return scheduler_.RunUntilIdle(); }
   // Advances virtual time, queueing due timers, then runs until idle.
   void AdvanceTime(absl::Duration by);
-  // Runs until idle, then jumps to the next timer and repeats, until nothing is left or
-  // virtual time would pass `limit` from now.
+  // Runs until idle, jumping virtual time from timer to timer, until `limit` from now;
+  // ends with the clock exactly `limit` later.
   void RunFor(absl::Duration limit);
 
  private:

@@ -26,7 +26,7 @@ TEST(PushRegistryTest, CancelOwnedByCancelsOnlyThatOwnersPendingSlots) {
   auto b = registry.Register(2);
   auto a2 = registry.Register(1);
   ASSERT_NE(registry.Resolve(1, a1->correlation_id, "done"), nullptr);
-  EXPECT_EQ(registry.CancelOwnedBy(1), std::vector<uint64_t>{a2->correlation_id});
+  EXPECT_EQ(registry.CancelOwnedBy(1), std::vector<std::shared_ptr<ReplySlot>>{a2});
   EXPECT_EQ(a1->state, ReplySlotState::kReplied);
   EXPECT_EQ(a2->state, ReplySlotState::kCancelled);
   EXPECT_EQ(b->state, ReplySlotState::kPending);
@@ -37,8 +37,8 @@ TEST(PushRegistryTest, CancelOwnedByCancelsOnlyThatOwnersPendingSlots) {
 TEST(PushRegistryTest, FinishIsExactlyOnce) {
   PushRegistry registry;
   auto slot = registry.Register(1);
-  EXPECT_TRUE(registry.Finish(slot->correlation_id, ReplySlotState::kTimedOut));
-  EXPECT_FALSE(registry.Finish(slot->correlation_id, ReplySlotState::kCancelled));
+  EXPECT_EQ(registry.Finish(slot->correlation_id, ReplySlotState::kTimedOut), slot);
+  EXPECT_EQ(registry.Finish(slot->correlation_id, ReplySlotState::kCancelled), nullptr);
   EXPECT_EQ(slot->state, ReplySlotState::kTimedOut);
   EXPECT_EQ(registry.pending_count(), 0u);
 }

@@ -343,3 +343,87 @@ TEST_F(SupervisorTest, MetricsCountConnectionsFramesAndPushes) {
 
 }  // namespace
 }  // namespace liminal::server::testing
+
+namespace liminal::server::testing {
+namespace {
+
+struct AsyncOutcome {
+  bool done = false;
+  PushResult result;
+};
+
+PushCallback Capture(AsyncOutcome& out) {
+  return [&out](PushResult result) {
+    EXPECT_FALSE(out.done) << "push callback ran twice";
+    out.done = true;
+    out.result = std::move(result);
+  };
+}
+
+TEST_F(SupervisorTest, AsyncPushDeliversTheReplyThroughItsCallback) {
+  Client a = Connect();
+  AsyncOutcome out;
+  absl::StatusOr<uint64_t> id =
+      supervisor().PushToConnectionAsync(a.handle.pid(), "job", absl::Seconds(5), Capture(out));
+  ASSERT_TRUE(id.ok());
+  rt_.RunUntilIdle();
+  ASSERT_EQ(CountType(a.peer->TakeFrames(), protocol::FrameType::kPush), 1);
+  EXPECT_FALSE(out.done);
+  a.peer->WriteFrame(protocol::MakeFrame(protocol::PushReply{*id, "done"}, 1));
+  rt_.RunUntilIdle();
+  ASSERT_TRUE(out.done);
+  EXPECT_EQ(out.result.outcome, PushOutcome::kReply);
+  EXPECT_EQ(out.result.reply, "done");
+  rt_.RunFor(absl::Seconds(10));  // the cancelled timer never fires a second completion
+}
+
+TEST_F(SupervisorTest, AsyncPushTimesOutWhileTheConnectionLives) {
+  Client a = Connect();
+  AsyncOutcome out;
+  ASSERT_TRUE(supervisor()
+                  .PushToConnectionAsync(a.handle.pid(), "job", absl::Seconds(2), Capture(out))
+                  .ok());
+  rt_.RunFor(absl::Milliseconds(1999));
+  EXPECT_FALSE(out.done);
+  rt_.RunFor(absl::Milliseconds(1));
+  ASSERT_TRUE(out.done);
+  EXPECT_EQ(out.result.outcome, PushOutcome::kTimeout);
+}
+
+TEST_F(SupervisorTest, AsyncPushIsDisconnectedPromptlyWhenTheConnectionCrashes) {
+  Client a = Connect();
+  AsyncOutcome out;
+  ASSERT_TRUE(supervisor()
+                  .PushToConnectionAsync(a.handle.pid(), "job", absl::Seconds(30), Capture(out))
+                  .ok());
+  a.handle.request_crash();
+  rt_.RunUntilIdle();  // no virtual time passes
+  ASSERT_TRUE(out.done);
+  EXPECT_EQ(out.result.outcome, PushOutcome::kDisconnected);
+}
+
+TEST_F(SupervisorTest, AsyncPushToUnknownPidCompletesDisconnected) {
+  AsyncOutcome out;
+  ASSERT_TRUE(supervisor().PushToConnectionAsync(42, "job", absl::Seconds(30), Capture(out)).ok());
+  EXPECT_FALSE(out.done);  // never inline, always posted
+  rt_.RunUntilIdle();
+  ASSERT_TRUE(out.done);
+  EXPECT_EQ(out.result.outcome, PushOutcome::kDisconnected);
+}
+
+TEST_F(SupervisorTest, AsyncPushRolledBackNeverRunsItsCallback) {
+  Client a = Connect();
+  const runtime::Pid pid = a.handle.pid();
+  rt_.scheduler().set_send_filter([pid](runtime::Pid to, const runtime::Message& m) {
+    return !(to == pid && std::holds_alternative<runtime::Wake>(m));
+  });
+  AsyncOutcome out;
+  absl::StatusOr<uint64_t> id =
+      supervisor().PushToConnectionAsync(pid, "job", absl::Seconds(1), Capture(out));
+  EXPECT_EQ(id.status().code(), absl::StatusCode::kUnavailable);
+  rt_.RunFor(absl::Seconds(5));
+  EXPECT_FALSE(out.done);
+}
+
+}  // namespace
+}  // namespace liminal::server::testing
