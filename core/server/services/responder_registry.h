@@ -7,6 +7,9 @@
 //   registry.Register("clock", ResponderFromFunction(
 //       [](ParticipantContext&, std::string, ReplyHandle reply) { reply.Send("tick"); }));
 //   std::unique_ptr<Responder> r = registry.Create("pricing");   // a new PricingResponder
+//   registry.RegisterPrefix("worker.", MakeDispatcher);  // every subject starting "worker."
+//
+// Lookup order: the exact subject, then the longest registered prefix of it, then echo.
 //
 // Registration changes apply to conversations opened afterwards; open ones keep theirs.
 // Thread-safe; factories are called outside the registry's lock.
@@ -31,6 +34,10 @@ class ResponderRegistry {
 
   // AlreadyExists if `subject` has a responder; InvalidArgument for a null factory.
   absl::Status Register(std::string subject, ResponderFactory factory);
+  // Serves every subject that starts with `prefix` and has no exact registration (the
+  // responder reads the full subject from ParticipantContext::subject()). AlreadyExists if
+  // the prefix is taken; InvalidArgument for an empty prefix or a null factory.
+  absl::Status RegisterPrefix(std::string prefix, ResponderFactory factory);
   // False if nothing was registered for `subject`.
   bool Unregister(std::string_view subject);
   bool Contains(std::string_view subject) const;
@@ -42,6 +49,7 @@ class ResponderRegistry {
  private:
   std::unique_ptr<runtime::Mutex> mu_;
   absl::btree_map<std::string, ResponderFactory, std::less<>> factories_ ABSL_GUARDED_BY(*mu_);
+  absl::btree_map<std::string, ResponderFactory, std::less<>> prefixes_ ABSL_GUARDED_BY(*mu_);
 };
 
 }  // namespace liminal::server::services
