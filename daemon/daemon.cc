@@ -15,7 +15,6 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 #include "daemon/exit_code.h"
 #include "io/health/bind_acceptor.h"
 
@@ -29,8 +28,9 @@ namespace {
 std::string Describe(const config::ChannelConfig& channel) {
   std::string text =
       absl::StrCat("channel '", channel.name, "': ", channel.durable ? "durable" : "in-memory");
-  if (!channel.schema_ref.empty())
+  if (!channel.schema_ref.empty()) {
     absl::StrAppend(&text, ", schema_ref '", channel.schema_ref, "'");
+  }
   if (channel.schema.has_value()) absl::StrAppend(&text, ", schema ", *channel.schema);
   if (channel.durable) {
     const config::RetentionConfig& r = channel.retention;
@@ -125,11 +125,12 @@ std::string ListeningLine(const config::HostPort& listen, const config::HostPort
 
 Daemon::Daemon(DaemonOptions options)
     : options_(std::move(options)),
-      signals_(io_, SIGINT, SIGTERM),
-      drain_timer_(io_),
+      strand_(asio::make_strand(io_)),
+      signals_(strand_, SIGINT, SIGTERM),
+      drain_timer_(strand_),
       readiness_({io::kConfigLoaded, io::kListenerBound}),
       health_(io_, readiness_, [this] { return metrics_.RenderPrometheusText(); }),
-      protocol_listener_(io_) {
+      protocol_listener_(strand_) {
   // The Daemon is only ever built from a loaded, validated configuration.
   readiness_.Set(io::kConfigLoaded, true);
 }
@@ -166,9 +167,10 @@ void Daemon::AcceptProtocolConnections() {
   protocol_listener_.async_accept([this](const boost::system::error_code& ec, tcp::socket socket) {
     if (ec == asio::error::operation_aborted || !protocol_listener_.is_open()) return;
     if (!ec) {
-      spdlog::debug("protocol server not wired yet: closing connection from {}",
-                    io::ToHostPort(socket.remote_endpoint()).ToString());
       boost::system::error_code ignored;
+      const tcp::endpoint peer = socket.remote_endpoint(ignored);
+      spdlog::debug("protocol server not wired yet: closing connection from {}",
+                    io::ToHostPort(peer).ToString());
       socket.close(ignored);
     }
     AcceptProtocolConnections();
@@ -193,14 +195,14 @@ absl::Status Daemon::Announce() const {
 
 int Daemon::RunUntilSignalled() {
   // SERVER WIRING: run io_ on config.scheduler_threads threads (0 = hardware concurrency)
-  // once the server's work lives on it. The health endpoint and the shutdown sequence are
-  // light enough for the calling thread alone.
+  // once the server's work lives on it; the daemon's own handlers are already on strand_ and
+  // the health endpoint is thread-safe. Until then the calling thread is enough.
   io_.run();
   return exit_code_;
 }
 
 void Daemon::Shutdown() {
-  asio::post(io_, [this] { OnShutdownRequest("shutdown requested"); });
+  asio::post(strand_, [this] { OnShutdownRequest("shutdown requested"); });
 }
 
 void Daemon::WaitForSignal() {
@@ -244,8 +246,8 @@ void Daemon::BeginDrain() {
     ForceClose();
   });
   // SERVER WIRING: stop accepting, send Disconnect once to every connection, and call
-  // OnDrained() (posted to io_) when the last connection has closed.
-  asio::post(io_, [this] { OnDrained(); });
+  // OnDrained() (posted to strand_) when the last connection has closed.
+  asio::post(strand_, [this] { OnDrained(); });
 }
 
 void Daemon::OnDrained() {

@@ -29,6 +29,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
 #include <cstdio>
 #include <filesystem>
 #include <optional>
@@ -38,6 +39,7 @@
 #include "core/config/host_port.h"
 #include "core/config/server_config.h"
 #include "core/metrics/server_metrics.h"
+#include "daemon/exit_code.h"
 #include "io/health/health_server.h"
 #include "io/health/readiness.h"
 
@@ -83,7 +85,7 @@ class Daemon {
   void AcceptProtocolConnections();
   absl::Status Announce() const;
   void WaitForSignal();
-  void OnShutdownRequest(const std::string& cause);  // on io_
+  void OnShutdownRequest(const std::string& cause);  // on strand_
   void BeginDrain();
   void OnDrained();
   void ForceClose();
@@ -91,6 +93,9 @@ class Daemon {
 
   DaemonOptions options_;
   boost::asio::io_context io_;
+  // Every handler of the daemon itself (signals, drain timer, shutdown steps) runs on this
+  // strand, so phase_ needs no lock however many threads run io_.
+  boost::asio::strand<boost::asio::io_context::executor_type> strand_;
   boost::asio::signal_set signals_;
   boost::asio::steady_timer drain_timer_;
   metrics::ServerMetrics metrics_;
@@ -99,8 +104,8 @@ class Daemon {
   boost::asio::ip::tcp::acceptor protocol_listener_;  // placeholder until the server is wired
   config::HostPort listen_address_;
   config::HostPort health_address_;
-  Phase phase_ = Phase::kCreated;  // touched on io_ only (and by Start() before it runs)
-  int exit_code_ = 0;
+  Phase phase_ = Phase::kCreated;  // on strand_ only (and in Start(), before io_ runs)
+  int exit_code_ = kOk;
 };
 
 }  // namespace liminal::daemon
