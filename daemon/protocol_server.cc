@@ -1,0 +1,88 @@
+#include "daemon/protocol_server.h"
+
+#include <utility>
+
+#include "core/server/services/services_config.h"
+#include "daemon/json/json_services_backend.h"
+#include "spdlog/spdlog.h"
+
+namespace liminal::daemon {
+
+absl::StatusOr<std::unique_ptr<ProtocolServer>> ProtocolServer::Create(
+    const config::ServerConfig& config, metrics::ServerMetrics& metrics) {
+  JsonServicesBackend backend;
+  absl::StatusOr<server::services::ServicesOptions> services_options =
+      server::services::ServicesOptionsFromConfig(config, backend, &metrics);
+  if (!services_options.ok()) return services_options.status();
+
+  std::unique_ptr<ProtocolServer> server(new ProtocolServer());
+  server->runtime_ = std::make_unique<io::AsioRuntime>(io::AsioRuntimeOptions{
+      .scheduler_threads = static_cast<size_t>(config.scheduler_threads)});
+
+  absl::StatusOr<std::unique_ptr<server::services::LiminalServices>> services =
+      server::services::LiminalServices::Create(*server->runtime_, *std::move(services_options));
+  if (!services.ok()) return services.status();
+  server->services_ = *std::move(services);
+
+  absl::StatusOr<std::unique_ptr<server::dispatch::WorkerDispatcher>> dispatcher =
+      server::dispatch::WorkerDispatcher::Create(*server->runtime_,
+                                                 server->services_->responders());
+  if (!dispatcher.ok()) return dispatcher.status();
+  server->dispatcher_ = *std::move(dispatcher);
+
+  server::SupervisorOptions options;
+  options.connection.max_frame_bytes = static_cast<size_t>(config.max_frame_bytes);
+  options.connection.max_outbound_bytes = static_cast<size_t>(config.max_outbound_bytes);
+  options.connection.handshake_timeout = absl::Milliseconds(config.handshake_timeout_ms);
+  options.connection.idle_timeout = absl::Milliseconds(config.idle_timeout_ms);
+  options.connection.auth_tokens = config.auth.tokens;
+  options.max_connections = static_cast<size_t>(config.max_connections);
+  options.notifier = server->dispatcher_.get();
+  options.metrics = &metrics;
+  server->supervisor_ = std::make_unique<server::ConnectionSupervisor>(
+      *server->runtime_, *server->services_, std::move(options));
+  server->dispatcher_->Attach(*server->supervisor_,
+                              absl::Milliseconds(config.conversation_reply_timeout_ms));
+  return server;
+}
+
+ProtocolServer::~ProtocolServer() { Stop(); }
+
+absl::Status ProtocolServer::Start(const config::HostPort& listen) {
+  runtime_->Start();
+  absl::StatusOr<std::unique_ptr<io::AsioListener>> listener =
+      io::AsioListener::Bind(*runtime_, listen);
+  if (!listener.ok()) return listener.status();
+  listener_ = *std::move(listener);
+  absl::StatusOr<config::HostPort> bound = config::ParseHostPort(listener_->LocalAddress());
+  if (!bound.ok()) return bound.status();
+  listen_address_ = *bound;
+  listener_->StartAccepting([this](std::unique_ptr<runtime::Socket> socket) {
+    absl::StatusOr<server::ConnectionHandle> handle =
+        supervisor_->SpawnConnection(std::move(socket));
+    if (!handle.ok()) spdlog::warn("connection refused: {}", handle.status().ToString());
+  });
+  return absl::OkStatus();
+}
+
+void ProtocolServer::StopAccepting() {
+  if (listener_ != nullptr) listener_->Stop();
+}
+
+void ProtocolServer::NotifyShutdown() { supervisor_->NotifyShutdown(/*every_connection=*/true); }
+
+bool ProtocolServer::AwaitIdle(absl::Duration timeout) { return supervisor_->AwaitIdle(timeout); }
+
+void ProtocolServer::ForceCloseAll() { supervisor_->Shutdown(); }
+
+absl::Status ProtocolServer::Flush() { return supervisor_->FlushDurableState(); }
+
+void ProtocolServer::Stop() {
+  if (runtime_ == nullptr) return;
+  StopAccepting();
+  listener_.reset();
+  runtime_->Stop();
+  runtime_->Join();
+}
+
+}  // namespace liminal::daemon
