@@ -1,0 +1,440 @@
+#include "io/runtime/asio_socket.h"
+
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <boost/asio/bind_executor.hpp>
+#include <boost/asio/connect.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/write.hpp>
+#include <cerrno>
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "io/health/bind_acceptor.h"
+#include "io/runtime/asio_runtime.h"
+#include "io/runtime/errno_status.h"
+
+namespace liminal::io {
+
+namespace asio = boost::asio;
+using asio::ip::tcp;
+using boost::system::error_code;
+
+namespace {
+
+// Per-socket buffer for the pending read: small, because idle connections keep it.
+constexpr size_t kFirstReadBytes = 4 * 1024;
+// Per-thread buffer for draining more once a read filled the small one.
+constexpr size_t kFollowUpReadBytes = 64 * 1024;
+
+std::string PeerText(const tcp::socket& socket) {
+  error_code ec;
+  const tcp::endpoint endpoint = socket.remote_endpoint(ec);
+  return ec ? std::string("unknown") : ToHostPort(endpoint).ToString();
+}
+
+}  // namespace
+
+class AsioSocket::Impl : public std::enable_shared_from_this<Impl> {
+ public:
+  Impl(runtime::Scheduler& scheduler, tcp::socket socket, SocketOptions options)
+      : scheduler_(scheduler),
+        socket_(std::move(socket)),
+        strand_(asio::make_strand(socket_.get_executor())),
+        grace_timer_(socket_.get_executor()),
+        options_(options),
+        peer_(PeerText(socket_)) {
+    error_code ignored;
+    socket_.set_option(tcp::no_delay(true), ignored);
+  }
+
+  // ---- Any thread ----
+
+  void StartReading(runtime::Pid owner) {
+    {
+      absl::MutexLock lock(&mu_);
+      if (closed_) return;
+      owner_ = owner;
+      reading_wanted_ = true;
+      DeliverHeldLocked();
+    }
+    PostToStrand(&Impl::ReadSome);
+  }
+
+  void PauseReading() {
+    absl::MutexLock lock(&mu_);
+    if (closed_ || paused_) return;
+    paused_ = true;
+    ArmDrainLocked(queued_.load(std::memory_order_relaxed));
+  }
+
+  void ResumeReading() {
+    {
+      absl::MutexLock lock(&mu_);
+      if (closed_ || !paused_) return;
+      paused_ = false;
+      DeliverHeldLocked();
+    }
+    PostToStrand(&Impl::ReadSome);
+  }
+
+  void Write(std::string bytes) {
+    if (bytes.empty()) return;
+    bool kick = false;
+    {
+      absl::MutexLock lock(&mu_);
+      if (closed_ || write_failed_) return;
+      const size_t queued = queued_.load(std::memory_order_relaxed) + bytes.size();
+      queued_.store(queued, std::memory_order_release);
+      pending_.push_back(std::move(bytes));
+      if (drain_armed_ || queued > options_.high_water_bytes) ArmDrainLocked(queued);
+      if (!write_active_) {
+        write_active_ = true;
+        kick = true;
+      }
+    }
+    if (kick) PostToStrand(&Impl::WriteNext);
+  }
+
+  size_t QueuedBytes() const { return queued_.load(std::memory_order_acquire); }
+  uint64_t write_batches() const { return write_batches_.load(std::memory_order_relaxed); }
+
+  void Close() {
+    {
+      absl::MutexLock lock(&mu_);
+      if (closed_) return;
+      closed_ = true;
+      held_data_.clear();
+      held_close_.reset();
+    }
+    PostToStrand(&Impl::BeginClose);
+  }
+
+  const std::string& peer() const { return peer_; }
+
+ private:
+  void PostToStrand(void (Impl::*method)()) {
+    asio::post(strand_, [self = shared_from_this(), method] { ((*self).*method)(); });
+  }
+
+  template <typename Handler>
+  auto OnStrand(Handler handler) {
+    return asio::bind_executor(strand_, std::move(handler));
+  }
+
+  // ---- Under mu_ ----
+
+  void NotifyLocked(runtime::Message message) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    if (closed_ || owner_ == runtime::kNoPid) return;
+    scheduler_.Send(owner_, std::move(message));  // a dead owner just drops it
+  }
+
+  // Hands held input (data, then the end) to the owner unless paused.
+  void DeliverHeldLocked(bool even_if_paused = false) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    if ((paused_ && !even_if_paused) || owner_ == runtime::kNoPid) return;
+    if (!held_data_.empty()) {
+      NotifyLocked(runtime::SocketData{std::move(held_data_)});
+      held_data_.clear();
+    }
+    if (held_close_.has_value()) {
+      NotifyLocked(runtime::SocketClosed{std::move(*held_close_)});
+      held_close_.reset();
+    }
+  }
+
+  void ArmDrainLocked(size_t queued) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    drain_armed_ = true;
+    drain_mark_ = std::max(drain_mark_, queued / 2);
+    CheckDrainLocked(queued);
+  }
+
+  void CheckDrainLocked(size_t queued) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    if (!drain_armed_ || queued > drain_mark_) return;
+    drain_armed_ = false;
+    drain_mark_ = 0;
+    NotifyLocked(runtime::SocketDrained{queued});
+  }
+
+  // ---- On the strand ----
+
+  void ReadSome() {
+    if (read_in_flight_ || read_ended_ || closing_) return;
+    {
+      absl::MutexLock lock(&mu_);
+      if (!reading_wanted_ || paused_ || closed_ || input_ended_) return;
+    }
+    StartRead();
+  }
+
+  void StartRead() {
+    read_in_flight_ = true;
+    socket_.async_read_some(asio::buffer(first_read_),
+                            OnStrand([self = shared_from_this()](const error_code& ec, size_t n) {
+                              self->OnRead(ec, n);
+                            }));
+  }
+
+  void OnRead(const error_code& ec, size_t n) {
+    read_in_flight_ = false;
+    if (closing_) {
+      OnDiscardRead(ec);
+      return;
+    }
+    if (ec == asio::error::operation_aborted) return;
+    std::string data(first_read_.data(), n);
+    std::optional<absl::Status> end;
+    if (ec) {
+      end = ReadEnd(ec);
+    } else if (n == first_read_.size()) {
+      end = ReadMore(data);
+    }
+    if (end.has_value()) read_ended_ = true;
+    bool more = false;
+    {
+      absl::MutexLock lock(&mu_);
+      if (closed_ || input_ended_) return;  // Close() or a write failure took over
+      if (held_data_.empty()) {
+        held_data_ = std::move(data);
+      } else {
+        held_data_.append(data);
+      }
+      if (end.has_value()) {
+        input_ended_ = true;
+        held_close_ = std::move(*end);
+      }
+      DeliverHeldLocked();
+      more = !input_ended_ && !paused_;
+    }
+    if (more) StartRead();
+  }
+
+  // The read filled the small buffer: take what else the kernel has, without waiting.
+  // Returns the end of input if the follow-up read hit it.
+  std::optional<absl::Status> ReadMore(std::string& data) {
+    thread_local std::array<char, kFollowUpReadBytes> buffer;
+    for (;;) {
+      const ssize_t n = ::recv(socket_.native_handle(), buffer.data(), buffer.size(), MSG_DONTWAIT);
+      if (n > 0) {
+        data.append(buffer.data(), static_cast<size_t>(n));
+        return std::nullopt;
+      }
+      if (n == 0) return absl::OkStatus();
+      if (errno == EINTR) continue;
+      if (errno == EAGAIN || errno == EWOULDBLOCK) return std::nullopt;
+      return ReadEnd(error_code(errno, boost::system::system_category()));
+    }
+  }
+
+  absl::Status ReadEnd(const error_code& ec) const {
+    if (ec == asio::error::eof) return absl::OkStatus();
+    if (ec == asio::error::connection_reset) {
+      return absl::UnavailableError(absl::StrCat("connection reset by peer ", peer_));
+    }
+    return absl::UnavailableError(absl::StrCat("read from ", peer_, " failed: ", ec.message()));
+  }
+
+  void WriteNext() {
+    if (write_in_flight_ || finished_) return;
+    bool flushed = false;
+    {
+      absl::MutexLock lock(&mu_);
+      if (pending_.empty() || write_failed_) {
+        write_active_ = false;
+        flushed = true;
+      } else {
+        writing_.swap(pending_);
+      }
+    }
+    if (flushed) {
+      if (closing_) AfterFlush();
+      return;
+    }
+    write_buffers_.clear();
+    writing_bytes_ = 0;
+    for (const std::string& chunk : writing_) {
+      write_buffers_.emplace_back(chunk.data(), chunk.size());
+      writing_bytes_ += chunk.size();
+    }
+    write_in_flight_ = true;
+    write_batches_.fetch_add(1, std::memory_order_relaxed);
+    asio::async_write(socket_, write_buffers_,
+                      OnStrand([self = shared_from_this()](const error_code& ec, size_t) {
+                        self->OnWritten(ec);
+                      }));
+  }
+
+  void OnWritten(const error_code& ec) {
+    write_in_flight_ = false;
+    writing_.clear();
+    write_buffers_.clear();
+    if (finished_) return;  // Finish() already dropped the queue
+    {
+      absl::MutexLock lock(&mu_);
+      size_t queued = queued_.load(std::memory_order_relaxed) - writing_bytes_;
+      if (ec) {
+        write_failed_ = true;
+        for (const std::string& chunk : pending_) queued -= chunk.size();
+        pending_.clear();
+        drain_armed_ = false;
+        queued_.store(queued, std::memory_order_release);
+        if (!input_ended_) {
+          input_ended_ = true;
+          held_close_ = WriteEnd(ec);
+        }
+        // The connection is dead: hand over what is held (data, then the end of input)
+        // even if reading is paused, since the owner may be waiting for SocketDrained.
+        DeliverHeldLocked(/*even_if_paused=*/true);
+      } else {
+        queued_.store(queued, std::memory_order_release);
+        CheckDrainLocked(queued);
+      }
+    }
+    writing_bytes_ = 0;
+    if (ec) {
+      if (closing_) Finish();
+      return;
+    }
+    WriteNext();
+  }
+
+  absl::Status WriteEnd(const error_code& ec) const {
+    if (ec == asio::error::connection_reset || ec == asio::error::broken_pipe) {
+      return absl::UnavailableError(
+          absl::StrCat("connection reset by peer ", peer_, " (", ec.message(), ")"));
+    }
+    return absl::UnavailableError(absl::StrCat("write to ", peer_, " failed: ", ec.message()));
+  }
+
+  void BeginClose() {
+    closing_ = true;
+    grace_timer_.expires_after(absl::ToChronoNanoseconds(options_.close_grace));
+    grace_timer_.async_wait(OnStrand([self = shared_from_this()](const error_code& ec) {
+      if (!ec) self->Finish();
+    }));
+    if (!write_in_flight_) WriteNext();  // calls AfterFlush once the queue is empty
+  }
+
+  // Everything queued has been written (or writing failed): half-close, then wait for the
+  // peer's EOF so that unread input does not make the kernel reset the connection.
+  void AfterFlush() {
+    if (flush_done_ || finished_) return;
+    flush_done_ = true;
+    bool failed;
+    {
+      absl::MutexLock lock(&mu_);
+      failed = write_failed_;
+    }
+    if (failed || read_ended_) {
+      Finish();
+      return;
+    }
+    error_code ignored;
+    socket_.shutdown(tcp::socket::shutdown_send, ignored);
+    if (!read_in_flight_) StartRead();
+  }
+
+  // A read completed after Close(): discard it; the end of input finishes the close.
+  void OnDiscardRead(const error_code& ec) {
+    if (finished_) return;
+    if (ec) {
+      read_ended_ = true;
+      if (flush_done_) Finish();
+      return;
+    }
+    StartRead();
+  }
+
+  void Finish() {
+    if (finished_) return;
+    finished_ = true;
+    {
+      absl::MutexLock lock(&mu_);
+      pending_.clear();  // whatever the grace period did not flush is dropped
+      queued_.store(0, std::memory_order_release);
+    }
+    grace_timer_.cancel();
+    error_code ignored;
+    socket_.close(ignored);  // aborts whatever is still pending
+  }
+
+  runtime::Scheduler& scheduler_;
+  tcp::socket socket_;
+  asio::strand<tcp::socket::executor_type> strand_;
+  asio::steady_timer grace_timer_;  // used on the strand only
+  const SocketOptions options_;
+  const std::string peer_;
+
+  std::atomic<size_t> queued_{0};  // written under mu_, read lock-free
+  std::atomic<uint64_t> write_batches_{0};
+
+  mutable absl::Mutex mu_;
+  runtime::Pid owner_ ABSL_GUARDED_BY(mu_) = runtime::kNoPid;
+  bool reading_wanted_ ABSL_GUARDED_BY(mu_) = false;
+  bool paused_ ABSL_GUARDED_BY(mu_) = false;
+  bool closed_ ABSL_GUARDED_BY(mu_) = false;       // Close() was called
+  bool input_ended_ ABSL_GUARDED_BY(mu_) = false;  // the end of input is known
+  std::string held_data_ ABSL_GUARDED_BY(mu_);     // read, not yet delivered (paused)
+  std::optional<absl::Status> held_close_ ABSL_GUARDED_BY(mu_);
+  std::vector<std::string> pending_ ABSL_GUARDED_BY(mu_);  // queued, not yet being written
+  bool write_active_ ABSL_GUARDED_BY(mu_) = false;         // WriteNext posted or a write in flight
+  bool write_failed_ ABSL_GUARDED_BY(mu_) = false;
+  bool drain_armed_ ABSL_GUARDED_BY(mu_) = false;
+  size_t drain_mark_ ABSL_GUARDED_BY(mu_) = 0;
+
+  // Strand-only state.
+  bool read_in_flight_ = false;
+  bool read_ended_ = false;  // the read side saw EOF or an error
+  bool write_in_flight_ = false;
+  bool closing_ = false;
+  bool flush_done_ = false;
+  bool finished_ = false;
+  std::vector<std::string> writing_;
+  std::vector<asio::const_buffer> write_buffers_;
+  size_t writing_bytes_ = 0;
+  std::array<char, kFirstReadBytes> first_read_;
+};
+
+AsioSocket::AsioSocket(runtime::Scheduler& scheduler, tcp::socket socket, SocketOptions options)
+    : impl_(std::make_shared<Impl>(scheduler, std::move(socket), options)) {}
+
+AsioSocket::~AsioSocket() { impl_->Close(); }
+
+absl::StatusOr<std::unique_ptr<AsioSocket>> AsioSocket::Connect(AsioRuntime& runtime,
+                                                                const config::HostPort& address,
+                                                                SocketOptions options) {
+  error_code ec;
+  tcp::resolver resolver(runtime.io_context());
+  const auto endpoints = resolver.resolve(address.host, std::to_string(address.port),
+                                          tcp::resolver::numeric_service, ec);
+  if (ec) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot resolve ", address.ToString(), ": ", ec.message()));
+  }
+  tcp::socket socket(runtime.io_context());
+  asio::connect(socket, endpoints, ec);
+  if (ec) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot connect to ", address.ToString(), ": ", ec.message()));
+  }
+  return std::make_unique<AsioSocket>(runtime.scheduler(), std::move(socket), options);
+}
+
+void AsioSocket::StartReading(runtime::Pid owner) { impl_->StartReading(owner); }
+void AsioSocket::PauseReading() { impl_->PauseReading(); }
+void AsioSocket::ResumeReading() { impl_->ResumeReading(); }
+void AsioSocket::Write(std::string bytes) { impl_->Write(std::move(bytes)); }
+size_t AsioSocket::QueuedBytes() const { return impl_->QueuedBytes(); }
+void AsioSocket::Close() { impl_->Close(); }
+std::string AsioSocket::PeerAddress() const { return impl_->peer(); }
+uint64_t AsioSocket::write_batches() const { return impl_->write_batches(); }
+
+}  // namespace liminal::io
