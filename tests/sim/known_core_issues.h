@@ -1,0 +1,42 @@
+// Real bugs the simulation found in core/server, not fixed yet (core/ has its own owner;
+// see the simulation report). Batch tests tolerate exactly these failures and list them;
+// scenarios/known_core_issues_test.cc keeps proving each one still reproduces, so the entry is
+// removed (and the test turned into a regression test) as soon as the core is fixed.
+#ifndef LIMINAL_TESTS_SIM_KNOWN_CORE_ISSUES_H_
+#define LIMINAL_TESTS_SIM_KNOWN_CORE_ISSUES_H_
+
+#include <string_view>
+
+#include "sim/harness/run_result.h"
+
+namespace liminal::sim {
+
+struct KnownCoreIssue {
+  const char* invariant;
+  const char* detail;  // a substring of the violation's detail
+  const char* summary;
+};
+
+inline constexpr KnownCoreIssue kKnownCoreIssues[] = {
+    {"drain-bound", "was still alive",
+     "SpawnConnection racing Shutdown: a spawn that passed the shutting-down check before "
+     "Shutdown() is invisible to Shutdown() and AwaitIdle(), so the shutdown sequence can "
+     "finish (and flush) while that connection is still alive"},
+    {"drain-bound", "was spawned after the shutdown sequence had finished",
+     "same race as above, seen from the other side"},
+};
+
+inline const KnownCoreIssue* FindKnownCoreIssue(const RunResult& result) {
+  if (result.passed()) return nullptr;
+  for (const KnownCoreIssue& issue : kKnownCoreIssues) {
+    if (result.violation->invariant == issue.invariant &&
+        result.violation->detail.find(issue.detail) != std::string::npos) {
+      return &issue;
+    }
+  }
+  return nullptr;
+}
+
+}  // namespace liminal::sim
+
+#endif  // LIMINAL_TESTS_SIM_KNOWN_CORE_ISSUES_H_
