@@ -48,6 +48,7 @@ std::string ReplayCommand(const RunResult& r, const RunOptions& options) {
                                     r.scenario, Hex(r.seed), StrategyKindName(options.strategy));
   const std::string fault = PlantedFaultName(options.faults);
   if (fault != "none") command += " --fault " + fault;
+  if (options.strict_handshake) command += " --strict-handshake";
   return command;
 }
 
@@ -75,6 +76,7 @@ struct Common {
   std::string strategy = "random";
   std::string fault = "none";
   int pct_depth = 3;
+  bool strict_handshake = false;
 };
 
 std::optional<RunOptions> MakeRunOptions(const Common& common) {
@@ -93,6 +95,7 @@ std::optional<RunOptions> MakeRunOptions(const Common& common) {
     return std::nullopt;
   }
   options.faults = *hooks;
+  options.strict_handshake = common.strict_handshake;
   return options;
 }
 
@@ -145,6 +148,12 @@ int Explore(const std::string& scenario, uint64_t seeds, const std::string& from
   fmt::print("summary: {} runs, {} failing, {:.2f}s wall, {:.1f} runs/s, combined hash {:#018x}\n",
              result.runs, result.failures, result.seconds,
              result.seconds > 0 ? result.runs / result.seconds : 0.0, result.combined_hash);
+  if (keep_going && !result.failing.empty()) {
+    fmt::print("failing seeds:\n");
+    for (const FailingRun& f : result.failing) {
+      fmt::print("  {} seed={} {}\n", f.scenario, Hex(f.seed), f.invariant);
+    }
+  }
   if (result.first_failure.has_value()) {
     fmt::print("first failure after {} runs:\n", result.runs_until_first_failure);
     PrintFailure(*result.first_failure, options.run);
@@ -211,6 +220,8 @@ int Main(int argc, char** argv) {
         ->capture_default_str();
     sub->add_option("--pct-depth", common.pct_depth, "PCT bug depth d (d-1 change points)")
         ->capture_default_str();
+    sub->add_flag("--strict-handshake", common.strict_handshake,
+                  "also fail a run whose server sends Push before ConnectAck");
   };
 
   CLI::App* explore = app.add_subcommand("explore", "run many seeds, stop at the first failure");

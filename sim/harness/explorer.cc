@@ -25,6 +25,7 @@ struct Item {
 struct Outcome {
   bool done = false;
   bool passed = true;
+  std::string invariant;
   uint64_t hash = 0;
   uint64_t steps = 0;
   double seconds = 0;
@@ -61,6 +62,7 @@ ExploreResult Explore(const ExploreOptions& options) {
       outcome.seconds = SecondsSince(run_start);
       outcome.done = true;
       outcome.passed = result.passed();
+      if (!result.passed()) outcome.invariant = result.violation->invariant;
       outcome.hash = result.trace_hash;
       outcome.steps = result.steps;
       done.fetch_add(1);
@@ -116,6 +118,7 @@ ExploreResult Explore(const ExploreOptions& options) {
     if (!outcome.passed) {
       ++result.failures;
       ++stats.failures;
+      result.failing.push_back({*items[i].scenario, items[i].seed, outcome.invariant});
       if (!result.first_failure.has_value()) {
         result.first_failure = std::move(failures[i]);
         result.runs_until_first_failure = i + 1;

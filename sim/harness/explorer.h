@@ -56,6 +56,12 @@ struct RunHash {
   bool passed = true;
 };
 
+struct FailingRun {
+  std::string scenario;
+  uint64_t seed = 0;
+  std::string invariant;
+};
+
 struct ExploreResult {
   uint64_t runs = 0;
   uint64_t failures = 0;
@@ -64,7 +70,8 @@ struct ExploreResult {
   std::optional<RunResult> first_failure;
   uint64_t runs_until_first_failure = 0;  // 1-based position of the failing item
   absl::btree_map<std::string, ScenarioStats> per_scenario;
-  std::vector<RunHash> hashes;  // with keep_hashes, in item order
+  std::vector<RunHash> hashes;      // with keep_hashes, in item order
+  std::vector<FailingRun> failing;  // every failing run counted, in item order
 };
 
 ExploreResult Explore(const ExploreOptions& options);

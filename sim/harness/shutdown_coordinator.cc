@@ -37,6 +37,22 @@ void ShutdownCoordinator::Run() {
             absl::StrCat("shutdown: ", report_.idle_after_force ? "idle" : "NOT idle", ", flush ",
                          flushed.ok() ? "ok" : std::string(flushed.message())));
   report_.finished = true;
+  // The daemon would stop the scheduler and exit now: nothing may still be running.
+  report_.alive_after_finish = scheduler_.LivePids();
+  events_at_finish_ = events_.size();
+}
+
+DrainReport ShutdownCoordinator::Report() const {
+  DrainReport report = report_;
+  if (report.finished) {
+    const std::vector<TimedEvent>& events = events_.events();
+    for (size_t i = events_at_finish_; i < events.size(); ++i) {
+      if (events[i].event.kind == server::SupervisorEventKind::kSpawned) {
+        report.spawned_after_finish.push_back(events[i].event.pid);
+      }
+    }
+  }
+  return report;
 }
 
 }  // namespace liminal::sim

@@ -6,9 +6,11 @@
 #define LIMINAL_SIM_HARNESS_SHUTDOWN_COORDINATOR_H_
 
 #include "core/server/connection_supervisor.h"
+#include "sim/invariants/event_log.h"
 #include "sim/invariants/world_view.h"
 #include "sim/kernel/fiber_kernel.h"
 #include "sim/net/sim_network.h"
+#include "sim/runtime/sim_scheduler.h"
 #include "sim/workload/workload.h"
 
 namespace liminal::sim {
@@ -19,11 +21,18 @@ class ShutdownCoordinator {
   static constexpr absl::Duration kForceCloseBound = absl::Seconds(1);
 
   ShutdownCoordinator(const ShutdownSpec& spec, server::ConnectionSupervisor& supervisor,
-                      SimNetwork& network, FiberKernel& kernel)
-      : spec_(spec), supervisor_(supervisor), network_(network), kernel_(kernel) {}
+                      SimNetwork& network, SimScheduler& scheduler, const EventLog& events,
+                      FiberKernel& kernel)
+      : spec_(spec),
+        supervisor_(supervisor),
+        network_(network),
+        scheduler_(scheduler),
+        events_(events),
+        kernel_(kernel) {}
 
   void Start();
-  const DrainReport& report() const { return report_; }
+  // The measurements, completed with what happened after the sequence finished.
+  DrainReport Report() const;
 
  private:
   void Run();
@@ -31,8 +40,11 @@ class ShutdownCoordinator {
   const ShutdownSpec spec_;
   server::ConnectionSupervisor& supervisor_;
   SimNetwork& network_;
+  SimScheduler& scheduler_;
+  const EventLog& events_;
   FiberKernel& kernel_;
   DrainReport report_;
+  size_t events_at_finish_ = 0;
 };
 
 }  // namespace liminal::sim

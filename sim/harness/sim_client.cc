@@ -30,10 +30,11 @@ protocol::Envelope MakeEnvelope(std::string payload) {
 }  // namespace
 
 SimClient::SimClient(uint32_t index, const ClientSpec& spec, const ServerSpec& server,
-                     SimNetwork& network, FiberKernel& kernel, uint64_t seed)
+                     SimNetwork& network, FiberKernel& kernel, uint64_t seed, bool strict_handshake)
     : index_(index),
       spec_(spec),
       server_(server),
+      strict_handshake_(strict_handshake),
       network_(network),
       kernel_(kernel),
       trace_(kernel.trace()),
@@ -228,6 +229,9 @@ void SimClient::HandleServerFrame(const Frame& frame) {
     WireViolation(absl::StrCat("received ", frame.type_id(), " after a ConnectError"));
   }
   switch (static_cast<protocol::FrameType>(frame.type_id())) {
+    case protocol::FrameType::kConnectAck:
+      got_connect_ack_ = true;
+      break;
     case protocol::FrameType::kConnectError: {
       got_connect_error_ = true;
       const auto& error = std::get<protocol::ConnectError>(frame.body);
@@ -256,6 +260,10 @@ void SimClient::HandleServerFrame(const Frame& frame) {
     }
     case protocol::FrameType::kPush: {
       const auto& push = std::get<protocol::Push>(frame.body);
+      if (strict_handshake_ && !got_connect_ack_) {
+        WireViolation(absl::StrCat("received Push (correlation ", push.correlation_id,
+                                   ") before the handshake completed (no ConnectAck yet)"));
+      }
       detail = absl::StrCat("correlation=", push.correlation_id);
       const Frame reply = MakeFrame(protocol::PushReply{push.correlation_id, "done"}, 1);
       switch (spec_.on_push) {

@@ -3,7 +3,7 @@
 // their pauses; the reader fiber decodes what the server sends, answers pushes per the
 // client's PushPolicy, reacts to Disconnect per its DisconnectPolicy, and checks the wire:
 // the server never writes a malformed or truncated frame, never a second Disconnect, and
-// nothing after a ConnectError.
+// nothing after a ConnectError (and, with strict_handshake, no Push before the ConnectAck).
 //
 //   SimClient client(0, spec, workload.server, network, kernel, seed);
 //   client.Start();                 // spawns "client:0"
@@ -27,7 +27,7 @@ namespace liminal::sim {
 class SimClient {
  public:
   SimClient(uint32_t index, const ClientSpec& spec, const ServerSpec& server, SimNetwork& network,
-            FiberKernel& kernel, uint64_t seed);
+            FiberKernel& kernel, uint64_t seed, bool strict_handshake = false);
 
   void Start();
 
@@ -52,6 +52,7 @@ class SimClient {
   const uint32_t index_;
   const ClientSpec spec_;
   const ServerSpec server_;
+  const bool strict_handshake_;
   SimNetwork& network_;
   FiberKernel& kernel_;
   Trace& trace_;
@@ -62,6 +63,7 @@ class SimClient {
   bool reader_done_ = false;
   bool closed_by_us_ = false;
   bool got_connect_error_ = false;
+  bool got_connect_ack_ = false;
   int disconnects_seen_ = 0;
   std::optional<std::string> wire_violation_;
 };

@@ -134,14 +134,14 @@ RunResult Simulation::Run() {
     faults_->OnSpawn(client, pid);
   });
   for (uint32_t i = 0; i < workload_.clients.size(); ++i) {
-    clients_.push_back(std::make_unique<SimClient>(i, workload_.clients[i], workload_.server,
-                                                   network_, kernel_,
-                                                   DeriveSeed(seed_, absl::StrCat("client", i))));
+    clients_.push_back(std::make_unique<SimClient>(
+        i, workload_.clients[i], workload_.server, network_, kernel_,
+        DeriveSeed(seed_, absl::StrCat("client", i)), options_.strict_handshake));
   }
   app_ = std::make_unique<Application>(workload_.app, supervisor_, services_, conns_, kernel_);
   faults_ = std::make_unique<FaultInjector>(workload_.faults, runtime_, network_, conns_, clients_);
-  shutdown_ =
-      std::make_unique<ShutdownCoordinator>(workload_.shutdown, supervisor_, network_, kernel_);
+  shutdown_ = std::make_unique<ShutdownCoordinator>(workload_.shutdown, supervisor_, network_,
+                                                    runtime_.scheduler(), events_, kernel_);
 
   network_.listener().StartAccepting(
       [this](std::unique_ptr<runtime::Socket> socket) { OnAccept(std::move(socket)); });
@@ -172,7 +172,7 @@ RunResult Simulation::Run() {
                    runtime_.scheduler().LivePids(),
                    kernel_.DescribeLiveFibers(),
                    app_->pushes(),
-                   shutdown_->report(),
+                   shutdown_->Report(),
                    services_.UnreleasedSessions(),
                    notifier_.unregistered(),
                    std::move(still_connected)};

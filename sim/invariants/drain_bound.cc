@@ -16,6 +16,17 @@ std::optional<std::string> DrainBound::AtEnd(const EndOfRun& end) {
     return absl::StrCat("connections were still tracked ", absl::FormatDuration(d.force_bound),
                         " after the force close");
   }
+  if (!d.alive_after_finish.empty()) {
+    return absl::StrCat(
+        "the shutdown sequence finished (drained, force-closed, flushed) while "
+        "connection process ",
+        d.alive_after_finish.front(),
+        " was still alive: the daemon would stop the scheduler under it");
+  }
+  if (!d.spawned_after_finish.empty()) {
+    return absl::StrCat("connection process ", d.spawned_after_finish.front(),
+                        " was spawned after the shutdown sequence had finished");
+  }
   if (!d.flush_ok && !d.flush_error_typed) {
     return "a failed durable flush was not reported as a ShutdownFlushError";
   }

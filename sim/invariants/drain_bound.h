@@ -1,6 +1,7 @@
 // "The drain finished within its bound": the graceful shutdown's AwaitIdle returned within
-// drain_timeout, the force close emptied the supervisor within its bound, and a failed
-// durable flush was reported as a ShutdownFlushError.
+// drain_timeout, the force close emptied the supervisor within its bound, no connection
+// was still alive (or spawned) once the sequence had finished, and a failed durable flush
+// was reported as a ShutdownFlushError.
 #ifndef LIMINAL_SIM_INVARIANTS_DRAIN_BOUND_H_
 #define LIMINAL_SIM_INVARIANTS_DRAIN_BOUND_H_
 

@@ -53,6 +53,9 @@ struct DrainReport {
   absl::Time force_returned_at;
   bool flush_ok = true;
   bool flush_error_typed = true;  // a failed flush is a ShutdownFlushError
+  // When the sequence finished (the daemon would now stop the scheduler and exit):
+  std::vector<runtime::Pid> alive_after_finish;    // connection processes still alive
+  std::vector<runtime::Pid> spawned_after_finish;  // connections spawned afterwards
 };
 
 struct EndOfRun {

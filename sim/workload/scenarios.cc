@@ -276,10 +276,18 @@ Workload ShutdownDrain(Builder& b) {
   const uint32_t clients = b.Between(3, 6);
   const uint32_t shutdown_at = b.Between(1'000, 8'000);
   for (uint32_t i = 0; i < clients; ++i) {
-    // A few clients arrive during or after the shutdown.
-    const uint32_t start = b.Chance(20) ? b.Between(shutdown_at - 500, shutdown_at + 2'000)
-                                        : b.Between(0, shutdown_at);
+    // A few clients arrive during or after the shutdown, some at the very instant it starts
+    // (coinciding virtual times are where the acceptor races the shutdown sequence).
+    uint32_t start = b.Between(0, shutdown_at);
+    bool at_shutdown = false;
+    if (b.Chance(15)) {
+      start = shutdown_at;
+      at_shutdown = true;
+    } else if (b.Chance(15)) {
+      start = b.Between(shutdown_at - 500, shutdown_at + 2'000);
+    }
     ClientSpec c = b.Client(start);
+    if (at_shutdown) c.accept_delay_us = 0;
     c.ops.push_back(b.Op(ClientOpKind::kHandshake, 0));
     if (b.Chance(60)) c.ops.push_back(b.Op(ClientOpKind::kSubscribe, 300, b.Between(0, 2)));
     const uint32_t n = b.Between(1, 5);
