@@ -1,0 +1,72 @@
+#include "tools/run_stats.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "absl/strings/str_format.h"
+
+namespace liminal::tools {
+
+absl::Duration NearestRankPercentile(const std::vector<absl::Duration>& sorted, double p) {
+  const double rank = std::ceil(p / 100.0 * static_cast<double>(sorted.size()));
+  const size_t index = rank < 1 ? 0 : static_cast<size_t>(rank) - 1;
+  return sorted[std::min(index, sorted.size() - 1)];
+}
+
+void RunStats::RecordSuccess(absl::Duration latency) {
+  ++messages_;
+  latencies_.push_back(latency);
+}
+
+RunSummary RunStats::Summarize(absl::Time end) const {
+  RunSummary summary;
+  summary.messages = messages_;
+  summary.errors = errors_;
+  summary.elapsed = std::max(end - start_, absl::ZeroDuration());
+  const double seconds = absl::ToDoubleSeconds(summary.elapsed);
+  summary.rate = seconds > 0 ? static_cast<double>(messages_) / seconds : 0;
+  if (!latencies_.empty()) {
+    std::vector<absl::Duration> sorted = latencies_;
+    std::sort(sorted.begin(), sorted.end());
+    summary.latency = LatencySummary{.p50 = NearestRankPercentile(sorted, 50),
+                                     .p90 = NearestRankPercentile(sorted, 90),
+                                     .p99 = NearestRankPercentile(sorted, 99),
+                                     .max = sorted.back()};
+  }
+  return summary;
+}
+
+double ToMilliseconds(absl::Duration duration) { return absl::ToDoubleMilliseconds(duration); }
+
+std::string FormatSummary(std::string_view command, std::string_view verb,
+                          const RunSummary& summary) {
+  std::string text = absl::StrFormat(
+      "%s: %s %d message%s in %.3f s (%.1f msg/s), %d error%s", command, verb, summary.messages,
+      summary.messages == 1 ? "" : "s", absl::ToDoubleSeconds(summary.elapsed), summary.rate,
+      summary.errors, summary.errors == 1 ? "" : "s");
+  if (summary.latency.has_value()) {
+    const LatencySummary& l = *summary.latency;
+    absl::StrAppendFormat(&text, "; latency ms p50 %.3f p90 %.3f p99 %.3f max %.3f",
+                          ToMilliseconds(l.p50), ToMilliseconds(l.p90), ToMilliseconds(l.p99),
+                          ToMilliseconds(l.max));
+  }
+  return text;
+}
+
+Json SummaryToJson(std::string_view command, const RunSummary& summary) {
+  Json body = {{"command", std::string(command)},
+               {"messages", summary.messages},
+               {"errors", summary.errors},
+               {"elapsed_s", absl::ToDoubleSeconds(summary.elapsed)},
+               {"rate_per_s", summary.rate}};
+  if (summary.latency.has_value()) {
+    const LatencySummary& l = *summary.latency;
+    body["latency_ms"] = {{"p50", ToMilliseconds(l.p50)},
+                          {"p90", ToMilliseconds(l.p90)},
+                          {"p99", ToMilliseconds(l.p99)},
+                          {"max", ToMilliseconds(l.max)}};
+  }
+  return Json{{"summary", std::move(body)}};
+}
+
+}  // namespace liminal::tools
