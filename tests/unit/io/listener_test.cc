@@ -169,6 +169,11 @@ class LineSink final : public spdlog::sinks::base_sink<std::mutex> {
 // Runs out of file descriptors for real: the accept loop must log, back off (not spin),
 // and accept the waiting connection once descriptors are available again.
 TEST_F(ListenerTest, RunningOutOfDescriptorsBacksOffAndRecovers) {
+#if defined(__SANITIZE_ADDRESS__)
+  // The sanitizer runtimes need free descriptors themselves (UBSan reports false "invalid
+  // vptr" errors when it cannot read /proc/self/maps), so this test runs unsanitized only.
+  GTEST_SKIP() << "descriptor exhaustion breaks the sanitizer runtime";
+#endif
   auto sink = std::make_shared<LineSink>();
   spdlog::default_logger()->sinks().push_back(sink);
   ListenerOptions options;
