@@ -127,15 +127,21 @@ Daemon::Daemon(DaemonOptions options)
     : options_(std::move(options)),
       strand_(asio::make_strand(io_)),
       signals_(strand_, SIGINT, SIGTERM),
-      drain_timer_(strand_),
       readiness_({io::kConfigLoaded, io::kListenerBound}),
-      health_(io_, readiness_, [this] { return metrics_.RenderPrometheusText(); }),
-      protocol_listener_(strand_) {
+      health_(io_, readiness_, [this] { return metrics_.RenderPrometheusText(); }) {
   // The Daemon is only ever built from a loaded, validated configuration.
   readiness_.Set(io::kConfigLoaded, true);
 }
 
-Daemon::~Daemon() = default;
+Daemon::~Daemon() {
+  JoinWaiters();
+  if (server_ != nullptr) server_->Stop();
+}
+
+void Daemon::JoinWaiters() {
+  if (drain_waiter_.joinable()) drain_waiter_.join();
+  if (close_waiter_.joinable()) close_waiter_.join();
+}
 
 absl::Status Daemon::Start() {
   if (phase_ != Phase::kCreated) return absl::FailedPreconditionError("daemon already started");
@@ -143,8 +149,7 @@ absl::Status Daemon::Start() {
     return status;
   }
   health_address_ = io::ToHostPort(health_.local_endpoint());
-  if (absl::Status status = BindProtocolListener(); !status.ok()) return status;
-  listen_address_ = io::ToHostPort(protocol_listener_.local_endpoint());
+  if (absl::Status status = StartProtocolServer(); !status.ok()) return status;
   readiness_.Set(io::kListenerBound, true);
   phase_ = Phase::kServing;
   metrics_.SetDrainState(metrics::DrainState::kServing);
@@ -153,28 +158,14 @@ absl::Status Daemon::Start() {
   return Announce();
 }
 
-absl::Status Daemon::BindProtocolListener() {
-  // SERVER WIRING: the connection supervisor's production Listener (io/runtime) binds
-  // options_.config.listen here and reports the bound endpoint; the server is then started
-  // with options_.config and &metrics_. Until then the daemon holds the address itself.
-  absl::Status status = io::BindAcceptor(protocol_listener_, options_.config.listen, "listener");
-  if (!status.ok()) return status;
-  AcceptProtocolConnections();
+absl::Status Daemon::StartProtocolServer() {
+  absl::StatusOr<std::unique_ptr<ProtocolServer>> server =
+      ProtocolServer::Create(options_.config, metrics_);
+  if (!server.ok()) return server.status();
+  server_ = *std::move(server);
+  if (absl::Status status = server_->Start(options_.config.listen); !status.ok()) return status;
+  listen_address_ = server_->listen_address();
   return absl::OkStatus();
-}
-
-void Daemon::AcceptProtocolConnections() {
-  protocol_listener_.async_accept([this](const boost::system::error_code& ec, tcp::socket socket) {
-    if (ec == asio::error::operation_aborted || !protocol_listener_.is_open()) return;
-    if (!ec) {
-      boost::system::error_code ignored;
-      const tcp::endpoint peer = socket.remote_endpoint(ignored);
-      spdlog::debug("protocol server not wired yet: closing connection from {}",
-                    io::ToHostPort(peer).ToString());
-      socket.close(ignored);
-    }
-    AcceptProtocolConnections();
-  });
 }
 
 absl::Status Daemon::Announce() const {
@@ -194,9 +185,8 @@ absl::Status Daemon::Announce() const {
 }
 
 int Daemon::RunUntilSignalled() {
-  // SERVER WIRING: run io_ on config.scheduler_threads threads (0 = hardware concurrency)
-  // once the server's work lives on it; the daemon's own handlers are already on strand_ and
-  // the health endpoint is thread-safe. Until then the calling thread is enough.
+  // The protocol server runs on its own runtime threads; this thread serves the health
+  // endpoint, the signals and the shutdown steps.
   io_.run();
   return exit_code_;
 }
@@ -236,24 +226,25 @@ void Daemon::BeginDrain() {
   phase_ = Phase::kDraining;
   metrics_.SetDrainState(metrics::DrainState::kDraining);
   readiness_.Set(io::kListenerBound, false);
-  boost::system::error_code ignored;
-  protocol_listener_.close(ignored);
-  drain_timer_.expires_after(std::chrono::milliseconds(options_.config.drain_timeout_ms));
-  drain_timer_.async_wait([this](const boost::system::error_code& ec) {
-    if (ec) return;  // cancelled: the drain finished in time
-    spdlog::warn("drain timeout ({} ms) reached: force-closing the remaining connections",
-                 options_.config.drain_timeout_ms);
-    ForceClose();
+  server_->StopAccepting();
+  server_->NotifyShutdown();  // Disconnect once, to every connection
+  const absl::Duration drain = absl::Milliseconds(options_.config.drain_timeout_ms);
+  drain_waiter_ = std::thread([this, drain] {
+    const bool idle = server_->AwaitIdle(drain);
+    asio::post(strand_, [this, idle] { OnDrainEnded(idle); });
   });
-  // SERVER WIRING: stop accepting, send Disconnect once to every connection, and call
-  // OnDrained() (posted to strand_) when the last connection has closed.
-  asio::post(strand_, [this] { OnDrained(); });
 }
 
-void Daemon::OnDrained() {
-  if (phase_ != Phase::kDraining) return;
-  spdlog::info("all connections closed");
-  Finish();
+void Daemon::OnDrainEnded(bool idle) {
+  if (phase_ != Phase::kDraining) return;  // a second signal already moved on
+  if (idle) {
+    spdlog::info("all connections closed");
+    Finish();
+    return;
+  }
+  spdlog::warn("drain timeout ({} ms) reached: force-closing {} remaining connection(s)",
+               options_.config.drain_timeout_ms, server_->active_connections());
+  ForceClose();
 }
 
 // server-behaviour.md §6 step 4.
@@ -261,17 +252,25 @@ void Daemon::ForceClose() {
   if (phase_ != Phase::kDraining) return;
   phase_ = Phase::kForceClosing;
   metrics_.SetDrainState(metrics::DrainState::kForceClosing);
-  // SERVER WIRING: force-close every remaining connection (one Disconnect each if not yet
-  // sent), counting them in metrics_.connections_force_closed_total.
-  Finish();
+  server_->ForceCloseAll();  // one Disconnect each if not yet sent, then close
+  close_waiter_ = std::thread([this] {
+    if (!server_->AwaitIdle(kForceCloseGrace)) {
+      spdlog::warn("{} connection(s) still closing after the force close",
+                   server_->active_connections());
+    }
+    asio::post(strand_, [this] { Finish(); });
+  });
 }
 
 // server-behaviour.md §6 step 5.
 void Daemon::Finish() {
   if (phase_ == Phase::kStopped) return;
-  drain_timer_.cancel();
-  // SERVER WIRING: flush every durable log and stop the scheduler; on a flush failure log
-  // it and set exit_code_ = kShutdownFailed.
+  JoinWaiters();  // both return promptly once the connections are gone
+  if (absl::Status flushed = server_->Flush(); !flushed.ok()) {
+    spdlog::error("{}", std::string(flushed.message()));
+    exit_code_ = kShutdownFailed;
+  }
+  server_->Stop();
   phase_ = Phase::kStopped;
   metrics_.SetDrainState(metrics::DrainState::kStopped);
   health_.Stop();

@@ -20,20 +20,23 @@
 // failed). A second signal during the drain skips straight to the force close. The health
 // endpoint keeps answering until the very end.
 //
-// The protocol server is not wired yet: the places it plugs into are marked "SERVER WIRING"
-// in daemon.cc. Until then the protocol listener accepts and immediately closes connections.
+// The protocol side is a ProtocolServer (protocol_server.h) on its own AsioRuntime threads;
+// the daemon's io_context runs the health endpoint, the signals and the shutdown state
+// machine. The drain waits are event-driven (the supervisor's idle condition), on helper
+// threads that post their outcome back to the daemon's strand.
 #ifndef LIMINAL_DAEMON_DAEMON_H_
 #define LIMINAL_DAEMON_DAEMON_H_
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <cstdio>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
+#include <thread>
 
 #include "absl/status/status.h"
 #include "core/config/host_port.h"
@@ -41,6 +44,7 @@
 #include "core/metrics/server_metrics.h"
 #include "daemon/exit_code.h"
 #include "io/health/health_server.h"
+#include "daemon/protocol_server.h"
 #include "io/health/readiness.h"
 
 namespace liminal::daemon {
@@ -81,27 +85,30 @@ class Daemon {
  private:
   enum class Phase { kCreated, kServing, kDraining, kForceClosing, kStopped };
 
-  absl::Status BindProtocolListener();
-  void AcceptProtocolConnections();
+  static constexpr absl::Duration kForceCloseGrace = absl::Seconds(2);
+
+  absl::Status StartProtocolServer();
   absl::Status Announce() const;
   void WaitForSignal();
   void OnShutdownRequest(const std::string& cause);  // on strand_
   void BeginDrain();
-  void OnDrained();
+  void OnDrainEnded(bool idle);
   void ForceClose();
   void Finish();
+  void JoinWaiters();
 
   DaemonOptions options_;
   boost::asio::io_context io_;
-  // Every handler of the daemon itself (signals, drain timer, shutdown steps) runs on this
+  // Every handler of the daemon itself (signals, shutdown steps) runs on this
   // strand, so phase_ needs no lock however many threads run io_.
   boost::asio::strand<boost::asio::io_context::executor_type> strand_;
   boost::asio::signal_set signals_;
-  boost::asio::steady_timer drain_timer_;
   metrics::ServerMetrics metrics_;
   io::Readiness readiness_;
   io::HealthServer health_;
-  boost::asio::ip::tcp::acceptor protocol_listener_;  // placeholder until the server is wired
+  std::unique_ptr<ProtocolServer> server_;
+  std::thread drain_waiter_;  // waits for idle during the drain
+  std::thread close_waiter_;  // waits for the force-closed connections to finish
   config::HostPort listen_address_;
   config::HostPort health_address_;
   Phase phase_ = Phase::kCreated;  // on strand_ only (and in Start(), before io_ runs)

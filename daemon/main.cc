@@ -20,6 +20,7 @@
 #include "daemon/config_loader.h"
 #include "daemon/daemon.h"
 #include "daemon/exit_code.h"
+#include "daemon/protocol_server.h"
 #include "daemon/logging.h"
 
 namespace liminal::daemon {
@@ -58,6 +59,11 @@ int Run(const CommandLine& command_line) {
   absl::StatusOr<config::ServerConfig> cfg =
       LoadConfig(command_line.config_path, env, command_line.overrides);
 
+  if (cfg.ok()) {
+    if (absl::Status services = ProtocolServer::ValidateConfig(*cfg); !services.ok()) {
+      cfg = absl::InvalidArgumentError(services.message());
+    }
+  }
   if (command_line.check) {
     if (!cfg.ok()) {
       std::fprintf(stderr, "liminald: %s\n", std::string(cfg.status().message()).c_str());

@@ -46,6 +46,11 @@ absl::StatusOr<std::unique_ptr<ProtocolServer>> ProtocolServer::Create(
   return server;
 }
 
+absl::Status ProtocolServer::ValidateConfig(const config::ServerConfig& config) {
+  JsonServicesBackend backend;
+  return server::services::ServicesOptionsFromConfig(config, backend).status();
+}
+
 ProtocolServer::~ProtocolServer() { Stop(); }
 
 absl::Status ProtocolServer::Start(const config::HostPort& listen) {
