@@ -1,0 +1,121 @@
+#include "bench/delivery_window.h"
+
+#include <algorithm>
+#include <limits>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+
+namespace liminal::bench {
+
+DeliveryWindow::DeliveryWindow(int subscribers, uint64_t window)
+    : window_(std::max<uint64_t>(window, 1)),
+      delivered_(new Counter[static_cast<size_t>(std::max(subscribers, 1))]),
+      subscribers_(std::max(subscribers, 1)) {}
+
+void DeliveryWindow::Delivered(int subscriber, uint64_t count) {
+  delivered_[static_cast<size_t>(subscriber)].value.fetch_add(count, std::memory_order_seq_cst);
+  // Pairs with the store in TryContinue: either the publisher sees this delivery or this
+  // load sees the publisher parked.
+  if (parked_.load(std::memory_order_seq_cst) && HasRoom() && parked_.exchange(false)) Wake();
+}
+
+void DeliveryWindow::Wake() {
+  if (resume_hook_) {
+    resume_hook_();
+    return;
+  }
+  absl::MutexLock lock(&mu_);
+  woken_ = true;
+}
+
+bool DeliveryWindow::TryContinue() {
+  if (HasRoom()) return true;
+  parked_.store(true, std::memory_order_seq_cst);
+  if (!HasRoom()) return false;
+  // Room appeared meanwhile: continue unless a subscriber already claimed the wake (then
+  // the hook runs, or has run, and resumes the publisher).
+  return parked_.exchange(false);
+}
+
+void DeliveryWindow::WaitForRoom(absl::Duration max_wait) {
+  if (TryContinue()) return;
+  absl::MutexLock lock(&mu_);
+  auto ready = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    return woken_ || stopping_.load(std::memory_order_acquire);
+  };
+  mu_.AwaitWithTimeout(absl::Condition(&ready), max_wait);
+  woken_ = false;
+  parked_.store(false);
+}
+
+void DeliveryWindow::Fail(absl::Status error) {
+  {
+    absl::MutexLock lock(&mu_);
+    if (error_.ok()) error_ = std::move(error);
+  }
+  Stop();
+}
+
+void DeliveryWindow::Stop() {
+  stopping_.store(true, std::memory_order_release);
+  absl::MutexLock lock(&mu_);
+  woken_ = true;
+}
+
+absl::Status DeliveryWindow::error() const {
+  absl::MutexLock lock(&mu_);
+  return error_;
+}
+
+uint64_t DeliveryWindow::MinDelivered() const {
+  uint64_t min = std::numeric_limits<uint64_t>::max();
+  for (int i = 0; i < subscribers_; ++i) {
+    min = std::min(min, delivered_[static_cast<size_t>(i)].value.load(std::memory_order_seq_cst));
+  }
+  return min;
+}
+
+uint64_t DeliveryWindow::TotalDelivered() const {
+  uint64_t total = 0;
+  for (int i = 0; i < subscribers_; ++i) {
+    total += delivered_[static_cast<size_t>(i)].value.load(std::memory_order_relaxed);
+  }
+  return total;
+}
+
+absl::StatusOr<PubSubResult> DeliveryWindow::Measure(absl::Duration warmup,
+                                                     absl::Duration measure) {
+  // Sleeping here is the measurement itself (a fixed window), not a readiness poll; a
+  // failure ends the wait early.
+  auto stopped = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return !error_.ok(); };
+  {
+    absl::MutexLock lock(&mu_);
+    mu_.AwaitWithTimeout(absl::Condition(&stopped), warmup);
+  }
+  const absl::Time start = absl::Now();
+  const uint64_t delivered_start = TotalDelivered();
+  const uint64_t published_start = published();
+  {
+    absl::MutexLock lock(&mu_);
+    mu_.AwaitWithTimeout(absl::Condition(&stopped), measure);
+  }
+  const absl::Time end = absl::Now();
+  const uint64_t delivered_end = TotalDelivered();
+  const uint64_t published_end = published();
+  if (absl::Status failed = error(); !failed.ok()) return failed;
+  if (delivered_end == delivered_start) {
+    return absl::DeadlineExceededError(absl::StrCat(
+        "no deliveries during the ", absl::FormatDuration(measure), " window (published ",
+        published_end, ", delivered ", delivered_end, " in total)"));
+  }
+  const double seconds = absl::ToDoubleSeconds(end - start);
+  PubSubResult result;
+  result.deliveries = delivered_end - delivered_start;
+  result.elapsed = end - start;
+  result.deliveries_per_second = static_cast<double>(result.deliveries) / seconds;
+  result.publishes_per_second = static_cast<double>(published_end - published_start) / seconds;
+  return result;
+}
+
+}  // namespace liminal::bench

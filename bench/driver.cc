@@ -1,0 +1,46 @@
+#include "bench/driver.h"
+
+#include "absl/strings/str_cat.h"
+
+namespace liminal::bench {
+
+const char* SystemName(System system) {
+  switch (system) {
+    case System::kLiminald:
+      return "liminald";
+    case System::kNats:
+      return "nats";
+    case System::kRedis:
+      return "redis";
+  }
+  return "?";
+}
+
+absl::Status Driver::StartServer() {
+  StopServer();
+  absl::StatusOr<std::unique_ptr<ServerProcess>> server = LaunchServer();
+  if (!server.ok()) return server.status();
+  server_ = *std::move(server);
+  return absl::OkStatus();
+}
+
+void Driver::StopServer() {
+  if (server_ == nullptr) return;
+  (void)server_->Stop();
+  server_.reset();
+}
+
+absl::StatusOr<LatencyResult> Driver::RunPushRoundTrip(const LatencySpec&) {
+  return absl::UnimplementedError(
+      absl::StrCat(SystemName(system()), " has no server-initiated push to registered workers"));
+}
+
+absl::StatusOr<const ServerProcess*> Driver::RunningServer() const {
+  if (server_ == nullptr || !server_->running()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(SystemName(system()), " server is not running"));
+  }
+  return server_.get();
+}
+
+}  // namespace liminal::bench

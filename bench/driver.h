@@ -1,0 +1,113 @@
+// Driver: the small interface behind which each system under benchmark (liminald, NATS,
+// Redis) starts its server and runs the workloads with its own client library. Workloads
+// (workload.h) only talk to this interface, so every system runs exactly the same workload
+// definition.
+//
+//   std::unique_ptr<Driver> nats = MakeNatsDriver(options);      // nats_driver.h
+//   if (absl::Status s = nats->StartServer(); !s.ok()) ...       // fresh nats-server
+//   absl::StatusOr<PubSubResult> r = nats->RunPubSub({.subscribers = 1, .payload_bytes = 16});
+//   nats->StopServer();
+//
+// A workload a system does not offer returns UNIMPLEMENTED with the reason (reported as
+// "unavailable", not as an error); e.g. RunPushRoundTrip on NATS, or on a liminald whose
+// worker dispatch is not wired.
+//
+// Thread-safety: not thread-safe; one harness thread drives a driver.
+#ifndef LIMINAL_BENCH_DRIVER_H_
+#define LIMINAL_BENCH_DRIVER_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "bench/idle_connections.h"
+#include "bench/server_process.h"
+
+namespace liminal::bench {
+
+enum class System { kLiminald, kNats, kRedis };
+
+// "liminald", "nats", "redis".
+const char* SystemName(System system);
+
+// Publishers and subscribers on one channel/subject.
+struct PubSubSpec {
+  int subscribers = 1;
+  size_t payload_bytes = 16;
+  absl::Duration warmup = absl::Milliseconds(500);
+  absl::Duration measure = absl::Seconds(2);
+  // Most publishes awaiting their acknowledgement (systems that acknowledge publishes:
+  // liminald's PublishAck, Redis's integer reply). NATS publishes are not acknowledged.
+  uint64_t publish_window = 1024;
+  // Most messages the publisher may be ahead of the slowest subscriber (delivery_window.h).
+  uint64_t e2e_window = 4096;
+};
+
+struct PubSubResult {
+  double deliveries_per_second = 0;  // all subscribers together
+  double publishes_per_second = 0;
+  uint64_t deliveries = 0;  // within the measured window
+  absl::Duration elapsed;
+};
+
+// One requester doing round trips back to back.
+struct LatencySpec {
+  size_t payload_bytes = 64;
+  absl::Duration warmup = absl::Milliseconds(300);
+  absl::Duration measure = absl::Seconds(2);
+  size_t max_samples = 2'000'000;
+  absl::Duration request_timeout = absl::Seconds(5);
+};
+
+struct LatencyResult {
+  std::vector<int64_t> round_trips_ns;  // the measured window only
+};
+
+class Driver {
+ public:
+  virtual ~Driver() = default;
+
+  virtual System system() const = 0;
+
+  // Starts a fresh server (stopping the previous one first).
+  absl::Status StartServer();
+  // Stops the server; a no-op when none runs.
+  void StopServer();
+  // The running server; null when none runs.
+  const ServerProcess* server() const { return server_.get(); }
+
+  // A one-line description of the server (binary and version), for the report.
+  virtual std::string ServerDescription() const = 0;
+
+  // Workload 1 and 2: one publisher, spec.subscribers subscribers.
+  virtual absl::StatusOr<PubSubResult> RunPubSub(const PubSubSpec& spec) = 0;
+
+  // Workload 3: request/reply round trips. RequestReplyMethod() says how the system does it.
+  virtual std::string RequestReplyMethod() const = 0;
+  virtual absl::StatusOr<LatencyResult> RunRequestReply(const LatencySpec& spec) = 0;
+
+  // Workload 4: the bytes that complete one client handshake, for raw idle connections.
+  virtual IdleHandshake IdleConnectionHandshake() const = 0;
+
+  // Workload 5 (liminald only): request → server Push to a registered worker → PushReply.
+  virtual absl::StatusOr<LatencyResult> RunPushRoundTrip(const LatencySpec& spec);
+
+ protected:
+  virtual absl::StatusOr<std::unique_ptr<ServerProcess>> LaunchServer() = 0;
+
+  // The server to run against; FAILED_PRECONDITION if none runs.
+  absl::StatusOr<const ServerProcess*> RunningServer() const;
+
+ private:
+  std::unique_ptr<ServerProcess> server_;
+};
+
+}  // namespace liminal::bench
+
+#endif  // LIMINAL_BENCH_DRIVER_H_

@@ -1,0 +1,388 @@
+#include "bench/liminal_driver.h"
+
+#include <atomic>
+#include <boost/asio/post.hpp>
+#include <chrono>
+#include <functional>
+#include <future>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "bench/delivery_window.h"
+#include "client/connection.h"
+#include "client/io_thread.h"
+#include "core/protocol/frame.h"
+#include "core/protocol/frame_decoder.h"
+#include "core/protocol/frame_encoder.h"
+#include "core/protocol/reason_code.h"
+
+namespace liminal::bench {
+namespace {
+
+using client::Connection;
+using client::ConnectionHandlers;
+using client::IoThread;
+using SteadyClock = std::chrono::steady_clock;
+
+constexpr uint32_t kSubscriberMaxInFlight = 8192;
+constexpr char kChannel[] = "bench";
+constexpr absl::Duration kSetupTimeout = absl::Seconds(10);
+constexpr char kWorkerReplyPrefix[] = "pushed:";
+
+// A value produced on an I/O thread and awaited by the harness thread with a deadline. The
+// state is shared, so a callback that fires after the wait gave up is harmless.
+template <typename T>
+class Rendezvous {
+ public:
+  Rendezvous() : promise_(std::make_shared<std::promise<T>>()), future_(promise_->get_future()) {}
+
+  // The callback to hand to the client library.
+  absl::AnyInvocable<void(T)> Callback() {
+    return [promise = promise_](T value) { promise->set_value(std::move(value)); };
+  }
+
+  std::optional<T> Wait(absl::Duration timeout) {
+    if (future_.wait_for(absl::ToChronoMilliseconds(timeout)) != std::future_status::ready) {
+      return std::nullopt;
+    }
+    return future_.get();
+  }
+
+ private:
+  std::shared_ptr<std::promise<T>> promise_;
+  std::future<T> future_;
+};
+
+// One client connection on its own I/O thread.
+class Client {
+ public:
+  static absl::StatusOr<std::unique_ptr<Client>> Connect(const ServerProcess& server,
+                                                         ConnectionHandlers handlers = {}) {
+    std::unique_ptr<Client> client(new Client());
+    Rendezvous<absl::StatusOr<std::unique_ptr<Connection>>> connected;
+    client::ConnectionOptions options;
+    options.connect_timeout = kSetupTimeout;
+    Connection::Connect(client->io_.executor(), server.host(), server.port(), options,
+                        std::move(handlers), connected.Callback());
+    std::optional<absl::StatusOr<std::unique_ptr<Connection>>> result =
+        connected.Wait(kSetupTimeout + absl::Seconds(1));
+    if (!result.has_value()) return absl::DeadlineExceededError("liminald: connect timed out");
+    if (!result->ok()) return result->status();
+    client->connection_ = **std::move(result);
+    return client;
+  }
+
+  ~Client() { Close(); }
+
+  Connection& connection() { return *connection_; }
+  boost::asio::any_io_executor executor() { return io_.executor(); }
+
+  // Closes the connection (failing its pending callbacks) and stops the I/O thread; no
+  // callback of this client runs afterwards.
+  void Close() {
+    if (connection_ != nullptr) {
+      Rendezvous<bool> closed;
+      auto done = closed.Callback();
+      connection_->Close([done = std::move(done)]() mutable { done(true); });
+      closed.Wait(absl::Seconds(3));
+      connection_.reset();
+    }
+    io_.Stop();
+  }
+
+ private:
+  Client() = default;
+
+  IoThread io_;
+  std::unique_ptr<Connection> connection_;
+};
+
+absl::StatusOr<client::Subscription> SubscribeSync(Client& client, client::SubscribeOptions options,
+                                                   client::SubscriptionHandlers handlers) {
+  Rendezvous<absl::StatusOr<client::Subscription>> subscribed;
+  client.connection().Subscribe(kChannel, std::move(options), std::move(handlers),
+                                subscribed.Callback());
+  std::optional<absl::StatusOr<client::Subscription>> result = subscribed.Wait(kSetupTimeout);
+  if (!result.has_value()) return absl::DeadlineExceededError("liminald: subscribe timed out");
+  return *std::move(result);
+}
+
+// Round trips on one conversation, each reply callback sending the next request; runs
+// entirely on the client's I/O thread. `check` validates each reply.
+absl::StatusOr<LatencyResult> RunChainedRequests(
+    Client& client, const client::Conversation& conversation, const LatencySpec& spec,
+    std::function<absl::Status(const std::string& request, const std::string& reply)> check) {
+  struct Loop {
+    const client::Conversation* conversation;
+    const LatencySpec* spec;
+    std::function<absl::Status(const std::string&, const std::string&)> check;
+    std::string payload;
+    SteadyClock::time_point measure_from;
+    SteadyClock::time_point measure_until;
+    SteadyClock::time_point sent;
+    LatencyResult result;
+    absl::AnyInvocable<void(absl::Status)> done;
+
+    void Send() {
+      sent = SteadyClock::now();
+      conversation->Request(payload, spec->request_timeout,
+                            [this](absl::StatusOr<std::string> reply) { OnReply(reply); });
+    }
+    void OnReply(const absl::StatusOr<std::string>& reply) {
+      const SteadyClock::time_point now = SteadyClock::now();
+      if (!reply.ok()) return done(reply.status());
+      if (absl::Status s = check(payload, *reply); !s.ok()) return done(s);
+      if (now >= measure_from) {
+        result.round_trips_ns.push_back(
+            std::chrono::duration_cast<std::chrono::nanoseconds>(now - sent).count());
+      }
+      if (now >= measure_until || result.round_trips_ns.size() >= spec->max_samples) {
+        return done(absl::OkStatus());
+      }
+      Send();
+    }
+  };
+  Loop loop{.conversation = &conversation,
+            .spec = &spec,
+            .check = std::move(check),
+            .payload = std::string(spec.payload_bytes, 'r'),
+            .measure_from = {},
+            .measure_until = {},
+            .sent = {},
+            .result = {},
+            .done = nullptr};
+  loop.result.round_trips_ns.reserve(std::min<size_t>(spec.max_samples, 1'000'000));
+  Rendezvous<absl::Status> finished;
+  loop.done = finished.Callback();
+  boost::asio::post(client.executor(), [&loop] {
+    const SteadyClock::time_point now = SteadyClock::now();
+    loop.measure_from = now + absl::ToChronoNanoseconds(loop.spec->warmup);
+    loop.measure_until = loop.measure_from + absl::ToChronoNanoseconds(loop.spec->measure);
+    loop.Send();
+  });
+  std::optional<absl::Status> status =
+      finished.Wait(spec.warmup + spec.measure + spec.request_timeout + absl::Seconds(5));
+  // No callback may touch `loop` once this returns.
+  client.Close();
+  if (!status.has_value()) return absl::DeadlineExceededError("liminald: round trips stalled");
+  if (!status->ok()) return *status;
+  return std::move(loop.result);
+}
+
+class LiminalDriver : public Driver {
+ public:
+  explicit LiminalDriver(LiminaldLaunchOptions options) : options_(std::move(options)) {}
+
+  System system() const override { return System::kLiminald; }
+
+  std::string ServerDescription() const override {
+    return absl::StrCat(options_.binary, " (", FirstOutputLine(options_.binary, {"--version"}),
+                        ")");
+  }
+
+  absl::StatusOr<PubSubResult> RunPubSub(const PubSubSpec& spec) override;
+
+  std::string RequestReplyMethod() const override {
+    return "conversation with the built-in echo responder; async client, next request sent "
+           "from the reply callback";
+  }
+  absl::StatusOr<LatencyResult> RunRequestReply(const LatencySpec& spec) override;
+
+  IdleHandshake IdleConnectionHandshake() const override;
+
+  absl::StatusOr<LatencyResult> RunPushRoundTrip(const LatencySpec& spec) override;
+
+ protected:
+  absl::StatusOr<std::unique_ptr<ServerProcess>> LaunchServer() override {
+    return StartLiminald(options_);
+  }
+
+ private:
+  LiminaldLaunchOptions options_;
+};
+
+absl::StatusOr<PubSubResult> LiminalDriver::RunPubSub(const PubSubSpec& spec) {
+  absl::StatusOr<const ServerProcess*> server = RunningServer();
+  if (!server.ok()) return server.status();
+  DeliveryWindow window(spec.subscribers, spec.e2e_window);
+
+  std::vector<std::unique_ptr<Client>> subscribers;
+  std::vector<client::Subscription> subscriptions;
+  for (int i = 0; i < spec.subscribers; ++i) {
+    absl::StatusOr<std::unique_ptr<Client>> client = Client::Connect(**server);
+    if (!client.ok()) return client.status();
+    client::SubscribeOptions options;
+    options.max_in_flight = kSubscriberMaxInFlight;
+    options.ack_mode = client::AckMode::kAuto;
+    client::SubscriptionHandlers handlers;
+    handlers.on_delivery = [&window, i](const client::Subscription&, client::Delivery) {
+      window.Delivered(i);
+    };
+    handlers.on_end = [&window](absl::Status why) {
+      if (!window.stopping()) {
+        window.Fail(absl::Status(why.code(), absl::StrCat("subscription ended: ", why.message())));
+      }
+    };
+    absl::StatusOr<client::Subscription> subscription =
+        SubscribeSync(**client, options, std::move(handlers));
+    if (!subscription.ok()) return subscription.status();
+    subscriptions.push_back(*std::move(subscription));
+    subscribers.push_back(*std::move(client));
+  }
+
+  ConnectionHandlers publisher_handlers;
+  publisher_handlers.on_closed = [&window](absl::Status why) {
+    if (!window.stopping()) window.Fail(why);
+  };
+  absl::StatusOr<std::unique_ptr<Client>> publisher =
+      Client::Connect(**server, std::move(publisher_handlers));
+  if (!publisher.ok()) return publisher.status();
+
+  // Publisher state, touched only on the publisher's I/O thread.
+  const std::string payload(spec.payload_bytes, 'p');
+  uint64_t in_flight = 0;
+  Connection& connection = (*publisher)->connection();
+  std::function<void()> pump;
+  pump = [&] {
+    while (!window.stopping() && in_flight < spec.publish_window) {
+      if (!window.TryContinue()) return;  // resumed by the hook below
+      ++in_flight;
+      window.Published();
+      connection.Publish(kChannel, payload, {}, [&](absl::StatusOr<client::PublishResult> ack) {
+        --in_flight;
+        if (!ack.ok()) {
+          if (!window.stopping()) window.Fail(ack.status());
+          return;
+        }
+        pump();
+      });
+    }
+  };
+  boost::asio::any_io_executor publisher_executor = (*publisher)->executor();
+  window.SetResumeHook([&] { boost::asio::post(publisher_executor, [&] { pump(); }); });
+  boost::asio::post(publisher_executor, [&] { pump(); });
+
+  absl::StatusOr<PubSubResult> result = window.Measure(spec.warmup, spec.measure);
+  window.Stop();
+  // Subscribers first: their threads may still run the resume hook, which posts to the
+  // publisher's executor.
+  for (auto& subscriber : subscribers) subscriber->Close();
+  (*publisher)->Close();
+  return result;
+}
+
+absl::StatusOr<LatencyResult> LiminalDriver::RunRequestReply(const LatencySpec& spec) {
+  absl::StatusOr<const ServerProcess*> server = RunningServer();
+  if (!server.ok()) return server.status();
+  absl::StatusOr<std::unique_ptr<Client>> client = Client::Connect(**server);
+  if (!client.ok()) return client.status();
+  absl::StatusOr<client::Conversation> conversation =
+      (*client)->connection().OpenConversation("bench.echo");
+  if (!conversation.ok()) return conversation.status();
+  return RunChainedRequests(
+      **client, *conversation, spec, [](const std::string& request, const std::string& reply) {
+        if (reply == request) return absl::OkStatus();
+        return absl::DataLossError(absl::StrCat("echo reply differs from the request (",
+                                                reply.size(), " vs ", request.size(), " bytes)"));
+      });
+}
+
+absl::StatusOr<LatencyResult> LiminalDriver::RunPushRoundTrip(const LatencySpec& spec) {
+  absl::StatusOr<const ServerProcess*> server = RunningServer();
+  if (!server.ok()) return server.status();
+
+  auto pushes = std::make_shared<std::atomic<uint64_t>>(0);
+  ConnectionHandlers worker_handlers;
+  worker_handlers.on_push = client::MakePushHandler([pushes](uint64_t, std::string_view payload) {
+    pushes->fetch_add(1, std::memory_order_relaxed);
+    return absl::StrCat(kWorkerReplyPrefix, std::string(payload));
+  });
+  absl::StatusOr<std::unique_ptr<Client>> worker =
+      Client::Connect(**server, std::move(worker_handlers));
+  if (!worker.ok()) return worker.status();
+  client::WorkerRegistration registration;
+  registration.namespaces = {"default"};
+  registration.task_queue = "bench";
+  registration.identity = "liminal-bench-worker";
+  Rendezvous<absl::StatusOr<client::WorkerRegisterResult>> registered;
+  (*worker)->connection().RegisterWorker(registration, registered.Callback());
+  std::optional<absl::StatusOr<client::WorkerRegisterResult>> reg = registered.Wait(kSetupTimeout);
+  if (!reg.has_value()) return absl::DeadlineExceededError("liminald: RegisterWorker timed out");
+  if (!reg->ok()) return reg->status();
+  if (!(*reg)->accepted) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("liminald rejected the worker registration: ", (*reg)->rejection_reason));
+  }
+
+  absl::StatusOr<std::unique_ptr<Client>> requester = Client::Connect(**server);
+  if (!requester.ok()) return requester.status();
+  absl::StatusOr<client::Conversation> conversation =
+      (*requester)->connection().OpenConversation("worker.bench");
+  if (!conversation.ok()) return conversation.status();
+
+  // Probe: is the conversation dispatched to the worker at all?
+  const std::string probe(spec.payload_bytes, 'q');
+  Rendezvous<absl::StatusOr<std::string>> probed;
+  conversation->Request(probe, absl::Seconds(3), probed.Callback());
+  std::optional<absl::StatusOr<std::string>> reply = probed.Wait(absl::Seconds(5));
+  if (!reply.has_value()) return absl::DeadlineExceededError("liminald: probe request stalled");
+  if (!reply->ok()) {
+    return absl::Status(reply->status().code(),
+                        absl::StrCat("request on 'worker.bench' with a registered worker failed: ",
+                                     reply->status().message()));
+  }
+  if (**reply == probe && pushes->load() == 0) {
+    return absl::UnimplementedError(
+        "liminald answered 'worker.bench' with its built-in echo responder: dispatch of "
+        "conversations to registered workers (as Pushes) is not in this build");
+  }
+  auto check = [](const std::string& request, const std::string& answer) {
+    if (answer == absl::StrCat(kWorkerReplyPrefix, request)) return absl::OkStatus();
+    if (absl::StartsWith(answer, kWorkerReplyPrefix)) return absl::OkStatus();
+    return absl::DataLossError(
+        absl::StrCat("reply on 'worker.bench' did not come from the worker (", answer.size(),
+                     " bytes, expected the \"", kWorkerReplyPrefix, "\" prefix)"));
+  };
+  if (absl::Status s = check(probe, **reply); !s.ok()) return s;
+  absl::StatusOr<LatencyResult> result =
+      RunChainedRequests(**requester, *conversation, spec, check);
+  (*worker)->Close();
+  return result;
+}
+
+IdleHandshake LiminalDriver::IdleConnectionHandshake() const {
+  IdleHandshake handshake;
+  const protocol::Frame connect = protocol::MakeFrame(
+      protocol::Connect{.min_version = {1, 0}, .max_version = {1, 0}, .auth_token = ""});
+  (void)protocol::EncodeFrame(connect, handshake.hello);
+  handshake.complete = [](std::string_view received) -> absl::StatusOr<bool> {
+    protocol::DecodeResult decoded = protocol::DecodeFrame(received);
+    if (!decoded.ok()) {
+      if (decoded.error().need_more_bytes()) return false;
+      return absl::DataLossError(
+          absl::StrCat("liminald sent a malformed frame: ", decoded.error().detail));
+    }
+    const protocol::FrameBody& body = decoded.frame().body;
+    if (std::holds_alternative<protocol::ConnectAck>(body)) return true;
+    if (const auto* error = std::get_if<protocol::ConnectError>(&body)) {
+      return absl::UnavailableError(
+          absl::StrCat("liminald refused the connection: ",
+                       std::string(protocol::ReasonCodeName(error->reason_code)), " ",
+                       error->message.value_or("")));
+    }
+    return absl::DataLossError(absl::StrCat("liminald answered Connect with frame type 0x",
+                                            absl::Hex(decoded.frame().type_id())));
+  };
+  return handshake;
+}
+
+}  // namespace
+
+std::unique_ptr<Driver> MakeLiminalDriver(LiminaldLaunchOptions options) {
+  return std::make_unique<LiminalDriver>(std::move(options));
+}
+
+}  // namespace liminal::bench
