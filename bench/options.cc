@@ -1,0 +1,96 @@
+#include "bench/options.h"
+
+#include <CLI/CLI.hpp>
+
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+
+namespace liminal::bench {
+
+const char* ModeName(Mode mode) {
+  switch (mode) {
+    case Mode::kSmoke:
+      return "smoke";
+    case Mode::kShort:
+      return "short";
+    case Mode::kFull:
+      return "full";
+  }
+  return "?";
+}
+
+std::variant<BenchOptions, int> ParseOptions(int argc, char** argv) {
+  BenchOptions options;
+  CLI::App app{
+      "liminal-bench: runs the same workloads against liminald, NATS and Redis pub/sub in one "
+      "session and reports medians, ratios and PASS/FAIL targets",
+      "liminal-bench"};
+  bool smoke = false;
+  bool full = false;
+  std::vector<std::string> only;
+  app.add_flag("--smoke", smoke,
+               "A few seconds per workload, no targets; exit 0 if every workload ran (CTest)");
+  app.add_flag("--full", full, "Longer measurement windows and more trials");
+  app.add_option("--only", only, "Systems to run: liminald, nats, redis (repeat or comma-separate)")
+      ->delimiter(',')
+      ->check(CLI::IsMember({"liminald", "nats", "redis"}));
+  app.add_option("--workload", options.workloads,
+                 "Workloads to run (repeatable): pubsub, pubsub-16, pubsub-256, pubsub-4096, "
+                 "fanout, reqrep, connections, push; default all")
+      ->delimiter(',');
+  app.add_option("--json-out", options.json_out, "Where to write the JSON results")
+      ->capture_default_str();
+  app.add_option_function<std::string>(
+      "--liminald", [&options](const std::string& v) { options.liminald = v; },
+      "liminald binary (default: ../daemon/liminald next to this binary)");
+  app.add_option_function<std::string>(
+      "--nats-server", [&options](const std::string& v) { options.nats_server = v; },
+      "nats-server binary (default: $PATH, /usr/sbin)");
+  app.add_option_function<std::string>(
+      "--redis-server", [&options](const std::string& v) { options.redis_server = v; },
+      "redis-server binary (default: $PATH, /usr/bin)");
+  app.add_option_function<int>(
+         "--trials", [&options](int v) { options.trials = v; }, "Trials per system per workload")
+      ->check(CLI::Range(1, 100));
+  app.add_option_function<double>(
+         "--seconds", [&options](double v) { options.seconds = v; },
+         "Measurement window of the throughput and latency workloads, in seconds")
+      ->check(CLI::Range(0.05, 600.0));
+  app.add_option_function<int64_t>(
+         "--connections", [&options](int64_t v) { options.connections = v; },
+         "Idle connections in the connections workload")
+      ->check(CLI::Range(int64_t{1}, int64_t{1'000'000}));
+  app.add_option("--publish-window", options.publish_window,
+                 "Most unacknowledged publishes (liminald, Redis)")
+      ->capture_default_str()
+      ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 20));
+  app.add_option("--e2e-window", options.e2e_window,
+                 "Most messages the publisher may be ahead of the slowest subscriber")
+      ->capture_default_str()
+      ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 20));
+  app.add_flag("--fail-on-target", options.fail_on_target,
+               "Exit with status 2 when a target FAILs (default: targets only print)");
+  app.add_flag("--list", options.list, "List the workloads of the selected mode and exit");
+  app.get_formatter()->column_width(30);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    return app.exit(error);
+  }
+  if (smoke && full) {
+    std::fprintf(stderr, "liminal-bench: --smoke and --full exclude each other\n");
+    return 64;
+  }
+  options.mode = smoke ? Mode::kSmoke : full ? Mode::kFull : Mode::kShort;
+  if (!only.empty()) {
+    options.systems.clear();
+    for (System system : {System::kLiminald, System::kNats, System::kRedis}) {
+      if (std::find(only.begin(), only.end(), SystemName(system)) != only.end()) {
+        options.systems.push_back(system);
+      }
+    }
+  }
+  return options;
+}
+
+}  // namespace liminal::bench

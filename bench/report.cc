@@ -1,0 +1,208 @@
+#include "bench/report.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <optional>
+
+#include "absl/strings/str_cat.h"
+#include "bench/format.h"
+
+namespace liminal::bench {
+namespace {
+
+constexpr int kWorkloadWidth = 26;
+constexpr int kMetricWidth = 18;
+constexpr int kCellWidth = 16;
+constexpr int kRatioWidth = 16;
+
+std::string Cell(const WorkloadResult& workload, System system, const MetricSpec& metric) {
+  const SystemResult* result = workload.Find(system);
+  if (result == nullptr) return "-";
+  switch (result->outcome) {
+    case Outcome::kUnavailable:
+      return "n/a";
+    case Outcome::kError:
+      return "ERROR";
+    case Outcome::kOk:
+      break;
+  }
+  std::optional<double> median = result->Median(metric.key);
+  if (!median.has_value()) return "?";
+  std::string text = FormatValue(*median, metric.unit);
+  auto spread = result->spreads.find(metric.key);
+  if (result->trials.size() >= 2 && spread != result->spreads.end()) {
+    absl::StrAppend(&text, fmt::format(" ±{:.0f}%", spread->second * 50));
+  }
+  return text;
+}
+
+std::optional<double> Ratio(const WorkloadResult& workload, System peer, const std::string& key) {
+  const SystemResult* lim = workload.Find(System::kLiminald);
+  const SystemResult* other = workload.Find(peer);
+  if (lim == nullptr || other == nullptr) return std::nullopt;
+  std::optional<double> a = lim->Median(key);
+  std::optional<double> b = other->Median(key);
+  if (!a.has_value() || !b.has_value() || *b == 0) return std::nullopt;
+  return *a / *b;
+}
+
+// fmt pads by code points; "±" is one, so the columns stay aligned.
+std::string Pad(std::string_view text, int width) { return fmt::format("{:<{}}", text, width); }
+
+}  // namespace
+
+void PrintReport(std::ostream& out, const RunResults& results,
+                 const std::vector<TargetResult>& targets, const MachineInfo& machine,
+                 bool targets_evaluated) {
+  std::vector<System> peers;
+  for (System system : results.systems) {
+    if (system != System::kLiminald) peers.push_back(system);
+  }
+  const bool with_ratios = std::find(results.systems.begin(), results.systems.end(),
+                                     System::kLiminald) != results.systems.end();
+
+  out << "\nliminal-bench (" << results.mode << " mode) on " << machine.online_cpus << " CPU(s), "
+      << machine.cpu_model << ", " << machine.kernel << "; load average " << machine.load_average
+      << "; " << FormatSeconds(results.wall_seconds) << " in total\n";
+  for (const auto& [system, description] : results.server_descriptions) {
+    out << "  " << Pad(SystemName(system), 9) << description << "\n";
+  }
+  out << "\n";
+
+  std::string header = Pad("workload", kWorkloadWidth) + Pad("metric", kMetricWidth);
+  for (System system : results.systems) header += Pad(SystemName(system), kCellWidth);
+  if (with_ratios) {
+    for (System peer : peers)
+      header += Pad(absl::StrCat("liminald/", SystemName(peer)), kRatioWidth);
+  }
+  out << header << "\n" << std::string(header.size(), '-') << "\n";
+  for (const WorkloadResult& workload : results.workloads) {
+    bool first = true;
+    for (const MetricSpec& metric : workload.metrics) {
+      std::string line =
+          Pad(first ? workload.title : "", kWorkloadWidth) + Pad(metric.label, kMetricWidth);
+      for (System system : results.systems) line += Pad(Cell(workload, system, metric), kCellWidth);
+      if (with_ratios) {
+        for (System peer : peers) {
+          std::optional<double> ratio = Ratio(workload, peer, metric.key);
+          line += Pad(ratio.has_value() ? FormatRatio(*ratio) : "-", kRatioWidth);
+        }
+      }
+      // Trailing spaces would only add noise to pasted tables.
+      while (!line.empty() && line.back() == ' ') line.pop_back();
+      out << line << "\n";
+      first = false;
+    }
+  }
+  out << "\nMedians over the trials; ±: half the min-max range of the trials, relative to the "
+         "median.\nRatios are liminald / peer: for msgs/s higher is better; for latency, RSS "
+         "and CPU lower is better.\n";
+
+  bool notes_header = false;
+  for (const WorkloadResult& workload : results.workloads) {
+    for (const SystemResult& result : workload.systems) {
+      std::string note;
+      if (result.outcome != Outcome::kOk) {
+        note = absl::StrCat(OutcomeName(result.outcome), ": ", result.message);
+      } else if (!result.method.empty()) {
+        note = result.method;
+      }
+      if (note.empty()) continue;
+      if (!notes_header) {
+        out << "\nNotes:\n";
+        notes_header = true;
+      }
+      out << "  " << workload.name << " / " << SystemName(result.system) << ": " << note << "\n";
+    }
+  }
+
+  out << "\nTargets:\n";
+  if (!targets_evaluated) {
+    out << "  (not evaluated in --smoke mode)\n";
+    return;
+  }
+  for (const TargetResult& target : targets) {
+    out << "  " << VerdictName(target.verdict) << "  " << target.name << " — " << target.detail
+        << "\n";
+  }
+}
+
+absl::Status WriteJsonReport(const std::string& path, const RunResults& results,
+                             const std::vector<TargetResult>& targets, const MachineInfo& machine,
+                             bool targets_evaluated) {
+  using nlohmann::json;
+  json root;
+  root["tool"] = "liminal-bench";
+  root["mode"] = results.mode;
+  root["wall_seconds"] = results.wall_seconds;
+  root["machine"] = {{"online_cpus", machine.online_cpus},
+                     {"cpu_model", machine.cpu_model},
+                     {"kernel", machine.kernel},
+                     {"load_average", machine.load_average}};
+  json servers = json::object();
+  for (const auto& [system, description] : results.server_descriptions) {
+    servers[std::string(SystemName(system))] = description;
+  }
+  root["servers"] = servers;
+  json workloads = json::array();
+  for (const WorkloadResult& workload : results.workloads) {
+    json w;
+    w["name"] = workload.name;
+    w["title"] = workload.title;
+    w["description"] = workload.description;
+    json metrics = json::array();
+    for (const MetricSpec& metric : workload.metrics) {
+      metrics.push_back({{"key", metric.key},
+                         {"label", metric.label},
+                         {"unit", metric.unit},
+                         {"better", metric.better == Better::kHigher ? "higher" : "lower"}});
+    }
+    w["metrics"] = metrics;
+    json systems = json::object();
+    for (const SystemResult& result : workload.systems) {
+      json s;
+      s["outcome"] = OutcomeName(result.outcome);
+      if (!result.message.empty()) s["message"] = result.message;
+      if (!result.method.empty()) s["method"] = result.method;
+      s["trials"] = result.trials;
+      s["median"] = result.medians;
+      s["spread"] = result.spreads;
+      systems[std::string(SystemName(result.system))] = s;
+    }
+    w["systems"] = systems;
+    json ratios = json::object();
+    for (System peer : {System::kNats, System::kRedis}) {
+      json per_metric = json::object();
+      for (const MetricSpec& metric : workload.metrics) {
+        if (std::optional<double> ratio = Ratio(workload, peer, metric.key)) {
+          per_metric[metric.key] = *ratio;
+        }
+      }
+      if (!per_metric.empty()) ratios[absl::StrCat("liminald/", SystemName(peer))] = per_metric;
+    }
+    w["ratios"] = ratios;
+    workloads.push_back(w);
+  }
+  root["workloads"] = workloads;
+  root["targets_evaluated"] = targets_evaluated;
+  json target_list = json::array();
+  if (targets_evaluated) {
+    for (const TargetResult& target : targets) {
+      target_list.push_back({{"name", target.name},
+                             {"verdict", VerdictName(target.verdict)},
+                             {"detail", target.detail}});
+    }
+  }
+  root["targets"] = target_list;
+
+  std::ofstream out(path, std::ios::trunc);
+  out << root.dump(2) << "\n";
+  out.close();
+  if (!out) return absl::UnavailableError(absl::StrCat("cannot write ", path));
+  return absl::OkStatus();
+}
+
+}  // namespace liminal::bench

@@ -1,0 +1,42 @@
+// The performance targets, each checked against measurements from the same run:
+//   * pub→sub 16 B: liminald delivers at least NATS's rate;
+//   * fan-out: liminald delivers at least NATS's rate;
+//   * request/reply: liminald conversation p50 ≤ NATS request/reply p50;
+//   * idle connections: liminald ≤ 16 KiB RSS per connection, and idle CPU < 1 %.
+// A target whose inputs were not measured (filtered out, peer unavailable, liminald error)
+// is SKIP or FAIL with the reason.
+//
+//   std::vector<TargetResult> targets = EvaluateTargets(results);
+//   for (const TargetResult& t : targets) std::cout << VerdictName(t.verdict) << " " << t.name;
+//
+// Thread-safety: pure functions.
+#ifndef LIMINAL_BENCH_TARGETS_H_
+#define LIMINAL_BENCH_TARGETS_H_
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "bench/results.h"
+
+namespace liminal::bench {
+
+enum class Verdict { kPass, kFail, kSkip };
+
+// "PASS", "FAIL", "SKIP".
+const char* VerdictName(Verdict verdict);
+
+struct TargetResult {
+  std::string name;
+  Verdict verdict = Verdict::kSkip;
+  std::string detail;  // the numbers compared, or why it was skipped
+};
+
+inline constexpr double kMaxRssPerConnectionBytes = 16 * 1024;
+inline constexpr double kMaxIdleCpuPercent = 1.0;
+
+std::vector<TargetResult> EvaluateTargets(const RunResults& results);
+
+}  // namespace liminal::bench
+
+#endif  // LIMINAL_BENCH_TARGETS_H_

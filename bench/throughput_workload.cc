@@ -1,0 +1,32 @@
+#include "bench/throughput_workload.h"
+
+#include "absl/strings/str_cat.h"
+
+namespace liminal::bench {
+
+std::string ThroughputWorkload::description() const {
+  return absl::StrCat("1 publisher, ", spec_.subscribers, " subscriber(s), ", spec_.payload_bytes,
+                      "-byte payloads; deliveries/s summed over subscribers ", "over ",
+                      absl::FormatDuration(spec_.measure), " after ",
+                      absl::FormatDuration(spec_.warmup), " warm-up; publisher at most ",
+                      spec_.e2e_window, " messages ahead of the slowest subscriber, at most ",
+                      spec_.publish_window, " unacknowledged publishes");
+}
+
+std::vector<MetricSpec> ThroughputWorkload::metrics() const {
+  return {{.key = "rate",
+           .label = spec_.subscribers == 1 ? "msgs/s delivered" : "deliveries/s",
+           .unit = "msg/s",
+           .better = Better::kHigher}};
+}
+
+absl::StatusOr<TrialValues> ThroughputWorkload::RunTrial(Driver& driver) {
+  absl::StatusOr<PubSubResult> result = driver.RunPubSub(spec_);
+  if (!result.ok()) return result.status();
+  return TrialValues{{"rate", result->deliveries_per_second},
+                     {"publish_rate", result->publishes_per_second},
+                     {"deliveries", static_cast<double>(result->deliveries)},
+                     {"seconds", absl::ToDoubleSeconds(result->elapsed)}};
+}
+
+}  // namespace liminal::bench
