@@ -8,6 +8,7 @@
 //   socket->StartReading(ctx.self());
 //   socket->Write(std::move(encoded_frames));
 //   if (socket->QueuedBytes() > limit) socket->PauseReading();   // until SocketDrained
+//                                          (pausing also arms SocketDrained)
 //   socket->Close();   // flushes what is queued (bounded), then closes both directions
 #ifndef LIMINAL_CORE_RUNTIME_SOCKET_H_
 #define LIMINAL_CORE_RUNTIME_SOCKET_H_

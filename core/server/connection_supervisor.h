@@ -113,7 +113,8 @@ class ConnectionSupervisor final : private ConnectionHost {
   // Stops admitting connections and force-closes every tracked one.
   void Shutdown();
 
-  // Blocks until no connection is tracked or `timeout` passes; true if idle.
+  // Blocks until no connection is tracked or `timeout` passes; true if idle. Blocks a real
+  // thread: never call it from a process slice or a runtime task.
   bool AwaitIdle(absl::Duration timeout);
 
   SupervisorSnapshot Snapshot() const;

@@ -9,8 +9,10 @@
 //     case PushOutcome::kDisconnected: break;   // the connection closed (any route), promptly
 //   }
 //
-// Receive may be called once; it blocks the calling thread (a fiber in simulation). The
-// awaiter must not outlive the supervisor. Dropping it unreceived abandons the slot.
+// Receive may be called once; it blocks the calling thread (a fiber in simulation), so never
+// call it from a process slice, a posted task or a timer callback — use
+// ConnectionSupervisor::PushToConnectionAsync there. The awaiter must not outlive the
+// supervisor. Dropping it unreceived abandons the slot.
 #ifndef LIMINAL_CORE_SERVER_PUSH_REPLY_AWAITER_H_
 #define LIMINAL_CORE_SERVER_PUSH_REPLY_AWAITER_H_
 

@@ -106,6 +106,7 @@ bool ManualScheduler::IsAlive(Pid pid) const {
 
 void ManualScheduler::Kill(Pid pid, ExitReason reason) {
   Switch(SwitchPointKind::kKill, pid);
+  reason.kind = runtime::ExitKind::kKilled;  // as scheduler.h promises, whatever the caller says
   auto it = processes_.find(pid);
   if (it == processes_.end() || it->second->process == nullptr) return;
   Entry& entry = *it->second;
