@@ -56,6 +56,9 @@ absl::StatusOr<ConnectionHandle> ConnectionSupervisor::SpawnConnection(
                                     options_.max_connections, ")"));
       return absl::ResourceExhaustedError("max_connections reached");
     }
+    // Visible to AwaitIdle from here on: a Shutdown racing this spawn waits for its insert
+    // (which then force-closes it) instead of declaring the server idle too early.
+    ++spawns_in_flight_;
   }
 
   auto state = std::make_shared<ConnectionState>(runtime_.NewMutex(), peer,
@@ -78,6 +81,7 @@ absl::StatusOr<ConnectionHandle> ConnectionSupervisor::SpawnConnection(
   bool close_now = false;
   {
     MutexLock lock(*mu_);
+    --spawns_in_flight_;
     records_.emplace(pid, state);
     RecordEvent({SupervisorEventKind::kRecordInserted, pid, 0});
     // The first slice may already have run and exited, and its exit monitor found no record
@@ -451,7 +455,8 @@ void ConnectionSupervisor::Shutdown() {
 
 bool ConnectionSupervisor::AwaitIdle(absl::Duration timeout) {
   MutexLock lock(*mu_);
-  return mu_->AwaitWithTimeout([&] { return records_.empty(); }, timeout);
+  return mu_->AwaitWithTimeout([&] { return records_.empty() && spawns_in_flight_ == 0; },
+                               timeout);
 }
 
 SupervisorSnapshot ConnectionSupervisor::Snapshot() const {

@@ -113,7 +113,8 @@ class ConnectionSupervisor final : private ConnectionHost {
   // Stops admitting connections and force-closes every tracked one.
   void Shutdown();
 
-  // Blocks until no connection is tracked or `timeout` passes; true if idle. Blocks a real
+  // Blocks until no connection is tracked (and none is being spawned) or `timeout` passes;
+  // true if idle. Blocks a real
   // thread: never call it from a process slice or a runtime task.
   bool AwaitIdle(absl::Duration timeout);
 
@@ -166,6 +167,7 @@ class ConnectionSupervisor final : private ConnectionHost {
   absl::btree_map<runtime::Pid, std::shared_ptr<ConnectionState>> records_ ABSL_GUARDED_BY(*mu_);
   PushRegistry pushes_ ABSL_GUARDED_BY(*mu_);
   bool shutting_down_ ABSL_GUARDED_BY(*mu_) = false;
+  size_t spawns_in_flight_ ABSL_GUARDED_BY(*mu_) = 0;  // admitted, record not yet inserted
 };
 
 }  // namespace liminal::server

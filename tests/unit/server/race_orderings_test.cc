@@ -239,3 +239,34 @@ TEST_F(SupervisorTest, ForceCloseAfterNotifyShutdownAlreadyHandledSendsNoSecondD
 
 }  // namespace
 }  // namespace liminal::server::testing
+
+namespace liminal::server::testing {
+namespace {
+
+// Found by the simulation (shutdown-drain): a spawn admitted before Shutdown() but inserted
+// after it used to be invisible to AwaitIdle, so the drain could finish while it lived.
+TEST_F(SupervisorTest, ShutdownWaitsForASpawnThatWasAdmittedBeforeIt) {
+  bool idle_seen_early = false;
+  auto [socket, peer] = liminal::testing::MakeSocketPair(rt_.scheduler());
+  supervisor();  // create before arming the hook
+  bool fired = false;
+  rt_.scheduler().set_switch_hook([&](const liminal::testing::SwitchPoint& point) {
+    // Between admission and insert (Spawn's switch point), the shutdown sequence runs.
+    if (fired || point.kind != liminal::testing::SwitchPointKind::kSpawn) return;
+    fired = true;
+    supervisor().Shutdown();
+    idle_seen_early = supervisor().AwaitIdle(absl::ZeroDuration());
+  });
+  absl::StatusOr<ConnectionHandle> handle = supervisor().SpawnConnection(std::move(socket));
+  rt_.scheduler().set_switch_hook(nullptr);
+  ASSERT_TRUE(fired);
+  EXPECT_FALSE(idle_seen_early);
+  ASSERT_TRUE(handle.ok());
+  // The late insert saw the shutdown and force-closed the connection; now it is idle.
+  EXPECT_TRUE(supervisor().AwaitIdle(absl::Seconds(5)));
+  EXPECT_FALSE(handle->is_live());
+  EXPECT_TRUE(peer->server_closed());
+}
+
+}  // namespace
+}  // namespace liminal::server::testing
