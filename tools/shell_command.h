@@ -26,11 +26,11 @@
 namespace liminal::tools {
 
 struct ShellCommandResult {
-  std::string output;              // stdout, at most the size limit
-  std::optional<int> exit_status;  // set when the command exited by itself
-  std::optional<int> term_signal;  // set when a signal ended it (SIGKILL after a timeout)
-  bool timed_out = false;          // killed because the timeout passed
-  bool output_truncated = false;   // wrote more than the size limit (the rest is dropped)
+  std::string output{};              // stdout, at most the size limit
+  std::optional<int> exit_status{};  // set when the command exited by itself
+  std::optional<int> term_signal{};  // set when a signal ended it (SIGKILL after a timeout)
+  bool timed_out = false;            // killed because the timeout passed
+  bool output_truncated = false;     // wrote more than the size limit (the rest is dropped)
 
   bool succeeded() const { return exit_status == 0 && !timed_out && !output_truncated; }
 };
