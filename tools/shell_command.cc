@@ -54,13 +54,32 @@ int PollTimeout(absl::Time deadline) {
   return static_cast<int>(std::min<int64_t>(absl::ToInt64Milliseconds(left) + 1, 1 << 30));
 }
 
+bool IsReadable(int fd) {
+  pollfd ready = {fd, POLLIN, 0};
+  return fd >= 0 && ::poll(&ready, 1, 0) > 0;
+}
+
 }  // namespace
 
-absl::StatusOr<ShellCommandResult> RunShellCommand(const std::string& command,
-                                                   std::string_view input, absl::Duration timeout,
-                                                   size_t max_output) {
+ShellCommandRunner::ShellCommandRunner() {
+  if (::pipe2(cancel_fds_, O_CLOEXEC | O_NONBLOCK) != 0) cancel_fds_[0] = cancel_fds_[1] = -1;
+}
+
+ShellCommandRunner::~ShellCommandRunner() {
+  for (int& fd : cancel_fds_) CloseFd(fd);
+}
+
+void ShellCommandRunner::Cancel() {
+  if (cancel_fds_[1] >= 0) (void)!::write(cancel_fds_[1], "x", 1);
+}
+
+absl::StatusOr<ShellCommandResult> ShellCommandRunner::Run(const std::string& command,
+                                                           std::string_view input,
+                                                           absl::Duration timeout,
+                                                           size_t max_output) {
   static std::once_flag ignore_sigpipe;
   std::call_once(ignore_sigpipe, [] { ::signal(SIGPIPE, SIG_IGN); });
+  if (IsReadable(cancel_fds_[0])) return ShellCommandResult{.cancelled = true};
 
   int in_pipe[2];
   int out_pipe[2];
@@ -92,9 +111,9 @@ absl::StatusOr<ShellCommandResult> RunShellCommand(const std::string& command,
   bool exited = false;
   int wait_status = 0;
   while (!exited) {
-    pollfd fds[3];
+    pollfd fds[4];
     nfds_t count = 0;
-    int in_index = -1, out_index = -1, pid_index = -1;
+    int in_index = -1, out_index = -1, pid_index = -1, cancel_index = -1;
     if (to_child >= 0) {
       in_index = static_cast<int>(count);
       fds[count++] = {to_child, POLLOUT, 0};
@@ -107,10 +126,19 @@ absl::StatusOr<ShellCommandResult> RunShellCommand(const std::string& command,
       pid_index = static_cast<int>(count);
       fds[count++] = {pidfd, POLLIN, 0};
     }
+    if (cancel_fds_[0] >= 0) {
+      cancel_index = static_cast<int>(count);
+      fds[count++] = {cancel_fds_[0], POLLIN, 0};
+    }
     const int ready = ::poll(fds, count, PollTimeout(deadline));
     if (ready < 0 && errno != EINTR) break;
     if (ready == 0 && absl::Now() >= deadline) {
       result.timed_out = true;
+      ::kill(-pid, SIGKILL);
+      break;
+    }
+    if (cancel_index >= 0 && fds[cancel_index].revents != 0) {
+      result.cancelled = true;
       ::kill(-pid, SIGKILL);
       break;
     }
@@ -152,7 +180,9 @@ absl::StatusOr<ShellCommandResult> RunShellCommand(const std::string& command,
   CloseFd(from_child);
   if (!exited) ::waitpid(pid, &wait_status, 0);
   if (pidfd >= 0) ::close(pidfd);
-  if (WIFEXITED(wait_status) && !result.timed_out) result.exit_status = WEXITSTATUS(wait_status);
+  if (WIFEXITED(wait_status) && !result.timed_out && !result.cancelled) {
+    result.exit_status = WEXITSTATUS(wait_status);
+  }
   if (WIFSIGNALED(wait_status)) result.term_signal = WTERMSIG(wait_status);
   return result;
 }

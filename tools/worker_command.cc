@@ -58,6 +58,7 @@ std::string TrimOneNewline(std::string text) {
 }  // namespace
 
 std::string WorkerReplyForCommand(const ShellCommandResult& result, absl::Duration exec_timeout) {
+  if (result.cancelled) return "error: cancelled, the worker is stopping";
   if (result.timed_out) {
     return absl::StrCat("error: timed out after ", absl::FormatDuration(exec_timeout));
   }
@@ -119,8 +120,13 @@ int RunWorker(const GlobalOptions& global, const WorkerOptions& options, const C
          << options.task_queue << "' (namespaces " << absl::StrJoin(registration.namespaces, ",")
          << "); answering requests to 'worker." << options.task_queue << "' with "
          << (options.echo ? "--echo" : "--exec") << ", Ctrl-C to stop" << std::endl;
-  // Closing the connection wakes ServePushes.
-  InterruptWatcher::Registration stop = watcher.OnInterrupt([&] { (*client)->Close(); });
+  // Ctrl-C kills a running --exec command (its reply could not be sent any more) and closes
+  // the connection, which wakes ServePushes.
+  ShellCommandRunner runner;
+  InterruptWatcher::Registration stop = watcher.OnInterrupt([&] {
+    runner.Cancel();
+    (*client)->Close();
+  });
 
   LongRun run({.command = "worker",
                .verb = "answered",
@@ -133,8 +139,9 @@ int RunWorker(const GlobalOptions& global, const WorkerOptions& options, const C
     std::string reply(payload);
     bool ok = true;
     if (options.exec.has_value()) {
-      absl::StatusOr<ShellCommandResult> result =
-          RunShellCommand(*options.exec, payload, *exec_timeout);
+      absl::StatusOr<ShellCommandResult> result = runner.Run(*options.exec, payload, *exec_timeout);
+      // Stopping: the connection is closed, so there is nobody to answer.
+      if (result.ok() && result->cancelled) return WorkerReplyForCommand(*result, *exec_timeout);
       ok = result.ok() && result->succeeded();
       reply = result.ok()
                   ? WorkerReplyForCommand(*result, *exec_timeout)

@@ -47,6 +47,7 @@ struct WorkerOptions {
 //   killed by signal S       "error: killed by signal S"
 //   ran longer than allowed  "error: timed out after <exec_timeout>"
 //   too much output          "error: output larger than <limit> bytes"
+//   cancelled (Ctrl-C)       "error: cancelled, the worker is stopping"
 std::string WorkerReplyForCommand(const ShellCommandResult& result, absl::Duration exec_timeout);
 
 Command AddWorkerCommand(CLI::App& app, const GlobalOptions& global);
