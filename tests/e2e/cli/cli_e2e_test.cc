@@ -470,6 +470,34 @@ TEST_F(CliE2eTest, WorkerStopsCleanlyOnCtrlC) {
   EXPECT_EQ(ExitCode(*worker), 0) << worker->stderr_text();
 }
 
+class CliShortReplyTimeoutTest : public CliE2eTest {
+ protected:
+  DaemonProcessOptions DaemonOptions() override {
+    DaemonProcessOptions options;
+    options.config_toml =
+        absl::StrCat("conversation_reply_timeout_ms = 1000\n", kDefaultDaemonConfig);
+    return options;
+  }
+};
+
+TEST_F(CliShortReplyTimeoutTest, CtrlCStopsAWorkerInTheMiddleOfACommand) {
+  std::unique_ptr<Subprocess> worker = StartWorker(
+      {"-q", "slow", "-I", "w5", "--exec", "echo started >&2; exec sleep 60 2>/dev/null"});
+  ASSERT_NE(worker, nullptr);
+  std::unique_ptr<Subprocess> req = Start({"req", "worker.slow", "x", "--timeout", "60s"});
+  ASSERT_NE(req, nullptr);
+  ASSERT_TRUE(worker->WaitForStderrLine("started", kCliDeadline).ok());
+  ASSERT_TRUE(worker->Signal(SIGINT).ok());
+  // Well before the 30 s --exec-timeout and the 60 s sleep: the command was killed.
+  EXPECT_EQ(ExitCode(*worker), 0) << worker->stderr_text();
+  EXPECT_EQ(worker->stdout_text(), "") << "a cancelled push is not reported as answered";
+  // The requester gets an error, not a reply (liminald: E_REPLY_TIMEOUT once
+  // conversation_reply_timeout_ms has passed).
+  EXPECT_EQ(ExitCode(*req), 1);
+  EXPECT_EQ(req->stdout_text(), "");
+  EXPECT_THAT(req->stderr_text(), HasSubstr("request to 'worker.slow' failed: E_"));
+}
+
 TEST(CliWorkerRejectionTest, PrintsTheServersReasonAndFails) {
   // liminald itself accepts every registration; a scripted server gives the rejection.
   client::test_support::FakeServer server(

@@ -1,8 +1,9 @@
 // How liminal_cli prints: JSON lines and payloads, error lines and exit codes, and the reply
-// `liminal worker --exec` sends for each outcome of its command (RunShellCommand).
+// `liminal worker --exec` sends for each outcome of its command (ShellCommandRunner).
 #include <signal.h>
 
 #include <sstream>
+#include <thread>
 
 #include "client/client_error.h"
 #include "gmock/gmock.h"
@@ -68,6 +69,13 @@ TEST(ExitStatusTest, ReportNamesTheCommandAndTheServerReason) {
 
 constexpr absl::Duration kCommandTimeout = absl::Seconds(20);
 
+absl::StatusOr<ShellCommandResult> RunShellCommand(const std::string& command,
+                                                   std::string_view input, absl::Duration timeout,
+                                                   size_t max_output = kMaxShellOutputBytes) {
+  ShellCommandRunner runner;
+  return runner.Run(command, input, timeout, max_output);
+}
+
 TEST(ShellCommandTest, FeedsStdinAndCapturesStdout) {
   absl::StatusOr<ShellCommandResult> result =
       RunShellCommand("tr a-z A-Z", "hello", kCommandTimeout);
@@ -99,6 +107,24 @@ TEST(ShellCommandTest, KillsACommandThatRunsTooLong) {
   EXPECT_TRUE(result->timed_out);
   EXPECT_FALSE(result->succeeded());
   EXPECT_LT(absl::Now() - start, absl::Seconds(30));
+}
+
+TEST(ShellCommandTest, CancelKillsTheRunningCommandAndRefusesLaterOnes) {
+  ShellCommandRunner runner;
+  const absl::Time start = absl::Now();
+  // Cancel() may come before or during Run(): either way Run() ends cancelled, not after 60 s.
+  std::thread canceller([&] { runner.Cancel(); });
+  absl::StatusOr<ShellCommandResult> result = runner.Run("exec sleep 60", "", kCommandTimeout);
+  canceller.join();
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_TRUE(result->cancelled);
+  EXPECT_FALSE(result->succeeded());
+  EXPECT_EQ(result->exit_status, std::nullopt);
+  EXPECT_LT(absl::Now() - start, absl::Seconds(15));
+  absl::StatusOr<ShellCommandResult> later = runner.Run("echo hi", "", kCommandTimeout);
+  ASSERT_TRUE(later.ok());
+  EXPECT_TRUE(later->cancelled);
+  EXPECT_EQ(later->output, "");
 }
 
 TEST(ShellCommandTest, CapsTheOutput) {
