@@ -49,6 +49,9 @@ std::string ReplayCommand(const RunResult& r, const RunOptions& options) {
   const std::string fault = PlantedFaultName(options.faults);
   if (fault != "none") command += " --fault " + fault;
   if (options.strict_handshake) command += " --strict-handshake";
+  if (options.services != ServicesKind::kDouble) {
+    command += fmt::format(" --services {}", ServicesKindName(options.services));
+  }
   return command;
 }
 
@@ -59,8 +62,8 @@ void PrintIndented(const std::string& text, const char* indent) {
 }
 
 void PrintFailure(const RunResult& r, const RunOptions& options) {
-  fmt::print("FAIL  scenario={} seed={} strategy={} fault={}\n", r.scenario, Hex(r.seed),
-             r.strategy, PlantedFaultName(options.faults));
+  fmt::print("FAIL  scenario={} seed={} strategy={} fault={} services={}\n", r.scenario,
+             Hex(r.seed), r.strategy, PlantedFaultName(options.faults), r.services);
   fmt::print("  invariant:  {}\n", r.violation->invariant);
   fmt::print("  detail:     {}\n", r.violation->detail);
   fmt::print("  trace hash: {:#018x}  ({} steps, {} trace records)\n", r.trace_hash, r.steps,
@@ -77,6 +80,7 @@ struct Common {
   std::string fault = "none";
   int pct_depth = 3;
   bool strict_handshake = false;
+  std::string services = "double";
 };
 
 std::optional<RunOptions> MakeRunOptions(const Common& common) {
@@ -96,6 +100,12 @@ std::optional<RunOptions> MakeRunOptions(const Common& common) {
   }
   options.faults = *hooks;
   options.strict_handshake = common.strict_handshake;
+  std::optional<ServicesKind> services = ParseServicesKind(common.services);
+  if (!services.has_value()) {
+    fmt::print(stderr, "liminal-sim: unknown services '{}' (double, real)\n", common.services);
+    return std::nullopt;
+  }
+  options.services = *services;
   return options;
 }
 
@@ -129,8 +139,9 @@ int Explore(const std::string& scenario, uint64_t seeds, const std::string& from
                p.runs_per_second, p.failures);
     std::fflush(stdout);
   };
-  fmt::print("explore: scenario={} seeds=[{}, {}) strategy={} fault={} jobs={}\n", scenario,
-             Hex(*from), Hex(*from + seeds), common.strategy, common.fault, jobs);
+  fmt::print("explore: scenario={} seeds=[{}, {}) strategy={} fault={} services={} jobs={}\n",
+             scenario, Hex(*from), Hex(*from + seeds), common.strategy, common.fault,
+             common.services, jobs);
   std::fflush(stdout);
   ExploreResult result = Explore(options);
   if (hashes) {
@@ -176,8 +187,8 @@ int Replay(const std::string& scenario, const std::string& seed_text, bool trace
                absl::StrJoin(ScenarioNames(), ", "));
     return kExitUsage;
   }
-  fmt::print("replay: scenario={} seed={} strategy={} fault={}\n", scenario, Hex(*seed),
-             common.strategy, common.fault);
+  fmt::print("replay: scenario={} seed={} strategy={} fault={} services={}\n", scenario, Hex(*seed),
+             common.strategy, common.fault, common.services);
   if (trace) {
     std::optional<Workload> workload = GenerateWorkload(scenario, *seed);
     PrintIndented(DescribeWorkload(*workload), "  ");
@@ -219,6 +230,9 @@ int Main(int argc, char** argv) {
                     "enable one planted bug: " + absl::StrJoin(PlantedFaultNames(), " | "))
         ->capture_default_str();
     sub->add_option("--pct-depth", common.pct_depth, "PCT bug depth d (d-1 change points)")
+        ->capture_default_str();
+    sub->add_option("--services", common.services,
+                    "double (sim/services) | real (core/server/services LiminalServices)")
         ->capture_default_str();
     sub->add_flag("--strict-handshake", common.strict_handshake,
                   "also fail a run whose server sends Push before ConnectAck");

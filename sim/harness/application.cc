@@ -5,11 +5,12 @@
 namespace liminal::sim {
 
 Application::Application(const std::vector<AppAction>& actions,
-                         server::ConnectionSupervisor& supervisor, SimServices& services,
-                         const ConnTable& conns, FiberKernel& kernel)
+                         server::ConnectionSupervisor& supervisor,
+                         RegisterResponder register_responder, const ConnTable& conns,
+                         FiberKernel& kernel)
     : actions_(actions),
       supervisor_(supervisor),
-      services_(services),
+      register_responder_(std::move(register_responder)),
       conns_(conns),
       kernel_(kernel),
       pushes_(actions.size()) {}
@@ -30,13 +31,10 @@ void Application::Run(uint32_t index) {
       Push(index, action);
       return;
     case AppActionKind::kRegisterResponder:
-      if (action.arg % 2 == 0) {
-        trace.Add(TraceKind::kApp, index, 0, 0, "register late responder for 'slow'");
-        services_.RegisterResponder("slow", ResponderKind::kLate, absl::Milliseconds(3));
-      } else {
-        trace.Add(TraceKind::kApp, index, 0, 0, "register silent responder for 'mute'");
-        services_.RegisterResponder("mute", ResponderKind::kSilent, absl::ZeroDuration());
-      }
+      trace.Add(TraceKind::kApp, index, 0, 0,
+                action.arg % 2 == 0 ? "register late responder for 'slow'"
+                                    : "register silent responder for 'mute'");
+      register_responder_(action);
       return;
     case AppActionKind::kReap: {
       trace.Add(TraceKind::kApp, index, 0, 0, "reap crashed connections");

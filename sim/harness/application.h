@@ -6,21 +6,25 @@
 #ifndef LIMINAL_SIM_HARNESS_APPLICATION_H_
 #define LIMINAL_SIM_HARNESS_APPLICATION_H_
 
+#include <functional>
 #include <vector>
 
 #include "core/server/connection_supervisor.h"
 #include "sim/harness/conn_table.h"
 #include "sim/invariants/world_view.h"
 #include "sim/kernel/fiber_kernel.h"
-#include "sim/services/sim_services.h"
 #include "sim/workload/workload.h"
 
 namespace liminal::sim {
 
 class Application {
  public:
+  // Registers the responder an AppActionKind::kRegisterResponder action asks for (arg 0:
+  // a late one for subject "slow", 1: a silent one for "mute") with whichever services run.
+  using RegisterResponder = std::function<void(const AppAction&)>;
+
   Application(const std::vector<AppAction>& actions, server::ConnectionSupervisor& supervisor,
-              SimServices& services, const ConnTable& conns, FiberKernel& kernel);
+              RegisterResponder register_responder, const ConnTable& conns, FiberKernel& kernel);
 
   void Start();
   const std::vector<PushReport>& pushes() const { return pushes_; }
@@ -31,7 +35,7 @@ class Application {
 
   const std::vector<AppAction> actions_;
   server::ConnectionSupervisor& supervisor_;
-  SimServices& services_;
+  RegisterResponder register_responder_;
   const ConnTable& conns_;
   FiberKernel& kernel_;
   std::vector<PushReport> pushes_;  // one per action (unused for non-push actions)

@@ -22,8 +22,8 @@ void InvariantObserver::Check(bool quiescent) {
       return;
     }
   }
-  if (!services_.violations().empty()) {
-    Fail({"session-release-once", services_.violations().front()});
+  if (services_ != nullptr && !services_->violations().empty()) {
+    Fail({"session-release-once", services_->violations().front()});
     return;
   }
   for (const auto& client : clients_) {
@@ -37,9 +37,8 @@ void InvariantObserver::Check(bool quiescent) {
   const uint64_t version = events.size() + runtime_.scheduler().version();
   if (!quiescent && version == checked_version_) return;  // nothing changed since the last
   checked_version_ = version;
-  ++snapshots_;
   const server::SupervisorSnapshot snapshot = supervisor_.Snapshot();
-  const std::vector<runtime::Pid> live = runtime_.scheduler().LivePids();
+  const std::vector<runtime::Pid> live = runtime_.scheduler().LivePidsNamed("connection");
   kernel.trace().Add(TraceKind::kCheck, snapshot.records.size(), snapshot.pending_slots.size(),
                      quiescent ? 1 : 0);
   if (std::optional<Violation> v =

@@ -4,6 +4,7 @@
 #define LIMINAL_SIM_HARNESS_RUN_OPTIONS_H_
 
 #include <functional>
+#include <optional>
 #include <string_view>
 
 #include "core/server/fault_hooks.h"
@@ -12,10 +13,17 @@
 
 namespace liminal::sim {
 
+// Which ConnectionServices the supervisor gets: the small deterministic double of
+// sim/services, or the server's real LiminalServices (core/server/services).
+enum class ServicesKind { kDouble, kReal };
+const char* ServicesKindName(ServicesKind kind);
+std::optional<ServicesKind> ParseServicesKind(std::string_view name);
+
 struct RunOptions {
   StrategyKind strategy = StrategyKind::kRandom;
   StrategyOptions strategy_options;
   server::FaultHooks faults;  // planted bugs (all off by default)
+  ServicesKind services = ServicesKind::kDouble;
   // Also require that the server sends no Push before the connection's ConnectAck (the
   // client SDKs treat any other first frame as a failed handshake). Off by default: see
   // the simulation report, the core does not guarantee it today.

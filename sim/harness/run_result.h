@@ -17,7 +17,8 @@ namespace liminal::sim {
 struct RunResult {
   std::string scenario;
   uint64_t seed = 0;
-  std::string strategy;  // as described by the strategy ("pct(d=3, change points …)")
+  std::string strategy;  // "random" or "pct"
+  std::string services;  // "double" or "real"
   std::optional<Violation> violation;
   uint64_t trace_hash = 0;
   uint64_t steps = 0;

@@ -38,7 +38,7 @@ void ShutdownCoordinator::Run() {
                          flushed.ok() ? "ok" : std::string(flushed.message())));
   report_.finished = true;
   // The daemon would stop the scheduler and exit now: nothing may still be running.
-  report_.alive_after_finish = scheduler_.LivePids();
+  report_.alive_after_finish = scheduler_.LivePidsNamed("connection");
   events_at_finish_ = events_.size();
 }
 

@@ -38,7 +38,6 @@ class SimClient {
   // connected because its script never started.
   bool finished() const { return reader_done_; }
   const std::optional<std::string>& wire_violation() const { return wire_violation_; }
-  int disconnects_seen() const { return disconnects_seen_; }
 
  private:
   void RunScript();

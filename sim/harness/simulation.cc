@@ -1,5 +1,7 @@
 #include "sim/harness/simulation.h"
 
+#include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <optional>
 #include <string>
@@ -8,6 +10,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "core/server/connection_supervisor.h"
+#include "core/server/services/liminal_services.h"
+#include "core/server/services/responder.h"
 #include "sim/harness/application.h"
 #include "sim/harness/conn_table.h"
 #include "sim/harness/fault_injector.h"
@@ -35,13 +39,48 @@ server::SupervisorOptions MakeSupervisorOptions(const Workload& w, const RunOpti
   so.connection.max_frame_bytes = w.server.max_frame_bytes;
   so.connection.max_outbound_bytes = w.server.max_outbound_bytes;
   so.connection.handshake_timeout = absl::Microseconds(w.server.handshake_timeout_us);
-  so.connection.idle_timeout = absl::ZeroDuration();
+  so.connection.idle_timeout = absl::Microseconds(w.server.idle_timeout_us);
   if (w.server.auth) so.connection.auth_tokens = {"secret"};
   so.max_connections = w.server.max_connections;
   so.notifier = &notifier;
   so.events = &events;
   so.faults = options.faults;
   return so;
+}
+
+// The ConnectionServices of a run: the double, or the real LiminalServices.
+struct Services {
+  std::unique_ptr<server::ConnectionServices> owned;
+  SimServices* fake = nullptr;
+  server::services::LiminalServices* real = nullptr;
+};
+
+Services MakeServices(ServicesKind kind, SimRuntime& runtime) {
+  Services services;
+  if (kind == ServicesKind::kDouble) {
+    auto fake = std::make_unique<SimServices>(runtime);
+    services.fake = fake.get();
+    services.owned = std::move(fake);
+    return services;
+  }
+  server::services::ServicesOptions options;
+  for (const char* name : {"orders", "events", "audit"}) {
+    server::services::ChannelSpec channel;
+    channel.name = name;
+    options.channels.push_back(std::move(channel));
+  }
+  options.conversation_reply_timeout = absl::Milliseconds(20);
+  options.subscription_pending_limit = 16;  // small: slow consumers get shed
+  absl::StatusOr<std::unique_ptr<server::services::LiminalServices>> real =
+      server::services::LiminalServices::Create(runtime, std::move(options));
+  if (!real.ok()) {
+    std::fprintf(stderr, "liminal-sim: cannot build the real services: %s\n",
+                 std::string(real.status().message()).c_str());
+    std::abort();
+  }
+  services.real = real->get();
+  services.owned = *std::move(real);
+  return services;
 }
 
 TraceOptions MakeTraceOptions(const RunOptions& options) {
@@ -66,10 +105,10 @@ class Simulation {
             trace_),
         runtime_(kernel_, seed),
         network_(kernel_, runtime_.scheduler(), DeriveSeed(seed, "network")),
-        services_(runtime_),
+        services_(MakeServices(options.services, runtime_)),
         notifier_(kernel_),
         events_(kernel_),
-        supervisor_(runtime_, services_,
+        supervisor_(runtime_, *services_.owned,
                     MakeSupervisorOptions(workload, options, notifier_, events_)),
         conns_(workload.clients.size()),
         suite_(InvariantSuite::Standard()) {}
@@ -80,6 +119,7 @@ class Simulation {
 
  private:
   void OnAccept(std::unique_ptr<runtime::Socket> socket);
+  void RegisterResponder(const AppAction& action);
 
   const Workload workload_;
   const uint64_t seed_;
@@ -88,7 +128,7 @@ class Simulation {
   FiberKernel kernel_;
   SimRuntime runtime_;
   SimNetwork network_;
-  SimServices services_;
+  Services services_;
   SimNotifier notifier_;
   EventLog events_;
   server::ConnectionSupervisor supervisor_;
@@ -118,6 +158,36 @@ void Simulation::OnAccept(std::unique_ptr<runtime::Socket> socket) {
   }
 }
 
+void Simulation::RegisterResponder(const AppAction& action) {
+  const bool late = action.arg % 2 == 0;
+  if (services_.fake != nullptr) {
+    if (late) {
+      services_.fake->RegisterResponder("slow", ResponderKind::kLate, absl::Milliseconds(3));
+    } else {
+      services_.fake->RegisterResponder("mute", ResponderKind::kSilent, absl::ZeroDuration());
+    }
+    return;
+  }
+  using server::services::ParticipantContext;
+  using server::services::ReplyHandle;
+  server::services::ResponderRegistry& registry = services_.real->responders();
+  if (late) {
+    SimClock& clock = runtime_.clock();
+    // A second registration of the same subject is refused (AlreadyExists): fine here.
+    (void)registry.Register(
+        "slow", server::services::ResponderFromFunction(
+                    [&clock](ParticipantContext&, std::string payload, ReplyHandle reply) {
+                      clock.RunAfter(absl::Milliseconds(3), [payload = std::move(payload),
+                                                             reply = std::move(reply)]() mutable {
+                        reply.Send(std::move(payload));
+                      });
+                    }));
+  } else {
+    (void)registry.Register("mute", server::services::ResponderFromFunction(
+                                        [](ParticipantContext&, std::string, ReplyHandle) {}));
+  }
+}
+
 RunResult Simulation::Run() {
   RunResult result;
   result.seed = seed_;
@@ -125,7 +195,8 @@ RunResult Simulation::Run() {
   result.workload = DescribeWorkload(workload_);
   trace_.Add(TraceKind::kNote, seed_, 0, 0,
              absl::StrCat("run ", workload_.family, " seed=0x", absl::Hex(seed_),
-                          " fault=", PlantedFaultName(options_.faults)));
+                          " fault=", PlantedFaultName(options_.faults),
+                          " services=", ServicesKindName(options_.services)));
 
   runtime_.scheduler().set_spawn_observer([this](runtime::Pid pid, const std::string&) {
     if (accepting_client_ < 0) return;
@@ -138,7 +209,9 @@ RunResult Simulation::Run() {
         i, workload_.clients[i], workload_.server, network_, kernel_,
         DeriveSeed(seed_, absl::StrCat("client", i)), options_.strict_handshake));
   }
-  app_ = std::make_unique<Application>(workload_.app, supervisor_, services_, conns_, kernel_);
+  app_ = std::make_unique<Application>(
+      workload_.app, supervisor_, [this](const AppAction& action) { RegisterResponder(action); },
+      conns_, kernel_);
   faults_ = std::make_unique<FaultInjector>(workload_.faults, runtime_, network_, conns_, clients_);
   shutdown_ = std::make_unique<ShutdownCoordinator>(workload_.shutdown, supervisor_, network_,
                                                     runtime_.scheduler(), events_, kernel_);
@@ -150,7 +223,7 @@ RunResult Simulation::Run() {
   faults_->Start();
   shutdown_->Start();
 
-  InvariantObserver observer(suite_, events_, supervisor_, runtime_, services_, clients_);
+  InvariantObserver observer(suite_, events_, supervisor_, runtime_, services_.fake, clients_);
   result.stop = kernel_.Run(observer, options_.limits);
   result.violation = observer.violation();
 
@@ -163,17 +236,22 @@ RunResult Simulation::Run() {
                                              " virtual): a livelock or a timer loop")};
     } else {
       const server::SupervisorSnapshot snapshot = supervisor_.Snapshot();
+      std::vector<std::string> live_processes;
+      for (runtime::Pid pid : runtime_.scheduler().LivePids()) {
+        live_processes.push_back(absl::StrCat(pid, " (", runtime_.scheduler().NameOf(pid), ")"));
+      }
       std::vector<uint32_t> still_connected;
       for (const auto& client : clients_) {
         if (client->connected() && !client->finished()) still_connected.push_back(client->index());
       }
       EndOfRun end{kernel_.Now(),
                    snapshot,
-                   runtime_.scheduler().LivePids(),
+                   std::move(live_processes),
                    kernel_.DescribeLiveFibers(),
                    app_->pushes(),
                    shutdown_->Report(),
-                   services_.UnreleasedSessions(),
+                   services_.fake != nullptr ? services_.fake->UnreleasedSessions()
+                                             : std::vector<uint64_t>{},
                    notifier_.unregistered(),
                    std::move(still_connected)};
       result.violation = suite_.AtEnd(end);
@@ -190,11 +268,14 @@ RunResult Simulation::Run() {
                  : std::string("verdict: pass"));
 
   result.strategy = StrategyKindName(options_.strategy);
+  result.services = ServicesKindName(options_.services);
   result.trace_hash = trace_.hash();
   result.steps = kernel_.steps();
   result.trace_records = trace_.size();
   result.virtual_time = kernel_.Now() - kernel_.start();
-  result.connections = runtime_.scheduler().SpawnedPids().size();
+  for (const TimedEvent& e : events_.events()) {
+    if (e.event.kind == server::SupervisorEventKind::kSpawned) ++result.connections;
+  }
   for (const PushReport& push : app_->pushes()) result.pushes += push.called ? 1 : 0;
   result.trace_tail = trace_.FormatTail();
   if (options_.keep_full_trace) result.trace = trace_.FormatAll();

@@ -6,9 +6,9 @@
 namespace liminal::sim {
 
 std::optional<std::string> NothingLeft::AtEnd(const EndOfRun& end) {
-  if (!end.live_pids.empty()) {
+  if (!end.live_processes.empty()) {
     return absl::StrCat("processes left behind after shutdown: ",
-                        absl::StrJoin(end.live_pids, ", "));
+                        absl::StrJoin(end.live_processes, ", "));
   }
   if (!end.snapshot.records.empty()) {
     return absl::StrCat("records left behind after shutdown, first pid ",

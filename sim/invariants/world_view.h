@@ -22,7 +22,7 @@ namespace liminal::sim {
 struct WorldView {
   absl::Time now;
   const server::SupervisorSnapshot& snapshot;
-  const std::vector<runtime::Pid>& live_pids;  // live processes, in pid order
+  const std::vector<runtime::Pid>& live_pids;  // live connection processes, in pid order
   bool quiescent = false;                      // nothing is runnable
 };
 
@@ -61,7 +61,7 @@ struct DrainReport {
 struct EndOfRun {
   absl::Time now;
   const server::SupervisorSnapshot& snapshot;
-  std::vector<runtime::Pid> live_pids;
+  std::vector<std::string> live_processes;  // every live process: "3 (participant:echo)"
   std::vector<std::string> stuck_fibers;
   const std::vector<PushReport>& pushes;
   DrainReport drain;

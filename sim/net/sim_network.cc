@@ -398,14 +398,6 @@ ClientReadResult SimNetwork::Read(ConnId id) {
   }
 }
 
-bool SimNetwork::ClientDone(ConnId id) const {
-  const Conn& c = At(id);
-  return c.reset_sent || c.phase == Conn::Phase::kRefused ||
-         (c.client_eof && c.client_inbox.empty());
-}
-
-runtime::Pid SimNetwork::OwnerOf(ConnId id) const { return At(id).owner; }
 bool SimNetwork::accepted(ConnId id) const { return At(id).phase == Conn::Phase::kAccepted; }
-bool SimNetwork::server_closed(ConnId id) const { return At(id).server_closed; }
 
 }  // namespace liminal::sim

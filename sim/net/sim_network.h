@@ -57,12 +57,9 @@ class SimNetwork {
   void ShutdownWrite(ConnId conn);
   void Reset(ConnId conn);
   ClientReadResult Read(ConnId conn);
-  bool ClientDone(ConnId conn) const;  // EOF or reset seen
 
-  // Harness side.
-  runtime::Pid OwnerOf(ConnId conn) const;
+  // Harness side: whether the listener accepted the connection.
   bool accepted(ConnId conn) const;
-  bool server_closed(ConnId conn) const;
 
   // Server side, used by SimSocket and SimListener.
   void ServerStartReading(ConnId conn, runtime::Pid owner);

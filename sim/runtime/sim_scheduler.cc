@@ -175,6 +175,19 @@ std::vector<Pid> SimScheduler::LivePids() const {
   return pids;
 }
 
+std::vector<Pid> SimScheduler::LivePidsNamed(std::string_view name) const {
+  std::vector<Pid> pids;
+  for (size_t i = 0; i < entries_.size(); ++i) {
+    if (entries_[i]->alive && entries_[i]->name == name) pids.push_back(i + 1);
+  }
+  return pids;
+}
+
+std::string SimScheduler::NameOf(Pid pid) const {
+  const Entry* e = Find(pid);
+  return e == nullptr ? std::string() : e->name;
+}
+
 std::vector<Pid> SimScheduler::SpawnedPids() const {
   std::vector<Pid> pids;
   pids.reserve(entries_.size());

@@ -17,6 +17,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/container/btree_map.h"
@@ -43,7 +44,11 @@ class SimScheduler final : public runtime::Scheduler {
   // Harness side: no switch points.
   bool alive(runtime::Pid pid) const;
   std::vector<runtime::Pid> LivePids() const;  // in pid order
+  // Live processes spawned with SpawnOptions::name == `name`, in pid order.
+  std::vector<runtime::Pid> LivePidsNamed(std::string_view name) const;
   std::vector<runtime::Pid> SpawnedPids() const;
+  // The SpawnOptions::name of `pid` ("connection", "participant:echo", ...); "" if unknown.
+  std::string NameOf(runtime::Pid pid) const;
   void set_spawn_observer(SpawnObserver observer) { spawn_observer_ = std::move(observer); }
   void FailWakes(runtime::Pid pid, int count);
   // Bumped on every kill and exit (the invariant checkers re-read state when it moves).

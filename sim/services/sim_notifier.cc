@@ -9,13 +9,11 @@ absl::Status SimNotifier::OnWorkerRegistered(runtime::Pid pid,
                                              const protocol::WorkerRegister& registration) {
   kernel_.SwitchPoint(SwitchKind::kYield, pid);
   if (absl::StartsWith(registration.task_queue, "reject")) {
-    ++rejected_[pid];
     kernel_.trace().Add(TraceKind::kNote, pid, 0, 0,
                         absl::StrCat("notifier rejected registration of pid ", pid));
     return absl::PermissionDeniedError(
         absl::StrCat("task queue '", registration.task_queue, "' is not served here"));
   }
-  ++accepted_[pid];
   kernel_.trace().Add(TraceKind::kNote, pid, 0, 0,
                       absl::StrCat("notifier accepted registration of pid ", pid));
   return absl::OkStatus();

@@ -1,7 +1,7 @@
 // The application's ConnectionNotifier in the simulation: accepts worker registrations
-// unless their task queue starts with "reject", counts every call per pid (the invariant
-// checkers compare those counts with the supervisor's events), and yields at each call,
-// as application code taking its time would.
+// unless their task queue starts with "reject", counts the unregisters per pid (the
+// invariant checkers compare them with the supervisor's events), traces every call, and
+// yields at each call, as application code taking its time would.
 #ifndef LIMINAL_SIM_SERVICES_SIM_NOTIFIER_H_
 #define LIMINAL_SIM_SERVICES_SIM_NOTIFIER_H_
 
@@ -19,14 +19,10 @@ class SimNotifier final : public server::ConnectionNotifier {
                                   const protocol::WorkerRegister& registration) override;
   void OnWorkerUnregistered(runtime::Pid pid) override;
 
-  const absl::btree_map<runtime::Pid, int>& accepted() const { return accepted_; }
-  const absl::btree_map<runtime::Pid, int>& rejected() const { return rejected_; }
   const absl::btree_map<runtime::Pid, int>& unregistered() const { return unregistered_; }
 
  private:
   FiberKernel& kernel_;
-  absl::btree_map<runtime::Pid, int> accepted_;
-  absl::btree_map<runtime::Pid, int> rejected_;
   absl::btree_map<runtime::Pid, int> unregistered_;
 };
 

@@ -45,8 +45,6 @@ class SimServices final : public server::ConnectionServices {
   void FailFlush(absl::Status error) { flush_error_ = std::move(error); }
 
   // Harness side.
-  uint64_t sessions_opened() const { return next_session_ - 1; }
-  uint64_t sessions_released() const { return released_.size(); }
   std::vector<uint64_t> UnreleasedSessions() const;
   const std::vector<std::string>& violations() const { return violations_; }
   static bool KnownChannel(const std::string& channel);

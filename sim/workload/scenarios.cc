@@ -320,6 +320,7 @@ Workload ProtocolGarbage(Builder& b) {
   w.server.auth = b.Chance(50);
   w.server.handshake_timeout_us = b.Between(500, 5'000);
   w.server.max_frame_bytes = b.Between(64, 1024);
+  if (b.Chance(30)) w.server.idle_timeout_us = b.Between(1'000, 10'000);
   const uint32_t clients = b.Between(2, 5);
   uint32_t last = 0;
   for (uint32_t i = 0; i < clients; ++i) {
@@ -372,6 +373,8 @@ Workload Mixed(Builder& b) {
   w.family = "mixed";
   w.server.auth = b.Chance(20);
   w.server.max_outbound_bytes = b.Chance(30) ? b.Between(64, 512) : 8192;
+  if (b.Chance(20)) w.server.idle_timeout_us = b.Between(2'000, 15'000);
+  if (b.Chance(15)) w.server.max_connections = b.Between(1, 4);
   const uint32_t clients = b.Between(2, 6);
   uint32_t last = 0;
   for (uint32_t i = 0; i < clients; ++i) {

@@ -120,7 +120,12 @@ std::string DescribeWorkload(const Workload& w) {
   std::string out = absl::StrCat(
       "workload ", w.family, ": handshake_timeout=", Us(w.server.handshake_timeout_us),
       " max_frame=", w.server.max_frame_bytes, " max_outbound=", w.server.max_outbound_bytes,
-      w.server.auth ? " auth=on" : "", "\n");
+      w.server.auth ? " auth=on" : "",
+      w.server.idle_timeout_us > 0 ? absl::StrCat(" idle_timeout=", Us(w.server.idle_timeout_us))
+                                   : "",
+      w.server.max_connections > 0 ? absl::StrCat(" max_connections=", w.server.max_connections)
+                                   : "",
+      "\n");
   for (size_t i = 0; i < w.clients.size(); ++i) {
     const ClientSpec& c = w.clients[i];
     absl::StrAppend(&out, "  client ", i, " @", Us(c.start_us), " latency ",

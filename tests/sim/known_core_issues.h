@@ -18,12 +18,10 @@ struct KnownCoreIssue {
 };
 
 inline constexpr KnownCoreIssue kKnownCoreIssues[] = {
-    {"drain-bound", "was still alive",
-     "SpawnConnection racing Shutdown: a spawn that passed the shutting-down check before "
-     "Shutdown() is invisible to Shutdown() and AwaitIdle(), so the shutdown sequence can "
-     "finish (and flush) while that connection is still alive"},
-    {"drain-bound", "was spawned after the shutdown sequence had finished",
-     "same race as above, seen from the other side"},
+    {"nothing-left", "(participant:",
+     "core/server/services: ServiceSession::Release and EndConversation stop a participant "
+     "with inbox->Stop() + Send(Wake) and ignore a failed Send, so a failed wake leaves the "
+     "participant process (and its Responder) alive forever"},
 };
 
 inline const KnownCoreIssue* FindKnownCoreIssue(const RunResult& result) {

@@ -202,9 +202,9 @@ TEST(DrainBoundAndNothingLeftTest, ReportWhatOutlivedTheShutdown) {
   EXPECT_EQ(nothing.AtEnd(end), std::nullopt);
   end.drain.idle_after_force = false;
   EXPECT_THAT(drain.AtEnd(end), Optional(HasSubstr("still tracked")));
-  end.live_pids = {4};
+  end.live_processes = {"4 (connection)"};
   EXPECT_THAT(nothing.AtEnd(end), Optional(HasSubstr("processes left behind after shutdown: 4")));
-  end.live_pids.clear();
+  end.live_processes.clear();
   end.stuck_fibers = {"f9(app:2) blocked on condition 1"};
   EXPECT_THAT(nothing.AtEnd(end), Optional(HasSubstr("blocked forever")));
 }

@@ -1,6 +1,7 @@
 // Keeps each known core issue honest: a workload aimed at the race must still reproduce
 // it. When the core is fixed this test fails on purpose — then delete the issue from
-// known_core_issues.h and flip the expectation into a regression test.
+// known_core_issues.h and flip the expectation into a regression test, as was done for
+// the spawn-vs-shutdown race.
 #include "tests/sim/known_core_issues.h"
 
 #include <cstdio>
@@ -29,28 +30,55 @@ Workload ConnectAtShutdown(uint32_t start_us) {
   return w;
 }
 
-TEST(KnownCoreIssueTest, SpawnRacingShutdownStillReproduces) {
-  std::optional<uint64_t> first;
-  int hits = 0;
+// Regression for the first core bug the simulation found (fixed in 346df89): a spawn that
+// passed the shutting-down check before Shutdown() was invisible to AwaitIdle, so the
+// shutdown sequence could finish, and flush, with that connection still alive.
+TEST(FixedCoreIssueTest, SpawnRacingShutdownIsSeenByAwaitIdle) {
   for (uint64_t seed = 1; seed <= 300; ++seed) {
-    const RunResult r = RunWorkload(ConnectAtShutdown(1'000), seed, {});
+    for (StrategyKind strategy : {StrategyKind::kRandom, StrategyKind::kPct}) {
+      RunOptions options;
+      options.strategy = strategy;
+      const RunResult r = RunWorkload(ConnectAtShutdown(1'000), seed, options);
+      ASSERT_TRUE(r.passed()) << "seed " << seed << " " << StrategyKindName(strategy) << ": "
+                              << r.violation->invariant << ": " << r.violation->detail;
+    }
+  }
+}
+
+// A conversation's participant is stopped with a Wake when its connection closes; the
+// runtime may fail that Wake (Scheduler::Send returns false), and then nobody stops it.
+Workload ConversationThenCloseWithAFailedWake(bool fail_wake) {
+  Workload w;
+  w.family = "participant-stop-wake-fails";
+  ClientSpec c;
+  c.ops = {ClientOp{ClientOpKind::kHandshake, 0, 0, 0},
+           ClientOp{ClientOpKind::kOpenConversation, 100, 1, 0},
+           ClientOp{ClientOpKind::kConversationMessage, 100, 1, 1},
+           ClientOp{ClientOpKind::kHalfClose, 2'000, 0, 0}};
+  w.clients.push_back(c);
+  if (fail_wake) w.faults.push_back(FaultAction{FaultKind::kFailWakes, 1'500, 99, 1});
+  w.shutdown.at_us = 5'000;
+  return w;
+}
+
+TEST(KnownCoreIssueTest, ParticipantStopLostOnAFailedWakeStillReproduces) {
+  RunOptions options;
+  options.services = ServicesKind::kReal;
+  int hits = 0;
+  for (uint64_t seed = 1; seed <= 50; ++seed) {
+    const RunResult r = RunWorkload(ConversationThenCloseWithAFailedWake(true), seed, options);
     if (r.passed()) continue;
     const KnownCoreIssue* issue = FindKnownCoreIssue(r);
     ASSERT_NE(issue, nullptr) << r.violation->invariant << ": " << r.violation->detail;
     ++hits;
-    if (!first.has_value()) first = seed;
   }
-  std::printf("spawn-vs-shutdown race reproduced in %d of 300 seeds (first: seed %llu)\n", hits,
-              static_cast<unsigned long long>(first.value_or(0)));
-  EXPECT_GT(hits, 0) << "the race no longer reproduces: if core/server fixed it, remove it "
+  std::printf("participant left behind after a failed stop wake in %d of 50 seeds\n", hits);
+  EXPECT_GT(hits, 0) << "no longer reproduces: if core/server/services fixed it, remove it "
                         "from known_core_issues.h and make this a regression test";
-}
-
-TEST(KnownCoreIssueTest, TheSameClientsWellBeforeTheShutdownNeverFail) {
-  for (uint64_t seed = 1; seed <= 100; ++seed) {
-    const RunResult r = RunWorkload(ConnectAtShutdown(0), seed, {});
-    EXPECT_TRUE(r.passed()) << "seed " << seed << ": " << r.violation->invariant << ": "
-                            << r.violation->detail;
+  for (uint64_t seed = 1; seed <= 20; ++seed) {
+    const RunResult r = RunWorkload(ConversationThenCloseWithAFailedWake(false), seed, options);
+    EXPECT_TRUE(r.passed()) << "without the failed wake, seed " << seed << ": "
+                            << r.violation->invariant << ": " << r.violation->detail;
   }
 }
 
