@@ -6,7 +6,7 @@ JOBS ?= $(shell nproc)
 CONFIG ?= config/liminald.toml
 FUZZ_SECONDS ?= 300
 
-.PHONY: all deps build release run test test-unit test-sanitize fuzz fuzz-smoke bench format clean
+.PHONY: all deps build release run test test-sanitize test-sanitize-all fuzz fuzz-smoke bench format clean
 
 all: build
 
@@ -32,10 +32,18 @@ test: build
 	$(MAKE) --no-print-directory test-sanitize
 	$(MAKE) --no-print-directory fuzz-smoke
 
+# The core's suites (codec, supervisor, services, dispatch, metrics) under ASan + UBSan.
 test-sanitize: deps
 	cmake --preset asan
 	cmake --build --preset asan -j $(JOBS) --target sanitize_tests
 	ctest --preset asan
+
+# Also the threaded layers (io runtime, client, health endpoint, JSON backend): a second
+# full build, so it is not part of `make test`.
+test-sanitize-all: deps
+	cmake --preset asan
+	cmake --build --preset asan -j $(JOBS) --target sanitize_tests sanitize_extended_tests
+	ctest --test-dir build/asan -L 'sanitize' --output-on-failure -j 2
 
 fuzz-smoke:
 	@scripts/fuzz.sh 30
