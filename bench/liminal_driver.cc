@@ -186,8 +186,10 @@ class LiminalDriver : public Driver {
   absl::StatusOr<PubSubResult> RunPubSub(const PubSubSpec& spec) override;
 
   std::string RequestReplyMethod() const override {
-    return "conversation with the built-in echo responder; async client, next request sent "
-           "from the reply callback";
+    return "conversation with the built-in echo responder, answered inside the server (one "
+           "client-server round trip; NATS and Redis replies come from a responder client, "
+           "twice the hops: compare the push round trip for that); async client, next request "
+           "sent from the reply callback";
   }
   absl::StatusOr<LatencyResult> RunRequestReply(const LatencySpec& spec) override;
 

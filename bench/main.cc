@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <csignal>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <variant>
@@ -51,7 +52,9 @@ Systems MakeSystems(const BenchOptions& options) {
     std::string unavailable;
     switch (system) {
       case System::kLiminald: {
-        const std::string path = options.liminald.value_or(DefaultLiminaldPath());
+        // Absolute: the server runs in its own temporary directory.
+        const std::string path =
+            std::filesystem::absolute(options.liminald.value_or(DefaultLiminaldPath())).string();
         if (::access(path.c_str(), X_OK) == 0) {
           driver = MakeLiminalDriver({.binary = path});
         } else {

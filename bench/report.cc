@@ -52,6 +52,31 @@ std::optional<double> Ratio(const WorkloadResult& workload, System peer, const s
 // fmt pads by code points; "±" is one, so the columns stay aligned.
 std::string Pad(std::string_view text, int width) { return fmt::format("{:<{}}", text, width); }
 
+const WorkloadResult* FindWorkload(const RunResults& results, std::string_view name) {
+  for (const WorkloadResult& workload : results.workloads) {
+    if (workload.name == name) return &workload;
+  }
+  return nullptr;
+}
+
+// liminald's push round trip (requester → server → worker → server → requester) against
+// NATS request/reply (requester → server → responder → server → requester): the same hops,
+// unlike the echo conversation, which liminald answers itself.
+std::optional<std::string> LikeForLike(const RunResults& results) {
+  const WorkloadResult* push = FindWorkload(results, "push");
+  const WorkloadResult* reqrep = FindWorkload(results, "reqrep");
+  if (push == nullptr || reqrep == nullptr) return std::nullopt;
+  const SystemResult* lim = push->Find(System::kLiminald);
+  const SystemResult* nats = reqrep->Find(System::kNats);
+  if (lim == nullptr || nats == nullptr) return std::nullopt;
+  std::optional<double> a = lim->Median("p50_us");
+  std::optional<double> b = nats->Median("p50_us");
+  if (!a.has_value() || !b.has_value() || *b == 0) return std::nullopt;
+  return absl::StrCat("liminald push round trip p50 ", FormatValue(*a, "us"),
+                      " vs NATS request/reply p50 ", FormatValue(*b, "us"), " (",
+                      FormatRatio(*a / *b), ")");
+}
+
 }  // namespace
 
 void PrintReport(std::ostream& out, const RunResults& results,
@@ -78,6 +103,7 @@ void PrintReport(std::ostream& out, const RunResults& results,
     for (System peer : peers)
       header += Pad(absl::StrCat("liminald/", SystemName(peer)), kRatioWidth);
   }
+  while (!header.empty() && header.back() == ' ') header.pop_back();
   out << header << "\n" << std::string(header.size(), '-') << "\n";
   for (const WorkloadResult& workload : results.workloads) {
     bool first = true;
@@ -117,6 +143,10 @@ void PrintReport(std::ostream& out, const RunResults& results,
       }
       out << "  " << workload.name << " / " << SystemName(result.system) << ": " << note << "\n";
     }
+  }
+
+  if (std::optional<std::string> line = LikeForLike(results)) {
+    out << "\nLike-for-like hops: " << *line << "\n";
   }
 
   out << "\nTargets:\n";
@@ -187,6 +217,7 @@ absl::Status WriteJsonReport(const std::string& path, const RunResults& results,
     workloads.push_back(w);
   }
   root["workloads"] = workloads;
+  if (std::optional<std::string> line = LikeForLike(results)) root["like_for_like"] = *line;
   root["targets_evaluated"] = targets_evaluated;
   json target_list = json::array();
   if (targets_evaluated) {

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -18,7 +19,8 @@ bool IsExecutable(const std::string& path) { return ::access(path.c_str(), X_OK)
 absl::StatusOr<std::string> FindBinary(const std::string& name,
                                        const std::optional<std::string>& explicit_path) {
   if (explicit_path.has_value()) {
-    if (IsExecutable(*explicit_path)) return *explicit_path;
+    // Absolute: servers run in their own temporary directory.
+    if (IsExecutable(*explicit_path)) return std::filesystem::absolute(*explicit_path).string();
     return absl::NotFoundError(absl::StrCat(*explicit_path, " is not an executable file"));
   }
   std::vector<std::string> dirs;
