@@ -57,7 +57,7 @@ void LongRun::Finish() {
   if (options_.format == OutputFormat::kJson) {
     WriteJsonLine(io_.out, SummaryToJson(options_.command, summary));
   } else {
-    io_.err << FormatSummary(options_.command, options_.verb, summary) << std::endl;
+    io_.err << FormatSummary(options_.command, options_.verb, options_.noun, summary) << std::endl;
   }
 }
 

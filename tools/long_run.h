@@ -37,6 +37,7 @@ namespace liminal::tools {
 struct LongRunOptions {
   std::string command;            // "pub": names the progress and summary lines
   std::string verb;               // "published": the summary's verb
+  std::string noun = "message";   // what is counted, singular ("ping", "request", ...)
   std::optional<uint64_t> total;  // results expected, when known (progress shows n/total)
   std::optional<double> rate;     // results per second, when paced
   bool summary = false;           // print the summary (and draw progress) at all

@@ -48,6 +48,7 @@ int RunPing(const GlobalOptions& global, const PingOptions& options, const Comma
   const uint64_t count = options.count.value_or(1);
   LongRun run({.command = "ping",
                .verb = "answered",
+               .noun = "ping",
                .total = count,
                .rate = std::nullopt,
                .summary = options.count.has_value(),

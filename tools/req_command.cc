@@ -72,6 +72,7 @@ int RunReq(const GlobalOptions& global, const ReqOptions& options, const Command
   const bool each = options.count.value_or(1) <= 1;
   LongRun run({.command = "req",
                .verb = "answered",
+               .noun = "request",
                .total = (*source)->total(),
                .rate = options.rate,
                .summary = options.count.has_value() || options.rate.has_value(),

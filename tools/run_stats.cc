@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_format.h"
 
 namespace liminal::tools {
@@ -38,12 +39,18 @@ RunSummary RunStats::Summarize(absl::Time end) const {
 
 double ToMilliseconds(absl::Duration duration) { return absl::ToDoubleMilliseconds(duration); }
 
-std::string FormatSummary(std::string_view command, std::string_view verb,
+std::string CountOf(uint64_t count, std::string_view noun) {
+  const absl::string_view word(noun.data(), noun.size());
+  const bool sibilant = absl::EndsWith(word, "s") || absl::EndsWith(word, "sh") ||
+                        absl::EndsWith(word, "ch") || absl::EndsWith(word, "x");
+  return absl::StrFormat("%d %s%s", count, word, count == 1 ? "" : sibilant ? "es" : "s");
+}
+
+std::string FormatSummary(std::string_view command, std::string_view verb, std::string_view noun,
                           const RunSummary& summary) {
   std::string text = absl::StrFormat(
-      "%s: %s %d message%s in %.3f s (%.1f msg/s), %d error%s", command, verb, summary.messages,
-      summary.messages == 1 ? "" : "s", absl::ToDoubleSeconds(summary.elapsed), summary.rate,
-      summary.errors, summary.errors == 1 ? "" : "s");
+      "%s: %s %s in %.3f s (%.1f/s), %s", command, verb, CountOf(summary.messages, noun),
+      absl::ToDoubleSeconds(summary.elapsed), summary.rate, CountOf(summary.errors, "error"));
   if (summary.latency.has_value()) {
     const LatencySummary& l = *summary.latency;
     absl::StrAppendFormat(&text, "; latency ms p50 %.3f p90 %.3f p99 %.3f max %.3f",

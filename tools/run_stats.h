@@ -6,8 +6,8 @@
 //   stats.RecordSuccess(ack_time - send_time);   // or RecordSuccess() without a latency
 //   stats.RecordFailure();
 //   RunSummary summary = stats.Summarize(absl::Now());
-//   io.err << FormatSummary("pub", "published", summary) << "\n";
-//   // pub: published 1000 messages in 1.234 s (810.4 msg/s), 0 errors;
+//   io.err << FormatSummary("pub", "published", "message", summary) << "\n";
+//   // pub: published 1000 messages in 1.234 s (810.4/s), 0 errors;
 //   //      latency ms p50 0.212 p90 0.401 p99 1.200 max 3.400
 //   WriteJsonLine(io.out, SummaryToJson("pub", summary));
 //   // {"summary":{"command":"pub","messages":1000,"errors":0,"elapsed_s":1.234,...}}
@@ -70,11 +70,15 @@ class RunStats {
   std::vector<absl::Duration> latencies_;
 };
 
-// "<command>: <verb> N messages in S s (R msg/s), E errors[; latency ms p50 .. max ..]".
-std::string FormatSummary(std::string_view command, std::string_view verb,
+// "<command>: <verb> N <noun>s in S s (R/s), E errors[; latency ms p50 .. max ..]".
+std::string FormatSummary(std::string_view command, std::string_view verb, std::string_view noun,
                           const RunSummary& summary);
 
-// {"summary":{"command":..,"messages":..,"errors":..,"elapsed_s":..,"rate_per_s":..,
+// "1 message", "2 messages", "2 pushes".
+std::string CountOf(uint64_t count, std::string_view noun);
+
+// {"summary":{"command":..,"messages":.. (successful results, whatever the
+// noun),"errors":..,"elapsed_s":..,"rate_per_s":..,
 //   "latency_ms":{"p50":..,"p90":..,"p99":..,"max":..}}} (latency_ms only when recorded).
 Json SummaryToJson(std::string_view command, const RunSummary& summary);
 

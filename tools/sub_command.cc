@@ -89,8 +89,9 @@ int RunSub(const GlobalOptions& global, const SubOptions& options, const Command
   }
   io.err << "liminal sub: subscribed to '" << options.channel << "' (subscription " << (*sub)->id()
          << ", max in flight " << options.max_in_flight << ")"
-         << (options.count.has_value() ? absl::StrCat(", until ", *options.count, " messages")
-                                       : std::string())
+         << (options.count.has_value()
+                 ? absl::StrCat(", until ", CountOf(*options.count, "message"))
+                 : std::string())
          << "; Ctrl-C to stop" << std::endl;
   InterruptWatcher::Registration stop = watcher.OnInterrupt([&] { (*sub)->Unsubscribe(); });
 
@@ -114,8 +115,8 @@ int RunSub(const GlobalOptions& global, const SubOptions& options, const Command
     const absl::Status& status = delivery.status();
     if (client::IsClientTimeout(status)) {
       if (options.count.has_value()) {
-        exit_code = run.Fail(absl::StrCat("waiting for ", *options.count, " messages on '",
-                                          options.channel, "' failed"),
+        exit_code = run.Fail(absl::StrCat("waiting for ", CountOf(*options.count, "message"),
+                                          " on '", options.channel, "' failed"),
                              absl::DeadlineExceededError(
                                  absl::StrCat("timed out after ", absl::FormatDuration(*timeout),
                                               " with ", run.stats().messages(), " received")));

@@ -130,6 +130,7 @@ int RunWorker(const GlobalOptions& global, const WorkerOptions& options, const C
 
   LongRun run({.command = "worker",
                .verb = "answered",
+               .noun = "push",
                .total = options.count,
                .rate = std::nullopt,
                .summary = options.count.has_value(),
@@ -181,10 +182,11 @@ int RunWorker(const GlobalOptions& global, const WorkerOptions& options, const C
     }
     if (*served < wanted && absl::Now() >= deadline) {
       if (options.count.has_value()) {
-        exit_code = run.Fail(absl::StrCat("waiting for ", *options.count, " pushes failed"),
-                             absl::DeadlineExceededError(
-                                 absl::StrCat("timed out after ", absl::FormatDuration(*timeout),
-                                              " with ", run.stats().messages(), " answered")));
+        exit_code =
+            run.Fail(absl::StrCat("waiting for ", CountOf(*options.count, "push"), " failed"),
+                     absl::DeadlineExceededError(
+                         absl::StrCat("timed out after ", absl::FormatDuration(*timeout), " with ",
+                                      run.stats().messages(), " answered")));
       }
       break;
     }
