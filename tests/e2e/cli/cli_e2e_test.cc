@@ -234,7 +234,7 @@ TEST_F(CliE2eTest, PubCountPrintsOnlyASummary) {
   const CliRun run = Run({"pub", "events", "x", "--count", "20"});
   EXPECT_EQ(run.exit_code, 0) << run.err;
   EXPECT_EQ(run.out, "");
-  EXPECT_THAT(run.err, MatchesRegex("pub: published 20 messages in [0-9.]+ s \\([0-9.]+ msg/s\\), "
+  EXPECT_THAT(run.err, MatchesRegex("pub: published 20 messages in [0-9.]+ s \\([0-9.]+/s\\), "
                                     "0 errors; latency ms p50 [0-9.]+ p90 [0-9.]+ p99 [0-9.]+ "
                                     "max [0-9.]+\n"));
   EXPECT_THAT(run.err, Not(HasSubstr("\r"))) << "progress drawn without a terminal";
@@ -317,7 +317,9 @@ TEST_F(CliE2eTest, SubToAnUnknownChannelFails) {
 TEST_F(CliE2eTest, SubTimeoutBeforeCountIsAnError) {
   const CliRun run = Run({"sub", "events", "--count", "1", "--timeout", "200ms"});
   EXPECT_EQ(run.exit_code, 1);
-  EXPECT_THAT(run.err, HasSubstr("timed out after 200ms with 0 received"));
+  EXPECT_THAT(run.err,
+              HasSubstr("waiting for 1 message on 'events' failed: timed out after 200ms with 0 "
+                        "received"));
 }
 
 TEST_F(CliE2eTest, SubTimeoutWithoutCountEndsCleanly) {

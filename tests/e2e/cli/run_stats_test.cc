@@ -60,16 +60,25 @@ TEST(RunStatsTest, TextSummary) {
   RunStats stats(kStart);
   stats.RecordSuccess(absl::Microseconds(200));
   stats.RecordSuccess(absl::Microseconds(400));
-  const std::string text =
-      FormatSummary("pub", "published", stats.Summarize(kStart + absl::Milliseconds(500)));
+  const std::string text = FormatSummary("pub", "published", "message",
+                                         stats.Summarize(kStart + absl::Milliseconds(500)));
   EXPECT_EQ(text,
-            "pub: published 2 messages in 0.500 s (4.0 msg/s), 0 errors; latency ms p50 0.200 "
+            "pub: published 2 messages in 0.500 s (4.0/s), 0 errors; latency ms p50 0.200 "
             "p90 0.400 p99 0.400 max 0.400");
   RunStats one(kStart);
   one.RecordSuccess();
   one.RecordFailure();
-  EXPECT_EQ(FormatSummary("sub", "received", one.Summarize(kStart + absl::Seconds(1))),
-            "sub: received 1 message in 1.000 s (1.0 msg/s), 1 error");
+  EXPECT_EQ(FormatSummary("sub", "received", "message", one.Summarize(kStart + absl::Seconds(1))),
+            "sub: received 1 message in 1.000 s (1.0/s), 1 error");
+  EXPECT_EQ(FormatSummary("worker", "answered", "push", one.Summarize(kStart + absl::Seconds(1))),
+            "worker: answered 1 push in 1.000 s (1.0/s), 1 error");
+}
+
+TEST(RunStatsTest, CountOfPluralises) {
+  EXPECT_EQ(CountOf(0, "message"), "0 messages");
+  EXPECT_EQ(CountOf(1, "message"), "1 message");
+  EXPECT_EQ(CountOf(2, "push"), "2 pushes");
+  EXPECT_EQ(CountOf(3, "ping"), "3 pings");
 }
 
 TEST(RunStatsTest, JsonSummary) {
