@@ -415,7 +415,6 @@ void ConnectionSupervisor::ReleaseConnection(ConnectionState& state, Pid pid) {
   std::optional<ReleaseWork> work = state.BeginRelease();
   if (!work.has_value()) return;
   RecordEvent({SupervisorEventKind::kReleased, pid, 0});
-  if (options_.metrics != nullptr) options_.metrics->connections_current.Decrement();
   for (const QueuedControl& control : work->discarded_controls) {
     RecordEvent({SupervisorEventKind::kControlDiscarded, pid, control.id});
   }
@@ -431,6 +430,8 @@ void ConnectionSupervisor::ReleaseConnection(ConnectionState& state, Pid pid) {
     if (options_.notifier != nullptr) options_.notifier->OnWorkerUnregistered(pid);
     RecordEvent({SupervisorEventKind::kUnregisterFired, pid, 0});
   }
+  // Last, so that a watcher of the gauge sees the whole release done.
+  if (options_.metrics != nullptr) options_.metrics->connections_current.Decrement();
 }
 
 absl::Status ConnectionSupervisor::FlushDurableState() {
