@@ -27,8 +27,9 @@ inline constexpr char kTokenEnv[] = "LIMINAL_TOKEN";
 
 // Appended to every networked command's --help (the options are listed on `liminal --help`).
 inline constexpr char kGlobalOptionsNote[] =
-    "\nAlso accepted here: --server HOST:PORT (env LIMINAL_SERVER, default 127.0.0.1:7400), "
-    "--token TOKEN\n(env LIMINAL_TOKEN), --json, --connect-timeout DURATION (default 5s).\n";
+    "\nAlso accepted here (see `liminal --help`): --server HOST:PORT (env LIMINAL_SERVER,\n"
+    "default 127.0.0.1:7400), --token TOKEN (env LIMINAL_TOKEN), --json, --connect-timeout\n"
+    "DURATION (default 5s).\n";
 
 struct GlobalOptions {
   std::string server = kDefaultServer;  // HOST:PORT, HOST, or [IPv6]:PORT
