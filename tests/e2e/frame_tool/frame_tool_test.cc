@@ -2,6 +2,7 @@
 // vector through `liminal frame decode`, every valid frame back through `liminal frame
 // encode`, and the documented exit codes (0 ok, 1 an input failed, 2 usage/unparseable).
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <fstream>
@@ -49,9 +50,11 @@ std::string ReadFile(const std::string& path) {
 
 // Runs `liminal <args...>` with `input` on stdin.
 RunResult RunLiminal(const std::vector<std::string>& args, const std::string& input = "") {
-  const std::string dir = ::testing::TempDir();
-  const std::string in_path = dir + "/liminal_frame_tool_stdin";
-  const std::string err_path = dir + "/liminal_frame_tool_stderr";
+  // Per-process names: CTest runs test cases of this binary in parallel processes.
+  const std::string prefix =
+      ::testing::TempDir() + "/liminal_frame_tool_" + std::to_string(getpid());
+  const std::string in_path = prefix + "_stdin";
+  const std::string err_path = prefix + "_stderr";
   std::ofstream(in_path, std::ios::binary) << input;
   std::string command = ShellQuote(std::string(LIMINAL_BINARY_DIR) + "/tools/liminal");
   for (const std::string& arg : args) command += " " + ShellQuote(arg);
