@@ -30,6 +30,9 @@ void Application::Run(uint32_t index) {
     case AppActionKind::kPushAbandon:
       Push(index, action);
       return;
+    case AppActionKind::kPushAsync:
+      PushAsync(index, action);
+      return;
     case AppActionKind::kRegisterResponder:
       trace.Add(TraceKind::kApp, index, 0, 0,
                 action.arg % 2 == 0 ? "register late responder for 'slow'"
@@ -83,6 +86,42 @@ void Application::Push(uint32_t index, const AppAction& action) {
             absl::StrCat("slot ", report.correlation_id, " ended ",
                          server::PushOutcomeName(result.outcome), " after ",
                          absl::FormatDuration(report.ended - report.started)));
+}
+
+void Application::PushAsync(uint32_t index, const AppAction& action) {
+  PushReport& report = pushes_[index];
+  report.action = index;
+  report.called = true;
+  report.asynchronous = true;
+  report.pid = conns_.PidOf(action.client);
+  report.timeout = absl::Microseconds(action.timeout_us);
+  report.started = kernel_.Now();
+  Trace& trace = kernel_.trace();
+  trace.Add(TraceKind::kApp, index, report.pid, 0,
+            absl::StrCat("async push to client ", action.client, " (pid ", report.pid, ")"));
+  absl::StatusOr<uint64_t> id = supervisor_.PushToConnectionAsync(
+      report.pid, absl::StrCat("job-", index), report.timeout,
+      [this, index](server::PushResult result) {
+        PushReport& done = pushes_[index];
+        ++done.completions;
+        done.returned = true;
+        done.outcome = result.outcome;
+        done.ended = kernel_.Now();
+        kernel_.trace().Add(TraceKind::kApp, index, done.pid, done.correlation_id,
+                            absl::StrCat("async slot ", done.correlation_id, " completed ",
+                                         server::PushOutcomeName(result.outcome), " after ",
+                                         absl::FormatDuration(done.ended - done.started)));
+      });
+  if (!id.ok()) {
+    // Rolled back: the callback never runs.
+    report.unavailable = true;
+    report.returned = true;
+    report.ended = kernel_.Now();
+    trace.Add(TraceKind::kApp, index, report.pid, 0,
+              absl::StrCat("async push unavailable: ", id.status().message()));
+    return;
+  }
+  report.correlation_id = *id;
 }
 
 }  // namespace liminal::sim

@@ -32,6 +32,7 @@ class Application {
  private:
   void Run(uint32_t index);
   void Push(uint32_t index, const AppAction& action);
+  void PushAsync(uint32_t index, const AppAction& action);
 
   const std::vector<AppAction> actions_;
   server::ConnectionSupervisor& supervisor_;

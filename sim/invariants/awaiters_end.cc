@@ -16,6 +16,15 @@ std::optional<std::string> AwaitersEnd::OnEvent(const TimedEvent& timed) {
 std::optional<std::string> AwaitersEnd::AtEnd(const EndOfRun& end) {
   for (const PushReport& push : end.pushes) {
     if (!push.called) continue;
+    if (push.completions > 1) {
+      return absl::StrCat("the completion callback of app action ", push.action,
+                          " (async push to pid ", push.pid, ", slot ", push.correlation_id,
+                          ") ran ", push.completions, " times");
+    }
+    if (push.unavailable && push.completions > 0) {
+      return absl::StrCat("the async push of app action ", push.action,
+                          " was rolled back (Unavailable), yet its callback ran");
+    }
     if (!push.returned) {
       return absl::StrCat("the awaiter of app action ", push.action, " (push to pid ", push.pid,
                           ", slot ", push.correlation_id, ") never returned");

@@ -1,4 +1,5 @@
-// "Every awaiter has ended", promptly: every application push returned exactly once, and
+// "Every awaiter has ended", promptly: every application push returned (an asynchronous
+// push's completion callback ran) exactly once, and
 // an awaiter that ended Disconnected did so when its connection was released, not when its
 // own timeout ran out (server-behaviour.md §4: "it never waits for its full timeout after
 // the connection has gone").

@@ -32,9 +32,11 @@ struct PushReport {
   runtime::Pid pid = runtime::kNoPid;
   uint64_t correlation_id = 0;
   bool called = false;
-  bool returned = false;     // Receive returned (or there was nothing to receive)
-  bool unavailable = false;  // the push was rolled back (wake failed)
-  bool abandoned = false;    // the awaiter was dropped unreceived
+  bool asynchronous = false;  // PushToConnectionAsync: `returned` means the callback ran
+  bool returned = false;      // Receive returned (or there was nothing to receive)
+  int completions = 0;        // times the completion callback ran (asynchronous pushes)
+  bool unavailable = false;   // the push was rolled back (wake failed)
+  bool abandoned = false;     // the awaiter was dropped unreceived
   std::optional<server::PushOutcome> outcome;
   absl::Time started;
   absl::Time ended;

@@ -113,7 +113,12 @@ class Builder {
 
   AppAction Push(uint32_t at_us, uint32_t client, bool may_abandon = true) {
     AppAction a;
-    a.kind = may_abandon && Chance(15) ? AppActionKind::kPushAbandon : AppActionKind::kPush;
+    a.kind = AppActionKind::kPush;
+    if (may_abandon && Chance(15)) {
+      a.kind = AppActionKind::kPushAbandon;
+    } else if (Chance(30)) {
+      a.kind = AppActionKind::kPushAsync;
+    }
     a.at_us = at_us;
     a.client = client;
     a.timeout_us = Between(500, 40'000);

@@ -92,6 +92,8 @@ const char* AppActionKindName(AppActionKind kind) {
       return "push";
     case AppActionKind::kPushAbandon:
       return "push-abandon";
+    case AppActionKind::kPushAsync:
+      return "push-async";
     case AppActionKind::kRegisterResponder:
       return "register-responder";
     case AppActionKind::kReap:
@@ -143,9 +145,12 @@ std::string DescribeWorkload(const Workload& w) {
   }
   for (size_t i = 0; i < w.app.size(); ++i) {
     const AppAction& a = w.app[i];
-    absl::StrAppend(
-        &out, "  app ", i, " @", Us(a.at_us), " ", AppActionKindName(a.kind), " client ", a.client,
-        a.kind == AppActionKind::kPush ? absl::StrCat(" timeout ", Us(a.timeout_us)) : "", "\n");
+    absl::StrAppend(&out, "  app ", i, " @", Us(a.at_us), " ", AppActionKindName(a.kind),
+                    " client ", a.client,
+                    a.kind == AppActionKind::kPush || a.kind == AppActionKind::kPushAsync
+                        ? absl::StrCat(" timeout ", Us(a.timeout_us))
+                        : "",
+                    "\n");
   }
   for (const FaultAction& f : w.faults) {
     absl::StrAppend(&out, "  fault @", Us(f.at_us), " ", FaultKindName(f.kind), " client ",

@@ -71,6 +71,7 @@ struct ClientSpec {
 enum class AppActionKind : uint8_t {
   kPush,               // PushToConnection(client's pid) then Receive(timeout)
   kPushAbandon,        // PushToConnection, then drop the awaiter without receiving
+  kPushAsync,          // PushToConnectionAsync(timeout) with a completion callback
   kRegisterResponder,  // arg 0: late responder for "slow", 1: silent one for "mute"
   kReap,               // ReapCrashedConnections()
 };

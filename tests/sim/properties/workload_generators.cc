@@ -61,7 +61,8 @@ rc::Gen<AppAction> GenAppAction() {
   return rc::gen::build<AppAction>(
       rc::gen::set(&AppAction::kind,
                    rc::gen::element(AppActionKind::kPush, AppActionKind::kPushAbandon,
-                                    AppActionKind::kRegisterResponder, AppActionKind::kReap)),
+                                    AppActionKind::kPushAsync, AppActionKind::kRegisterResponder,
+                                    AppActionKind::kReap)),
       rc::gen::set(&AppAction::at_us, Us(0, 8'000)), rc::gen::set(&AppAction::client, Us(0, 4)),
       rc::gen::set(&AppAction::timeout_us, Us(100, 40'000)),
       rc::gen::set(&AppAction::arg, Us(0, 1)));
