@@ -3,14 +3,12 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/time/time.h"
 
 namespace liminal::sim {
 namespace {
 
-std::string Us(uint32_t us) {
-  if (us >= 1000) return absl::StrFormat("%.3gms", us / 1000.0);
-  return absl::StrCat(us, "us");
-}
+std::string Us(uint32_t us) { return absl::FormatDuration(absl::Microseconds(us)); }
 
 }  // namespace
 
