@@ -133,6 +133,13 @@ class Builder {
   Rng rng_;
 };
 
+// When the client's last op runs (its start plus every pause), in microseconds.
+uint32_t ScriptEnd(const ClientSpec& c) {
+  uint32_t end = c.start_us;
+  for (const ClientOp& op : c.ops) end += op.delay_us;
+  return end;
+}
+
 void Finish(Workload& w, Builder& b, uint32_t last_activity_us) {
   w.shutdown.at_us = last_activity_us + b.Between(1'000, 10'000);
   w.shutdown.drain_us = b.Between(1'000, 30'000);
@@ -225,8 +232,7 @@ Workload PushVsClose(Builder& b) {
     const uint32_t n = b.Between(0, 3);
     for (uint32_t k = 0; k < n; ++k) c.ops.push_back(b.TrafficOp(1'000));
     b.MaybeLeave(c, 4'000, 60);
-    uint32_t close_at = c.start_us + 2'000;
-    for (const ClientOp& op : c.ops) close_at += op.delay_us;
+    const uint32_t close_at = ScriptEnd(c) + 2'000;
     // Pushes land before, around and after the close.
     const uint32_t pushes = b.Between(1, 4);
     for (uint32_t k = 0; k < pushes; ++k) {
@@ -261,8 +267,7 @@ Workload RegisterVsClose(Builder& b) {
           b.Chance(40) ? ClientOpKind::kRegisterRejected : ClientOpKind::kRegisterWorker, 200));
     }
     b.MaybeLeave(c, 300, 70);
-    uint32_t close_at = c.start_us + 500;
-    for (const ClientOp& op : c.ops) close_at += op.delay_us;
+    const uint32_t close_at = ScriptEnd(c) + 500;
     if (b.Chance(35))
       w.faults.push_back(b.Fault(FaultKind::kCrash, b.Between(c.start_us, close_at + 300), i));
     if (b.Chance(20))
@@ -398,8 +403,7 @@ Workload Mixed(Builder& b) {
       }
     }
     b.MaybeLeave(c, 2'000, 40);
-    uint32_t end = c.start_us + 1'000;
-    for (const ClientOp& op : c.ops) end += op.delay_us;
+    const uint32_t end = ScriptEnd(c) + 1'000;
     const uint32_t pushes = b.Between(0, 2);
     for (uint32_t k = 0; k < pushes; ++k)
       w.app.push_back(b.Push(b.Between(c.start_us, end + 1'000), i));

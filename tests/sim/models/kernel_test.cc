@@ -10,17 +10,10 @@
 #include "sim/kernel/pct_strategy.h"
 #include "sim/runtime/sim_mutex.h"
 #include "sim/runtime/sim_runtime.h"
+#include "tests/sim/models/null_observer.h"
 
 namespace liminal::sim {
 namespace {
-
-class NullObserver final : public StepObserver {
- public:
-  void OnStep() override { ++steps; }
-  void OnQuiescent() override { ++quiescent; }
-  int steps = 0;
-  int quiescent = 0;
-};
 
 // Two fibers append to a shared log around switch points; returns the interleaving.
 std::string Interleave(StrategyKind kind, uint64_t seed) {

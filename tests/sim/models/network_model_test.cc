@@ -9,15 +9,10 @@
 #include "gtest/gtest.h"
 #include "sim/net/sim_network.h"
 #include "sim/runtime/sim_runtime.h"
+#include "tests/sim/models/null_observer.h"
 
 namespace liminal::sim {
 namespace {
-
-class NullObserver final : public StepObserver {
- public:
-  void OnStep() override {}
-  void OnQuiescent() override {}
-};
 
 struct ServerLog {
   std::string data;

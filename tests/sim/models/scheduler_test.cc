@@ -9,15 +9,10 @@
 #include "gtest/gtest.h"
 #include "sim/runtime/sim_runtime.h"
 #include "sim/runtime/sim_scheduler.h"
+#include "tests/sim/models/null_observer.h"
 
 namespace liminal::sim {
 namespace {
-
-class NullObserver final : public StepObserver {
- public:
-  void OnStep() override {}
-  void OnQuiescent() override {}
-};
 
 // Records what it receives; yields inside each slice so others can interleave.
 class Recorder final : public runtime::Process {
