@@ -361,11 +361,19 @@ void ServiceSession::EndConversation(Conversations::iterator it, bool drop_queue
                                    }),
                     outcomes_.end());
   }
-  if (conversation.inbox->Stop()) {
-    env_.runtime.scheduler().Send(conversation.participant, runtime::Wake{});
-  }
+  StopParticipant(conversation);
   env_.metrics.ConversationEnded();
   conversations_.erase(it);
+}
+
+void ServiceSession::StopParticipant(const ConversationEntry& conversation) {
+  if (!conversation.inbox->Stop()) return;
+  runtime::Scheduler& scheduler = env_.runtime.scheduler();
+  if (!scheduler.Send(conversation.participant, runtime::Wake{}) &&
+      scheduler.IsAlive(conversation.participant)) {
+    scheduler.Kill(conversation.participant,
+                   runtime::ExitReason::Killed("participant stop: wake failed"));
+  }
 }
 
 void ServiceSession::SendOutcome(const ConversationOutcome& outcome, ConnectionOutput& out) {
@@ -438,9 +446,7 @@ void ServiceSession::Release() {
   subscription_by_stream_.clear();
   replies_->Shutdown();  // participant exits from here on are not crashes
   for (auto& [id, conversation] : conversations_) {
-    if (conversation.inbox->Stop()) {
-      env_.runtime.scheduler().Send(conversation.participant, runtime::Wake{});
-    }
+    StopParticipant(conversation);
     env_.metrics.ConversationEnded();
   }
   conversations_.clear();

@@ -88,6 +88,9 @@ class ServiceSession final : public ConnectionSession {
   // Forgets the conversation and stops its participant. `drop_queued` also discards replies
   // and timeouts not yet sent (a client close); a crash keeps them.
   void EndConversation(Conversations::iterator it, bool drop_queued);
+  // Asks the participant to finish; if it cannot be woken it is killed instead, so a failed
+  // wake never leaves it (and its Responder) alive.
+  void StopParticipant(const ConversationEntry& conversation);
   void SendOutcome(const ConversationOutcome& outcome, ConnectionOutput& out);
 
   static void SendConversationError(ConnectionOutput& out, uint32_t stream_id,
