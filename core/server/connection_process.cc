@@ -105,8 +105,14 @@ void ConnectionProcess::ApplyControls() {
       SendDisconnectOnce();
       Close();
     } else if (auto* push = std::get_if<PushControl>(&queued.control)) {
-      Send(protocol::MakeFrame(
-          protocol::Push{push->correlation_id, std::move(push->payload)}, /*stream_id=*/1));
+      // Nothing application-level goes to a peer that has not completed the handshake
+      // (and, with auth on, proved itself): hold the push until ConnectAck is out. If the
+      // handshake never completes, the close path cancels the push's slot.
+      if (handshake_done_) {
+        SendPush(std::move(*push));
+      } else {
+        held_pushes_.push_back(std::move(*push));
+      }
     }
   }
 }
@@ -224,6 +230,13 @@ void ConnectionProcess::HandleConnect(const protocol::Connect& connect) {
     handshake_timer_ = 0;
   }
   Send(protocol::MakeFrame(protocol::ConnectAck{kSupportedVersion, 0}));
+  for (PushControl& push : held_pushes_) SendPush(std::move(push));
+  held_pushes_.clear();
+}
+
+void ConnectionProcess::SendPush(PushControl push) {
+  Send(protocol::MakeFrame(protocol::Push{push.correlation_id, std::move(push.payload)},
+                           /*stream_id=*/1));
 }
 
 bool ConnectionProcess::TokenAccepted(const std::string& token) const {

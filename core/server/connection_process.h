@@ -13,6 +13,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/protocol/frame.h"
 #include "core/protocol/reason_code.h"
@@ -52,6 +53,7 @@ class ConnectionProcess final : public runtime::Process, private ConnectionOutpu
   void DecodeBuffered();
   void HandleFrame(protocol::Frame frame);
   void HandleConnect(const protocol::Connect& connect);
+  void SendPush(PushControl push);
   bool TokenAccepted(const std::string& token) const;
   void OnTimer(uint64_t tag);
   void ArmTimer(uint64_t tag, absl::Duration delay);
@@ -73,6 +75,7 @@ class ConnectionProcess final : public runtime::Process, private ConnectionOutpu
   std::string inbound_;
   size_t inbound_offset_ = 0;
   std::string outbound_batch_;
+  std::vector<PushControl> held_pushes_;  // pushes that arrived before the handshake
   bool handshake_done_ = false;
   bool closing_ = false;
   bool reading_paused_ = false;

@@ -213,3 +213,36 @@ TEST_F(SupervisorTest, FullOutboundQueuePausesReadingUntilDrained) {
 
 }  // namespace
 }  // namespace liminal::server::testing
+
+namespace liminal::server::testing {
+namespace {
+
+TEST_F(SupervisorTest, PushesWaitForTheHandshake) {
+  Client a = Spawn();
+  rt_.RunUntilIdle();
+  auto awaiter = supervisor().PushToConnection(a.handle.pid(), "early");
+  ASSERT_TRUE(awaiter.ok());
+  rt_.RunUntilIdle();
+  EXPECT_TRUE(a.peer->TakeFrames().empty());  // nothing before ConnectAck
+  a.peer->WriteFrame(ConnectFrame());
+  rt_.RunUntilIdle();
+  std::vector<protocol::Frame> frames = a.peer->TakeFrames();
+  ASSERT_EQ(frames.size(), 2u);
+  EXPECT_EQ(TypeOf(frames[0]), FrameType::kConnectAck);
+  EXPECT_EQ(TypeOf(frames[1]), FrameType::kPush);
+}
+
+TEST_F(SupervisorTest, PushToAPeerThatNeverHandshakesEndsDisconnected) {
+  SupervisorOptions options;
+  options.connection.handshake_timeout = absl::Seconds(1);
+  MakeSupervisor(options);
+  Client a = Spawn();
+  rt_.RunUntilIdle();
+  auto awaiter = supervisor().PushToConnection(a.handle.pid(), "early");
+  ASSERT_TRUE(awaiter.ok());
+  EXPECT_EQ(awaiter->Receive(absl::Seconds(30)).outcome, PushOutcome::kDisconnected);
+  EXPECT_EQ(CountType(a.peer->TakeFrames(), FrameType::kPush), 0);
+}
+
+}  // namespace
+}  // namespace liminal::server::testing
