@@ -1,10 +1,13 @@
 #include "bench/delivery_window.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <limits>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "bench/proc_metrics.h"
 
 namespace liminal::bench {
 
@@ -18,6 +21,10 @@ void DeliveryWindow::Delivered(int subscriber, uint64_t count) {
   // Pairs with the store in TryContinue: either the publisher sees this delivery or this
   // load sees the publisher parked.
   if (parked_.load(std::memory_order_seq_cst) && HasRoom() && parked_.exchange(false)) Wake();
+  // While draining, releasing the mutex makes AwaitDrained re-evaluate its condition.
+  if (stopping_.load(std::memory_order_acquire)) {
+    absl::MutexLock lock(&mu_);
+  }
 }
 
 void DeliveryWindow::Wake() {
@@ -63,6 +70,12 @@ void DeliveryWindow::Stop() {
   woken_ = true;
 }
 
+bool DeliveryWindow::AwaitDrained(absl::Duration timeout) {
+  auto drained = [this]() { return MinDelivered() >= published(); };
+  absl::MutexLock lock(&mu_);
+  return mu_.AwaitWithTimeout(absl::Condition(&drained), timeout);
+}
+
 absl::Status DeliveryWindow::error() const {
   absl::MutexLock lock(&mu_);
   return error_;
@@ -84,8 +97,8 @@ uint64_t DeliveryWindow::TotalDelivered() const {
   return total;
 }
 
-absl::StatusOr<PubSubResult> DeliveryWindow::Measure(absl::Duration warmup,
-                                                     absl::Duration measure) {
+absl::StatusOr<PubSubResult> DeliveryWindow::Measure(absl::Duration warmup, absl::Duration measure,
+                                                     pid_t server_pid) {
   // Sleeping here is the measurement itself (a fixed window), not a readiness poll; a
   // failure ends the wait early.
   auto stopped = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return !error_.ok(); };
@@ -96,6 +109,8 @@ absl::StatusOr<PubSubResult> DeliveryWindow::Measure(absl::Duration warmup,
   const absl::Time start = absl::Now();
   const uint64_t delivered_start = TotalDelivered();
   const uint64_t published_start = published();
+  const absl::StatusOr<absl::Duration> server_cpu_start = ReadCpuTime(server_pid);
+  const absl::StatusOr<absl::Duration> harness_cpu_start = ReadCpuTime(::getpid());
   {
     absl::MutexLock lock(&mu_);
     mu_.AwaitWithTimeout(absl::Condition(&stopped), measure);
@@ -103,6 +118,8 @@ absl::StatusOr<PubSubResult> DeliveryWindow::Measure(absl::Duration warmup,
   const absl::Time end = absl::Now();
   const uint64_t delivered_end = TotalDelivered();
   const uint64_t published_end = published();
+  const absl::StatusOr<absl::Duration> server_cpu_end = ReadCpuTime(server_pid);
+  const absl::StatusOr<absl::Duration> harness_cpu_end = ReadCpuTime(::getpid());
   if (absl::Status failed = error(); !failed.ok()) return failed;
   if (delivered_end == delivered_start) {
     return absl::DeadlineExceededError(absl::StrCat(
@@ -115,6 +132,12 @@ absl::StatusOr<PubSubResult> DeliveryWindow::Measure(absl::Duration warmup,
   result.elapsed = end - start;
   result.deliveries_per_second = static_cast<double>(result.deliveries) / seconds;
   result.publishes_per_second = static_cast<double>(published_end - published_start) / seconds;
+  if (server_cpu_start.ok() && server_cpu_end.ok()) {
+    result.server_cpu = *server_cpu_end - *server_cpu_start;
+  }
+  if (harness_cpu_start.ok() && harness_cpu_end.ok()) {
+    result.harness_cpu = *harness_cpu_end - *harness_cpu_start;
+  }
   return result;
 }
 

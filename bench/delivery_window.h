@@ -20,6 +20,8 @@
 #ifndef LIMINAL_BENCH_DELIVERY_WINDOW_H_
 #define LIMINAL_BENCH_DELIVERY_WINDOW_H_
 
+#include <sys/types.h>
+
 #include <atomic>
 #include <cstdint>
 #include <functional>
@@ -60,15 +62,22 @@ class DeliveryWindow {
   void Fail(absl::Status error);
   // Ends the run normally.
   void Stop();
+  // After Stop(), once the publisher has stopped: waits until every subscriber has received
+  // every published message, so connections can be torn down with nothing in flight (libnats
+  // can crash when a subscription is destroyed while its reader still processes messages).
+  // False if that did not happen within `timeout` (messages lost, or a failed run).
+  bool AwaitDrained(absl::Duration timeout);
   bool stopping() const { return stopping_.load(std::memory_order_acquire); }
   absl::Status error() const;
 
   uint64_t MinDelivered() const;
   uint64_t TotalDelivered() const;
 
-  // On the harness thread: lets the run warm up, then counts deliveries over `measure`.
-  // Fails if the run failed or nothing was delivered in the window. Does not stop the run.
-  absl::StatusOr<PubSubResult> Measure(absl::Duration warmup, absl::Duration measure);
+  // On the harness thread: lets the run warm up, then counts deliveries over `measure`, and
+  // the CPU time `server_pid` and this process used meanwhile. Fails if the run failed or
+  // nothing was delivered in the window. Does not stop the run.
+  absl::StatusOr<PubSubResult> Measure(absl::Duration warmup, absl::Duration measure,
+                                       pid_t server_pid);
 
  private:
   struct alignas(64) Counter {

@@ -54,6 +54,10 @@ struct PubSubResult {
   double publishes_per_second = 0;
   uint64_t deliveries = 0;  // within the measured window
   absl::Duration elapsed;
+  // CPU time used during the measured window by the server process and by this harness
+  // process (the client libraries, publisher and subscribers); zero when unreadable.
+  absl::Duration server_cpu;
+  absl::Duration harness_cpu;
 };
 
 // One requester doing round trips back to back.

@@ -267,8 +267,9 @@ absl::StatusOr<PubSubResult> LiminalDriver::RunPubSub(const PubSubSpec& spec) {
   window.SetResumeHook([&] { boost::asio::post(publisher_executor, [&] { pump(); }); });
   boost::asio::post(publisher_executor, [&] { pump(); });
 
-  absl::StatusOr<PubSubResult> result = window.Measure(spec.warmup, spec.measure);
+  absl::StatusOr<PubSubResult> result = window.Measure(spec.warmup, spec.measure, (*server)->pid());
   window.Stop();
+  window.AwaitDrained(absl::Seconds(5));
   // Subscribers first: their threads may still run the resume hook, which posts to the
   // publisher's executor.
   for (auto& subscriber : subscribers) subscriber->Close();

@@ -215,10 +215,11 @@ absl::StatusOr<PubSubResult> NatsDriver::RunPubSub(const PubSubSpec& spec) {
       window.Published();
     }
   });
-  absl::StatusOr<PubSubResult> result = window.Measure(spec.warmup, spec.measure);
+  absl::StatusOr<PubSubResult> result = window.Measure(spec.warmup, spec.measure, (*server)->pid());
   window.Stop();
   publishing.join();
   natsConnection_FlushTimeout((*publisher)->get(), 5'000);
+  window.AwaitDrained(absl::Seconds(5));
   subscriptions.clear();
   return result;
 }

@@ -159,17 +159,20 @@ absl::StatusOr<PubSubResult> RedisDriver::RunPubSub(const PubSubSpec& spec) {
   if (!publisher.ok()) return publisher.status();
 
   std::vector<std::thread> threads;
+  // Subscribers keep reading after Stop() until the run has drained.
+  std::atomic<bool> quit{false};
   for (int i = 0; i < spec.subscribers; ++i) {
-    threads.emplace_back([&window, i, connection = subscribers[static_cast<size_t>(i)].get()] {
-      while (!window.stopping()) {
-        absl::StatusOr<Reply> reply = connection->PollReply(absl::Milliseconds(50));
-        if (!reply.ok()) {
-          if (!window.stopping()) window.Fail(reply.status());
-          return;
-        }
-        if (*reply != nullptr && MessagePayload(**reply) != nullptr) window.Delivered(i);
-      }
-    });
+    threads.emplace_back(
+        [&window, &quit, i, connection = subscribers[static_cast<size_t>(i)].get()] {
+          while (!quit.load()) {
+            absl::StatusOr<Reply> reply = connection->PollReply(absl::Milliseconds(50));
+            if (!reply.ok()) {
+              if (!window.stopping()) window.Fail(reply.status());
+              return;
+            }
+            if (*reply != nullptr && MessagePayload(**reply) != nullptr) window.Delivered(i);
+          }
+        });
   }
   const std::string payload(spec.payload_bytes, 'p');
   threads.emplace_back([&] {
@@ -212,8 +215,12 @@ absl::StatusOr<PubSubResult> RedisDriver::RunPubSub(const PubSubSpec& spec) {
     (void)read_replies(outstanding);  // leave the connection clean
   });
 
-  absl::StatusOr<PubSubResult> result = window.Measure(spec.warmup, spec.measure);
+  absl::StatusOr<PubSubResult> result = window.Measure(spec.warmup, spec.measure, (*server)->pid());
   window.Stop();
+  threads.back().join();  // the publisher: every PUBLISH answered
+  threads.pop_back();
+  window.AwaitDrained(absl::Seconds(5));
+  quit = true;
   for (std::thread& thread : threads) thread.join();
   return result;
 }

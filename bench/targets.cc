@@ -54,9 +54,10 @@ TargetResult CompareWithNats(const RunResults& results, std::string name,
   const double lim = *workload->Find(System::kLiminald)->Median(key);
   const double nats = *workload->Find(System::kNats)->Median(key);
   target.verdict = ok(lim, nats) ? Verdict::kPass : Verdict::kFail;
-  target.detail = absl::StrCat("liminald ", FormatValue(lim, unit), " ", std::string(relation),
-                               " nats ", FormatValue(nats, unit), " (ratio ",
-                               FormatRatio(nats != 0 ? lim / nats : 0), ")");
+  target.detail =
+      absl::StrCat("liminald ", FormatValue(lim, unit), ", nats ", FormatValue(nats, unit),
+                   ": ratio ", FormatRatio(nats != 0 ? lim / nats : 0), " (needs liminald ",
+                   std::string(relation), " nats)");
   return target;
 }
 
@@ -75,8 +76,8 @@ TargetResult Threshold(const RunResults& results, std::string name, const std::s
   const double value = *workload->Find(System::kLiminald)->Median(key);
   const bool ok = inclusive ? value <= limit : value < limit;
   target.verdict = ok ? Verdict::kPass : Verdict::kFail;
-  target.detail = absl::StrCat("liminald ", FormatValue(value, unit), inclusive ? " <= " : " < ",
-                               FormatValue(limit, unit), " required");
+  target.detail = absl::StrCat("liminald ", FormatValue(value, unit), " (needs ",
+                               inclusive ? "<= " : "< ", FormatValue(limit, unit), ")");
   return target;
 }
 

@@ -1,6 +1,7 @@
 // Throughput workloads: one publisher and N subscribers on one channel (pub→sub with N = 1
 // for 16 B / 256 B / 4 KiB payloads, fan-out with N = 5 and 64 B), reporting deliveries per
-// second summed over the subscribers, under the end-to-end window of delivery_window.h.
+// second summed over the subscribers, under the end-to-end window of delivery_window.h, and
+// the server's CPU time per delivery (JSON also: the harness's, i.e. the client libraries').
 //
 //   auto w = std::make_unique<ThroughputWorkload>(
 //       "pubsub-16", "pub→sub 16 B", PubSubSpec{.subscribers = 1, .payload_bytes = 16}, 3);
