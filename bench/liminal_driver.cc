@@ -1,5 +1,7 @@
 #include "bench/liminal_driver.h"
 
+#include <unistd.h>
+
 #include <atomic>
 #include <boost/asio/post.hpp>
 #include <chrono>
@@ -179,8 +181,15 @@ class LiminalDriver : public Driver {
   System system() const override { return System::kLiminald; }
 
   std::string ServerDescription() const override {
-    return absl::StrCat(options_.binary, " (", FirstOutputLine(options_.binary, {"--version"}),
-                        ")");
+    std::string description =
+        absl::StrCat(options_.binary, " (", FirstOutputLine(options_.binary, {"--version"}), ")");
+    // liminald inherits the environment: say when LIMINAL_* overrides change its config.
+    for (char** variable = environ; *variable != nullptr; ++variable) {
+      if (absl::StartsWith(*variable, "LIMINAL_")) {
+        absl::StrAppend(&description, " [environment: ", *variable, "]");
+      }
+    }
+    return description;
   }
 
   absl::StatusOr<PubSubResult> RunPubSub(const PubSubSpec& spec) override;
