@@ -7,7 +7,8 @@
 //   if (!reader.ReadU32(length) || !reader.ReadRaw(length, raw)) { /* ran past the end */ }
 //
 // A failed read consumes nothing and leaves its output untouched. The reader never looks
-// outside the span it was given and never copies.
+// outside the span it was given and never copies. Everything is inline: it runs once per
+// field of every frame decoded.
 #ifndef LIMINAL_CORE_PROTOCOL_BYTE_READER_H_
 #define LIMINAL_CORE_PROTOCOL_BYTE_READER_H_
 
@@ -24,17 +25,32 @@ class ByteReader {
   size_t remaining() const { return bytes_.size(); }
   bool empty() const { return bytes_.empty(); }
 
-  bool ReadU8(uint8_t& out);
-  bool ReadU16(uint16_t& out);
-  bool ReadU32(uint32_t& out);
-  bool ReadU64(uint64_t& out);
+  bool ReadU8(uint8_t& out) { return ReadBigEndian(out); }
+  bool ReadU16(uint16_t& out) { return ReadBigEndian(out); }
+  bool ReadU32(uint32_t& out) { return ReadBigEndian(out); }
+  bool ReadU64(uint64_t& out) { return ReadBigEndian(out); }
+
   // The next `length` bytes, as a view into the original span. `length` may be any
   // 64-bit value; anything longer than remaining() fails.
-  bool ReadRaw(uint64_t length, std::string_view& out);
+  bool ReadRaw(uint64_t length, std::string_view& out) {
+    if (length > bytes_.size()) return false;
+    out = bytes_.substr(0, static_cast<size_t>(length));
+    bytes_.remove_prefix(static_cast<size_t>(length));
+    return true;
+  }
 
  private:
   template <typename T>
-  bool ReadBigEndian(T& out);
+  bool ReadBigEndian(T& out) {
+    if (bytes_.size() < sizeof(T)) return false;
+    T value = 0;
+    for (size_t i = 0; i < sizeof(T); ++i) {
+      value = static_cast<T>((value << 8) | static_cast<unsigned char>(bytes_[i]));
+    }
+    bytes_.remove_prefix(sizeof(T));
+    out = value;
+    return true;
+  }
 
   std::string_view bytes_;
 };

@@ -32,14 +32,22 @@ class ByteWriter {
   void AppendRaw(std::string_view bytes) { out_.append(bytes); }
 
   // Overwrites the 4 bytes at `offset` (which must already exist) with `value`.
-  void PatchU32(size_t offset, uint32_t value);
+  void PatchU32(size_t offset, uint32_t value) { StoreBigEndian(value, out_.data() + offset); }
+
+  // Writes `value` big-endian into the sizeof(T) bytes at `at`.
+  template <typename T>
+  static void StoreBigEndian(T value, char* at) {
+    for (size_t i = 0; i < sizeof(T); ++i) {
+      at[i] = static_cast<char>(static_cast<uint8_t>(value >> (8 * (sizeof(T) - 1 - i))));
+    }
+  }
 
  private:
   template <typename T>
   void AppendBigEndian(T value) {
-    for (size_t i = sizeof(T); i > 0; --i) {
-      out_.push_back(static_cast<char>(static_cast<uint8_t>(value >> (8 * (i - 1)))));
-    }
+    char bytes[sizeof(T)];
+    StoreBigEndian(value, bytes);
+    out_.append(bytes, sizeof(T));
   }
 
   std::string& out_;

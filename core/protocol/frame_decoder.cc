@@ -145,15 +145,14 @@ bool DecodeFields(PayloadReader& r, uint8_t, Deliver& f) {
   return r.ReadU64("delivery_seq", f.delivery_seq) && r.ReadEnvelope("envelope", f.envelope);
 }
 
-// Decodes the payload of the known type whose FrameBody index is `Index` (= id - 1).
+// Decodes the payload of the known type whose FrameBody index is `Index` (= id - 1) straight
+// into `body`.
 template <size_t Index>
-std::optional<FrameBody> DecodeBody(PayloadReader& reader, uint8_t flags) {
-  std::variant_alternative_t<Index, FrameBody> fields;
-  if (!DecodeFields(reader, flags, fields) || !reader.ExpectEnd()) return std::nullopt;
-  return FrameBody(std::in_place_index<Index>, std::move(fields));
+bool DecodeBody(PayloadReader& reader, uint8_t flags, FrameBody& body) {
+  return DecodeFields(reader, flags, body.emplace<Index>()) && reader.ExpectEnd();
 }
 
-using BodyDecoder = std::optional<FrameBody> (*)(PayloadReader&, uint8_t);
+using BodyDecoder = bool (*)(PayloadReader&, uint8_t, FrameBody&);
 
 // Indexed by type id - 1; covers exactly the known types 0x01..0x19.
 constexpr auto kBodyDecoders = []<size_t... Index>(std::index_sequence<Index...>) {
@@ -205,9 +204,15 @@ DecodeResult DecodeFrame(std::string_view bytes) {
 
   // Steps 6-8: the payload, consumed exactly.
   PayloadReader reader(payload, name);
-  std::optional<FrameBody> body = kBodyDecoders[header->type_id - 1](reader, header->flags);
-  if (!body.has_value()) return DecodeError{DecodeErrorClass::kCodecError, reader.error()};
-  return DecodeResult(Frame{header->flags, header->stream_id, std::move(*body)}, consumed);
+  DecodeResult result;
+  if (!kBodyDecoders[header->type_id - 1](reader, header->flags, result.frame_.body)) {
+    result.error_ = DecodeError{DecodeErrorClass::kCodecError, reader.error()};
+    return result;
+  }
+  result.frame_.flags = header->flags;
+  result.frame_.stream_id = header->stream_id;
+  result.consumed_ = consumed;
+  return result;
 }
 
 }  // namespace liminal::protocol

@@ -12,6 +12,7 @@
 
 #include <cstddef>
 #include <string_view>
+#include <optional>
 #include <variant>
 
 #include "core/protocol/decode_error.h"
@@ -19,25 +20,29 @@
 
 namespace liminal::protocol {
 
+// The frame is decoded in place, inside the result: a decoded body is never moved
+// between temporaries on its way to the caller.
 class DecodeResult {
  public:
-  DecodeResult(Frame frame, size_t consumed) : value_(Decoded{std::move(frame), consumed}) {}
-  DecodeResult(DecodeError error) : value_(std::move(error)) {}  // NOLINT: implicit by design
+  DecodeResult(Frame frame, size_t consumed) : frame_(std::move(frame)), consumed_(consumed) {}
+  DecodeResult(DecodeError error) : error_(std::move(error)) {}  // NOLINT: implicit by design
 
-  bool ok() const { return std::holds_alternative<Decoded>(value_); }
+  bool ok() const { return !error_.has_value(); }
   // Precondition: ok().
-  const Frame& frame() const& { return std::get<Decoded>(value_).frame; }
-  Frame&& frame() && { return std::move(std::get<Decoded>(value_).frame); }
-  size_t consumed() const { return std::get<Decoded>(value_).consumed; }
+  const Frame& frame() const& { return frame_; }
+  Frame&& frame() && { return std::move(frame_); }
+  Frame& mutable_frame() { return frame_; }
+  size_t consumed() const { return consumed_; }
   // Precondition: !ok().
-  const DecodeError& error() const { return std::get<DecodeError>(value_); }
+  const DecodeError& error() const { return *error_; }
 
  private:
-  struct Decoded {
-    Frame frame;
-    size_t consumed;
-  };
-  std::variant<Decoded, DecodeError> value_;
+  friend DecodeResult DecodeFrame(std::string_view bytes);
+  DecodeResult() = default;
+
+  Frame frame_;
+  size_t consumed_ = 0;
+  std::optional<DecodeError> error_;
 };
 
 // Decodes the first frame in `bytes`. Bytes after it are left for the next call.

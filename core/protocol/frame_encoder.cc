@@ -139,6 +139,21 @@ void EncodeFields(PayloadWriter& w, uint8_t, const UnknownFrame& f) {
   w.WriteRaw(f.payload);
 }
 
+// Why a known frame type may not travel on `stream_id` (§1.4).
+absl::Status CheckStream(FrameType type, uint32_t stream_id) {
+  if (IsControlFrameType(type) && stream_id != 0) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("%s is a control frame and must use stream 0, not %d (InvalidStream)",
+                        FrameTypeName(type), stream_id));
+  }
+  if (!IsControlFrameType(type) && stream_id == 0) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("%s is an application frame and needs a stream id >= 1 (InvalidStream)",
+                        FrameTypeName(type)));
+  }
+  return absl::OkStatus();
+}
+
 // Why `frame` may not be encoded as it stands, judged from the header alone.
 absl::Status CheckHeader(const Frame& frame) {
   const uint8_t id = frame.type_id();
@@ -149,17 +164,29 @@ absl::Status CheckHeader(const Frame& frame) {
         "back to an UnknownFrame; build the typed frame instead",
         id, FrameTypeName(static_cast<FrameType>(id))));
   }
-  const auto type = static_cast<FrameType>(id);
-  if (IsControlFrameType(type) && frame.stream_id != 0) {
-    return absl::InvalidArgumentError(
-        absl::StrFormat("%s is a control frame and must use stream 0, not %d (InvalidStream)",
-                        FrameTypeName(type), frame.stream_id));
+  return CheckStream(static_cast<FrameType>(id), frame.stream_id);
+}
+
+// Appends the header, then the payload written by `write_fields(PayloadWriter&)`, then
+// patches the payload length in; on a refusal nothing stays appended.
+template <typename WriteFields>
+absl::Status EncodeWith(uint8_t id, uint8_t flags, uint32_t stream_id, std::string& out,
+                        WriteFields&& write_fields) {
+  const size_t start = out.size();
+  ByteWriter header(out);
+  header.AppendU8(id);
+  header.AppendU8(flags);
+  header.AppendU32(stream_id);
+  header.AppendU32(0);  // payload_length, patched below
+  const std::string_view context =
+      IsKnownFrameType(id) ? FrameTypeName(static_cast<FrameType>(id)) : "Unknown";
+  PayloadWriter payload(out, context);
+  write_fields(payload);
+  if (absl::Status status = payload.Finish(); !status.ok()) {
+    out.resize(start);  // nothing appended on error
+    return status;
   }
-  if (!IsControlFrameType(type) && frame.stream_id == 0) {
-    return absl::InvalidArgumentError(
-        absl::StrFormat("%s is an application frame and needs a stream id >= 1 (InvalidStream)",
-                        FrameTypeName(type)));
-  }
+  header.PatchU32(start + kFrameHeaderSize - 4, static_cast<uint32_t>(payload.size()));
   return absl::OkStatus();
 }
 
@@ -167,23 +194,21 @@ absl::Status CheckHeader(const Frame& frame) {
 
 absl::Status EncodeFrame(const Frame& frame, std::string& out) {
   if (absl::Status status = CheckHeader(frame); !status.ok()) return status;
-  const uint8_t id = frame.type_id();
-  const size_t start = out.size();
-  ByteWriter header(out);
-  header.AppendU8(id);
-  header.AppendU8(frame.flags);
-  header.AppendU32(frame.stream_id);
-  header.AppendU32(0);  // payload_length, patched below
-  const std::string_view context =
-      IsKnownFrameType(id) ? FrameTypeName(static_cast<FrameType>(id)) : "Unknown";
-  PayloadWriter payload(out, context);
-  std::visit([&](const auto& body) { EncodeFields(payload, frame.flags, body); }, frame.body);
-  if (absl::Status status = payload.Finish(); !status.ok()) {
-    out.resize(start);  // nothing appended on error
+  return EncodeWith(frame.type_id(), frame.flags, frame.stream_id, out, [&](PayloadWriter& w) {
+    std::visit([&](const auto& body) { EncodeFields(w, frame.flags, body); }, frame.body);
+  });
+}
+
+absl::Status EncodeDeliver(uint32_t stream_id, uint64_t delivery_seq, const Envelope& envelope,
+                           std::string& out) {
+  if (absl::Status status = CheckStream(FrameType::kDeliver, stream_id); !status.ok()) {
     return status;
   }
-  header.PatchU32(start + kFrameHeaderSize - 4, static_cast<uint32_t>(payload.size()));
-  return absl::OkStatus();
+  return EncodeWith(static_cast<uint8_t>(FrameType::kDeliver), /*flags=*/0, stream_id, out,
+                    [&](PayloadWriter& w) {
+                      w.WriteU64(delivery_seq);
+                      w.WriteEnvelope("envelope", envelope);
+                    });
 }
 
 }  // namespace liminal::protocol

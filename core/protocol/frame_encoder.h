@@ -14,12 +14,19 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "core/protocol/envelope.h"
 #include "core/protocol/frame.h"
 
 namespace liminal::protocol {
 
 // Appends the wire bytes of `frame` to `out`.
 absl::Status EncodeFrame(const Frame& frame, std::string& out);
+
+// Appends exactly what EncodeFrame(MakeFrame(Deliver{delivery_seq, envelope}, stream_id))
+// would, without building the Frame: the server's fan-out encodes one shared envelope once
+// per subscriber, and copying it into a frame first would double the work.
+absl::Status EncodeDeliver(uint32_t stream_id, uint64_t delivery_seq, const Envelope& envelope,
+                           std::string& out);
 
 }  // namespace liminal::protocol
 

@@ -8,6 +8,9 @@
 #include <optional>
 #include <string_view>
 
+#include "core/protocol/byte_reader.h"
+#include "core/protocol/frame_type.h"
+
 namespace liminal::protocol {
 
 struct FrameHeader {
@@ -20,8 +23,19 @@ struct FrameHeader {
   uint64_t frame_size() const { return 10 + static_cast<uint64_t>(payload_length); }
 };
 
-// nullopt while fewer than 10 bytes are available; never reads past `bytes`.
-std::optional<FrameHeader> PeekFrameHeader(std::string_view bytes);
+// nullopt while fewer than 10 bytes are available; never reads past `bytes`. Inline: every
+// frame in and out is peeked at least once.
+inline std::optional<FrameHeader> PeekFrameHeader(std::string_view bytes) {
+  if (bytes.size() < kFrameHeaderSize) return std::nullopt;
+  ByteReader reader(bytes.substr(0, kFrameHeaderSize));
+  FrameHeader header;
+  // Cannot fail: exactly kFrameHeaderSize bytes are available for 1 + 1 + 4 + 4.
+  reader.ReadU8(header.type_id);
+  reader.ReadU8(header.flags);
+  reader.ReadU32(header.stream_id);
+  reader.ReadU32(header.payload_length);
+  return header;
+}
 
 }  // namespace liminal::protocol
 

@@ -98,6 +98,16 @@ RC_GTEST_PROP(CodecPropertiesTest, EncodingAppendsAndIsDeterministic,
   RC_ASSERT(out.substr(prefix.size()) == Encode(frame));
 }
 
+// The server's fan-out path encodes Deliver from a shared envelope; it must produce the
+// very bytes the general encoder does, appended after whatever the batch already holds.
+RC_GTEST_PROP(CodecPropertiesTest, EncodeDeliverMatchesEncodeFrame,
+              (const Envelope& envelope, uint64_t seq, const std::string& prefix)) {
+  const auto stream_id = *rc::gen::inRange<uint32_t>(1, 0xFFFFFFFF);
+  std::string direct = prefix;
+  RC_ASSERT(EncodeDeliver(stream_id, seq, envelope, direct).ok());
+  RC_ASSERT(direct == prefix + Encode(MakeFrame(Deliver{seq, envelope}, stream_id)));
+}
+
 RC_GTEST_PROP(CodecPropertiesTest, TextIsStrictUtf8, ()) {
   RC_ASSERT(IsValidUtf8(*testing::GenUtf8Text()));
 }
