@@ -6,6 +6,7 @@
 #include "core/protocol/frame_decoder.h"
 #include "core/protocol/frame_encoder.h"
 #include "core/protocol/frame_header.h"
+#include "core/protocol/frame_type.h"
 
 namespace liminal::server {
 namespace {
@@ -161,11 +162,11 @@ void ConnectionProcess::DecodeBuffered() {
     }
     inbound_offset_ += result.consumed();
     if (metrics::ServerMetrics* m = host_.metrics()) m->FramesIn(header->type_id).Increment();
-    HandleFrame(std::move(result).frame());
+    HandleFrame(result.mutable_frame());
   }
 }
 
-void ConnectionProcess::HandleFrame(Frame frame) {
+void ConnectionProcess::HandleFrame(Frame& frame) {
   if (!handshake_done_) {
     if (auto* connect = std::get_if<protocol::Connect>(&frame.body)) {
       HandleConnect(*connect);
@@ -278,7 +279,7 @@ void ConnectionProcess::ArmTimer(uint64_t tag, absl::Duration delay) {
 
 void ConnectionProcess::Send(const Frame& frame) {
   if (closing_) return;
-  absl::Status status = protocol::EncodeFrame(frame, outbound_batch_);
+  absl::Status status = protocol::EncodeFrame(frame, OutboundBatch());
   if (!status.ok()) {
     // A frame the server built itself failed to encode: a bug, never the client's fault.
     FailProtocol(ReasonCode::kInternal, absl::StrCat("internal encode error: ", status.message()));
@@ -286,6 +287,27 @@ void ConnectionProcess::Send(const Frame& frame) {
   }
   host_.RecordEvent({SupervisorEventKind::kFrameSent, pid_, frame.type_id()});
   if (metrics::ServerMetrics* m = host_.metrics()) m->FramesOut(frame.type_id()).Increment();
+}
+
+void ConnectionProcess::SendDeliver(uint32_t stream_id, uint64_t delivery_seq,
+                                    const protocol::Envelope& envelope) {
+  if (closing_) return;
+  absl::Status status =
+      protocol::EncodeDeliver(stream_id, delivery_seq, envelope, OutboundBatch());
+  if (!status.ok()) {
+    FailProtocol(ReasonCode::kInternal, absl::StrCat("internal encode error: ", status.message()));
+    return;
+  }
+  constexpr auto kDeliver = static_cast<uint8_t>(protocol::FrameType::kDeliver);
+  host_.RecordEvent({SupervisorEventKind::kFrameSent, pid_, kDeliver});
+  if (metrics::ServerMetrics* m = host_.metrics()) m->FramesOut(kDeliver).Increment();
+}
+
+std::string& ConnectionProcess::OutboundBatch() {
+  // The batch is handed to the socket at the end of each slice; start the next one with
+  // room for a burst so a slice of small frames does not regrow it frame by frame.
+  if (outbound_batch_.empty()) outbound_batch_.reserve(kOutboundBatchReserve);
+  return outbound_batch_;
 }
 
 bool ConnectionProcess::HasOutboundRoom() const {

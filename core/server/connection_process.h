@@ -43,20 +43,27 @@ class ConnectionProcess final : public runtime::Process, private ConnectionOutpu
   static constexpr uint64_t kIdleTimer = 2;
 
  private:
+  static constexpr size_t kOutboundBatchReserve = 8 * 1024;
+
   // ConnectionOutput
   runtime::Pid pid() const override { return pid_; }
   void Send(const protocol::Frame& frame) override;
+  void SendDeliver(uint32_t stream_id, uint64_t delivery_seq,
+                   const protocol::Envelope& envelope) override;
   bool HasOutboundRoom() const override;
 
   void ApplyControls();
   void OnBytes(std::string bytes);
   void DecodeBuffered();
-  void HandleFrame(protocol::Frame frame);
+  // `frame` is consumed: the session may move its payload out.
+  void HandleFrame(protocol::Frame& frame);
   void HandleConnect(const protocol::Connect& connect);
   void SendPush(PushControl push);
   bool TokenAccepted(const std::string& token) const;
   void OnTimer(uint64_t tag);
   void ArmTimer(uint64_t tag, absl::Duration delay);
+  // outbound_batch_, reserved for a burst when a slice starts writing into it.
+  std::string& OutboundBatch();
   void SendDisconnectOnce();
   // Sends ConnectError(stream 0, code, text) and closes.
   void FailProtocol(protocol::ReasonCode code, std::string text);

@@ -26,6 +26,10 @@ class ConnectionOutput {
   virtual runtime::Pid pid() const = 0;
   // Queues a frame for the socket (frames written in one slice go out in one batch).
   virtual void Send(const protocol::Frame& frame) = 0;
+  // Queues Deliver(stream_id, delivery_seq, envelope): the same bytes as Send() with that
+  // frame, encoded straight from the (shared) envelope without copying it into a Frame.
+  virtual void SendDeliver(uint32_t stream_id, uint64_t delivery_seq,
+                           const protocol::Envelope& envelope) = 0;
   // False once the outbound queue is over max_outbound_bytes: hold deliveries back until
   // the next Pump.
   virtual bool HasOutboundRoom() const = 0;
@@ -37,7 +41,8 @@ class ConnectionSession {
  public:
   virtual ~ConnectionSession() = default;
   // Application frames: Subscribe, Unsubscribe, Publish, Conversation*, Accept/Defer/Reject.
-  virtual void HandleFrame(const protocol::Frame& frame, ConnectionOutput& out) = 0;
+  // The frame is the session's to consume: it may move fields (a payload) out of it.
+  virtual void HandleFrame(protocol::Frame& frame, ConnectionOutput& out) = 0;
   // Called when the process is woken or its socket drained: move ready work (deliveries,
   // conversation replies) to `out` while it has room.
   virtual void Pump(ConnectionOutput& out) = 0;

@@ -20,7 +20,7 @@ void SimSession::Enter(const char* call) {
   ++in_call_;
 }
 
-void SimSession::HandleFrame(const Frame& frame, server::ConnectionOutput& out) {
+void SimSession::HandleFrame(Frame& frame, server::ConnectionOutput& out) {
   Enter("HandleFrame");
   pid_ = out.pid();
   switch (static_cast<protocol::FrameType>(frame.type_id())) {

@@ -21,7 +21,7 @@ class SimSession final : public server::ConnectionSession {
  public:
   SimSession(SimServices& services, uint64_t id) : services_(services), id_(id) {}
 
-  void HandleFrame(const protocol::Frame& frame, server::ConnectionOutput& out) override;
+  void HandleFrame(protocol::Frame& frame, server::ConnectionOutput& out) override;
   void Pump(server::ConnectionOutput& out) override;
   bool HasSubscriptions() const override;
   void Release() override;

@@ -69,7 +69,8 @@ class Channel {
 
   // Assigns the next message id (unless `idempotency_key` is a duplicate within the window)
   // and queues the envelope on every live subscription. Shed subscriptions are detached and
-  // added to `wakes` too, so their owner reports E_SLOW_CONSUMER.
+  // added to `wakes` too, so their owner reports E_SLOW_CONSUMER. `now` is read only with
+  // an idempotency key (the dedup window's clock).
   PublishResult Publish(const SharedEnvelope& envelope,
                         const std::optional<std::string>& idempotency_key, absl::Time now,
                         WakeList& wakes);

@@ -1,24 +1,26 @@
 #include "core/server/services/credit_window.h"
 
+#include <algorithm>
 #include <utility>
 
 namespace liminal::server::services {
 
 uint64_t CreditWindow::Record(SharedEnvelope envelope) {
   const uint64_t seq = next_seq_++;
-  in_flight_.emplace_hint(in_flight_.end(), seq, std::move(envelope));
+  in_flight_.emplace_back(seq, std::move(envelope));
   return seq;
 }
 
 bool CreditWindow::Accept(uint64_t seq) {
   if (seq == 0 || seq >= next_seq_) return false;
-  in_flight_.erase(in_flight_.begin(), in_flight_.upper_bound(seq));
+  while (!in_flight_.empty() && in_flight_.front().first <= seq) in_flight_.pop_front();
   return true;
 }
 
 SharedEnvelope CreditWindow::Take(uint64_t seq) {
-  auto it = in_flight_.find(seq);
-  if (it == in_flight_.end()) return nullptr;
+  auto it = std::lower_bound(in_flight_.begin(), in_flight_.end(), seq,
+                             [](const auto& entry, uint64_t s) { return entry.first < s; });
+  if (it == in_flight_.end() || it->first != seq) return nullptr;
   SharedEnvelope envelope = std::move(it->second);
   in_flight_.erase(it);
   return envelope;

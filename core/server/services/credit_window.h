@@ -8,13 +8,16 @@
 //   SharedEnvelope again = window.Take(seq2);         // Defer/Reject: remove one delivery
 //
 // Sequence numbers are never reused: a deferred message is redelivered under a new seq.
+// The deliveries sit in a deque in seq order, so Record and the common cumulative Accept are
+// O(1) per delivery; Take (Reject/Defer, the rare path) is a binary search plus an erase.
 // Not thread-safe: only the subscriber's connection process touches it.
 #ifndef LIMINAL_CORE_SERVER_SERVICES_CREDIT_WINDOW_H_
 #define LIMINAL_CORE_SERVER_SERVICES_CREDIT_WINDOW_H_
 
 #include <cstdint>
+#include <deque>
+#include <utility>
 
-#include "absl/container/btree_map.h"
 #include "core/server/services/shared_envelope.h"
 
 namespace liminal::server::services {
@@ -46,7 +49,7 @@ class CreditWindow {
  private:
   uint32_t max_in_flight_;
   uint64_t next_seq_ = 1;
-  absl::btree_map<uint64_t, SharedEnvelope> in_flight_;
+  std::deque<std::pair<uint64_t, SharedEnvelope>> in_flight_;  // ascending seq
 };
 
 }  // namespace liminal::server::services

@@ -27,7 +27,6 @@ std::string SchemaHex(const protocol::SchemaId& id) {
 
 ServiceSession::ServiceSession(const SessionEnvironment& env)
     : env_(env),
-      deliver_scratch_(MakeFrame(protocol::Deliver{}, /*stream_id=*/1)),
       replies_(std::make_shared<ReplyInbox>(env.runtime.NewMutex(), env.runtime.scheduler(),
                                             env.runtime.clock(), env.conversation_reply_timeout)) {}
 
@@ -39,10 +38,10 @@ void ServiceSession::Bind(ConnectionOutput& out) {
   replies_->SetOwner(pid_);
 }
 
-void ServiceSession::HandleFrame(const Frame& frame, ConnectionOutput& out) {
+void ServiceSession::HandleFrame(Frame& frame, ConnectionOutput& out) {
   Bind(out);
   if (released_) return;
-  if (const auto* publish = std::get_if<protocol::Publish>(&frame.body)) {
+  if (auto* publish = std::get_if<protocol::Publish>(&frame.body)) {
     HandlePublish(frame, *publish, out);
   } else if (const auto* subscribe = std::get_if<protocol::Subscribe>(&frame.body)) {
     HandleSubscribe(frame, *subscribe, out);
@@ -67,7 +66,7 @@ void ServiceSession::HandleFrame(const Frame& frame, ConnectionOutput& out) {
 // ---------------------------------------------------------------------------------------
 // Publish
 
-void ServiceSession::HandlePublish(const Frame& frame, const protocol::Publish& publish,
+void ServiceSession::HandlePublish(const Frame& frame, protocol::Publish& publish,
                                    ConnectionOutput& out) {
   Channel* channel = env_.channels.Find(publish.channel);
   if (channel == nullptr) {
@@ -87,8 +86,12 @@ void ServiceSession::HandlePublish(const Frame& frame, const protocol::Publish& 
         frame.stream_id));
     return;
   }
-  const SharedEnvelope envelope = std::make_shared<const protocol::Envelope>(publish.envelope);
-  const absl::Time now = env_.runtime.clock().Now();
+  // The decoded envelope moves into the one shared copy every subscriber's queue holds.
+  const SharedEnvelope envelope =
+      std::make_shared<const protocol::Envelope>(std::move(publish.envelope));
+  // Only the idempotency window looks at the time: unkeyed publishes skip the clock read.
+  const absl::Time now =
+      publish.idempotency_key.has_value() ? env_.runtime.clock().Now() : absl::InfinitePast();
   const Channel::PublishResult result =
       channel->Publish(envelope, publish.idempotency_key, now, wakes_);
   if (!result.duplicate) RouteCopies(*channel, envelope, now);
@@ -233,7 +236,7 @@ bool ServiceSession::PumpSubscriptions(ConnectionOutput& out, bool& sent_any) {
     if (it == subscriptions_.end()) continue;
     Subscription& subscription = *it->second.subscription;
     size_t delivered = 0;
-    const Subscription::PumpStop stop = subscription.Pump(out, deliver_scratch_, delivered);
+    const Subscription::PumpStop stop = subscription.Pump(out, delivered);
     env_.metrics.Delivered(delivered);
     sent_any |= delivered > 0;
     if (stop == Subscription::PumpStop::kShed) {

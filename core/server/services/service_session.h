@@ -39,7 +39,7 @@ class ServiceSession final : public ConnectionSession {
   explicit ServiceSession(const SessionEnvironment& env);
   ~ServiceSession() override;
 
-  void HandleFrame(const protocol::Frame& frame, ConnectionOutput& out) override;
+  void HandleFrame(protocol::Frame& frame, ConnectionOutput& out) override;
   void Pump(ConnectionOutput& out) override;
   bool HasSubscriptions() const override { return !subscriptions_.empty(); }
   void Release() override;
@@ -65,7 +65,7 @@ class ServiceSession final : public ConnectionSession {
 
   void Bind(ConnectionOutput& out);
 
-  void HandlePublish(const protocol::Frame& frame, const protocol::Publish& publish,
+  void HandlePublish(const protocol::Frame& frame, protocol::Publish& publish,
                      ConnectionOutput& out);
   void RouteCopies(const Channel& source, const SharedEnvelope& envelope, absl::Time now);
   void SendWakes();
@@ -107,7 +107,6 @@ class ServiceSession final : public ConnectionSession {
   absl::btree_map<uint32_t, uint64_t> subscription_by_stream_;
   uint64_t pump_cursor_ = 0;          // round-robin start for the next Pump
   std::vector<uint64_t> pump_order_;  // scratch, reused
-  protocol::Frame deliver_scratch_;   // reused for every Deliver
   WakeList wakes_;                    // scratch, reused
 
   // Conversations.

@@ -57,8 +57,7 @@ bool Subscription::Defer(uint64_t seq) {
   return true;
 }
 
-Subscription::PumpStop Subscription::Pump(ConnectionOutput& out, protocol::Frame& scratch,
-                                          size_t& delivered) {
+Subscription::PumpStop Subscription::Pump(ConnectionOutput& out, size_t& delivered) {
   if (shed()) return PumpStop::kShed;
   for (;;) {
     if (!credit_.HasCredit()) return PumpStop::kNoCredit;
@@ -83,12 +82,9 @@ Subscription::PumpStop Subscription::Pump(ConnectionOutput& out, protocol::Frame
     }
     SharedEnvelope envelope = std::move(source->front());
     source->pop_front();
-    auto& deliver = std::get<protocol::Deliver>(scratch.body);
-    deliver.envelope = *envelope;  // reuses the scratch frame's buffers
-    deliver.delivery_seq = credit_.Record(std::move(envelope));
-    scratch.stream_id = params_.stream_id;
-    scratch.flags = 0;
-    out.Send(scratch);
+    const protocol::Envelope& sent = *envelope;  // the credit window keeps it alive
+    const uint64_t seq = credit_.Record(std::move(envelope));
+    out.SendDeliver(params_.stream_id, seq, sent);
     ++delivered;
   }
 }

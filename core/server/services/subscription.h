@@ -11,7 +11,7 @@
 //   if (!scheduler.Send(owner, runtime::Wake{})) subscription->Rearm();
 //
 // Owner side (the subscriber's process, from ConnectionSession::Pump):
-//   PumpStop stop = subscription->Pump(out, scratch_frame, delivered);
+//   PumpStop stop = subscription->Pump(out, delivered);
 //   subscription->Accept(seq);  Reject(seq);  Defer(seq);
 //
 // Wakes: the subscription is "armed" when its owner last found the shared queue empty; only
@@ -87,9 +87,9 @@ class Subscription {
   size_t pending_size() const;
 
   // --- Owner side (the subscriber's connection process only) ---
-  // Sends Deliver frames while credit and outbound room allow. `scratch` is a reusable
-  // Deliver frame (its buffers are recycled); `delivered` is incremented per frame sent.
-  PumpStop Pump(ConnectionOutput& out, protocol::Frame& scratch, size_t& delivered);
+  // Sends Deliver frames while credit and outbound room allow; `delivered` is incremented
+  // per frame sent.
+  PumpStop Pump(ConnectionOutput& out, size_t& delivered);
   // Accept(seq) is cumulative; Reject drops one delivery; Defer queues it for redelivery.
   // Each returns false (changing nothing) when seq does not name a delivery it can act on.
   bool Accept(uint64_t seq) { return credit_.Accept(seq); }

@@ -31,7 +31,7 @@ using testing::kEventTimeout;
 class IgnoringSession final : public server::ConnectionSession {
  public:
   explicit IgnoringSession(std::atomic<int>& released) : released_(released) {}
-  void HandleFrame(const Frame&, server::ConnectionOutput&) override {}
+  void HandleFrame(Frame&, server::ConnectionOutput&) override {}
   void Pump(server::ConnectionOutput&) override {}
   bool HasSubscriptions() const override { return false; }
   void Release() override { released_++; }

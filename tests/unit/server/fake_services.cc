@@ -9,7 +9,7 @@ class FakeSession : public ConnectionSession {
  public:
   explicit FakeSession(FakeServices& services) : services_(services) {}
 
-  void HandleFrame(const protocol::Frame& frame, ConnectionOutput& out) override {
+  void HandleFrame(protocol::Frame& frame, ConnectionOutput& out) override {
     if (const auto* subscribe = std::get_if<protocol::Subscribe>(&frame.body)) {
       (void)subscribe;
       ++subscriptions_;

@@ -70,6 +70,22 @@ TEST(CreditWindowTest, TakeRemovesOneAndSeqsAreNeverReused) {
   EXPECT_EQ(window.next_seq(), 4u);
 }
 
+TEST(CreditWindowTest, TakeFromTheMiddleKeepsTheRestInOrder) {
+  CreditWindow window(4);
+  for (const char* payload : {"a", "b", "c", "d"}) window.Record(Envelope(payload));
+  ASSERT_NE(window.Take(3), nullptr);
+  ASSERT_NE(window.Take(2), nullptr);
+  EXPECT_EQ(window.Take(5), nullptr);  // never delivered
+  EXPECT_EQ(window.outstanding(), 2u);
+  EXPECT_TRUE(window.Accept(3));  // covers 1; 2 and 3 are gone already
+  EXPECT_EQ(window.outstanding(), 1u);
+  SharedEnvelope last = window.Take(4);
+  ASSERT_NE(last, nullptr);
+  EXPECT_EQ(last->payload, "d");
+  EXPECT_EQ(window.outstanding(), 0u);
+  EXPECT_TRUE(window.Accept(4));  // still a seq that was handed out
+}
+
 TEST(DeliverySeqTest, StrictDecimal) {
   EXPECT_EQ(ParseDeliverySeq("1"), 1u);
   EXPECT_EQ(ParseDeliverySeq("0042"), 42u);
