@@ -94,7 +94,8 @@ class Connection {
   ~Connection();
 
   // Publishes `payload` (the envelope payload) to `channel`; completes with PublishAck or
-  // the server's PublishError.
+  // the server's PublishError. Called from one of this connection's own callbacks, the
+  // frame is queued at once (in call order); `done` never runs inside Publish().
   void Publish(std::string channel, std::string payload, PublishOptions options,
                PublishCallback done);
 

@@ -127,6 +127,13 @@ class ConnectionImpl : public std::enable_shared_from_this<ConnectionImpl> {
   // Runs `fn` on the strand, keeping the impl alive until it has run.
   template <typename Fn>
   void OnStrand(Fn fn);
+  // Public calls posted by OnStrand that have not run yet (any thread increments).
+  std::atomic<uint32_t> queued_calls_{0};
+
+  // Sends the Publish and files `done` under its stream; on an error nothing is sent and
+  // `done` is left to the caller.
+  absl::Status StartPublish(std::string channel, std::string payload, PublishOptions options,
+                            Connection::PublishCallback& done);
 
   // Connecting.
   void DoStart(std::string host, uint16_t port, Connection::ConnectCallback done);
