@@ -16,6 +16,8 @@
 #include <cstdint>
 #include <string_view>
 
+#include "core/protocol/big_endian.h"
+
 namespace liminal::protocol {
 
 class ByteReader {
@@ -43,12 +45,8 @@ class ByteReader {
   template <typename T>
   bool ReadBigEndian(T& out) {
     if (bytes_.size() < sizeof(T)) return false;
-    T value = 0;
-    for (size_t i = 0; i < sizeof(T); ++i) {
-      value = static_cast<T>((value << 8) | static_cast<unsigned char>(bytes_[i]));
-    }
+    out = LoadBigEndian<T>(bytes_.data());
     bytes_.remove_prefix(sizeof(T));
-    out = value;
     return true;
   }
 

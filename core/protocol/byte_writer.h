@@ -16,6 +16,8 @@
 #include <string>
 #include <string_view>
 
+#include "core/protocol/big_endian.h"
+
 namespace liminal::protocol {
 
 class ByteWriter {
@@ -33,14 +35,6 @@ class ByteWriter {
 
   // Overwrites the 4 bytes at `offset` (which must already exist) with `value`.
   void PatchU32(size_t offset, uint32_t value) { StoreBigEndian(value, out_.data() + offset); }
-
-  // Writes `value` big-endian into the sizeof(T) bytes at `at`.
-  template <typename T>
-  static void StoreBigEndian(T value, char* at) {
-    for (size_t i = 0; i < sizeof(T); ++i) {
-      at[i] = static_cast<char>(static_cast<uint8_t>(value >> (8 * (sizeof(T) - 1 - i))));
-    }
-  }
 
  private:
   template <typename T>

@@ -8,7 +8,7 @@
 #include <optional>
 #include <string_view>
 
-#include "core/protocol/byte_reader.h"
+#include "core/protocol/big_endian.h"
 #include "core/protocol/frame_type.h"
 
 namespace liminal::protocol {
@@ -27,14 +27,11 @@ struct FrameHeader {
 // frame in and out is peeked at least once.
 inline std::optional<FrameHeader> PeekFrameHeader(std::string_view bytes) {
   if (bytes.size() < kFrameHeaderSize) return std::nullopt;
-  ByteReader reader(bytes.substr(0, kFrameHeaderSize));
-  FrameHeader header;
-  // Cannot fail: exactly kFrameHeaderSize bytes are available for 1 + 1 + 4 + 4.
-  reader.ReadU8(header.type_id);
-  reader.ReadU8(header.flags);
-  reader.ReadU32(header.stream_id);
-  reader.ReadU32(header.payload_length);
-  return header;
+  const char* at = bytes.data();
+  return FrameHeader{.type_id = static_cast<uint8_t>(at[0]),
+                     .flags = static_cast<uint8_t>(at[1]),
+                     .stream_id = LoadBigEndian<uint32_t>(at + 2),
+                     .payload_length = LoadBigEndian<uint32_t>(at + 6)};
 }
 
 }  // namespace liminal::protocol
