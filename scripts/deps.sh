@@ -12,6 +12,7 @@ packages=(
   libgtest-dev libgmock-dev librapidcheck-dev
   libtomlplusplus-dev libcli11-dev libspdlog-dev libfmt-dev
   nlohmann-json3-dev libvalijson-dev libssl-dev
+  libjemalloc-dev
   libnats-dev libhiredis-dev nats-server redis-server
 )
 
