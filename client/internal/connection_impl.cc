@@ -131,15 +131,14 @@ absl::Status ConnectionImpl::StartPublish(std::string channel, std::string paylo
                                           Connection::PublishCallback& done) {
   absl::StatusOr<uint32_t> stream = NextStream();
   if (!stream.ok()) return stream.status();
-  Frame frame =
-      MakeFrame(protocol::Publish{.channel = std::move(channel),
-                                  .envelope = {.schema_id = options.schema_id,
-                                               .causal = std::move(options.causal),
-                                               .payload = std::move(payload)},
-                                  .idempotency_key = std::move(options.idempotency_key)},
-                *stream);
+  Frame frame = MakeFrame(protocol::Publish{.channel = std::move(channel),
+                                            .envelope = {.schema_id = options.schema_id,
+                                                         .causal = std::move(options.causal),
+                                                         .payload = std::move(payload)},
+                                            .idempotency_key = std::move(options.idempotency_key)},
+                          *stream);
   if (absl::Status sent = Send(frame); !sent.ok()) return sent;
-  publishes_.emplace(*stream, std::move(done));
+  publishes_.emplace_back(*stream, std::move(done));  // stream ids only grow
   return absl::OkStatus();
 }
 
@@ -574,17 +573,31 @@ void ConnectionImpl::OnFrame(const Frame&, protocol::Pong&) {
   ping.done(absl::FromChrono(std::chrono::steady_clock::now() - ping.sent));
 }
 
+Connection::PublishCallback ConnectionImpl::TakePublish(uint32_t stream_id) {
+  // The server answers a connection's publishes in order: the answer is almost always for
+  // the oldest one.
+  auto it = publishes_.begin();
+  if (it == publishes_.end() || it->first != stream_id) {
+    it = std::lower_bound(publishes_.begin(), publishes_.end(), stream_id,
+                          [](const auto& entry, uint32_t id) { return entry.first < id; });
+    if (it == publishes_.end() || it->first != stream_id) return nullptr;
+  }
+  Connection::PublishCallback done = std::move(it->second);
+  publishes_.erase(it);
+  return done;
+}
+
 void ConnectionImpl::OnFrame(const Frame& frame, protocol::PublishAck& body) {
-  auto node = publishes_.extract(frame.stream_id);
-  if (node.empty()) return;
-  node.mapped()(PublishResult{.message_id = body.message_id,
-                              .delivered = (frame.flags & protocol::kFlagDelivered) != 0});
+  Connection::PublishCallback done = TakePublish(frame.stream_id);
+  if (!done) return;
+  done(PublishResult{.message_id = body.message_id,
+                     .delivered = (frame.flags & protocol::kFlagDelivered) != 0});
 }
 
 void ConnectionImpl::OnFrame(const Frame& frame, protocol::PublishError& body) {
-  auto node = publishes_.extract(frame.stream_id);
-  if (node.empty()) return;
-  node.mapped()(ServerError(body.reason_code, body.message));
+  Connection::PublishCallback done = TakePublish(frame.stream_id);
+  if (!done) return;
+  done(ServerError(body.reason_code, body.message));
 }
 
 void ConnectionImpl::OnFrame(const Frame& frame, protocol::SubscribeAck& body) {

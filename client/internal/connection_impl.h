@@ -135,6 +135,9 @@ class ConnectionImpl : public std::enable_shared_from_this<ConnectionImpl> {
   absl::Status StartPublish(std::string channel, std::string payload, PublishOptions options,
                             Connection::PublishCallback& done);
 
+  // Removes and returns the callback of the publish on `stream_id` (null if none).
+  Connection::PublishCallback TakePublish(uint32_t stream_id);
+
   // Connecting.
   void DoStart(std::string host, uint16_t port, Connection::ConnectCallback done);
   void OnConnected();
@@ -213,7 +216,8 @@ class ConnectionImpl : public std::enable_shared_from_this<ConnectionImpl> {
 
   Connection::ConnectCallback connect_done_;
   std::vector<absl::AnyInvocable<void()>> close_done_;
-  absl::btree_map<uint32_t, Connection::PublishCallback> publishes_;
+  // Publishes awaiting PublishAck/PublishError, by ascending stream id.
+  std::deque<std::pair<uint32_t, Connection::PublishCallback>> publishes_;
   absl::btree_map<uint32_t, std::unique_ptr<SubscriptionState>> subscriptions_;
   absl::btree_map<uint64_t, std::unique_ptr<ConversationState>> conversations_;
   std::deque<PendingPing> pings_;

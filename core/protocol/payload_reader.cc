@@ -1,5 +1,7 @@
 #include "core/protocol/payload_reader.h"
 
+#include <cstring>
+
 #include "absl/strings/str_format.h"
 #include "core/protocol/utf8.h"
 
@@ -117,7 +119,7 @@ bool PayloadReader::ReadStringVec(std::string_view field, std::vector<std::strin
 bool PayloadReader::ReadSchemaId(std::string_view field, SchemaId& out) {
   std::string_view raw;
   if (!reader_.ReadRaw(out.size(), raw)) return PastEnd(field);
-  for (size_t i = 0; i < out.size(); ++i) out[i] = static_cast<uint8_t>(raw[i]);
+  std::memcpy(out.data(), raw.data(), out.size());
   return true;
 }
 
@@ -147,6 +149,10 @@ bool PayloadReader::ReadVersion(std::string_view field, Version& out) {
 bool PayloadReader::ReadCausalContext(std::string_view field, CausalContext& out) {
   std::string_view raw;
   if (!ReadLengthPrefixed(field, raw)) return false;
+  if (raw == std::string_view("\0\0", 2)) {  // the independent context: both parts absent
+    out = CausalContext{};
+    return true;
+  }
   PayloadReader causal(raw, field);
   CausalContext value;
   const bool ok = causal.ReadOptString("parent_id", value.parent_id) &&
