@@ -2,6 +2,7 @@
 
 #include <memory>
 #include <utility>
+#include <variant>
 
 #include "absl/strings/str_cat.h"
 #include "client/publish.h"
@@ -9,8 +10,7 @@
 #include "tools/interrupt_watcher.h"
 #include "tools/long_run.h"
 #include "tools/output_format.h"
-#include "tools/payload_source.h"
-#include "tools/server_connection.h"
+#include "tools/payload_run.h"
 
 namespace liminal::tools {
 namespace {
@@ -53,20 +53,12 @@ std::optional<std::string> KeyFor(const PubOptions& options, const PayloadSource
 }  // namespace
 
 int RunPub(const GlobalOptions& global, const PubOptions& options, const CommandIo& io) {
-  absl::StatusOr<absl::Duration> timeout = ParseDurationFlag(options.timeout);
-  absl::StatusOr<std::unique_ptr<PayloadSource>> source =
-      PayloadSource::FromArguments(options.data, options.count, io.in_fd);
-  for (const absl::Status& status : {timeout.status(), source.status()}) {
-    if (!status.ok()) {
-      io.err << "liminal pub: " << status.message() << std::endl;
-      return kExitUsage;
-    }
-  }
-  InterruptWatcher& watcher = InterruptWatcher::Install();
-  absl::StatusOr<std::unique_ptr<client::BlockingClient>> client = ConnectToServer(global);
-  if (!client.ok()) return ReportConnectFailure(io.err, "pub", client.status());
-  InterruptWatcher::Registration stop = watcher.OnInterrupt([&] { (*source)->Wake(); });
-  if ((*source)->reads_lines() && io.in_is_terminal) {
+  std::variant<PayloadRun, int> started =
+      StartPayloadRun("pub", global, options.data, options.count, options.timeout, io);
+  if (const int* exit_code = std::get_if<int>(&started)) return *exit_code;
+  PayloadRun& setup = std::get<PayloadRun>(started);
+  InterruptWatcher::Registration stop = setup.watcher->OnInterrupt([&] { setup.source->Wake(); });
+  if (setup.source->reads_lines() && io.in_is_terminal) {
     io.err << "liminal pub: publishing each line typed to '" << options.channel
            << "' (Ctrl-D or Ctrl-C to end)" << std::endl;
   }
@@ -75,20 +67,20 @@ int RunPub(const GlobalOptions& global, const PubOptions& options, const Command
   const bool each = options.count.value_or(1) <= 1;
   LongRun run({.command = "pub",
                .verb = "published",
-               .total = (*source)->total(),
+               .total = setup.source->total(),
                .rate = options.rate,
                .summary = long_run,
                .format = global.format()},
-              io, watcher);
+              io, *setup.watcher);
   int exit_code = kExitOk;
   while (run.WaitForTurn()) {
-    std::optional<std::string> payload = (*source)->Next();
+    std::optional<std::string> payload = setup.source->Next();
     if (!payload.has_value()) break;
     client::PublishOptions publish;
-    publish.idempotency_key = KeyFor(options, **source);
+    publish.idempotency_key = KeyFor(options, *setup.source);
     const absl::Time start = absl::Now();
     absl::StatusOr<client::PublishResult> ack =
-        (*client)->Publish(options.channel, *std::move(payload), *timeout, publish);
+        setup.client->Publish(options.channel, *std::move(payload), setup.timeout, publish);
     const absl::Duration latency = absl::Now() - start;
     if (!ack.ok()) {
       exit_code = run.Fail(absl::StrCat("publish to '", options.channel, "' failed"), ack.status());

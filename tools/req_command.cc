@@ -2,6 +2,7 @@
 
 #include <memory>
 #include <utility>
+#include <variant>
 
 #include "absl/strings/str_cat.h"
 #include "tools/duration_flag.h"
@@ -9,8 +10,7 @@
 #include "tools/interrupt_watcher.h"
 #include "tools/long_run.h"
 #include "tools/output_format.h"
-#include "tools/payload_source.h"
-#include "tools/server_connection.h"
+#include "tools/payload_run.h"
 
 namespace liminal::tools {
 namespace {
@@ -40,31 +40,23 @@ connect or connection lost.
 }  // namespace
 
 int RunReq(const GlobalOptions& global, const ReqOptions& options, const CommandIo& io) {
-  absl::StatusOr<absl::Duration> timeout = ParseDurationFlag(options.timeout);
-  absl::StatusOr<std::unique_ptr<PayloadSource>> source =
-      PayloadSource::FromArguments(options.data, options.count, io.in_fd);
-  for (const absl::Status& status : {timeout.status(), source.status()}) {
-    if (!status.ok()) {
-      io.err << "liminal req: " << status.message() << std::endl;
-      return kExitUsage;
-    }
-  }
-  InterruptWatcher& watcher = InterruptWatcher::Install();
-  absl::StatusOr<std::unique_ptr<client::BlockingClient>> client = ConnectToServer(global);
-  if (!client.ok()) return ReportConnectFailure(io.err, "req", client.status());
+  std::variant<PayloadRun, int> started =
+      StartPayloadRun("req", global, options.data, options.count, options.timeout, io);
+  if (const int* exit_code = std::get_if<int>(&started)) return *exit_code;
+  PayloadRun& setup = std::get<PayloadRun>(started);
   absl::StatusOr<std::unique_ptr<client::BlockingConversation>> conversation =
-      (*client)->OpenConversation(options.subject);
+      setup.client->OpenConversation(options.subject);
   if (!conversation.ok()) {
     return ReportFailure(io.err, "req",
                          absl::StrCat("opening a conversation with '", options.subject, "' failed"),
                          conversation.status());
   }
   // Ctrl-C ends a pending request (CANCELLED) and a blocked stdin read.
-  InterruptWatcher::Registration stop = watcher.OnInterrupt([&] {
-    (*source)->Wake();
+  InterruptWatcher::Registration stop = setup.watcher->OnInterrupt([&] {
+    setup.source->Wake();
     (*conversation)->Close();
   });
-  if ((*source)->reads_lines() && io.in_is_terminal) {
+  if (setup.source->reads_lines() && io.in_is_terminal) {
     io.err << "liminal req: sending each line typed to '" << options.subject
            << "' (Ctrl-D or Ctrl-C to end)" << std::endl;
   }
@@ -73,20 +65,21 @@ int RunReq(const GlobalOptions& global, const ReqOptions& options, const Command
   LongRun run({.command = "req",
                .verb = "answered",
                .noun = "request",
-               .total = (*source)->total(),
+               .total = setup.source->total(),
                .rate = options.rate,
                .summary = options.count.has_value() || options.rate.has_value(),
                .format = global.format()},
-              io, watcher);
+              io, *setup.watcher);
   int exit_code = kExitOk;
   while (run.WaitForTurn()) {
-    std::optional<std::string> payload = (*source)->Next();
+    std::optional<std::string> payload = setup.source->Next();
     if (!payload.has_value()) break;
     const absl::Time start = absl::Now();
-    absl::StatusOr<std::string> reply = (*conversation)->Request(*std::move(payload), *timeout);
+    absl::StatusOr<std::string> reply =
+        (*conversation)->Request(*std::move(payload), setup.timeout);
     const absl::Duration latency = absl::Now() - start;
     if (!reply.ok()) {
-      if (watcher.interrupted()) break;
+      if (setup.watcher->interrupted()) break;
       exit_code =
           run.Fail(absl::StrCat("request to '", options.subject, "' failed"), reply.status());
       break;
