@@ -21,8 +21,8 @@
 #include "daemon/config_loader.h"
 #include "daemon/daemon.h"
 #include "daemon/exit_code.h"
-#include "daemon/protocol_server.h"
 #include "daemon/logging.h"
+#include "daemon/protocol_server.h"
 
 namespace liminal::daemon {
 namespace {

@@ -165,10 +165,10 @@ struct UnknownFrame {
 // Alternatives are ordered by type id, so index + 1 == type id for the known types.
 using FrameBody =
     std::variant<Connect, ConnectAck, ConnectError, Disconnect, Subscribe, SubscribeAck,
-                 SubscribeError, Unsubscribe, Publish, PublishAck, PublishError,
-                 ConversationOpen, ConversationMessage, ConversationClose, ConversationError,
-                 Accept, Defer, Reject, Ping, Pong, Push, PushReply, WorkerRegister,
-                 WorkerRegisterAck, Deliver, UnknownFrame>;
+                 SubscribeError, Unsubscribe, Publish, PublishAck, PublishError, ConversationOpen,
+                 ConversationMessage, ConversationClose, ConversationError, Accept, Defer, Reject,
+                 Ping, Pong, Push, PushReply, WorkerRegister, WorkerRegisterAck, Deliver,
+                 UnknownFrame>;
 
 struct Frame {
   uint8_t flags = 0;

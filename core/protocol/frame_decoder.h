@@ -11,8 +11,8 @@
 #define LIMINAL_CORE_PROTOCOL_FRAME_DECODER_H_
 
 #include <cstddef>
-#include <string_view>
 #include <optional>
+#include <string_view>
 #include <variant>
 
 #include "core/protocol/decode_error.h"

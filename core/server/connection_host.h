@@ -22,8 +22,7 @@ class ConnectionHost {
                                 std::string payload) = 0;
   // A WorkerRegister arrived; returns the ack to send.
   virtual protocol::WorkerRegisterAck RegisterWorker(
-      ConnectionState& state, runtime::Pid pid,
-      const protocol::WorkerRegister& registration) = 0;
+      ConnectionState& state, runtime::Pid pid, const protocol::WorkerRegister& registration) = 0;
   // The connection is closing: release everything it owns (idempotent).
   virtual void ReleaseConnection(ConnectionState& state, runtime::Pid pid) = 0;
   virtual void RecordEvent(const SupervisorEvent& event) = 0;

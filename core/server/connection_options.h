@@ -12,11 +12,11 @@
 namespace liminal::server {
 
 struct ConnectionOptions {
-  size_t max_frame_bytes = 1 << 20;      // whole frame, header included
-  size_t max_outbound_bytes = 8 << 20;   // pause reading / hold deliveries above this
+  size_t max_frame_bytes = 1 << 20;     // whole frame, header included
+  size_t max_outbound_bytes = 8 << 20;  // pause reading / hold deliveries above this
   absl::Duration handshake_timeout = absl::Seconds(10);  // ZeroDuration() disables
   absl::Duration idle_timeout = absl::ZeroDuration();    // ZeroDuration() disables
-  std::vector<std::string> auth_tokens;  // empty: every token accepted
+  std::vector<std::string> auth_tokens;                  // empty: every token accepted
 };
 
 }  // namespace liminal::server

@@ -145,19 +145,17 @@ void ConnectionProcess::DecodeBuffered() {
     if (header->frame_size() > options_.max_frame_bytes) {
       FailProtocol(ReasonCode::kCodecError,
                    absl::StrCat("frame of ", header->frame_size(),
-                                " bytes exceeds max_frame_bytes (", options_.max_frame_bytes,
-                                ")"));
+                                " bytes exceeds max_frame_bytes (", options_.max_frame_bytes, ")"));
       return;
     }
     protocol::DecodeResult result = protocol::DecodeFrame(pending);
     if (!result.ok()) {
       if (result.error().need_more_bytes()) return;
-      FailProtocol(ReasonFor(result.error().error_class),
-                   absl::StrCat("malformed frame: ",
-                                std::string(protocol::DecodeErrorClassName(
-                                    result.error().error_class)),
-                                ": ",
-                                result.error().detail));
+      FailProtocol(
+          ReasonFor(result.error().error_class),
+          absl::StrCat("malformed frame: ",
+                       std::string(protocol::DecodeErrorClassName(result.error().error_class)),
+                       ": ", result.error().detail));
       return;
     }
     inbound_offset_ += result.consumed();
@@ -194,8 +192,8 @@ void ConnectionProcess::HandleFrame(Frame& frame) {
       return;
     }
     case protocol::FrameType::kWorkerRegister: {
-      protocol::WorkerRegisterAck ack = host_.RegisterWorker(
-          *state_, pid_, std::get<protocol::WorkerRegister>(frame.body));
+      protocol::WorkerRegisterAck ack =
+          host_.RegisterWorker(*state_, pid_, std::get<protocol::WorkerRegister>(frame.body));
       Send(protocol::MakeFrame(std::move(ack)));
       return;
     }
@@ -292,8 +290,7 @@ void ConnectionProcess::Send(const Frame& frame) {
 void ConnectionProcess::SendDeliver(uint32_t stream_id, uint64_t delivery_seq,
                                     const protocol::Envelope& envelope) {
   if (closing_) return;
-  absl::Status status =
-      protocol::EncodeDeliver(stream_id, delivery_seq, envelope, OutboundBatch());
+  absl::Status status = protocol::EncodeDeliver(stream_id, delivery_seq, envelope, OutboundBatch());
   if (!status.ok()) {
     FailProtocol(ReasonCode::kInternal, absl::StrCat("internal encode error: ", status.message()));
     return;

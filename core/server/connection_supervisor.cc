@@ -17,10 +17,9 @@ constexpr char kSupervisorErrorPayload[] = "liminal.dev/supervisor-error";
 }  // namespace
 
 absl::Status ShutdownFlushError(const absl::Status& cause) {
-  absl::Status status(cause.code() == absl::StatusCode::kOk ? absl::StatusCode::kInternal
-                                                            : cause.code(),
-                      absl::StrCat("ShutdownFlush: durable state could not be flushed: ",
-                                   cause.message()));
+  absl::Status status(
+      cause.code() == absl::StatusCode::kOk ? absl::StatusCode::kInternal : cause.code(),
+      absl::StrCat("ShutdownFlush: durable state could not be flushed: ", cause.message()));
   status.SetPayload(kSupervisorErrorPayload, absl::Cord("ShutdownFlush"));
   return status;
 }
@@ -61,21 +60,20 @@ absl::StatusOr<ConnectionHandle> ConnectionSupervisor::SpawnConnection(
     ++spawns_in_flight_;
   }
 
-  auto state = std::make_shared<ConnectionState>(runtime_.NewMutex(), peer,
-                                                 services_.OpenSession());
+  auto state =
+      std::make_shared<ConnectionState>(runtime_.NewMutex(), peer, services_.OpenSession());
   runtime::Scheduler& scheduler = runtime_.scheduler();
-  const Pid pid = scheduler.Spawn(
-      std::make_unique<ConnectionProcess>(static_cast<ConnectionHost&>(*this), state, std::move(socket), options_.connection,
-                                          scheduler, runtime_.clock()),
-      {.name = "connection"});
+  const Pid pid = scheduler.Spawn(std::make_unique<ConnectionProcess>(
+                                      static_cast<ConnectionHost&>(*this), state, std::move(socket),
+                                      options_.connection, scheduler, runtime_.clock()),
+                                  {.name = "connection"});
   RecordEvent({SupervisorEventKind::kSpawned, pid, 0});
   if (options_.metrics != nullptr) {
     options_.metrics->connections_total.Increment();
     options_.metrics->connections_current.Increment();
   }
-  scheduler.Monitor(pid, [this, state](Pid exited, const runtime::ExitReason&) {
-    OnProcessExit(exited, state);
-  });
+  scheduler.Monitor(
+      pid, [this, state](Pid exited, const runtime::ExitReason&) { OnProcessExit(exited, state); });
 
   bool orphaned = false;
   bool close_now = false;
@@ -239,7 +237,7 @@ bool ConnectionSupervisor::SendPush(ConnectionState& state, Pid pid,
 }
 
 absl::StatusOr<PushReplyAwaiter> ConnectionSupervisor::PushToConnection(Pid pid,
-                                                                       std::string payload) {
+                                                                        std::string payload) {
   std::shared_ptr<ConnectionState> state;
   PushCallback none;
   std::shared_ptr<ReplySlot> slot = RegisterSlot(pid, none, std::nullopt, state);
@@ -250,8 +248,8 @@ absl::StatusOr<PushReplyAwaiter> ConnectionSupervisor::PushToConnection(Pid pid,
     return PushReplyAwaiter(*this, std::move(closed));
   }
   if (!SendPush(*state, pid, slot, std::move(payload))) {
-    return absl::UnavailableError(absl::StrCat(
-        "push to connection ", pid, " was rolled back: its process could not be woken"));
+    return absl::UnavailableError(absl::StrCat("push to connection ", pid,
+                                               " was rolled back: its process could not be woken"));
   }
   return PushReplyAwaiter(*this, std::move(slot));
 }
@@ -270,8 +268,8 @@ absl::StatusOr<uint64_t> ConnectionSupervisor::PushToConnectionAsync(Pid pid, st
   }
   const uint64_t id = slot->correlation_id;
   if (!SendPush(*state, pid, slot, std::move(payload))) {
-    return absl::UnavailableError(absl::StrCat(
-        "push to connection ", pid, " was rolled back: its process could not be woken"));
+    return absl::UnavailableError(absl::StrCat("push to connection ", pid,
+                                               " was rolled back: its process could not be woken"));
   }
   return id;
 }
@@ -285,17 +283,15 @@ void ConnectionSupervisor::SlotEndedLocked(ReplySlot& slot, SupervisorEventKind 
     slot.timer = 0;
   }
   RecordPushOutcome(slot.owner, slot.correlation_id, result);
-  runtime_.scheduler().Post(
-      [done = std::move(slot.on_done), result = std::move(result)]() mutable {
-        std::move(done)(std::move(result));
-      });
+  runtime_.scheduler().Post([done = std::move(slot.on_done), result = std::move(result)]() mutable {
+    std::move(done)(std::move(result));
+  });
   slot.on_done = nullptr;
 }
 
 bool ConnectionSupervisor::OwnerLiveLocked(Pid owner) {
   auto it = records_.find(owner);
-  return it != records_.end() && !it->second->released() &&
-         runtime_.scheduler().IsAlive(owner);
+  return it != records_.end() && !it->second->released() && runtime_.scheduler().IsAlive(owner);
 }
 
 void ConnectionSupervisor::OnAsyncPushTimeout(uint64_t correlation_id) {
@@ -424,8 +420,8 @@ void ConnectionSupervisor::ReleaseConnection(ConnectionState& state, Pid pid) {
   }
   if (work->session != nullptr) work->session->Release();
   const bool unregister =
-      work->had_registration || (options_.faults.unregister_rejected_registrations &&
-                                 work->had_rejected_registration);
+      work->had_registration ||
+      (options_.faults.unregister_rejected_registrations && work->had_rejected_registration);
   if (unregister) {
     if (options_.notifier != nullptr) options_.notifier->OnWorkerUnregistered(pid);
     RecordEvent({SupervisorEventKind::kUnregisterFired, pid, 0});
@@ -456,8 +452,7 @@ void ConnectionSupervisor::Shutdown() {
 
 bool ConnectionSupervisor::AwaitIdle(absl::Duration timeout) {
   MutexLock lock(*mu_);
-  return mu_->AwaitWithTimeout([&] { return records_.empty() && spawns_in_flight_ == 0; },
-                               timeout);
+  return mu_->AwaitWithTimeout([&] { return records_.empty() && spawns_in_flight_ == 0; }, timeout);
 }
 
 SupervisorSnapshot ConnectionSupervisor::Snapshot() const {

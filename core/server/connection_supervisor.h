@@ -49,11 +49,11 @@ namespace liminal::server {
 
 struct SupervisorOptions {
   ConnectionOptions connection;
-  size_t max_connections = 0;                // 0: unlimited
-  ConnectionNotifier* notifier = nullptr;    // null: registrations are accepted
-  SupervisorEventSink* events = nullptr;     // null: no event recording
-  metrics::ServerMetrics* metrics = nullptr; // null: no metrics
-  FaultHooks faults;                         // test-only planted bugs
+  size_t max_connections = 0;                 // 0: unlimited
+  ConnectionNotifier* notifier = nullptr;     // null: registrations are accepted
+  SupervisorEventSink* events = nullptr;      // null: no event recording
+  metrics::ServerMetrics* metrics = nullptr;  // null: no metrics
+  FaultHooks faults;                          // test-only planted bugs
 };
 
 // A consistent view of the supervisor's bookkeeping, for invariant checkers and metrics.
@@ -126,9 +126,8 @@ class ConnectionSupervisor final : private ConnectionHost {
 
   // ConnectionHost
   void ResolvePushReply(runtime::Pid from, uint64_t correlation_id, std::string payload) override;
-  protocol::WorkerRegisterAck RegisterWorker(
-      ConnectionState& state, runtime::Pid pid,
-      const protocol::WorkerRegister& registration) override;
+  protocol::WorkerRegisterAck RegisterWorker(ConnectionState& state, runtime::Pid pid,
+                                             const protocol::WorkerRegister& registration) override;
   void ReleaseConnection(ConnectionState& state, runtime::Pid pid) override;
   void RecordEvent(const SupervisorEvent& event) override;
   metrics::ServerMetrics* metrics() const override { return options_.metrics; }

@@ -41,8 +41,7 @@ class PushRegistry {
   // Resolves the slot if it is pending and owned by `from`. False otherwise (unknown id,
   // already finished, or a reply from another connection).
   // On success returns the resolved slot.
-  std::shared_ptr<ReplySlot> Resolve(runtime::Pid from, uint64_t correlation_id,
-                                     std::string reply);
+  std::shared_ptr<ReplySlot> Resolve(runtime::Pid from, uint64_t correlation_id, std::string reply);
 
   // Ends a pending slot with `final_state` and forgets it; returns it, or null if it was
   // not pending.

@@ -6,26 +6,46 @@ namespace liminal::server {
 
 const char* SupervisorEventKindName(SupervisorEventKind kind) {
   switch (kind) {
-    case SupervisorEventKind::kSpawned: return "spawned";
-    case SupervisorEventKind::kRecordInserted: return "record-inserted";
-    case SupervisorEventKind::kRecordRemoved: return "record-removed";
-    case SupervisorEventKind::kReleased: return "released";
-    case SupervisorEventKind::kSlotRegistered: return "slot-registered";
-    case SupervisorEventKind::kSlotReplied: return "slot-replied";
-    case SupervisorEventKind::kSlotCancelled: return "slot-cancelled";
-    case SupervisorEventKind::kSlotTimedOut: return "slot-timed-out";
-    case SupervisorEventKind::kAwaiterReply: return "awaiter-reply";
-    case SupervisorEventKind::kAwaiterTimeout: return "awaiter-timeout";
-    case SupervisorEventKind::kAwaiterDisconnected: return "awaiter-disconnected";
-    case SupervisorEventKind::kControlEnqueued: return "control-enqueued";
-    case SupervisorEventKind::kControlConsumed: return "control-consumed";
-    case SupervisorEventKind::kControlRolledBack: return "control-rolled-back";
-    case SupervisorEventKind::kControlDiscarded: return "control-discarded";
-    case SupervisorEventKind::kRegistrationStored: return "registration-stored";
-    case SupervisorEventKind::kRegistrationRejected: return "registration-rejected";
-    case SupervisorEventKind::kUnregisterFired: return "unregister-fired";
-    case SupervisorEventKind::kFrameSent: return "frame-sent";
-    case SupervisorEventKind::kSocketClosed: return "socket-closed";
+    case SupervisorEventKind::kSpawned:
+      return "spawned";
+    case SupervisorEventKind::kRecordInserted:
+      return "record-inserted";
+    case SupervisorEventKind::kRecordRemoved:
+      return "record-removed";
+    case SupervisorEventKind::kReleased:
+      return "released";
+    case SupervisorEventKind::kSlotRegistered:
+      return "slot-registered";
+    case SupervisorEventKind::kSlotReplied:
+      return "slot-replied";
+    case SupervisorEventKind::kSlotCancelled:
+      return "slot-cancelled";
+    case SupervisorEventKind::kSlotTimedOut:
+      return "slot-timed-out";
+    case SupervisorEventKind::kAwaiterReply:
+      return "awaiter-reply";
+    case SupervisorEventKind::kAwaiterTimeout:
+      return "awaiter-timeout";
+    case SupervisorEventKind::kAwaiterDisconnected:
+      return "awaiter-disconnected";
+    case SupervisorEventKind::kControlEnqueued:
+      return "control-enqueued";
+    case SupervisorEventKind::kControlConsumed:
+      return "control-consumed";
+    case SupervisorEventKind::kControlRolledBack:
+      return "control-rolled-back";
+    case SupervisorEventKind::kControlDiscarded:
+      return "control-discarded";
+    case SupervisorEventKind::kRegistrationStored:
+      return "registration-stored";
+    case SupervisorEventKind::kRegistrationRejected:
+      return "registration-rejected";
+    case SupervisorEventKind::kUnregisterFired:
+      return "unregister-fired";
+    case SupervisorEventKind::kFrameSent:
+      return "frame-sent";
+    case SupervisorEventKind::kSocketClosed:
+      return "socket-closed";
   }
   return "unknown";
 }

@@ -12,26 +12,26 @@
 namespace liminal::server {
 
 enum class SupervisorEventKind {
-  kSpawned,              // pid: a connection process was spawned
-  kRecordInserted,       // pid
-  kRecordRemoved,        // pid
-  kReleased,             // pid: the connection's resources were released (once)
-  kSlotRegistered,       // pid = owner, id = correlation id
-  kSlotReplied,          // pid = owner, id
-  kSlotCancelled,        // pid = owner, id
-  kSlotTimedOut,         // pid = owner, id
-  kAwaiterReply,         // pid = owner, id: receive() returned the reply
-  kAwaiterTimeout,       // pid = owner, id: receive() returned Timeout
-  kAwaiterDisconnected,  // pid = owner, id: receive() returned Disconnected
-  kControlEnqueued,      // pid, id = control id
-  kControlConsumed,      // pid, id
-  kControlRolledBack,    // pid, id
-  kControlDiscarded,     // pid, id: still queued when the connection was released
-  kRegistrationStored,   // pid
-  kRegistrationRejected, // pid
-  kUnregisterFired,      // pid
-  kFrameSent,            // pid, id = frame type id
-  kSocketClosed,         // pid: the server closed the socket
+  kSpawned,               // pid: a connection process was spawned
+  kRecordInserted,        // pid
+  kRecordRemoved,         // pid
+  kReleased,              // pid: the connection's resources were released (once)
+  kSlotRegistered,        // pid = owner, id = correlation id
+  kSlotReplied,           // pid = owner, id
+  kSlotCancelled,         // pid = owner, id
+  kSlotTimedOut,          // pid = owner, id
+  kAwaiterReply,          // pid = owner, id: receive() returned the reply
+  kAwaiterTimeout,        // pid = owner, id: receive() returned Timeout
+  kAwaiterDisconnected,   // pid = owner, id: receive() returned Disconnected
+  kControlEnqueued,       // pid, id = control id
+  kControlConsumed,       // pid, id
+  kControlRolledBack,     // pid, id
+  kControlDiscarded,      // pid, id: still queued when the connection was released
+  kRegistrationStored,    // pid
+  kRegistrationRejected,  // pid
+  kUnregisterFired,       // pid
+  kFrameSent,             // pid, id = frame type id
+  kSocketClosed,          // pid: the server closed the socket
 };
 
 const char* SupervisorEventKindName(SupervisorEventKind kind);

@@ -118,8 +118,8 @@ class AsioSocket::Impl : public std::enable_shared_from_this<Impl> {
   // only while no write is active, under mu_, so Close() cannot close the descriptor
   // meanwhile and writes never interleave.
   size_t SendNowLocked(std::string_view bytes) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    const ssize_t n = ::send(socket_.native_handle(), bytes.data(), bytes.size(),
-                             MSG_DONTWAIT | MSG_NOSIGNAL);
+    const ssize_t n =
+        ::send(socket_.native_handle(), bytes.data(), bytes.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
     if (n <= 0) return 0;
     write_batches_.fetch_add(1, std::memory_order_relaxed);
     return static_cast<size_t>(n);
