@@ -95,7 +95,7 @@ void ServiceSession::HandlePublish(const Frame& frame, protocol::Publish& publis
   const Channel::PublishResult result =
       channel->Publish(envelope, publish.idempotency_key, now, wakes_);
   if (!result.duplicate) RouteCopies(*channel, envelope, now);
-  SendWakes();
+  // The subscribers' wakes go out at the end of the slice (Pump), not here.
   uint8_t flags = 0;
   if (result.duplicate) {
     env_.metrics.PublishDuplicate();
@@ -419,6 +419,7 @@ void ServiceSession::SendOutcome(const ConversationOutcome& outcome, ConnectionO
 void ServiceSession::Pump(ConnectionOutput& out) {
   Bind(out);
   if (released_) return;
+  SendWakes();
   bool sent_any = false;
   bool room = true;
   replies_->TakeOutcomes(outcomes_);
@@ -442,6 +443,7 @@ void ServiceSession::Pump(ConnectionOutput& out) {
 void ServiceSession::Release() {
   if (released_) return;
   released_ = true;
+  SendWakes();  // publishes of this slice still reach their subscribers
   for (auto& [id, entry] : subscriptions_) {
     entry.channel->RemoveSubscription(*entry.subscription);
   }

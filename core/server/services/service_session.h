@@ -4,7 +4,10 @@
 // server-behaviour.md §2–§4:
 //
 //   * Publish: validate, assign the channel's next id (or answer a duplicate key with the
-//     original id), fan out, apply routing rules, wake the subscribers' processes, ack.
+//     original id), fan out, apply routing rules, ack. The subscribers' processes are woken
+//     once per slice, at its end (Pump, or Release): a burst of publishes read in one go
+//     wakes each subscriber once, and it finds the whole burst queued (one Deliver batch,
+//     one socket write) instead of racing the publisher message by message.
 //   * Subscribe/Unsubscribe and credit: Deliver frames leave in Pump, on the subscriber's
 //     own process, while credit and outbound room allow.
 //   * Conversations: each one's participant is a process; replies, timeouts and crashes come
@@ -68,6 +71,7 @@ class ServiceSession final : public ConnectionSession {
   void HandlePublish(const protocol::Frame& frame, protocol::Publish& publish,
                      ConnectionOutput& out);
   void RouteCopies(const Channel& source, const SharedEnvelope& envelope, absl::Time now);
+  // Wakes the owners of the subscriptions this slice's publishes armed (wakes_).
   void SendWakes();
 
   void HandleSubscribe(const protocol::Frame& frame, const protocol::Subscribe& subscribe,

@@ -317,6 +317,39 @@ TEST_F(DeliveryTest, AnIdleSubscriberGetsOneWakePerBurst) {
   EXPECT_EQ(wakes, 2);
 }
 
+TEST_F(DeliveryTest, TheWakeLeavesAtTheEndOfThePublishersSlice) {
+  // A subscriber on another thread would otherwise start pumping after the burst's first
+  // message and race the publisher message by message (one small write each).
+  Start();
+  Client publisher = Connect();
+  Client subscriber = Connect("10.0.0.2:4000");
+  Subscribe(subscriber, 3, "orders");
+  std::vector<uint64_t> acked_when_woken;
+  rt_.scheduler().set_send_filter([&](runtime::Pid pid, const runtime::Message& message) {
+    if (pid == subscriber.pid() && std::holds_alternative<runtime::Wake>(message)) {
+      acked_when_woken.push_back(metrics_.Publishes(metrics::PublishOutcome::kAcked).Value());
+    }
+    return true;
+  });
+  PublishMany(publisher, "orders", 50);  // one batch of frames: one publisher slice
+  EXPECT_EQ(acked_when_woken, std::vector<uint64_t>{50});
+  EXPECT_EQ(Seqs(subscriber.Take()).size(), 50u);
+}
+
+TEST_F(DeliveryTest, APublisherThatDisconnectsInTheSameSliceStillWakesItsSubscribers) {
+  // The slice ends in Close, not Pump: the release sends the wakes the publishes armed.
+  Start();
+  Client publisher = Connect();
+  Client subscriber = Connect("10.0.0.2:4000");
+  Subscribe(subscriber, 3, "orders");
+  std::string bytes;
+  ASSERT_TRUE(protocol::EncodeFrame(PublishFrame(1, "orders", "last words"), bytes).ok());
+  ASSERT_TRUE(protocol::EncodeFrame(protocol::MakeFrame(protocol::Disconnect{}), bytes).ok());
+  publisher.peer->Write(std::move(bytes));
+  Run();
+  EXPECT_EQ(Payloads(subscriber.Take()), std::vector<std::string>{"last words"});
+}
+
 TEST_F(DeliveryTest, OneWakePerProcessHoweverManyOfItsSubscriptionsQueued) {
   options_.routes.push_back(Route("orders", "audit"));
   Start();
