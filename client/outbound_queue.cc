@@ -10,6 +10,10 @@ absl::Status OutboundQueue::Enqueue(const protocol::Frame& frame) {
   return protocol::EncodeFrame(frame, pending_);
 }
 
+absl::Status OutboundQueue::EnqueuePublish(uint32_t stream_id, const protocol::Publish& publish) {
+  return protocol::EncodePublish(stream_id, publish, pending_);
+}
+
 bool OutboundQueue::StartWrite() {
   if (writing_ || pending_.empty()) return false;
   std::swap(pending_, in_flight_);

@@ -31,6 +31,8 @@ class OutboundQueue {
   // Appends the frame's wire bytes to the pending batch. On an encoder error nothing is
   // queued and the error (INVALID_ARGUMENT) is returned.
   absl::Status Enqueue(const protocol::Frame& frame);
+  // The same for a Publish on `stream_id`, encoded without building a Frame.
+  absl::Status EnqueuePublish(uint32_t stream_id, const protocol::Publish& publish);
 
   // If no write is in flight and bytes are pending, moves them into in_flight() and returns
   // true; the caller must then write in_flight() and call FinishWrite(). Returns false

@@ -131,13 +131,15 @@ absl::Status ConnectionImpl::StartPublish(std::string channel, std::string paylo
                                           Connection::PublishCallback& done) {
   absl::StatusOr<uint32_t> stream = NextStream();
   if (!stream.ok()) return stream.status();
-  Frame frame = MakeFrame(protocol::Publish{.channel = std::move(channel),
-                                            .envelope = {.schema_id = options.schema_id,
-                                                         .causal = std::move(options.causal),
-                                                         .payload = std::move(payload)},
-                                            .idempotency_key = std::move(options.idempotency_key)},
-                          *stream);
-  if (absl::Status sent = Send(frame); !sent.ok()) return sent;
+  const protocol::Publish publish{.channel = std::move(channel),
+                                  .envelope = {.schema_id = options.schema_id,
+                                               .causal = std::move(options.causal),
+                                               .payload = std::move(payload)},
+                                  .idempotency_key = std::move(options.idempotency_key)};
+  if (absl::Status queued = outbound_.EnqueuePublish(*stream, publish); !queued.ok()) {
+    return queued;
+  }
+  StartWrite();
   publishes_.emplace_back(*stream, std::move(done));  // stream ids only grow
   return absl::OkStatus();
 }
@@ -396,7 +398,7 @@ void ConnectionImpl::OnRead(const boost::system::error_code& ec, size_t bytes) {
     absl::StatusOr<std::optional<Frame>> frame = reader_.Next();
     if (!frame.ok()) return Fail(frame.status());
     if (!frame->has_value()) break;
-    HandleFrame(std::move(**frame));
+    HandleFrame(**frame);
   }
   if (state_ == State::kConnecting || state_ == State::kReady) StartRead();
 }
@@ -536,7 +538,7 @@ absl::StatusOr<uint32_t> ConnectionImpl::NextStream() {
 // ---------------------------------------------------------------------------------------------
 // Inbound frames.
 
-void ConnectionImpl::HandleFrame(Frame frame) {
+void ConnectionImpl::HandleFrame(Frame& frame) {
   if (state_ == State::kConnecting) {
     if (auto* ack = std::get_if<protocol::ConnectAck>(&frame.body)) {
       return CompleteHandshake(*ack);

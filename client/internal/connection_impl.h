@@ -161,7 +161,8 @@ class ConnectionImpl : public std::enable_shared_from_this<ConnectionImpl> {
   absl::StatusOr<uint32_t> NextStream();
 
   // Frame handlers. The template swallows the types a client never acts on.
-  void HandleFrame(protocol::Frame frame);
+  // `frame` is consumed: handlers may move its fields out.
+  void HandleFrame(protocol::Frame& frame);
   void OnFrame(const protocol::Frame& frame, protocol::ConnectError& body);
   void OnFrame(const protocol::Frame& frame, protocol::Disconnect& body);
   void OnFrame(const protocol::Frame& frame, protocol::Ping& body);

@@ -199,6 +199,15 @@ absl::Status EncodeFrame(const Frame& frame, std::string& out) {
   });
 }
 
+absl::Status EncodePublish(uint32_t stream_id, const Publish& publish, std::string& out) {
+  if (absl::Status status = CheckStream(FrameType::kPublish, stream_id); !status.ok()) {
+    return status;
+  }
+  const uint8_t flags = publish.idempotency_key.has_value() ? kFlagIdempotencyKey : 0;
+  return EncodeWith(static_cast<uint8_t>(FrameType::kPublish), flags, stream_id, out,
+                    [&](PayloadWriter& w) { EncodeFields(w, flags, publish); });
+}
+
 absl::Status EncodeDeliver(uint32_t stream_id, uint64_t delivery_seq, const Envelope& envelope,
                            std::string& out) {
   if (absl::Status status = CheckStream(FrameType::kDeliver, stream_id); !status.ok()) {

@@ -28,6 +28,10 @@ absl::Status EncodeFrame(const Frame& frame, std::string& out);
 absl::Status EncodeDeliver(uint32_t stream_id, uint64_t delivery_seq, const Envelope& envelope,
                            std::string& out);
 
+// Appends exactly what EncodeFrame(MakeFrame(publish, stream_id)) would (flag 0x02 set iff
+// there is a key), without moving the Publish into a Frame first: the client's publish path.
+absl::Status EncodePublish(uint32_t stream_id, const Publish& publish, std::string& out);
+
 }  // namespace liminal::protocol
 
 #endif  // LIMINAL_CORE_PROTOCOL_FRAME_ENCODER_H_

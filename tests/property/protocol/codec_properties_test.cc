@@ -108,6 +108,15 @@ RC_GTEST_PROP(CodecPropertiesTest, EncodeDeliverMatchesEncodeFrame,
   RC_ASSERT(direct == prefix + Encode(MakeFrame(Deliver{seq, envelope}, stream_id)));
 }
 
+// The client's publish path encodes a Publish without building a Frame.
+RC_GTEST_PROP(CodecPropertiesTest, EncodePublishMatchesEncodeFrame,
+              (const Publish& publish, const std::string& prefix)) {
+  const auto stream_id = *rc::gen::inRange<uint32_t>(1, 0xFFFFFFFF);
+  std::string direct = prefix;
+  RC_ASSERT(EncodePublish(stream_id, publish, direct).ok());
+  RC_ASSERT(direct == prefix + Encode(MakeFrame(publish, stream_id)));
+}
+
 RC_GTEST_PROP(CodecPropertiesTest, TextIsStrictUtf8, ()) {
   RC_ASSERT(IsValidUtf8(*testing::GenUtf8Text()));
 }
