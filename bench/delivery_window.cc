@@ -20,7 +20,7 @@ void DeliveryWindow::Delivered(int subscriber, uint64_t count) {
   delivered_[static_cast<size_t>(subscriber)].value.fetch_add(count, std::memory_order_seq_cst);
   // Pairs with the store in TryContinue: either the publisher sees this delivery or this
   // load sees the publisher parked.
-  if (parked_.load(std::memory_order_seq_cst) && HasRoom() && parked_.exchange(false)) Wake();
+  if (parked_.load(std::memory_order_seq_cst) && RoomNow() && parked_.exchange(false)) Wake();
   // While draining, releasing the mutex makes AwaitDrained re-evaluate its condition.
   if (stopping_.load(std::memory_order_acquire)) {
     absl::MutexLock lock(&mu_);
@@ -36,10 +36,29 @@ void DeliveryWindow::Wake() {
   woken_ = true;
 }
 
+void DeliveryWindow::Published(uint64_t count) {
+  published_.fetch_add(count, std::memory_order_relaxed);
+  publisher_room_ -= std::min(count, publisher_room_);
+}
+
+bool DeliveryWindow::HasRoom() {
+  // The room seen at the last look is spent before looking again: reading every
+  // subscriber's counter per publish would pull their cache lines over on each message.
+  return publisher_room_ > 0 || RefreshRoom();
+}
+
+bool DeliveryWindow::RefreshRoom() {
+  const uint64_t ahead = published() - MinDelivered();
+  publisher_room_ = ahead < window_ ? window_ - ahead : 0;
+  return publisher_room_ > 0;
+}
+
+bool DeliveryWindow::RoomNow() const { return published() - MinDelivered() < window_; }
+
 bool DeliveryWindow::TryContinue() {
   if (HasRoom()) return true;
   parked_.store(true, std::memory_order_seq_cst);
-  if (!HasRoom()) return false;
+  if (!RefreshRoom()) return false;
   // Room appeared meanwhile: continue unless a subscriber already claimed the wake (then
   // the hook runs, or has run, and resumes the publisher).
   return parked_.exchange(false);

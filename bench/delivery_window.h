@@ -16,7 +16,7 @@
 //   window.Fail(status);                                  // any side: stops the run
 //
 // Thread-safety: thread-safe. Delivered(i) must be called by one thread per subscriber i;
-// Published/TryContinue/WaitForRoom by the one publisher thread.
+// Published/HasRoom/TryContinue/WaitForRoom by the one publisher thread.
 #ifndef LIMINAL_BENCH_DELIVERY_WINDOW_H_
 #define LIMINAL_BENCH_DELIVERY_WINDOW_H_
 
@@ -47,9 +47,11 @@ class DeliveryWindow {
   void Delivered(int subscriber, uint64_t count = 1);
 
   // --- Publisher ---
-  void Published(uint64_t count = 1) { published_.fetch_add(count, std::memory_order_relaxed); }
+  void Published(uint64_t count = 1);
   uint64_t published() const { return published_.load(std::memory_order_relaxed); }
-  bool HasRoom() const { return published() - MinDelivered() < window_; }
+  // Room for one more publish. Reads the subscribers' counters only once the room it saw
+  // last time is used up, so the check costs no cache-line transfer per message.
+  bool HasRoom();
   // Asynchronous publishers: true if there is room now; otherwise the publisher is parked
   // and the resume hook runs (on a subscriber's thread) as soon as there is room.
   bool TryContinue();
@@ -85,12 +87,17 @@ class DeliveryWindow {
   };
 
   void Wake();
+  // Publisher only: recomputes publisher_room_ from the counters; true if there is room.
+  bool RefreshRoom();
+  // Any thread: whether the publisher is less than `window` ahead right now.
+  bool RoomNow() const;
 
   const uint64_t window_;
   std::unique_ptr<Counter[]> delivered_;
   const int subscribers_;
   alignas(64) std::atomic<uint64_t> published_{0};
   alignas(64) std::atomic<bool> parked_{false};
+  uint64_t publisher_room_ = 0;  // publishes allowed before the counters are read again
   std::atomic<bool> stopping_{false};
   std::function<void()> resume_hook_;
 

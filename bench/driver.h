@@ -43,8 +43,9 @@ struct PubSubSpec {
   absl::Duration warmup = absl::Milliseconds(500);
   absl::Duration measure = absl::Seconds(2);
   // Most publishes awaiting their acknowledgement (systems that acknowledge publishes:
-  // liminald's PublishAck, Redis's integer reply). NATS publishes are not acknowledged.
-  uint64_t publish_window = 1024;
+  // liminald's PublishAck, Redis's integer reply). NATS publishes are not acknowledged, so
+  // by default this equals e2e_window: the one bound every system shares.
+  uint64_t publish_window = 4096;
   // Most messages the publisher may be ahead of the slowest subscriber (delivery_window.h).
   uint64_t e2e_window = 4096;
 };

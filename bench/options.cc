@@ -60,9 +60,11 @@ std::variant<BenchOptions, int> ParseOptions(int argc, char** argv) {
          "--connections", [&options](int64_t v) { options.connections = v; },
          "Idle connections in the connections workload")
       ->check(CLI::Range(int64_t{1}, int64_t{1'000'000}));
-  app.add_option("--publish-window", options.publish_window,
-                 "Most unacknowledged publishes (liminald, Redis)")
-      ->capture_default_str()
+  app.add_option_function<uint64_t>(
+         "--publish-window", [&options](uint64_t v) { options.publish_window = v; },
+         "Most unacknowledged publishes (liminald, Redis); default: the --e2e-window, so a "
+         "system that acknowledges publishes is held to the same bound as NATS's "
+         "unacknowledged ones")
       ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 20));
   app.add_option("--e2e-window", options.e2e_window,
                  "Most messages the publisher may be ahead of the slowest subscriber")

@@ -40,7 +40,7 @@ struct BenchOptions {
   std::optional<int> trials;
   std::optional<double> seconds;  // measurement window of throughput/latency workloads
   std::optional<int64_t> connections;
-  uint64_t publish_window = 1024;
+  std::optional<uint64_t> publish_window;  // default: the e2e window
   uint64_t e2e_window = 4096;
   bool fail_on_target = false;
   bool list = false;

@@ -75,7 +75,7 @@ absl::StatusOr<std::vector<std::unique_ptr<Workload>>> MakeWorkloads(const Bench
                       .payload_bytes = bytes,
                       .warmup = p.throughput_warmup,
                       .measure = p.throughput_measure,
-                      .publish_window = options.publish_window,
+                      .publish_window = options.publish_window.value_or(options.e2e_window),
                       .e2e_window = options.e2e_window};
   };
   const LatencySpec latency{.payload_bytes = 64,
