@@ -1,8 +1,10 @@
 #include "core/protocol/frame_encoder.h"
 
+#include <cstring>
 #include <variant>
 
 #include "absl/strings/str_format.h"
+#include "core/protocol/big_endian.h"
 #include "core/protocol/byte_writer.h"
 #include "core/protocol/frame_type.h"
 #include "core/protocol/payload_writer.h"
@@ -212,6 +214,30 @@ absl::Status EncodeDeliver(uint32_t stream_id, uint64_t delivery_seq, const Enve
                            std::string& out) {
   if (absl::Status status = CheckStream(FrameType::kDeliver, stream_id); !status.ok()) {
     return status;
+  }
+  // Almost every delivery carries the independent causal context: then everything before
+  // the payload has a fixed layout (wire §9, §3) and is written in one piece.
+  //   header | u64 seq | u32 envelope length | schema id | u32 2, 00 00 | u32 payload length
+  constexpr size_t kFixedPrefix = kFrameHeaderSize + 8 + 4 + 32 + 6 + 4;
+  constexpr uint64_t kFixedPayload = kFixedPrefix - kFrameHeaderSize;
+  const CausalContext& causal = envelope.causal;
+  const uint64_t payload_size = envelope.payload.size();
+  if (!causal.parent_id.has_value() && !causal.vector_clock.has_value() &&
+      payload_size <= PayloadWriter::kMaxLength - kFixedPayload) {
+    char prefix[kFixedPrefix];
+    prefix[0] = static_cast<char>(FrameType::kDeliver);
+    prefix[1] = 0;  // no flags are defined
+    StoreBigEndian<uint32_t>(stream_id, prefix + 2);
+    StoreBigEndian<uint32_t>(static_cast<uint32_t>(kFixedPayload + payload_size), prefix + 6);
+    StoreBigEndian<uint64_t>(delivery_seq, prefix + 10);
+    StoreBigEndian<uint32_t>(static_cast<uint32_t>(32 + 6 + 4 + payload_size), prefix + 18);
+    std::memcpy(prefix + 22, envelope.schema_id.data(), 32);
+    std::memcpy(prefix + 54, "\0\0\0\2\0\0", 6);
+    StoreBigEndian<uint32_t>(static_cast<uint32_t>(payload_size), prefix + 60);
+    out.reserve(out.size() + kFixedPrefix + payload_size);
+    out.append(prefix, kFixedPrefix);
+    out.append(envelope.payload);
+    return absl::OkStatus();
   }
   return EncodeWith(static_cast<uint8_t>(FrameType::kDeliver), /*flags=*/0, stream_id, out,
                     [&](PayloadWriter& w) {

@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "absl/strings/str_format.h"
+#include "core/protocol/big_endian.h"
 #include "core/protocol/utf8.h"
 
 namespace liminal::protocol {
@@ -165,6 +166,18 @@ bool PayloadReader::ReadCausalContext(std::string_view field, CausalContext& out
 bool PayloadReader::ReadEnvelope(std::string_view field, Envelope& out) {
   std::string_view raw;
   if (!ReadLengthPrefixed(field, raw)) return false;
+  // Almost every envelope has the independent causal context, and then a fixed layout:
+  // schema id | u32 2, 00 00 | u32 n | n payload bytes filling the rest. Exactly what the
+  // field-by-field reading below would accept, without its nested readers.
+  constexpr size_t kPayloadAt = sizeof(SchemaId) + 6 + 4;
+  if (raw.size() >= kPayloadAt &&
+      raw.substr(sizeof(SchemaId), 6) == std::string_view("\0\0\0\2\0\0", 6) &&
+      LoadBigEndian<uint32_t>(raw.data() + sizeof(SchemaId) + 6) == raw.size() - kPayloadAt) {
+    std::memcpy(out.schema_id.data(), raw.data(), sizeof(SchemaId));
+    out.causal = CausalContext{};
+    out.payload.assign(raw.substr(kPayloadAt));
+    return true;
+  }
   PayloadReader envelope(raw, field);
   Envelope value;
   const bool ok = envelope.ReadSchemaId("schema_id", value.schema_id) &&
