@@ -68,7 +68,7 @@ void ServiceSession::HandleFrame(Frame& frame, ConnectionOutput& out) {
 
 void ServiceSession::HandlePublish(const Frame& frame, protocol::Publish& publish,
                                    ConnectionOutput& out) {
-  Channel* channel = env_.channels.Find(publish.channel);
+  Channel* channel = FindChannel(publish.channel);
   if (channel == nullptr) {
     env_.metrics.PublishRejected();
     out.Send(MakeFrame(
@@ -104,6 +104,15 @@ void ServiceSession::HandlePublish(const Frame& frame, protocol::Publish& publis
     if (result.queued > 0) flags = protocol::kFlagDelivered;
   }
   out.Send(MakeFrame(protocol::PublishAck{result.message_id}, frame.stream_id, flags));
+}
+
+Channel* ServiceSession::FindChannel(std::string_view name) {
+  // A publisher usually sends to one channel after another to the same one: remember the
+  // last, which spares the registry lookup (channels live as long as the services).
+  if (last_channel_ != nullptr && last_channel_->name() == name) return last_channel_;
+  Channel* channel = env_.channels.Find(name);
+  if (channel != nullptr) last_channel_ = channel;
+  return channel;
 }
 
 void ServiceSession::RouteCopies(const Channel& source, const SharedEnvelope& envelope,

@@ -22,6 +22,7 @@
 #include <deque>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/container/btree_map.h"
@@ -70,6 +71,8 @@ class ServiceSession final : public ConnectionSession {
 
   void HandlePublish(const protocol::Frame& frame, protocol::Publish& publish,
                      ConnectionOutput& out);
+  // env_.channels.Find, with the last channel found remembered.
+  Channel* FindChannel(std::string_view name);
   void RouteCopies(const Channel& source, const SharedEnvelope& envelope, absl::Time now);
   // Wakes the owners of the subscriptions this slice's publishes armed (wakes_).
   void SendWakes();
@@ -112,6 +115,7 @@ class ServiceSession final : public ConnectionSession {
   uint64_t pump_cursor_ = 0;          // round-robin start for the next Pump
   std::vector<uint64_t> pump_order_;  // scratch, reused
   WakeList wakes_;                    // scratch, reused
+  Channel* last_channel_ = nullptr;   // FindChannel's memory
 
   // Conversations.
   std::shared_ptr<ReplyInbox> replies_;
