@@ -1,5 +1,6 @@
 #include "core/server/connection_process.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -301,9 +302,13 @@ void ConnectionProcess::SendDeliver(uint32_t stream_id, uint64_t delivery_seq,
 }
 
 std::string& ConnectionProcess::OutboundBatch() {
-  // The batch is handed to the socket at the end of each slice; start the next one with
-  // room for a burst so a slice of small frames does not regrow it frame by frame.
-  if (outbound_batch_.empty()) outbound_batch_.reserve(kOutboundBatchReserve);
+  // The batch is handed to the socket at the end of each slice. Start the next one with room
+  // for what the last one held, so a busy connection allocates its batch once per slice
+  // instead of regrowing it through every size on the way (large-buffer churn that the
+  // allocator answers by returning pages to the OS, then faulting them back in).
+  if (outbound_batch_.empty()) {
+    outbound_batch_.reserve(std::max(kOutboundBatchReserve, last_batch_bytes_));
+  }
   return outbound_batch_;
 }
 
@@ -324,6 +329,7 @@ void ConnectionProcess::FailProtocol(ReasonCode code, std::string text) {
 
 void ConnectionProcess::FlushOutbound() {
   if (outbound_batch_.empty()) return;
+  last_batch_bytes_ = outbound_batch_.size();
   socket_->Write(std::move(outbound_batch_));
   outbound_batch_.clear();
   if (!closing_ && !reading_paused_ && socket_->QueuedBytes() > options_.max_outbound_bytes) {

@@ -82,6 +82,7 @@ class ConnectionProcess final : public runtime::Process, private ConnectionOutpu
   std::string inbound_;
   size_t inbound_offset_ = 0;
   std::string outbound_batch_;
+  size_t last_batch_bytes_ = 0;  // size of the batch last handed to the socket
   std::vector<PushControl> held_pushes_;  // pushes that arrived before the handshake
   bool handshake_done_ = false;
   bool closing_ = false;
