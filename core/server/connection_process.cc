@@ -278,27 +278,24 @@ void ConnectionProcess::ArmTimer(uint64_t tag, absl::Duration delay) {
 
 void ConnectionProcess::Send(const Frame& frame) {
   if (closing_) return;
-  absl::Status status = protocol::EncodeFrame(frame, OutboundBatch());
-  if (!status.ok()) {
-    // A frame the server built itself failed to encode: a bug, never the client's fault.
-    FailProtocol(ReasonCode::kInternal, absl::StrCat("internal encode error: ", status.message()));
-    return;
-  }
-  host_.RecordEvent({SupervisorEventKind::kFrameSent, pid_, frame.type_id()});
-  if (metrics::ServerMetrics* m = host_.metrics()) m->FramesOut(frame.type_id()).Increment();
+  RecordSent(protocol::EncodeFrame(frame, OutboundBatch()), frame.type_id());
 }
 
 void ConnectionProcess::SendDeliver(uint32_t stream_id, uint64_t delivery_seq,
                                     const protocol::Envelope& envelope) {
   if (closing_) return;
-  absl::Status status = protocol::EncodeDeliver(stream_id, delivery_seq, envelope, OutboundBatch());
-  if (!status.ok()) {
-    FailProtocol(ReasonCode::kInternal, absl::StrCat("internal encode error: ", status.message()));
+  RecordSent(protocol::EncodeDeliver(stream_id, delivery_seq, envelope, OutboundBatch()),
+             static_cast<uint8_t>(protocol::FrameType::kDeliver));
+}
+
+void ConnectionProcess::RecordSent(const absl::Status& encoded, uint8_t type_id) {
+  if (!encoded.ok()) {
+    // A frame the server built itself failed to encode: a bug, never the client's fault.
+    FailProtocol(ReasonCode::kInternal, absl::StrCat("internal encode error: ", encoded.message()));
     return;
   }
-  constexpr auto kDeliver = static_cast<uint8_t>(protocol::FrameType::kDeliver);
-  host_.RecordEvent({SupervisorEventKind::kFrameSent, pid_, kDeliver});
-  if (metrics::ServerMetrics* m = host_.metrics()) m->FramesOut(kDeliver).Increment();
+  host_.RecordEvent({SupervisorEventKind::kFrameSent, pid_, type_id});
+  if (metrics::ServerMetrics* m = host_.metrics()) m->FramesOut(type_id).Increment();
 }
 
 std::string& ConnectionProcess::OutboundBatch() {
@@ -307,7 +304,8 @@ std::string& ConnectionProcess::OutboundBatch() {
   // instead of regrowing it through every size on the way (large-buffer churn that the
   // allocator answers by returning pages to the OS, then faulting them back in).
   if (outbound_batch_.empty()) {
-    outbound_batch_.reserve(std::max(kOutboundBatchReserve, last_batch_bytes_));
+    outbound_batch_.reserve(std::clamp(last_batch_bytes_, kOutboundBatchReserve,
+                                       std::max(kOutboundBatchReserve, options_.max_outbound_bytes)));
   }
   return outbound_batch_;
 }

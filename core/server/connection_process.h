@@ -64,6 +64,9 @@ class ConnectionProcess final : public runtime::Process, private ConnectionOutpu
   void ArmTimer(uint64_t tag, absl::Duration delay);
   // outbound_batch_, reserved for a burst when a slice starts writing into it.
   std::string& OutboundBatch();
+  // After a frame of `type_id` was encoded into the batch: records it, or fails the
+  // connection with E_INTERNAL if encoding refused it.
+  void RecordSent(const absl::Status& encoded, uint8_t type_id);
   void SendDisconnectOnce();
   // Sends ConnectError(stream 0, code, text) and closes.
   void FailProtocol(protocol::ReasonCode code, std::string text);
