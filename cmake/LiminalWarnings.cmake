@@ -27,9 +27,3 @@ function(liminal_layer_library name)
     target_link_libraries(${name} INTERFACE ${L_LIBS})
   endif()
 endfunction()
-
-# The Boost.Asio headers every Asio-using layer includes, parsed once per target into a
-# precompiled header (they dominate those translation units' compile time).
-set(LIMINAL_ASIO_PCH_HEADERS
-  <boost/asio/any_io_executor.hpp> <boost/asio/io_context.hpp> <boost/asio/ip/tcp.hpp>
-  <boost/asio/steady_timer.hpp> <boost/asio/strand.hpp>)
