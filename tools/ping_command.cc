@@ -6,6 +6,7 @@
 #include "tools/duration_flag.h"
 #include "tools/interrupt_watcher.h"
 #include "tools/long_run.h"
+#include "tools/optional_option.h"
 #include "tools/output_format.h"
 #include "tools/server_address.h"
 #include "tools/server_connection.h"
@@ -80,11 +81,9 @@ int RunPing(const GlobalOptions& global, const PingOptions& options, const Comma
 
 Command AddPingCommand(CLI::App& app, const GlobalOptions& global) {
   auto options = std::make_shared<PingOptions>();
-  auto count = std::make_shared<uint64_t>(1);
   CLI::App* ping = app.add_subcommand("ping", "Measure the round-trip time to liminald");
-  CLI::Option* count_option =
-      ping->add_option("--count,-n", *count, "Send N pings and print a summary")
-          ->check(CLI::PositiveNumber);
+  AddOptionalOption(*ping, "--count,-n", options->count, "Send N pings and print a summary")
+      ->check(CLI::PositiveNumber);
   ping->add_option("--interval,-i", options->interval, "Pause between pings")
       ->check(DurationFlag())
       ->type_name("DURATION")
@@ -94,10 +93,7 @@ Command AddPingCommand(CLI::App& app, const GlobalOptions& global) {
       ->type_name("DURATION")
       ->capture_default_str();
   ping->footer(std::string(kHelp) + kGlobalOptionsNote);
-  return {ping, [=, &global] {
-            if (count_option->count() > 0) options->count = *count;
-            return RunPing(global, *options, StandardIo());
-          }};
+  return {ping, [=, &global] { return RunPing(global, *options, StandardIo()); }};
 }
 
 }  // namespace liminal::tools

@@ -9,6 +9,7 @@
 #include "tools/duration_flag.h"
 #include "tools/interrupt_watcher.h"
 #include "tools/long_run.h"
+#include "tools/optional_option.h"
 #include "tools/output_format.h"
 #include "tools/payload_run.h"
 
@@ -111,32 +112,22 @@ int RunPub(const GlobalOptions& global, const PubOptions& options, const Command
 
 Command AddPubCommand(CLI::App& app, const GlobalOptions& global) {
   auto options = std::make_shared<PubOptions>();
-  auto data = std::make_shared<std::string>();
-  auto key = std::make_shared<std::string>();
-  auto count = std::make_shared<uint64_t>(1);
-  auto rate = std::make_shared<double>(0);
   CLI::App* pub = app.add_subcommand("pub", "Publish messages to a channel");
   pub->add_option("CHANNEL", options->channel, "Channel to publish to")->required();
-  CLI::Option* data_option =
-      pub->add_option("DATA", *data, "Message payload; '-' or absent: one message per stdin line");
-  CLI::Option* key_option =
-      pub->add_option("--key,-k", *key, "Idempotency key (see below for --count/stdin)");
-  CLI::Option* count_option =
-      pub->add_option("--count,-n", *count, "Publish DATA N times")->check(CLI::PositiveNumber);
-  CLI::Option* rate_option =
-      pub->add_option("--rate,-r", *rate, "Messages per second")->check(CLI::PositiveNumber);
+  AddOptionalOption(*pub, "DATA", options->data,
+                    "Message payload; '-' or absent: one message per stdin line");
+  AddOptionalOption(*pub, "--key,-k", options->key,
+                    "Idempotency key (see below for --count/stdin)");
+  AddOptionalOption(*pub, "--count,-n", options->count, "Publish DATA N times")
+      ->check(CLI::PositiveNumber);
+  AddOptionalOption(*pub, "--rate,-r", options->rate, "Messages per second")
+      ->check(CLI::PositiveNumber);
   pub->add_option("--timeout,-t", options->timeout, "Wait this long for each PublishAck")
       ->check(DurationFlag())
       ->type_name("DURATION")
       ->capture_default_str();
   pub->footer(std::string(kHelp) + kGlobalOptionsNote);
-  return {pub, [=, &global] {
-            if (data_option->count() > 0) options->data = *data;
-            if (key_option->count() > 0) options->key = *key;
-            if (count_option->count() > 0) options->count = *count;
-            if (rate_option->count() > 0) options->rate = *rate;
-            return RunPub(global, *options, StandardIo());
-          }};
+  return {pub, [=, &global] { return RunPub(global, *options, StandardIo()); }};
 }
 
 }  // namespace liminal::tools

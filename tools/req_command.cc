@@ -9,6 +9,7 @@
 #include "tools/exit_status.h"
 #include "tools/interrupt_watcher.h"
 #include "tools/long_run.h"
+#include "tools/optional_option.h"
 #include "tools/output_format.h"
 #include "tools/payload_run.h"
 
@@ -102,29 +103,21 @@ int RunReq(const GlobalOptions& global, const ReqOptions& options, const Command
 
 Command AddReqCommand(CLI::App& app, const GlobalOptions& global) {
   auto options = std::make_shared<ReqOptions>();
-  auto data = std::make_shared<std::string>();
-  auto count = std::make_shared<uint64_t>(1);
-  auto rate = std::make_shared<double>(0);
   CLI::App* req = app.add_subcommand("req", "Send a request on a conversation, print the reply");
   req->add_option("SUBJECT", options->subject, "Conversation subject (e.g. worker.<queue>)")
       ->required();
-  CLI::Option* data_option =
-      req->add_option("DATA", *data, "Request payload; '-' or absent: one request per stdin line");
-  CLI::Option* count_option =
-      req->add_option("--count,-n", *count, "Send DATA N times")->check(CLI::PositiveNumber);
-  CLI::Option* rate_option =
-      req->add_option("--rate,-r", *rate, "Requests per second")->check(CLI::PositiveNumber);
+  AddOptionalOption(*req, "DATA", options->data,
+                    "Request payload; '-' or absent: one request per stdin line");
+  AddOptionalOption(*req, "--count,-n", options->count, "Send DATA N times")
+      ->check(CLI::PositiveNumber);
+  AddOptionalOption(*req, "--rate,-r", options->rate, "Requests per second")
+      ->check(CLI::PositiveNumber);
   req->add_option("--timeout,-t", options->timeout, "Wait this long for each reply")
       ->check(DurationFlag())
       ->type_name("DURATION")
       ->capture_default_str();
   req->footer(std::string(kHelp) + kGlobalOptionsNote);
-  return {req, [=, &global] {
-            if (data_option->count() > 0) options->data = *data;
-            if (count_option->count() > 0) options->count = *count;
-            if (rate_option->count() > 0) options->rate = *rate;
-            return RunReq(global, *options, StandardIo());
-          }};
+  return {req, [=, &global] { return RunReq(global, *options, StandardIo()); }};
 }
 
 }  // namespace liminal::tools

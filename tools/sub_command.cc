@@ -10,6 +10,7 @@
 #include "tools/exit_status.h"
 #include "tools/interrupt_watcher.h"
 #include "tools/long_run.h"
+#include "tools/optional_option.h"
 #include "tools/output_format.h"
 #include "tools/server_connection.h"
 
@@ -140,21 +141,18 @@ int RunSub(const GlobalOptions& global, const SubOptions& options, const Command
 
 Command AddSubCommand(CLI::App& app, const GlobalOptions& global) {
   auto options = std::make_shared<SubOptions>();
-  auto count = std::make_shared<uint64_t>(0);
-  auto timeout = std::make_shared<std::string>();
   CLI::App* sub = app.add_subcommand("sub", "Subscribe to a channel and print deliveries");
   sub->add_option("CHANNEL", options->channel, "Channel to subscribe to")->required();
   sub->add_option("--max-in-flight,-m", options->max_in_flight,
                   "Most unacknowledged deliveries the server may send ahead")
       ->check(CLI::Range(1u, 1u << 20))
       ->capture_default_str();
-  CLI::Option* count_option =
-      sub->add_option("--count,-n", *count, "Stop after N deliveries")->check(CLI::PositiveNumber);
-  CLI::Option* timeout_option =
-      sub->add_option("--timeout,-t", *timeout,
-                      "Stop after this long (an error if --count was not reached)")
-          ->check(DurationFlag())
-          ->type_name("DURATION");
+  AddOptionalOption(*sub, "--count,-n", options->count, "Stop after N deliveries")
+      ->check(CLI::PositiveNumber);
+  AddOptionalOption(*sub, "--timeout,-t", options->timeout,
+                    "Stop after this long (an error if --count was not reached)")
+      ->check(DurationFlag())
+      ->type_name("DURATION");
   sub->add_flag("--replay", options->replay,
                 "Durable channels: receive the retained messages first");
   sub->add_option("--subscribe-timeout", options->subscribe_timeout,
@@ -163,11 +161,7 @@ Command AddSubCommand(CLI::App& app, const GlobalOptions& global) {
       ->type_name("DURATION")
       ->capture_default_str();
   sub->footer(std::string(kHelp) + kGlobalOptionsNote);
-  return {sub, [=, &global] {
-            if (count_option->count() > 0) options->count = *count;
-            if (timeout_option->count() > 0) options->timeout = *timeout;
-            return RunSub(global, *options, StandardIo());
-          }};
+  return {sub, [=, &global] { return RunSub(global, *options, StandardIo()); }};
 }
 
 }  // namespace liminal::tools

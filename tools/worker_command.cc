@@ -12,6 +12,7 @@
 #include "tools/exit_status.h"
 #include "tools/interrupt_watcher.h"
 #include "tools/long_run.h"
+#include "tools/optional_option.h"
 #include "tools/output_format.h"
 #include "tools/server_connection.h"
 
@@ -197,10 +198,6 @@ int RunWorker(const GlobalOptions& global, const WorkerOptions& options, const C
 
 Command AddWorkerCommand(CLI::App& app, const GlobalOptions& global) {
   auto options = std::make_shared<WorkerOptions>();
-  auto node = std::make_shared<std::string>();
-  auto exec = std::make_shared<std::string>();
-  auto count = std::make_shared<uint64_t>(0);
-  auto timeout = std::make_shared<std::string>();
   CLI::App* worker =
       app.add_subcommand("worker", "Register as a worker and answer pushes (--echo or --exec)");
   worker->add_option("--task-queue,-q", options->task_queue, "Task queue to serve")->required();
@@ -209,21 +206,18 @@ Command AddWorkerCommand(CLI::App& app, const GlobalOptions& global) {
                      "Namespace (repeatable; default: default)");
   worker->add_option("--activity-type", options->activity_types,
                      "Activity type (repeatable; default: none)");
-  CLI::Option* node_option = worker->add_option("--node", *node, "Node name (default: none)");
-  CLI::Option* exec_option =
-      worker->add_option("--exec,-e", *exec, "Reply with the output of this shell command");
+  AddOptionalOption(*worker, "--node", options->node, "Node name (default: none)");
+  CLI::Option* exec_option = AddOptionalOption(*worker, "--exec,-e", options->exec,
+                                               "Reply with the output of this shell command");
   CLI::Option* echo_option =
       worker->add_flag("--echo", options->echo, "Reply with the push payload");
   exec_option->excludes(echo_option);
-  CLI::Option* count_option =
-      worker->add_option("--count,-n", *count, "Stop after answering N pushes")
-          ->check(CLI::PositiveNumber);
-  CLI::Option* timeout_option =
-      worker
-          ->add_option("--timeout,-t", *timeout,
-                       "Stop after this long (an error if --count was not reached)")
-          ->check(DurationFlag())
-          ->type_name("DURATION");
+  AddOptionalOption(*worker, "--count,-n", options->count, "Stop after answering N pushes")
+      ->check(CLI::PositiveNumber);
+  AddOptionalOption(*worker, "--timeout,-t", options->timeout,
+                    "Stop after this long (an error if --count was not reached)")
+      ->check(DurationFlag())
+      ->type_name("DURATION");
   worker->add_option("--exec-timeout", options->exec_timeout, "Kill a command running longer")
       ->check(DurationFlag())
       ->type_name("DURATION")
@@ -235,13 +229,7 @@ Command AddWorkerCommand(CLI::App& app, const GlobalOptions& global) {
       ->type_name("DURATION")
       ->capture_default_str();
   worker->footer(std::string(kHelp) + kGlobalOptionsNote);
-  return {worker, [=, &global] {
-            if (node_option->count() > 0) options->node = *node;
-            if (exec_option->count() > 0) options->exec = *exec;
-            if (count_option->count() > 0) options->count = *count;
-            if (timeout_option->count() > 0) options->timeout = *timeout;
-            return RunWorker(global, *options, StandardIo());
-          }};
+  return {worker, [=, &global] { return RunWorker(global, *options, StandardIo()); }};
 }
 
 }  // namespace liminal::tools
