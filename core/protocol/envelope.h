@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace liminal::protocol {
 
@@ -18,8 +19,14 @@ struct CausalContext {
   std::optional<std::string> parent_id;  // strict UTF-8
   std::optional<uint64_t> vector_clock;
 
+  bool independent() const { return !parent_id.has_value() && !vector_clock.has_value(); }
   friend bool operator==(const CausalContext&, const CausalContext&) = default;
 };
+
+// How an envelope carries the independent causal context on the wire: u32 length 2, then
+// two absent tags. Nearly every message has it, so the codec's fast paths write and match
+// these bytes whole.
+inline constexpr std::string_view kIndependentCausalWire{"\0\0\0\2\0\0", 6};
 
 struct Envelope {
   SchemaId schema_id{};

@@ -218,12 +218,11 @@ absl::Status EncodeDeliver(uint32_t stream_id, uint64_t delivery_seq, const Enve
   // Almost every delivery carries the independent causal context: then everything before
   // the payload has a fixed layout (wire §9, §3) and is written in one piece.
   //   header | u64 seq | u32 envelope length | schema id | u32 2, 00 00 | u32 payload length
-  constexpr size_t kFixedPrefix = kFrameHeaderSize + 8 + 4 + 32 + 6 + 4;
+  constexpr size_t kFixedPrefix =
+      kFrameHeaderSize + 8 + 4 + sizeof(SchemaId) + kIndependentCausalWire.size() + 4;
   constexpr uint64_t kFixedPayload = kFixedPrefix - kFrameHeaderSize;
-  const CausalContext& causal = envelope.causal;
   const uint64_t payload_size = envelope.payload.size();
-  if (!causal.parent_id.has_value() && !causal.vector_clock.has_value() &&
-      payload_size <= PayloadWriter::kMaxLength - kFixedPayload) {
+  if (envelope.causal.independent() && payload_size <= PayloadWriter::kMaxLength - kFixedPayload) {
     char prefix[kFixedPrefix];
     prefix[0] = static_cast<char>(FrameType::kDeliver);
     prefix[1] = 0;  // no flags are defined
@@ -232,7 +231,7 @@ absl::Status EncodeDeliver(uint32_t stream_id, uint64_t delivery_seq, const Enve
     StoreBigEndian<uint64_t>(delivery_seq, prefix + 10);
     StoreBigEndian<uint32_t>(static_cast<uint32_t>(32 + 6 + 4 + payload_size), prefix + 18);
     std::memcpy(prefix + 22, envelope.schema_id.data(), 32);
-    std::memcpy(prefix + 54, "\0\0\0\2\0\0", 6);
+    std::memcpy(prefix + 54, kIndependentCausalWire.data(), kIndependentCausalWire.size());
     StoreBigEndian<uint32_t>(static_cast<uint32_t>(payload_size), prefix + 60);
     out.reserve(out.size() + kFixedPrefix + payload_size);
     out.append(prefix, kFixedPrefix);

@@ -150,7 +150,7 @@ bool PayloadReader::ReadVersion(std::string_view field, Version& out) {
 bool PayloadReader::ReadCausalContext(std::string_view field, CausalContext& out) {
   std::string_view raw;
   if (!ReadLengthPrefixed(field, raw)) return false;
-  if (raw == std::string_view("\0\0", 2)) {  // the independent context: both parts absent
+  if (raw == kIndependentCausalWire.substr(4)) {  // both parts absent: independent
     out = CausalContext{};
     return true;
   }
@@ -169,10 +169,11 @@ bool PayloadReader::ReadEnvelope(std::string_view field, Envelope& out) {
   // Almost every envelope has the independent causal context, and then a fixed layout:
   // schema id | u32 2, 00 00 | u32 n | n payload bytes filling the rest. Exactly what the
   // field-by-field reading below would accept, without its nested readers.
-  constexpr size_t kPayloadAt = sizeof(SchemaId) + 6 + 4;
+  constexpr size_t kCausalAt = sizeof(SchemaId);
+  constexpr size_t kPayloadAt = kCausalAt + kIndependentCausalWire.size() + 4;
   if (raw.size() >= kPayloadAt &&
-      raw.substr(sizeof(SchemaId), 6) == std::string_view("\0\0\0\2\0\0", 6) &&
-      LoadBigEndian<uint32_t>(raw.data() + sizeof(SchemaId) + 6) == raw.size() - kPayloadAt) {
+      raw.substr(kCausalAt, kIndependentCausalWire.size()) == kIndependentCausalWire &&
+      LoadBigEndian<uint32_t>(raw.data() + kPayloadAt - 4) == raw.size() - kPayloadAt) {
     std::memcpy(out.schema_id.data(), raw.data(), sizeof(SchemaId));
     out.causal = CausalContext{};
     out.payload.assign(raw.substr(kPayloadAt));

@@ -86,8 +86,8 @@ void PayloadWriter::WriteEnvelope(std::string_view field, const Envelope& envelo
   const size_t envelope_at = BeginLength();
   PayloadWriter inner(out_, field, max_length_);
   inner.WriteSchemaId(envelope.schema_id);
-  if (!envelope.causal.parent_id.has_value() && !envelope.causal.vector_clock.has_value()) {
-    inner.WriteRaw(std::string_view("\0\0\0\2\0\0", 6));  // independent: u32 2, two absent tags
+  if (envelope.causal.independent()) {
+    inner.WriteRaw(kIndependentCausalWire);
   } else {
     const size_t causal_at = inner.BeginLength();
     inner.WriteOptString("causal.parent_id", envelope.causal.parent_id);
