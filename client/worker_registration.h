@@ -5,6 +5,7 @@
 //   reg.task_queue = "emails";
 //   reg.activity_types = {"send"};
 //   reg.identity = "worker-1";
+//   reg.activities = {{"send", R"({"type":"object"})", R"({"type":"string"})"}};  // optional
 //   absl::StatusOr<WorkerRegisterResult> r = client->RegisterWorker(reg, absl::Seconds(5));
 //   if (r.ok() && !r->accepted) LOG(r->rejection_reason);
 //
@@ -19,7 +20,9 @@
 namespace liminal::client {
 
 // The WorkerRegister fields: namespaces, task_queue, node (absent ≠ empty), activity_types,
-// identity.
+// identity, and the optional activity census `activities` (name, input and output schema JSON
+// per entry; sent only when non-empty, reference-compat.md §1b). Being the protocol struct
+// itself, everything set here goes on the wire unchanged.
 using WorkerRegistration = protocol::WorkerRegister;
 
 struct WorkerRegisterResult {

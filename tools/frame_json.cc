@@ -115,6 +115,7 @@ void ListFields(V& v, Body& f) {
     v.OptText("node", f.node);
     v.TextList("activity_types", f.activity_types);
     v.Text("identity", f.identity);
+    v.ActivityList("activities", f.activities);  // only when non-empty
   } else if constexpr (std::is_same_v<T, WorkerRegisterAck>) {
     v.AckStatus(f.rejection_reason);  // "accepted" and "reason"
   } else if constexpr (std::is_same_v<T, Deliver>) {
@@ -134,6 +135,13 @@ void ListEnvelopeFields(V& v, E& envelope) {
   v.OptText("parent_id", envelope.causal.parent_id);
   v.OptInteger("vector_clock", envelope.causal.vector_clock);
   v.Bytes("payload", envelope.payload);
+}
+
+template <typename V, typename E>
+void ListActivityFields(V& v, E& entry) {
+  v.Text("name", entry.name);
+  v.Text("input_schema_json", entry.input_schema_json);
+  v.Text("output_schema_json", entry.output_schema_json);
 }
 
 std::string_view SchemaBytes(const SchemaId& id) {
@@ -173,6 +181,17 @@ class JsonWriter {
     JsonWriter nested;
     ListEnvelopeFields(nested, envelope);
     json_[key] = std::move(nested.json_);
+  }
+  // Left out when empty (reference-compat.md §1b).
+  void ActivityList(const char* key, const std::vector<protocol::ActivityCensusEntry>& entries) {
+    if (entries.empty()) return;
+    FrameJson list = FrameJson::array();
+    for (const protocol::ActivityCensusEntry& entry : entries) {
+      JsonWriter nested;
+      ListActivityFields(nested, entry);
+      list.push_back(std::move(nested.json_));
+    }
+    json_[key] = std::move(list);
   }
   void AckStatus(const std::optional<std::string>& rejection_reason) {
     json_["accepted"] = !rejection_reason.has_value();
@@ -300,6 +319,28 @@ class JsonReader {
     JsonReader nested(*value, absl::StrFormat("%s%s.", prefix_, key));
     ListEnvelopeFields(nested, out);
     if (absl::Status status = nested.Finish(); !status.ok()) status_ = std::move(status);
+  }
+  // Optional: a missing key is an empty list. Each entry is an object with exactly the
+  // three string keys.
+  void ActivityList(const char* key, std::vector<protocol::ActivityCensusEntry>& out) {
+    out.clear();
+    if (!ok() || !object_.contains(key)) return;
+    const FrameJson* value = Find(key);
+    constexpr char kExpected[] =
+        "expected an array of objects {name, input_schema_json, output_schema_json}";
+    if (!value->is_array()) return Fail(key, kExpected);
+    for (size_t i = 0; i < value->size(); ++i) {
+      const FrameJson& element = (*value)[i];
+      if (!element.is_object()) return Fail(key, kExpected);
+      JsonReader nested(element, absl::StrFormat("%s%s[%d].", prefix_, key, i));
+      protocol::ActivityCensusEntry entry;
+      ListActivityFields(nested, entry);
+      if (absl::Status status = nested.Finish(); !status.ok()) {
+        status_ = std::move(status);
+        return;
+      }
+      out.push_back(std::move(entry));
+    }
   }
   void AckStatus(std::optional<std::string>& rejection_reason) {
     const FrameJson* accepted = Find("accepted");

@@ -10,12 +10,14 @@
 // strings (payloads, tokens, schema ids) are lower-case hex; text fields are JSON strings;
 // absent optionals are null; versions are [major, minor]; "flags" and "stream_id" come from
 // the header. Envelopes are objects {schema_id, parent_id, vector_clock, payload}, and a
-// WorkerRegisterAck is {"accepted": bool, "reason": string|null}. Keys are written in the
-// vectors' order.
+// WorkerRegisterAck is {"accepted": bool, "reason": string|null}. A WorkerRegister's activity
+// census appears as "activities": [{name, input_schema_json, output_schema_json}, ...] after
+// "identity", and only when it is non-empty. Keys are written in the vectors' order.
 //
 // FrameFromJson is strict: every field key of the type is required (null for an absent
 // optional), unknown keys are refused, numbers must be non-negative integers in range.
-// Only "flags" and "stream_id" may be omitted (they default to 0). Errors name the key.
+// Only "flags", "stream_id" (default 0) and "activities" (default empty) may be omitted.
+// Errors name the key.
 #ifndef LIMINAL_TOOLS_FRAME_JSON_H_
 #define LIMINAL_TOOLS_FRAME_JSON_H_
 

@@ -136,12 +136,23 @@ struct PushReply {
   std::string payload;  // opaque bytes
   friend bool operator==(const PushReply&, const PushReply&) = default;
 };
+// One entry of a WorkerRegister's activity census (reference-compat.md §1b).
+struct ActivityCensusEntry {
+  std::string name;
+  std::string input_schema_json;
+  std::string output_schema_json;
+  friend bool operator==(const ActivityCensusEntry&, const ActivityCensusEntry&) = default;
+};
 struct WorkerRegister {
   std::vector<std::string> namespaces;
   std::string task_queue;
   std::optional<std::string> node;  // absent and present-but-empty are distinct
   std::vector<std::string> activity_types;
   std::string identity;
+  // The optional tail of the newest SDKs. On the wire an empty census may be absent or an
+  // explicit zero count; both decode to an empty list, which the encoder writes as absent.
+  // (Default-initialised so positional initialisers may stop at `identity`.)
+  std::vector<ActivityCensusEntry> activities = {};
   friend bool operator==(const WorkerRegister&, const WorkerRegister&) = default;
 };
 // Accepted when rejection_reason is nullopt; Rejected(reason) otherwise.

@@ -3,6 +3,7 @@
 #include <array>
 #include <optional>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/str_format.h"
 #include "core/protocol/frame_header.h"
@@ -116,10 +117,35 @@ bool DecodePushFields(PayloadReader& r, PushFrame& f) {
 bool DecodeFields(PayloadReader& r, uint8_t, Push& f) { return DecodePushFields(r, f); }
 bool DecodeFields(PayloadReader& r, uint8_t, PushReply& f) { return DecodePushFields(r, f); }
 
+// The activity census tail (reference-compat.md §1b): u32 count, then per entry the strings
+// name, input_schema_json, output_schema_json. Like a string_vec, the list grows with the
+// entries actually present, never with `count`: a huge count fails at the first missing entry.
+bool DecodeActivityCensus(PayloadReader& r, std::vector<ActivityCensusEntry>& out) {
+  uint32_t count = 0;
+  if (!r.ReadU32("activities", count)) return false;
+  std::vector<ActivityCensusEntry> entries;
+  for (uint32_t i = 0; i < count; ++i) {
+    ActivityCensusEntry entry;
+    if (!r.ReadString("activities.name", entry.name) ||
+        !r.ReadString("activities.input_schema_json", entry.input_schema_json) ||
+        !r.ReadString("activities.output_schema_json", entry.output_schema_json)) {
+      return false;
+    }
+    entries.push_back(std::move(entry));
+  }
+  out = std::move(entries);
+  return true;
+}
+
 bool DecodeFields(PayloadReader& r, uint8_t, WorkerRegister& f) {
-  return r.ReadStringVec("namespaces", f.namespaces) && r.ReadString("task_queue", f.task_queue) &&
-         r.ReadOptString("node", f.node) && r.ReadStringVec("activity_types", f.activity_types) &&
-         r.ReadString("identity", f.identity);
+  if (!r.ReadStringVec("namespaces", f.namespaces) || !r.ReadString("task_queue", f.task_queue) ||
+      !r.ReadOptString("node", f.node) || !r.ReadStringVec("activity_types", f.activity_types) ||
+      !r.ReadString("identity", f.identity)) {
+    return false;
+  }
+  // The 0.2.x layout ends here; the newest SDKs append the census (even an empty one).
+  // Whatever follows the census is left to the caller's trailing-bytes check.
+  return r.remaining() == 0 || DecodeActivityCensus(r, f.activities);
 }
 
 bool DecodeFields(PayloadReader& r, uint8_t, WorkerRegisterAck& f) {

@@ -123,6 +123,14 @@ void EncodeFields(PayloadWriter& w, uint8_t, const WorkerRegister& f) {
   w.WriteOptString("node", f.node);
   w.WriteStringVec("activity_types", f.activity_types);
   w.WriteString("identity", f.identity);
+  // An empty census is left out, so 0.2.x decoders still accept the frame (reference-compat.md
+  // §1b); a non-empty one is the tail: u32 count, then three strings per entry.
+  if (f.activities.empty() || !w.WriteCount("activities", f.activities.size())) return;
+  for (const ActivityCensusEntry& entry : f.activities) {
+    w.WriteString("activities.name", entry.name);
+    w.WriteString("activities.input_schema_json", entry.input_schema_json);
+    w.WriteString("activities.output_schema_json", entry.output_schema_json);
+  }
 }
 
 void EncodeFields(PayloadWriter& w, uint8_t, const WorkerRegisterAck& f) {

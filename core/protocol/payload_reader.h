@@ -15,6 +15,7 @@
 #ifndef LIMINAL_CORE_PROTOCOL_PAYLOAD_READER_H_
 #define LIMINAL_CORE_PROTOCOL_PAYLOAD_READER_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -54,6 +55,8 @@ class PayloadReader {
   // A `bytes` field holding an envelope (§3.1) that must consume it exactly.
   bool ReadEnvelope(std::string_view field, Envelope& out);
 
+  // Payload bytes not read yet (an optional trailing field is present iff this is > 0).
+  size_t remaining() const { return reader_.remaining(); }
   // Succeeds iff the whole payload has been read ("trailing bytes" otherwise).
   bool ExpectEnd();
   // Records a failure that is not about the bytes' shape (e.g. max_in_flight 0);

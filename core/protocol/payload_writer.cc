@@ -61,9 +61,14 @@ void PayloadWriter::WriteOptU64(const std::optional<uint64_t>& value) {
   if (value.has_value()) WriteU64(*value);
 }
 
+bool PayloadWriter::WriteCount(std::string_view field, uint64_t count) {
+  if (!CheckCount(field, count)) return false;
+  WriteU32(static_cast<uint32_t>(count));
+  return true;
+}
+
 void PayloadWriter::WriteStringVec(std::string_view field, const std::vector<std::string>& texts) {
-  if (!CheckCount(field, texts.size())) return;
-  WriteU32(static_cast<uint32_t>(texts.size()));
+  if (!WriteCount(field, texts.size())) return;
   for (const std::string& text : texts) WriteString(field, text);
 }
 
@@ -72,8 +77,7 @@ void PayloadWriter::WriteSchemaId(const SchemaId& id) {
 }
 
 void PayloadWriter::WriteSchemaIdVec(std::string_view field, const std::vector<SchemaId>& ids) {
-  if (!CheckCount(field, ids.size())) return;
-  WriteU32(static_cast<uint32_t>(ids.size()));
+  if (!WriteCount(field, ids.size())) return;
   for (const SchemaId& id : ids) WriteSchemaId(id);
 }
 

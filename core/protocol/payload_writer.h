@@ -45,6 +45,9 @@ class PayloadWriter {
   void WriteOptString(std::string_view field, const std::optional<std::string>& text);
   void WriteOptU16(const std::optional<uint16_t>& value);
   void WriteOptU64(const std::optional<uint64_t>& value);
+  // A u32 count of `count` elements that the caller writes next; false (and nothing
+  // written) when it does not fit.
+  bool WriteCount(std::string_view field, uint64_t count);
   void WriteStringVec(std::string_view field, const std::vector<std::string>& texts);
   void WriteSchemaId(const SchemaId& id);
   void WriteSchemaIdVec(std::string_view field, const std::vector<SchemaId>& ids);

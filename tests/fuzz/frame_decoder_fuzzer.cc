@@ -3,7 +3,9 @@
 //  * the outcome must match what the header alone predicts (need-more-bytes exactly when
 //    the buffer is shorter than the header or the announced frame; unknown ids never fail);
 //  * a decoded frame must consume exactly 10 + payload_length bytes, re-encode to exactly
-//    those bytes, and decode again to the same frame.
+//    those bytes, and decode again to the same frame. The one exception to "exactly": a
+//    WorkerRegister with an explicit empty activity census (four zero bytes after identity,
+//    reference-compat.md §1b) re-encodes without it, so four bytes shorter.
 // Any violation aborts, which libFuzzer reports as a crash with the input saved.
 #include <cstddef>
 #include <cstdint>
@@ -11,7 +13,9 @@
 #include <cstdlib>
 #include <string>
 #include <string_view>
+#include <variant>
 
+#include "core/protocol/big_endian.h"
 #include "core/protocol/frame_decoder.h"
 #include "core/protocol/frame_encoder.h"
 #include "core/protocol/frame_header.h"
@@ -21,6 +25,9 @@ namespace {
 
 using liminal::protocol::DecodeErrorClass;
 using liminal::protocol::DecodeResult;
+using liminal::protocol::kFrameHeaderSize;
+using liminal::protocol::StoreBigEndian;
+using liminal::protocol::WorkerRegister;
 
 void Check(bool condition, const char* what) {
   if (condition) return;
@@ -58,7 +65,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string encoded;
   Check(liminal::protocol::EncodeFrame(result.frame(), encoded).ok(),
         "encoder refused a decoded frame");
-  Check(encoded == bytes.substr(0, result.consumed()), "re-encoding differs from the input");
+  const std::string_view input = bytes.substr(0, result.consumed());
+  if (encoded != input) {
+    const auto* registration = std::get_if<WorkerRegister>(&result.frame().body);
+    Check(registration != nullptr && registration->activities.empty(),
+          "re-encoding differs from the input");
+    std::string tailed = encoded + std::string(4, '\0');
+    StoreBigEndian<uint32_t>(static_cast<uint32_t>(tailed.size() - kFrameHeaderSize),
+                             tailed.data() + 6);
+    Check(tailed == input, "re-encoding differs from the input beyond an empty census");
+  }
   const DecodeResult again = liminal::protocol::DecodeFrame(encoded);
   Check(again.ok() && again.frame() == result.frame() && again.consumed() == encoded.size(),
         "re-encoded frame decodes differently");

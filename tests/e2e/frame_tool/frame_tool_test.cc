@@ -187,6 +187,36 @@ TEST(FrameToolTest, StdinSkipsBlankLinesAndReportsBadLinesByNumber) {
   EXPECT_THAT(run.err, HasSubstr("line 4: invalid hex"));
 }
 
+// reference-compat.md §1b: the newest SDKs' WorkerRegister carries an activity census.
+TEST(FrameToolTest, ActivityCensusIsShownOnlyWhenNonEmpty) {
+  // The spec's example: an explicit but empty census.
+  const RunResult empty = RunLiminal(
+      {"frame", "decode",
+       "1700000000000000001e00000001000000026e730000000171000000000000000002696400000000"});
+  EXPECT_EQ(empty.exit_code, 0) << empty.err;
+  ASSERT_EQ(empty.lines.size(), 1u);
+  EXPECT_EQ(empty.lines[0],
+            R"({"ok":{"type":"WorkerRegister","namespaces":["ns"],"task_queue":"q","node":null,)"
+            R"("activity_types":[],"identity":"id","flags":0,"stream_id":0},"consumed":40})");
+
+  // The same registration with one activity, {"send", "{}", ""}.
+  const std::string hex =
+      "1700000000000000003000000001000000026e730000000171000000000000000002696400000001"
+      "0000000473656e64000000027b7d00000000";
+  const std::string frame =
+      R"({"type":"WorkerRegister","namespaces":["ns"],"task_queue":"q","node":null,)"
+      R"("activity_types":[],"identity":"id","activities":[)"
+      R"({"name":"send","input_schema_json":"{}","output_schema_json":""}],)"
+      R"("flags":0,"stream_id":0})";
+  const RunResult decoded = RunLiminal({"frame", "decode", hex});
+  EXPECT_EQ(decoded.exit_code, 0) << decoded.err;
+  EXPECT_EQ(decoded.lines, std::vector<std::string>{R"({"ok":)" + frame + R"(,"consumed":58})"});
+
+  const RunResult encoded = RunLiminal({"frame", "encode", frame});
+  EXPECT_EQ(encoded.exit_code, 0) << encoded.err;
+  EXPECT_EQ(encoded.lines, std::vector<std::string>{hex});
+}
+
 TEST(FrameToolTest, EncodeArgument) {
   const RunResult run = RunLiminal({"frame", "encode", R"({"type":"Ping"})"});
   EXPECT_EQ(run.exit_code, 0) << run.err;

@@ -72,6 +72,18 @@ rc::Gen<std::vector<std::string>> GenTextList() {
   return rc::gen::scale(0.2, rc::gen::container<std::vector<std::string>>(GenUtf8Text()));
 }
 
+// Half the time no census (the 0.2.x layout), otherwise a few entries of arbitrary text.
+rc::Gen<std::vector<ActivityCensusEntry>> GenActivityCensus() {
+  using Census = std::vector<ActivityCensusEntry>;
+  const rc::Gen<ActivityCensusEntry> entry = rc::gen::build<ActivityCensusEntry>(
+      rc::gen::set(&ActivityCensusEntry::name, GenUtf8Text()),
+      rc::gen::set(&ActivityCensusEntry::input_schema_json, GenUtf8Text()),
+      rc::gen::set(&ActivityCensusEntry::output_schema_json, GenUtf8Text()));
+  return rc::gen::weightedOneOf<Census>(
+      {{1, rc::gen::just(Census{})},
+       {1, rc::gen::scale(0.2, rc::gen::nonEmpty(rc::gen::container<Census>(entry)))}});
+}
+
 template <size_t Index>
 rc::Gen<FrameBody> GenBodyAt() {
   using Body = std::variant_alternative_t<Index, FrameBody>;
@@ -273,7 +285,8 @@ Gen<p::WorkerRegister> Arbitrary<p::WorkerRegister>::arbitrary() {
       gen::set(&p::WorkerRegister::task_queue, t::GenUtf8Text()),
       gen::set(&p::WorkerRegister::node, t::GenOptionalText()),
       gen::set(&p::WorkerRegister::activity_types, t::GenTextList()),
-      gen::set(&p::WorkerRegister::identity, t::GenUtf8Text()));
+      gen::set(&p::WorkerRegister::identity, t::GenUtf8Text()),
+      gen::set(&p::WorkerRegister::activities, t::GenActivityCensus()));
 }
 
 Gen<p::WorkerRegisterAck> Arbitrary<p::WorkerRegisterAck>::arbitrary() {

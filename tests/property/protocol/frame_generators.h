@@ -1,8 +1,9 @@
 // rapidcheck generators for the codec's types: an Arbitrary for every frame body, the
 // envelope, and whole frames that the encoder accepts (right stream class, Publish key
 // matching flag 0x02, Subscribe max_in_flight > 0, Unknown only for ids outside
-// 0x01..0x19). Text fields are strict UTF-8 drawn from every encoded length (1-4 bytes),
-// including NUL and the edges around the surrogates and U+10FFFF.
+// 0x01..0x19), WorkerRegister with and without an activity census. Text fields are strict
+// UTF-8 drawn from every encoded length (1-4 bytes), including NUL and the edges around the
+// surrogates and U+10FFFF.
 //
 //   RC_GTEST_PROP(Codec, RoundTrip, (const Frame& frame)) { ... }     // Arbitrary<Frame>
 //   const Frame f = *GenFrameOfKind(8);                               // a Publish

@@ -43,6 +43,7 @@ TEST(FrameJsonTest, RoundTripsThroughJson) {
       Frame{0, 0, protocol::Connect{{1, 2}, {3, 4}, std::string("\0\x7F", 2)}},
       Frame{0, 1, protocol::Subscribe{"c", {protocol::SchemaId{}}, 4294967295u}},
       Frame{0, 0, protocol::WorkerRegister{{"a", "b"}, "q", "", {}, "w"}},
+      Frame{0, 0, protocol::WorkerRegister{{}, "q", std::nullopt, {"x"}, "w", {{"x", "{}", ""}}}},
       Frame{0, 0, protocol::WorkerRegisterAck{"no"}},
       Frame{0, 0, protocol::WorkerRegisterAck{std::nullopt}},
       Frame{0, 1, protocol::ConversationClose{1, 0xFFFF, std::nullopt}},
@@ -55,6 +56,60 @@ TEST(FrameJsonTest, RoundTripsThroughJson) {
     ASSERT_TRUE(back.ok()) << back.status();
     EXPECT_EQ(*back, frame);
   }
+}
+
+TEST(FrameJsonTest, ActivityCensusAppearsOnlyWhenNonEmpty) {
+  protocol::WorkerRegister registration{{"ns"}, "q", std::nullopt, {}, "id"};
+  EXPECT_EQ(FrameToJson(Frame{0, 0, registration}).dump(),
+            R"({"type":"WorkerRegister","namespaces":["ns"],"task_queue":"q","node":null,)"
+            R"("activity_types":[],"identity":"id","flags":0,"stream_id":0})");
+
+  registration.activities = {{"send", R"({"type":"object"})", ""}, {"b", "", "{}"}};
+  const Frame frame{0, 0, registration};
+  const std::string dumped = FrameToJson(frame).dump();
+  EXPECT_EQ(
+      dumped,
+      R"({"type":"WorkerRegister","namespaces":["ns"],"task_queue":"q","node":null,)"
+      R"("activity_types":[],"identity":"id","activities":[)"
+      R"({"name":"send","input_schema_json":"{\"type\":\"object\"}","output_schema_json":""},)"
+      R"({"name":"b","input_schema_json":"","output_schema_json":"{}"}],)"
+      R"("flags":0,"stream_id":0})");
+  absl::StatusOr<Frame> back = FrameFromJson(Parse(dumped));
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_EQ(*back, frame);
+}
+
+TEST(FrameJsonTest, ActivityCensusKeyIsOptionalOnInput) {
+  const std::string fields =
+      R"("type":"WorkerRegister","namespaces":[],"task_queue":"q","node":null,)"
+      R"("activity_types":[],"identity":"w")";
+  const Frame expected{0, 0, protocol::WorkerRegister{{}, "q", std::nullopt, {}, "w"}};
+  absl::StatusOr<Frame> absent = FrameFromJson(Parse("{" + fields + "}"));
+  ASSERT_TRUE(absent.ok()) << absent.status();
+  EXPECT_EQ(*absent, expected);
+  absl::StatusOr<Frame> empty = FrameFromJson(Parse("{" + fields + R"(,"activities":[]})"));
+  ASSERT_TRUE(empty.ok()) << empty.status();
+  EXPECT_EQ(*empty, expected);
+}
+
+TEST(FrameJsonTest, ActivityCensusErrorsNameTheNestedKey) {
+  const std::string fields =
+      R"({"type":"WorkerRegister","namespaces":[],"task_queue":"q","node":null,)"
+      R"("activity_types":[],"identity":"w","activities":)";
+  EXPECT_EQ(ErrorOf(fields + R"({}})"),
+            "key 'activities': expected an array of objects {name, input_schema_json, "
+            "output_schema_json}");
+  EXPECT_EQ(ErrorOf(fields + R"(["send"]})"),
+            "key 'activities': expected an array of objects {name, input_schema_json, "
+            "output_schema_json}");
+  EXPECT_EQ(ErrorOf(fields + R"([{"name":"a","input_schema_json":"","output_schema_json":""},)"
+                             R"({"name":"b","input_schema_json":""}]})"),
+            "missing key 'activities[1].output_schema_json'");
+  EXPECT_EQ(ErrorOf(fields + R"([{"name":1,"input_schema_json":"","output_schema_json":""}]})"),
+            "key 'activities[0].name': expected a string");
+  EXPECT_EQ(
+      ErrorOf(fields + R"([{"name":"a","input_schema_json":"","output_schema_json":"","x":0}]})"),
+      "unexpected key 'activities[0].x'");
 }
 
 TEST(FrameJsonTest, FlagsAndStreamDefaultToZero) {

@@ -123,6 +123,17 @@ TEST(PayloadWriterTest, RefusesCountsBeyondTheLimit) {
               HasSubstr("WorkerRegister.namespaces: 3 does not fit"));
 }
 
+TEST(PayloadWriterTest, WriteCountWritesAU32OrRefuses) {
+  std::string out;
+  PayloadWriter writer(out, "WorkerRegister", /*max_length=*/2);
+  EXPECT_TRUE(writer.WriteCount("activities", 2));
+  EXPECT_EQ(out, Bytes("00000002"));
+  EXPECT_FALSE(writer.WriteCount("activities", 3));
+  EXPECT_EQ(out, Bytes("00000002"));  // nothing written for the refused count
+  EXPECT_THAT(std::string(writer.Finish().message()),
+              HasSubstr("WorkerRegister.activities: 3 does not fit"));
+}
+
 TEST(PayloadWriterTest, RefusesAPayloadBeyondTheLimit) {
   std::string out;
   PayloadWriter writer(out, "Unsubscribe", /*max_length=*/7);

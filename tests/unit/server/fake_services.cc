@@ -38,8 +38,9 @@ std::unique_ptr<ConnectionSession> FakeServices::OpenSession() {
 }
 
 absl::Status RecordingNotifier::OnWorkerRegistered(runtime::Pid pid,
-                                                   const protocol::WorkerRegister&) {
+                                                   const protocol::WorkerRegister& registration) {
   registered.push_back(pid);
+  registrations.push_back(registration);
   if (!reject_with.empty()) return absl::PermissionDeniedError(reject_with);
   return absl::OkStatus();
 }

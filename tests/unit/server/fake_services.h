@@ -31,6 +31,7 @@ class RecordingNotifier : public ConnectionNotifier {
 
   std::string reject_with;  // non-empty: reject every registration with this text
   std::vector<runtime::Pid> registered;
+  std::vector<protocol::WorkerRegister> registrations;  // as received, parallel to `registered`
   std::vector<runtime::Pid> unregistered;
 };
 

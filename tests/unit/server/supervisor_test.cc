@@ -213,6 +213,24 @@ TEST_F(SupervisorTest, WorkerRegistrationAcceptedAndUnregisteredOnceOnDrop) {
   EXPECT_EQ(notifier_.unregistered, std::vector<runtime::Pid>{a.handle.pid()});
 }
 
+TEST_F(SupervisorTest, NotifierSeesTheActivityCensus) {
+  const std::vector<protocol::ActivityCensusEntry> census = {
+      {"send", R"({"type":"object"})", R"({"type":"string"})"},
+      {"bounce", "", ""},
+  };
+  protocol::Frame frame = RegisterFrame();
+  std::get<protocol::WorkerRegister>(frame.body).activities = census;
+  Client a = Connect();
+  a.peer->WriteFrame(frame);
+  rt_.RunUntilIdle();
+  std::vector<protocol::Frame> frames = a.peer->TakeFrames();
+  ASSERT_EQ(frames.size(), 1u);
+  EXPECT_TRUE(std::get<protocol::WorkerRegisterAck>(frames[0].body).accepted());
+  ASSERT_EQ(notifier_.registrations.size(), 1u);
+  EXPECT_EQ(notifier_.registrations[0].activities, census);
+  EXPECT_EQ(notifier_.registrations[0], std::get<protocol::WorkerRegister>(frame.body));
+}
+
 TEST_F(SupervisorTest, WorkerRegistrationRejectedCarriesTextAndNeverUnregisters) {
   notifier_.reject_with = "queue q is closed";
   Client a = Connect();
