@@ -27,17 +27,19 @@ std::string LiminaldBenchConfig(const LiminaldLaunchOptions& options) {
   // The ports are placeholders: --ephemeral-ports binds both listeners to port 0.
   return absl::StrCat(
       "# Written by liminal-bench.\n"
-      "listen = \"127.0.0.1:7400\"\n"
-      "health_listen = \"127.0.0.1:7401\"\n"
+      "listen_address = \"127.0.0.1:7400\"\n"
+      "health_listen_address = \"127.0.0.1:7401\"\n"
       "log_level = \"",
       options.log_level,
       "\"\n"
       "drain_timeout_ms = 1000\n"
+      "\n"
+      "[limits]\n"
       "max_connections = ",
       options.max_connections,
       "\n"
-      "subscription_pending_limit = ",
-      options.subscription_pending_limit,
+      "max_subscription_inbox_depth = ",
+      options.max_subscription_inbox_depth,
       "\n"
       "\n"
       "[[channels]]\n"

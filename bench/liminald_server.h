@@ -28,7 +28,7 @@ namespace liminal::bench {
 struct LiminaldLaunchOptions {
   std::string binary;
   int64_t max_connections = 20000;
-  int64_t subscription_pending_limit = 65536;
+  int64_t max_subscription_inbox_depth = 65536;
   std::string log_level = "warn";
   absl::Duration startup_timeout = absl::Seconds(10);
 };

@@ -66,9 +66,9 @@ void ApplyFlag(absl::string_view flag, const std::optional<std::string>& value, 
 }
 
 void ApplyFlags(const FlagOverrides& flags, ServerConfig& cfg, ConfigErrors& errors) {
-  ApplyFlag("--listen", flags.listen, cfg.listen, config::ParseHostPort, errors);
-  ApplyFlag("--health-listen", flags.health_listen, cfg.health_listen, config::ParseHostPort,
-            errors);
+  ApplyFlag("--listen", flags.listen, cfg.listen_address, config::ParseHostPort, errors);
+  ApplyFlag("--health-listen", flags.health_listen, cfg.health_listen_address,
+            config::ParseHostPort, errors);
   ApplyFlag("--log-format", flags.log_format, cfg.log_format, config::ParseLogFormat, errors);
   ApplyFlag("--log-level", flags.log_level, cfg.log_level, config::ParseLogLevel, errors);
 }
@@ -96,27 +96,37 @@ void ReadTokenFile(config::AuthConfig& auth, ConfigErrors& errors) {
   }
 }
 
+// Reads and parses every channel's schema_ref file. liminal-server 0.2.1 required schema_ref
+// but never read it, so 0.2.1 files often hold a label there ("orders-v1"): when the file
+// cannot be read, the error explains what the key means since 0.2.3.
 void ReadSchemas(ServerConfig& cfg, ConfigErrors& errors) {
   for (size_t i = 0; i < cfg.channels.size(); ++i) {
     config::ChannelConfig& channel = cfg.channels[i];
-    if (!channel.schema.has_value() || absl::StripAsciiWhitespace(*channel.schema).empty()) {
+    if (!channel.schema_ref.has_value() ||
+        absl::StripAsciiWhitespace(*channel.schema_ref).empty()) {
       continue;
     }
-    const std::string key = absl::StrCat("channels[", i, "].schema");
-    absl::StatusOr<std::string> content = ReadFile(*channel.schema);
+    const std::string key = absl::StrCat("channels[", i, "].schema_ref");
+    absl::StatusOr<std::string> content = ReadFile(*channel.schema_ref);
     if (!content.ok()) {
-      errors.Add(key, content.status().message());
+      errors.Add(
+          key, absl::StrCat("channel '", channel.name, "': ", content.status().message(),
+                            ". schema_ref is the path of the channel's JSON Schema file, relative "
+                            "to the configuration file (liminal-server 0.2.3); liminal-server "
+                            "0.2.1 required it but never read it. Point it at the schema file, or "
+                            "remove it for a channel that accepts any payload"));
       continue;
     }
     try {
       const nlohmann::json document = nlohmann::json::parse(*content);
       if (!document.is_object() && !document.is_boolean()) {
-        errors.Add(key, absl::StrCat("'", *channel.schema,
+        errors.Add(key, absl::StrCat("'", *channel.schema_ref,
                                      "' is not a JSON Schema (expected an object or a boolean)"));
         continue;
       }
     } catch (const nlohmann::json::exception& error) {
-      errors.Add(key, absl::StrCat("'", *channel.schema, "' is not valid JSON: ", error.what()));
+      errors.Add(key,
+                 absl::StrCat("'", *channel.schema_ref, "' is not valid JSON: ", error.what()));
       continue;
     }
     channel.schema_document = *std::move(content);

@@ -13,7 +13,7 @@
 //   * relative paths from the file are absolute, resolved against the file's directory;
 //   * auth.tokens also holds the tokens of auth.token_file (one per line; blank lines and
 //     lines starting with '#' are skipped; a file without tokens is an error);
-//   * every channels[].schema file has been read into schema_document and parses as a JSON
+//   * every channels[].schema_ref file has been read into schema_document and parses as a JSON
 //     object or boolean (a JSON Schema document);
 //   * persistence_path, when set, is an existing directory this process can write to.
 // Status codes: NOT_FOUND, PERMISSION_DENIED or UNAVAILABLE when the config file cannot be

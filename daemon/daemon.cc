@@ -28,10 +28,7 @@ namespace {
 std::string Describe(const config::ChannelConfig& channel) {
   std::string text =
       absl::StrCat("channel '", channel.name, "': ", channel.durable ? "durable" : "in-memory");
-  if (!channel.schema_ref.empty()) {
-    absl::StrAppend(&text, ", schema_ref '", channel.schema_ref, "'");
-  }
-  if (channel.schema.has_value()) absl::StrAppend(&text, ", schema ", *channel.schema);
+  if (channel.schema_ref.has_value()) absl::StrAppend(&text, ", schema ", *channel.schema_ref);
   if (channel.durable) {
     const config::RetentionConfig& r = channel.retention;
     auto limit = [](int64_t value) {
@@ -66,30 +63,45 @@ void LogServingPlan(const config::ServerConfig& cfg, const config::HostPort& lis
       "runtime: scheduler_threads={} drain_timeout_ms={} persistence_path={}",
       cfg.scheduler_threads == 0 ? std::string("auto") : absl::StrCat(cfg.scheduler_threads),
       cfg.drain_timeout_ms, cfg.persistence_path.value_or("(none)"));
+  const config::LimitsConfig& l = cfg.limits;
   spdlog::info(
-      "limits: max_frame_bytes={} max_connections={} max_outbound_bytes={} "
+      "limits: max_connections={} max_subscriptions_per_connection={} "
+      "max_conversations_per_connection={} max_pending_pushes_per_connection={} "
+      "max_pending_conversation_replies_per_connection={} "
+      "max_pending_replies_per_conversation={} max_connection_inbox_bytes={} "
+      "max_subscription_inbox_depth={} max_frame_bytes={} max_outbound_bytes={} "
       "handshake_timeout_ms={} idle_timeout_ms={} conversation_reply_timeout_ms={} "
-      "dedup_window_ms={} max_subscriptions_per_connection={} subscription_pending_limit={}",
-      cfg.max_frame_bytes, cfg.max_connections, cfg.max_outbound_bytes, cfg.handshake_timeout_ms,
-      cfg.idle_timeout_ms == 0 ? std::string("off") : absl::StrCat(cfg.idle_timeout_ms),
-      cfg.conversation_reply_timeout_ms, cfg.dedup_window_ms, cfg.max_subscriptions_per_connection,
-      cfg.subscription_pending_limit);
+      "dedup_window_ms={}",
+      l.max_connections, l.max_subscriptions_per_connection, l.max_conversations_per_connection,
+      l.max_pending_pushes_per_connection, l.max_pending_conversation_replies_per_connection,
+      l.max_pending_replies_per_conversation, l.max_connection_inbox_bytes,
+      l.max_subscription_inbox_depth, l.max_frame_bytes, l.max_outbound_bytes,
+      l.handshake_timeout_ms,
+      l.idle_timeout_ms == 0 ? std::string("off") : absl::StrCat(l.idle_timeout_ms),
+      l.conversation_reply_timeout_ms, l.dedup_window_ms);
+  if (cfg.services.profile != config::ServicesProfile::kFull) {
+    spdlog::info(
+        "services: profile \"{}\": worker registration, pushes and worker.<queue> "
+        "requests only; channels and other conversations are refused",
+        std::string(config::ServicesProfileName(cfg.services.profile)));
+  }
   if (cfg.channels.empty()) spdlog::warn("no channels configured: every publish will fail");
   for (const config::ChannelConfig& channel : cfg.channels) spdlog::info("{}", Describe(channel));
   for (const config::RoutingRuleConfig& rule : cfg.routing_rules) {
-    spdlog::info("routing rule: {} -> {}{}", rule.source, rule.target,
+    spdlog::info("routing rule: {} -> {}{}", rule.source_channel, rule.target_channel,
                  rule.predicate.has_value() ? absl::StrCat(" when ", *rule.predicate) : "");
   }
-  if (cfg.auth.tokens.empty()) {
+  const size_t tokens = cfg.auth.AcceptedTokens().size();
+  if (tokens == 0) {
     spdlog::info("auth: disabled (no tokens configured; every Connect is accepted)");
-    if (!IsLoopback(cfg.listen.host)) {
+    if (!IsLoopback(cfg.listen_address.host)) {
       spdlog::warn(
           "listen address {} is not loopback and auth is disabled: anyone who can reach it "
-          "can connect; configure [auth] tokens or token_file",
+          "can connect; configure [auth] token, tokens or token_file",
           listen.ToString());
     }
   } else {
-    spdlog::info("auth: {} token(s) accepted", cfg.auth.tokens.size());
+    spdlog::info("auth: {} token(s) accepted", tokens);
   }
 }
 
@@ -145,7 +157,7 @@ void Daemon::JoinWaiters() {
 
 absl::Status Daemon::Start() {
   if (phase_ != Phase::kCreated) return absl::FailedPreconditionError("daemon already started");
-  if (absl::Status status = health_.Start(options_.config.health_listen); !status.ok()) {
+  if (absl::Status status = health_.Start(options_.config.health_listen_address); !status.ok()) {
     return status;
   }
   health_address_ = io::ToHostPort(health_.local_endpoint());
@@ -163,7 +175,8 @@ absl::Status Daemon::StartProtocolServer() {
       ProtocolServer::Create(options_.config, metrics_);
   if (!server.ok()) return server.status();
   server_ = *std::move(server);
-  if (absl::Status status = server_->Start(options_.config.listen); !status.ok()) return status;
+  if (absl::Status status = server_->Start(options_.config.listen_address); !status.ok())
+    return status;
   listen_address_ = server_->listen_address();
   return absl::OkStatus();
 }

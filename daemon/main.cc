@@ -83,8 +83,8 @@ int Run(const CommandLine& command_line) {
       return kInvalidConfig;
     }
     std::printf("liminald: configuration OK: %s (listen %s, health %s, %zu channel(s))\n",
-                command_line.config_path.c_str(), cfg->listen.ToString().c_str(),
-                cfg->health_listen.ToString().c_str(), cfg->channels.size());
+                command_line.config_path.c_str(), cfg->listen_address.ToString().c_str(),
+                cfg->health_listen_address.ToString().c_str(), cfg->channels.size());
     return kOk;
   }
   if (!cfg.ok()) {
@@ -97,8 +97,8 @@ int Run(const CommandLine& command_line) {
     spdlog::warn("ignoring unknown environment variable {} (not a liminald override)", variable);
   }
   if (command_line.ephemeral_ports) {
-    cfg->listen.port = 0;
-    cfg->health_listen.port = 0;
+    cfg->listen_address.port = 0;
+    cfg->health_listen_address.port = 0;
   }
 
   Daemon daemon(DaemonOptions{.config = *std::move(cfg), .port_file = command_line.port_file});

@@ -16,8 +16,8 @@ absl::StatusOr<std::unique_ptr<ProtocolServer>> ProtocolServer::Create(
   if (!services_options.ok()) return services_options.status();
 
   std::unique_ptr<ProtocolServer> server(new ProtocolServer());
-  server->runtime_ = std::make_unique<io::AsioRuntime>(io::AsioRuntimeOptions{
-      .scheduler_threads = static_cast<size_t>(config.scheduler_threads)});
+  server->runtime_ = std::make_unique<io::AsioRuntime>(
+      io::AsioRuntimeOptions{.scheduler_threads = static_cast<size_t>(config.scheduler_threads)});
 
   absl::StatusOr<std::unique_ptr<server::services::LiminalServices>> services =
       server::services::LiminalServices::Create(*server->runtime_, *std::move(services_options));
@@ -31,18 +31,21 @@ absl::StatusOr<std::unique_ptr<ProtocolServer>> ProtocolServer::Create(
   server->dispatcher_ = *std::move(dispatcher);
 
   server::SupervisorOptions options;
-  options.connection.max_frame_bytes = static_cast<size_t>(config.max_frame_bytes);
-  options.connection.max_outbound_bytes = static_cast<size_t>(config.max_outbound_bytes);
-  options.connection.handshake_timeout = absl::Milliseconds(config.handshake_timeout_ms);
-  options.connection.idle_timeout = absl::Milliseconds(config.idle_timeout_ms);
-  options.connection.auth_tokens = config.auth.tokens;
-  options.max_connections = static_cast<size_t>(config.max_connections);
+  const config::LimitsConfig& limits = config.limits;
+  options.connection.max_frame_bytes = static_cast<size_t>(limits.max_frame_bytes);
+  options.connection.max_outbound_bytes = static_cast<size_t>(limits.max_outbound_bytes);
+  options.connection.handshake_timeout = absl::Milliseconds(limits.handshake_timeout_ms);
+  options.connection.idle_timeout = absl::Milliseconds(limits.idle_timeout_ms);
+  options.connection.auth_tokens = config.auth.AcceptedTokens();
+  options.max_connections = static_cast<size_t>(limits.max_connections);
+  options.max_pending_pushes_per_connection =
+      static_cast<size_t>(limits.max_pending_pushes_per_connection);
   options.notifier = server->dispatcher_.get();
   options.metrics = &metrics;
   server->supervisor_ = std::make_unique<server::ConnectionSupervisor>(
       *server->runtime_, *server->services_, std::move(options));
   server->dispatcher_->Attach(*server->supervisor_,
-                              absl::Milliseconds(config.conversation_reply_timeout_ms));
+                              absl::Milliseconds(limits.conversation_reply_timeout_ms));
   return server;
 }
 

@@ -176,23 +176,79 @@ void ForEachTable(TableReader& reader, absl::string_view key, Decode decode) {
   }
 }
 
+// The elements of the array of strings at `key`; a non-string element is an error.
+std::vector<std::string> StringList(TableReader& reader, absl::string_view key) {
+  std::vector<std::string> values;
+  const toml::array* array = reader.Array(key);
+  if (array == nullptr) return values;
+  for (size_t i = 0; i < array->size(); ++i) {
+    const toml::node& element = *array->get(i);
+    if (const auto* text = element.as_string()) {
+      values.push_back(text->get());
+    } else {
+      reader.errors().Add(absl::StrCat(reader.KeyPath(key), "[", i, "]"),
+                          absl::StrCat("expected a string, got ", TypeName(element.type()),
+                                       Where(element.source())));
+    }
+  }
+  return values;
+}
+
 void DecodeAuth(TableReader& top, const std::filesystem::path& base_dir, config::AuthConfig& auth) {
   const toml::table* table = top.Table("auth");
   if (table == nullptr) return;
   TableReader reader(*table, "auth", top.errors());
-  if (const toml::array* tokens = reader.Array("tokens")) {
-    for (size_t i = 0; i < tokens->size(); ++i) {
-      const toml::node& token = *tokens->get(i);
-      if (const auto* text = token.as_string()) {
-        auth.tokens.push_back(text->get());
-      } else {
-        reader.errors().Add(
-            absl::StrCat("auth.tokens[", i, "]"),
-            absl::StrCat("expected a string, got ", TypeName(token.type()), Where(token.source())));
-      }
-    }
-  }
+  auth.token = reader.String("token");
+  auth.tokens = StringList(reader, "tokens");
   reader.Path("token_file", base_dir, auth.token_file);
+  reader.RejectUnknownKeys();
+}
+
+void DecodeServices(TableReader& top, config::ServicesConfig& services) {
+  const toml::table* table = top.Table("services");
+  if (table == nullptr) return;
+  TableReader reader(*table, "services", top.errors());
+  reader.Parsed("profile", services.profile, config::ParseServicesProfile);
+  reader.RejectUnknownKeys();
+}
+
+void DecodeLimits(TableReader& top, config::LimitsConfig& limits) {
+  const toml::table* table = top.Table("limits");
+  if (table == nullptr) return;
+  TableReader reader(*table, "limits", top.errors());
+  reader.Integer("max_connections", limits.max_connections);
+  reader.Integer("max_subscriptions_per_connection", limits.max_subscriptions_per_connection);
+  reader.Integer("max_conversations_per_connection", limits.max_conversations_per_connection);
+  reader.Integer("max_pending_pushes_per_connection", limits.max_pending_pushes_per_connection);
+  reader.Integer("max_pending_conversation_replies_per_connection",
+                 limits.max_pending_conversation_replies_per_connection);
+  reader.Integer("max_pending_replies_per_conversation",
+                 limits.max_pending_replies_per_conversation);
+  reader.Integer("max_connection_inbox_bytes", limits.max_connection_inbox_bytes);
+  reader.Integer("max_subscription_inbox_depth", limits.max_subscription_inbox_depth);
+  reader.Integer("max_frame_bytes", limits.max_frame_bytes);
+  reader.Integer("max_outbound_bytes", limits.max_outbound_bytes);
+  reader.Integer("handshake_timeout_ms", limits.handshake_timeout_ms);
+  reader.Integer("idle_timeout_ms", limits.idle_timeout_ms);
+  reader.Integer("conversation_reply_timeout_ms", limits.conversation_reply_timeout_ms);
+  reader.Integer("dedup_window_ms", limits.dedup_window_ms);
+  reader.RejectUnknownKeys();
+}
+
+void DecodeCluster(TableReader& top, std::optional<config::ClusterConfig>& cluster) {
+  const toml::table* table = top.Table("cluster");
+  if (table == nullptr) return;
+  TableReader reader(*table, "cluster", top.errors());
+  config::ClusterConfig& out = cluster.emplace();
+  reader.String("node_name", out.node_name);
+  reader.Parsed("listen_address", out.listen_address,
+                [](absl::string_view text) -> absl::StatusOr<std::optional<config::HostPort>> {
+                  absl::StatusOr<config::HostPort> parsed = config::ParseHostPort(text);
+                  if (!parsed.ok()) return parsed.status();
+                  return std::optional<config::HostPort>(*std::move(parsed));
+                });
+  out.seed_nodes = StringList(reader, "seed_nodes");
+  reader.String("cookie", out.cookie);
   reader.RejectUnknownKeys();
 }
 
@@ -202,8 +258,7 @@ void DecodeChannel(const toml::table& table, const std::string& path,
   TableReader reader(table, path, errors);
   reader.Trimmed("name", channel.name);
   reader.Bool("durable", channel.durable);
-  reader.String("schema_ref", channel.schema_ref);
-  reader.Path("schema", base_dir, channel.schema);
+  reader.Path("schema_ref", base_dir, channel.schema_ref);
   reader.Parsed("fsync", channel.fsync, config::ParseFsyncPolicy);
   if (const toml::table* retention = reader.Table("retention")) {
     TableReader limits(*retention, reader.KeyPath("retention"), errors);
@@ -218,8 +273,8 @@ void DecodeChannel(const toml::table& table, const std::string& path,
 void DecodeRoutingRule(const toml::table& table, const std::string& path, ConfigErrors& errors,
                        config::RoutingRuleConfig& rule) {
   TableReader reader(table, path, errors);
-  reader.Trimmed("source", rule.source);
-  reader.Trimmed("target", rule.target);
+  reader.Trimmed("source_channel", rule.source_channel);
+  reader.Trimmed("target_channel", rule.target_channel);
   rule.predicate = reader.String("predicate");
   reader.RejectUnknownKeys();
 }
@@ -227,23 +282,17 @@ void DecodeRoutingRule(const toml::table& table, const std::string& path, Config
 void DecodeTop(const toml::table& root, const std::filesystem::path& base_dir,
                config::ServerConfig& out, ConfigErrors& errors) {
   TableReader reader(root, "", errors);
-  reader.Parsed("listen", out.listen, config::ParseHostPort);
-  reader.Parsed("health_listen", out.health_listen, config::ParseHostPort);
-  reader.Integer("scheduler_threads", out.scheduler_threads);
+  reader.Parsed("listen_address", out.listen_address, config::ParseHostPort);
+  reader.Parsed("health_listen_address", out.health_listen_address, config::ParseHostPort);
   reader.Integer("drain_timeout_ms", out.drain_timeout_ms);
   reader.Path("persistence_path", base_dir, out.persistence_path);
+  reader.Integer("scheduler_threads", out.scheduler_threads);
   reader.Parsed("log_format", out.log_format, config::ParseLogFormat);
   reader.Parsed("log_level", out.log_level, config::ParseLogLevel);
-  reader.Integer("max_frame_bytes", out.max_frame_bytes);
-  reader.Integer("max_connections", out.max_connections);
-  reader.Integer("max_outbound_bytes", out.max_outbound_bytes);
-  reader.Integer("handshake_timeout_ms", out.handshake_timeout_ms);
-  reader.Integer("idle_timeout_ms", out.idle_timeout_ms);
-  reader.Integer("conversation_reply_timeout_ms", out.conversation_reply_timeout_ms);
-  reader.Integer("dedup_window_ms", out.dedup_window_ms);
-  reader.Integer("max_subscriptions_per_connection", out.max_subscriptions_per_connection);
-  reader.Integer("subscription_pending_limit", out.subscription_pending_limit);
   DecodeAuth(reader, base_dir, out.auth);
+  DecodeServices(reader, out.services);
+  DecodeLimits(reader, out.limits);
+  DecodeCluster(reader, out.cluster);
   ForEachTable(reader, "channels", [&](const toml::table& table, const std::string& path) {
     DecodeChannel(table, path, base_dir, errors, out.channels.emplace_back());
   });

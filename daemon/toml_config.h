@@ -11,7 +11,7 @@
 //
 // Unknown keys are rejected at every level; a value of the wrong TOML type is an error naming
 // its key; keys that are absent keep their defaults. Channel names and routing endpoints are
-// trimmed. Relative paths (persistence_path, auth.token_file, channels[].schema) are resolved
+// trimmed. Relative paths (persistence_path, auth.token_file, channels[].schema_ref) are resolved
 // against `base_dir`.
 #ifndef LIMINAL_DAEMON_TOML_CONFIG_H_
 #define LIMINAL_DAEMON_TOML_CONFIG_H_

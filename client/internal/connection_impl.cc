@@ -156,7 +156,9 @@ void ConnectionImpl::Subscribe(std::string channel, SubscribeOptions options,
     Frame frame = MakeFrame(protocol::Subscribe{.channel = channel,
                                                 .accepted_schemas = options.accepted_schemas,
                                                 .max_in_flight = options.max_in_flight},
-                            *stream, options.replay ? protocol::kFlagReplay : 0);
+                            *stream,
+                            // The client always acknowledges, so it asks for credit (ACKS).
+                            protocol::kFlagAcks | (options.replay ? protocol::kFlagReplay : 0));
     if (absl::Status sent = self.Send(frame); !sent.ok()) return done(sent);
     self.subscriptions_.emplace(*stream, std::make_unique<SubscriptionState>(
                                              self.strand_, std::move(channel), std::move(options),

@@ -26,22 +26,36 @@ struct Override {
   Setter set;
 };
 
-template <int64_t ServerConfig::*Member>
-absl::Status SetInteger(absl::string_view value, ServerConfig& config) {
+// Stores the parsed value in `out` only on success: a bad value leaves the file's value.
+absl::Status ParseInteger(absl::string_view value, int64_t& out) {
   int64_t parsed = 0;
   if (!absl::SimpleAtoi(value, &parsed)) {
     return absl::InvalidArgumentError(absl::StrCat("'", value, "' is not an integer"));
   }
-  config.*Member = parsed;
+  out = parsed;
+  return absl::OkStatus();
+}
+
+template <int64_t ServerConfig::*Member>
+absl::Status SetInteger(absl::string_view value, ServerConfig& config) {
+  return ParseInteger(value, config.*Member);
+}
+
+template <int64_t LimitsConfig::*Member>
+absl::Status SetLimit(absl::string_view value, ServerConfig& config) {
+  return ParseInteger(value, config.limits.*Member);
+}
+
+absl::Status ParseHostPortInto(absl::string_view value, HostPort& out) {
+  absl::StatusOr<HostPort> parsed = ParseHostPort(value);
+  if (!parsed.ok()) return parsed.status();
+  out = *std::move(parsed);
   return absl::OkStatus();
 }
 
 template <HostPort ServerConfig::*Member>
 absl::Status SetHostPort(absl::string_view value, ServerConfig& config) {
-  absl::StatusOr<HostPort> parsed = ParseHostPort(value);
-  if (!parsed.ok()) return parsed.status();
-  config.*Member = *std::move(parsed);
-  return absl::OkStatus();
+  return ParseHostPortInto(value, config.*Member);
 }
 
 absl::Status SetPersistencePath(absl::string_view value, ServerConfig& config) {
@@ -63,6 +77,11 @@ absl::Status SetLogLevel(absl::string_view value, ServerConfig& config) {
   return absl::OkStatus();
 }
 
+absl::Status SetAuthToken(absl::string_view value, ServerConfig& config) {
+  config.auth.token = std::string(value);
+  return absl::OkStatus();
+}
+
 absl::Status SetAuthTokens(absl::string_view value, ServerConfig& config) {
   std::vector<std::string> tokens;
   for (absl::string_view token : absl::StrSplit(value, ',')) {
@@ -77,31 +96,97 @@ absl::Status SetAuthTokens(absl::string_view value, ServerConfig& config) {
   return absl::OkStatus();
 }
 
-constexpr std::array<Override, 17> kOverrides{{
-    {{"LIMINAL_LISTEN", "listen"}, &SetHostPort<&ServerConfig::listen>},
-    {{"LIMINAL_HEALTH_LISTEN", "health_listen"}, &SetHostPort<&ServerConfig::health_listen>},
-    {{"LIMINAL_SCHEDULER_THREADS", "scheduler_threads"},
-     &SetInteger<&ServerConfig::scheduler_threads>},
+// The reference refuses a cluster variable when the file has no [cluster] section.
+absl::StatusOr<ClusterConfig*> FileCluster(ServerConfig& config) {
+  if (!config.cluster.has_value()) {
+    return absl::InvalidArgumentError("is set but the configuration file has no [cluster] section");
+  }
+  return &*config.cluster;
+}
+
+absl::Status SetClusterNodeName(absl::string_view value, ServerConfig& config) {
+  absl::StatusOr<ClusterConfig*> cluster = FileCluster(config);
+  if (!cluster.ok()) return cluster.status();
+  (*cluster)->node_name = std::string(value);
+  return absl::OkStatus();
+}
+
+absl::Status SetClusterSeedNodes(absl::string_view value, ServerConfig& config) {
+  absl::StatusOr<ClusterConfig*> cluster = FileCluster(config);
+  if (!cluster.ok()) return cluster.status();
+  std::vector<std::string> seeds;
+  for (absl::string_view seed : absl::StrSplit(value, ',')) {
+    seeds.emplace_back(absl::StripAsciiWhitespace(seed));
+  }
+  (*cluster)->seed_nodes = std::move(seeds);
+  return absl::OkStatus();
+}
+
+absl::Status SetClusterListenAddress(absl::string_view value, ServerConfig& config) {
+  absl::StatusOr<ClusterConfig*> cluster = FileCluster(config);
+  if (!cluster.ok()) return cluster.status();
+  HostPort address;
+  if (absl::Status parsed = ParseHostPortInto(value, address); !parsed.ok()) return parsed;
+  (*cluster)->listen_address = std::move(address);
+  return absl::OkStatus();
+}
+
+absl::Status SetClusterCookie(absl::string_view value, ServerConfig& config) {
+  absl::StatusOr<ClusterConfig*> cluster = FileCluster(config);
+  if (!cluster.ok()) return cluster.status();
+  (*cluster)->cookie = std::string(value);
+  return absl::OkStatus();
+}
+
+constexpr std::array<Override, 27> kOverrides{{
+    // The reference's variables.
+    {{"LIMINAL_LISTEN_ADDRESS", "listen_address"}, &SetHostPort<&ServerConfig::listen_address>},
+    {{"LIMINAL_HEALTH_LISTEN_ADDRESS", "health_listen_address"},
+     &SetHostPort<&ServerConfig::health_listen_address>},
     {{"LIMINAL_DRAIN_TIMEOUT_MS", "drain_timeout_ms"},
      &SetInteger<&ServerConfig::drain_timeout_ms>},
     {{"LIMINAL_PERSISTENCE_PATH", "persistence_path"}, &SetPersistencePath},
+    {{"LIMINAL_AUTH_TOKEN", "auth.token"}, &SetAuthToken},
+    {{"LIMINAL_CLUSTER_NODE_NAME", "cluster.node_name"}, &SetClusterNodeName},
+    {{"LIMINAL_CLUSTER_SEED_NODES", "cluster.seed_nodes"}, &SetClusterSeedNodes},
+    {{"LIMINAL_CLUSTER_LISTEN_ADDRESS", "cluster.listen_address"}, &SetClusterListenAddress},
+    {{"LIMINAL_CLUSTER_COOKIE", "cluster.cookie"}, &SetClusterCookie},
+    // liminald's own.
+    {{"LIMINAL_SCHEDULER_THREADS", "scheduler_threads"},
+     &SetInteger<&ServerConfig::scheduler_threads>},
     {{"LIMINAL_LOG_FORMAT", "log_format"}, &SetLogFormat},
     {{"LIMINAL_LOG_LEVEL", "log_level"}, &SetLogLevel},
-    {{"LIMINAL_MAX_FRAME_BYTES", "max_frame_bytes"}, &SetInteger<&ServerConfig::max_frame_bytes>},
-    {{"LIMINAL_MAX_CONNECTIONS", "max_connections"}, &SetInteger<&ServerConfig::max_connections>},
-    {{"LIMINAL_MAX_OUTBOUND_BYTES", "max_outbound_bytes"},
-     &SetInteger<&ServerConfig::max_outbound_bytes>},
-    {{"LIMINAL_HANDSHAKE_TIMEOUT_MS", "handshake_timeout_ms"},
-     &SetInteger<&ServerConfig::handshake_timeout_ms>},
-    {{"LIMINAL_IDLE_TIMEOUT_MS", "idle_timeout_ms"}, &SetInteger<&ServerConfig::idle_timeout_ms>},
-    {{"LIMINAL_CONVERSATION_REPLY_TIMEOUT_MS", "conversation_reply_timeout_ms"},
-     &SetInteger<&ServerConfig::conversation_reply_timeout_ms>},
-    {{"LIMINAL_DEDUP_WINDOW_MS", "dedup_window_ms"}, &SetInteger<&ServerConfig::dedup_window_ms>},
-    {{"LIMINAL_MAX_SUBSCRIPTIONS_PER_CONNECTION", "max_subscriptions_per_connection"},
-     &SetInteger<&ServerConfig::max_subscriptions_per_connection>},
-    {{"LIMINAL_SUBSCRIPTION_PENDING_LIMIT", "subscription_pending_limit"},
-     &SetInteger<&ServerConfig::subscription_pending_limit>},
     {{"LIMINAL_AUTH_TOKENS", "auth.tokens"}, &SetAuthTokens},
+    {{"LIMINAL_MAX_CONNECTIONS", "limits.max_connections"},
+     &SetLimit<&LimitsConfig::max_connections>},
+    {{"LIMINAL_MAX_SUBSCRIPTIONS_PER_CONNECTION", "limits.max_subscriptions_per_connection"},
+     &SetLimit<&LimitsConfig::max_subscriptions_per_connection>},
+    {{"LIMINAL_MAX_CONVERSATIONS_PER_CONNECTION", "limits.max_conversations_per_connection"},
+     &SetLimit<&LimitsConfig::max_conversations_per_connection>},
+    {{"LIMINAL_MAX_PENDING_PUSHES_PER_CONNECTION", "limits.max_pending_pushes_per_connection"},
+     &SetLimit<&LimitsConfig::max_pending_pushes_per_connection>},
+    {{"LIMINAL_MAX_PENDING_CONVERSATION_REPLIES_PER_CONNECTION",
+      "limits.max_pending_conversation_replies_per_connection"},
+     &SetLimit<&LimitsConfig::max_pending_conversation_replies_per_connection>},
+    {{"LIMINAL_MAX_PENDING_REPLIES_PER_CONVERSATION",
+      "limits.max_pending_replies_per_conversation"},
+     &SetLimit<&LimitsConfig::max_pending_replies_per_conversation>},
+    {{"LIMINAL_MAX_CONNECTION_INBOX_BYTES", "limits.max_connection_inbox_bytes"},
+     &SetLimit<&LimitsConfig::max_connection_inbox_bytes>},
+    {{"LIMINAL_MAX_SUBSCRIPTION_INBOX_DEPTH", "limits.max_subscription_inbox_depth"},
+     &SetLimit<&LimitsConfig::max_subscription_inbox_depth>},
+    {{"LIMINAL_MAX_FRAME_BYTES", "limits.max_frame_bytes"},
+     &SetLimit<&LimitsConfig::max_frame_bytes>},
+    {{"LIMINAL_MAX_OUTBOUND_BYTES", "limits.max_outbound_bytes"},
+     &SetLimit<&LimitsConfig::max_outbound_bytes>},
+    {{"LIMINAL_HANDSHAKE_TIMEOUT_MS", "limits.handshake_timeout_ms"},
+     &SetLimit<&LimitsConfig::handshake_timeout_ms>},
+    {{"LIMINAL_IDLE_TIMEOUT_MS", "limits.idle_timeout_ms"},
+     &SetLimit<&LimitsConfig::idle_timeout_ms>},
+    {{"LIMINAL_CONVERSATION_REPLY_TIMEOUT_MS", "limits.conversation_reply_timeout_ms"},
+     &SetLimit<&LimitsConfig::conversation_reply_timeout_ms>},
+    {{"LIMINAL_DEDUP_WINDOW_MS", "limits.dedup_window_ms"},
+     &SetLimit<&LimitsConfig::dedup_window_ms>},
 }};
 
 constexpr std::array<EnvOverrideInfo, kOverrides.size()> MakeInfos() {

@@ -6,13 +6,18 @@
 //   ConfigErrors errors;
 //   ApplyEnvOverrides(env, config, errors);   // config.drain_timeout_ms == 250
 //   // An unparseable value is an error naming the variable:
-//   //   "LIMINAL_MAX_CONNECTIONS: '12x' is not an integer (overrides max_connections)"
+//   //   "LIMINAL_MAX_CONNECTIONS: '12x' is not an integer (overrides limits.max_connections)"
 //
-// Every top-level scalar key `k` has the override LIMINAL_<K> (upper case), see
-// EnvOverrides(); LIMINAL_AUTH_TOKENS is a comma-separated list that replaces both
-// [auth] tokens and token_file. Paths given in the environment are taken as they are (relative
-// paths are relative to the daemon's working directory). An empty value is an error: unset
-// the variable to keep the file's value.
+// The reference's variables (reference-compat.md §4): LIMINAL_LISTEN_ADDRESS,
+// LIMINAL_HEALTH_LISTEN_ADDRESS, LIMINAL_DRAIN_TIMEOUT_MS, LIMINAL_PERSISTENCE_PATH,
+// LIMINAL_AUTH_TOKEN and LIMINAL_CLUSTER_{NODE_NAME,SEED_NODES,LISTEN_ADDRESS,COOKIE} (seed
+// nodes comma-separated; a cluster variable without a [cluster] section in the file is an
+// error). liminald's own: LIMINAL_SCHEDULER_THREADS, LIMINAL_LOG_FORMAT, LIMINAL_LOG_LEVEL,
+// LIMINAL_AUTH_TOKENS (a comma-separated list that replaces [auth] tokens and token_file) and
+// LIMINAL_<KEY> for every [limits] key (LIMINAL_MAX_FRAME_BYTES, ...); see EnvOverrides().
+// Paths given in the environment are taken as they are (relative paths are relative to the
+// daemon's working directory). An empty value is an error: unset the variable to keep the
+// file's value.
 #ifndef LIMINAL_CORE_CONFIG_ENV_OVERRIDES_H_
 #define LIMINAL_CORE_CONFIG_ENV_OVERRIDES_H_
 
@@ -32,8 +37,8 @@ using EnvironmentMap = std::map<std::string, std::string, std::less<>>;
 
 // One supported override: the variable and the config key it replaces.
 struct EnvOverrideInfo {
-  absl::string_view variable;  // "LIMINAL_LISTEN"
-  absl::string_view key;       // "listen"
+  absl::string_view variable;  // "LIMINAL_LISTEN_ADDRESS"
+  absl::string_view key;       // "listen_address"
 };
 
 // Every supported override, in documentation order.

@@ -54,7 +54,19 @@ constexpr std::array<std::pair<absl::string_view, FsyncPolicy>, 3> kFsyncPolicie
     {"never", FsyncPolicy::kNever},
 }};
 
+constexpr std::array<std::pair<absl::string_view, ServicesProfile>, 2> kServicesProfiles{{
+    {"full", ServicesProfile::kFull},
+    {"worker-front-door", ServicesProfile::kWorkerFrontDoor},
+}};
+
 }  // namespace
+
+std::vector<std::string> AuthConfig::AcceptedTokens() const {
+  std::vector<std::string> accepted;
+  if (token.has_value()) accepted.push_back(*token);
+  accepted.insert(accepted.end(), tokens.begin(), tokens.end());
+  return accepted;
+}
 
 absl::StatusOr<LogFormat> ParseLogFormat(absl::string_view text) {
   return ParseName(kLogFormats, text);
@@ -64,6 +76,12 @@ absl::StatusOr<LogLevel> ParseLogLevel(absl::string_view text) {
 }
 absl::StatusOr<FsyncPolicy> ParseFsyncPolicy(absl::string_view text) {
   return ParseName(kFsyncPolicies, text);
+}
+absl::StatusOr<ServicesProfile> ParseServicesProfile(absl::string_view text) {
+  return ParseName(kServicesProfiles, text);
+}
+absl::string_view ServicesProfileName(ServicesProfile profile) {
+  return NameOf(kServicesProfiles, profile);
 }
 absl::string_view LogFormatName(LogFormat format) { return NameOf(kLogFormats, format); }
 absl::string_view LogLevelName(LogLevel level) { return NameOf(kLogLevels, level); }

@@ -1,10 +1,11 @@
 // ServerConfig: the typed model of liminald's TOML configuration, one member per key, each
-// initialised to its documented default. The model is plain data; it is filled by the
-// daemon's loader (daemon/config_loader.h: TOML file, then LIMINAL_* environment, then
-// command-line flags) and checked with Validate() (validate.h).
+// initialised to its documented default. Keys and layout are the reference server's
+// (reference-compat.md §4); liminald's own keys sit where they fit in that layout. The model is
+// plain data; it is filled by the daemon's loader (daemon/config_loader.h: TOML file, then
+// LIMINAL_* environment, then command-line flags) and checked with Validate() (validate.h).
 //
 //   config::ServerConfig c;                        // every default
-//   c.channels.push_back({.name = "orders", .schema_ref = "orders-v1"});
+//   c.channels.push_back({.name = "orders", .durable = true});
 //   absl::Status s = config::Validate(c);          // all errors, joined
 //
 // Numeric keys are int64_t (TOML integers) so that Validate(), not the loader, owns every
@@ -36,12 +37,18 @@ enum class LogLevel { kTrace, kDebug, kInfo, kWarn, kError, kCritical, kOff };
 //   "never": left to the OS page cache.
 enum class FsyncPolicy { kAlways, kGroup, kNever };
 
+// [services] profile (reference-compat.md §4): "full" serves everything;
+// "worker-front-door" serves worker registration, pushes and `worker.<queue>` requests only.
+enum class ServicesProfile { kFull, kWorkerFrontDoor };
+
 absl::StatusOr<LogFormat> ParseLogFormat(absl::string_view text);
 absl::StatusOr<LogLevel> ParseLogLevel(absl::string_view text);
 absl::StatusOr<FsyncPolicy> ParseFsyncPolicy(absl::string_view text);
+absl::StatusOr<ServicesProfile> ParseServicesProfile(absl::string_view text);
 absl::string_view LogFormatName(LogFormat format);
 absl::string_view LogLevelName(LogLevel level);
 absl::string_view FsyncPolicyName(FsyncPolicy policy);
+absl::string_view ServicesProfileName(ServicesProfile profile);
 
 // channels[].retention: limits on what a durable channel keeps on disk. 0 = unlimited.
 struct RetentionConfig {
@@ -52,56 +59,88 @@ struct RetentionConfig {
 
 // One [[channels]] entry.
 struct ChannelConfig {
-  std::string name{};        // trimmed by the loader; non-empty and unique
-  bool durable = false;      // durable channels need persistence_path
-  std::string schema_ref{};  // free text; hashed into the schema id when there is no schema file
-  std::optional<std::string> schema{};  // path of a JSON Schema file (absolute after loading)
-  std::string schema_document{};        // that file's bytes, read by the loader ("" if none)
+  std::string name{};    // trimmed by the loader; non-empty and unique
+  bool durable = false;  // durable channels need persistence_path
+  // Path of the channel's JSON Schema file (absolute after loading); none = any payload.
+  std::optional<std::string> schema_ref{};
+  std::string schema_document{};  // that file's bytes, read by the loader ("" if none)
   RetentionConfig retention{};
   FsyncPolicy fsync = FsyncPolicy::kGroup;
 };
 
-// One [[routing_rules]] entry: messages published to `source` that match `predicate` (all
-// messages when absent) are also published to `target`. The predicate is carried as text and
-// compiled by the routing service.
+// One [[routing_rules]] entry: messages published to `source_channel` that match `predicate`
+// (all messages when absent) are also published to `target_channel`. The predicate is carried
+// as text and compiled by the routing service.
 struct RoutingRuleConfig {
-  std::string source{};
-  std::string target{};
+  std::string source_channel{};
+  std::string target_channel{};
   std::optional<std::string> predicate{};
 };
 
 // [auth]. With no tokens configured every Connect token is accepted.
 struct AuthConfig {
-  // The accepted tokens: the inline `tokens` array, plus (after loading) one token per
-  // non-blank, non-'#' line of `token_file`.
+  // The accepted tokens: the reference's single `token`, the inline `tokens` array, plus
+  // (after loading) one token per non-blank, non-'#' line of `token_file`.
+  std::optional<std::string> token{};
   std::vector<std::string> tokens{};
   std::optional<std::string> token_file{};  // absolute after loading
+
+  // Every accepted token: `token` (if set) followed by `tokens`.
+  std::vector<std::string> AcceptedTokens() const;
 };
 
-struct ServerConfig {
-  // Network.
-  HostPort listen{"127.0.0.1", 7400};         // the protocol listener
-  HostPort health_listen{"127.0.0.1", 7401};  // HTTP /health, /ready, /metrics
+// [services].
+struct ServicesConfig {
+  ServicesProfile profile = ServicesProfile::kFull;
+};
 
-  // Runtime.
-  int64_t scheduler_threads = 0;  // 0 = one per CPU core
-  int64_t drain_timeout_ms = 5000;
-  std::optional<std::string> persistence_path{};  // directory for durable logs
-  LogFormat log_format = LogFormat::kText;
-  LogLevel log_level = LogLevel::kInfo;
-
-  // Limits (server-behaviour.md §1, §3, §4, §8).
-  int64_t max_frame_bytes = 1048576;  // header included; checked as soon as a header arrives
-  int64_t max_connections = 10000;
-  int64_t max_outbound_bytes = 8388608;  // per-connection outbound queue
+// [limits]: the reference's limits (its defaults in comments where liminald differs) and
+// liminald's own. Every value must be > 0, except idle_timeout_ms (0 = disabled).
+struct LimitsConfig {
+  int64_t max_connections = 10000;                  // reference: 256
+  int64_t max_subscriptions_per_connection = 1024;  // reference: 32
+  int64_t max_conversations_per_connection = 32;
+  int64_t max_pending_pushes_per_connection = 32;
+  int64_t max_pending_conversation_replies_per_connection = 32;
+  int64_t max_pending_replies_per_conversation = 8;
+  // Bytes read from a connection's socket and not yet processed; reading pauses above it.
+  int64_t max_connection_inbox_bytes = 4194304;
+  // Per-subscription queue, in messages; overflow sheds the subscriber. Reference: 256.
+  int64_t max_subscription_inbox_depth = 1024;
+  // liminald's own.
+  int64_t max_frame_bytes = 16777216;     // header included; checked as soon as a header arrives
+  int64_t max_outbound_bytes = 16777216;  // per-connection outbound queue (>= max_frame_bytes)
   int64_t handshake_timeout_ms = 10000;
   int64_t idle_timeout_ms = 0;  // 0 = disabled
   int64_t conversation_reply_timeout_ms = 5000;
   int64_t dedup_window_ms = 300000;
-  int64_t max_subscriptions_per_connection = 1024;
-  int64_t subscription_pending_limit = 1024;  // per-subscription pending queue, in messages
+};
+
+// [cluster] (the reference's beamr distribution). Parsed and validated so that a reference
+// file gets a precise answer, then refused: liminald does not cluster yet.
+struct ClusterConfig {
+  std::string node_name{};
+  std::optional<HostPort> listen_address{};
+  std::vector<std::string> seed_nodes{};
+  std::string cookie{};
+};
+
+struct ServerConfig {
+  // Network.
+  HostPort listen_address{"127.0.0.1", 7400};         // the protocol listener
+  HostPort health_listen_address{"127.0.0.1", 7401};  // HTTP /health, /ready, /metrics
+
+  // Runtime.
+  int64_t drain_timeout_ms = 5000;
+  std::optional<std::string> persistence_path{};  // directory for durable logs
+  int64_t scheduler_threads = 0;                  // 0 = one per CPU core
+  LogFormat log_format = LogFormat::kText;
+  LogLevel log_level = LogLevel::kInfo;
 
   AuthConfig auth{};
+  ServicesConfig services{};
+  LimitsConfig limits{};
+  std::optional<ClusterConfig> cluster{};
   std::vector<ChannelConfig> channels{};
   std::vector<RoutingRuleConfig> routing_rules{};
 };

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "absl/container/btree_map.h"
 #include "absl/container/btree_set.h"
@@ -54,7 +55,7 @@ void CheckChannels(const ServerConfig& config, ConfigErrors& errors) {
       errors.Add(key + ".durable",
                  absl::StrCat("channel '", name, "' is durable but persistence_path is not set"));
     }
-    CheckNotBlank(key + ".schema", channel.schema, "omit it for a channel without a schema",
+    CheckNotBlank(key + ".schema_ref", channel.schema_ref, "omit it for a channel without a schema",
                   errors);
     CheckAtLeast(key + ".retention.max_messages", channel.retention.max_messages, 0, errors,
                  " (0 = unlimited)");
@@ -85,10 +86,10 @@ void CheckRoutingRules(const ServerConfig& config, ConfigErrors& errors) {
       }
       return true;
     };
-    const absl::string_view source = absl::StripAsciiWhitespace(rule.source);
-    const absl::string_view target = absl::StripAsciiWhitespace(rule.target);
-    const bool source_known = check_endpoint("source", source);
-    const bool target_known = check_endpoint("target", target);
+    const absl::string_view source = absl::StripAsciiWhitespace(rule.source_channel);
+    const absl::string_view target = absl::StripAsciiWhitespace(rule.target_channel);
+    const bool source_known = check_endpoint("source_channel", source);
+    const bool target_known = check_endpoint("target_channel", target);
     if (source_known && target_known && source == target) {
       errors.Add(key, absl::StrCat("source and target are both '", source,
                                    "'; a rule cannot route a channel into itself"));
@@ -97,15 +98,69 @@ void CheckRoutingRules(const ServerConfig& config, ConfigErrors& errors) {
   }
 }
 
+void CheckLimits(const LimitsConfig& limits, ConfigErrors& errors) {
+  const std::pair<absl::string_view, int64_t> positive[] = {
+      {"max_connections", limits.max_connections},
+      {"max_subscriptions_per_connection", limits.max_subscriptions_per_connection},
+      {"max_conversations_per_connection", limits.max_conversations_per_connection},
+      {"max_pending_pushes_per_connection", limits.max_pending_pushes_per_connection},
+      {"max_pending_conversation_replies_per_connection",
+       limits.max_pending_conversation_replies_per_connection},
+      {"max_pending_replies_per_conversation", limits.max_pending_replies_per_conversation},
+      {"max_connection_inbox_bytes", limits.max_connection_inbox_bytes},
+      {"max_subscription_inbox_depth", limits.max_subscription_inbox_depth},
+      {"handshake_timeout_ms", limits.handshake_timeout_ms},
+      {"conversation_reply_timeout_ms", limits.conversation_reply_timeout_ms},
+      {"dedup_window_ms", limits.dedup_window_ms},
+  };
+  for (const auto& [key, value] : positive) {
+    CheckAtLeast(absl::StrCat("limits.", key), value, 1, errors);
+  }
+  CheckAtLeast("limits.idle_timeout_ms", limits.idle_timeout_ms, 0, errors, " (0 = disabled)");
+  if (limits.max_frame_bytes < kMinFrameBytes || limits.max_frame_bytes > kMaxFrameBytes) {
+    errors.Add("limits.max_frame_bytes",
+               absl::StrCat("must be between ", kMinFrameBytes, " and ", kMaxFrameBytes, ", got ",
+                            limits.max_frame_bytes));
+  }
+  if (limits.max_outbound_bytes < limits.max_frame_bytes) {
+    errors.Add("limits.max_outbound_bytes",
+               absl::StrCat("must be >= limits.max_frame_bytes (", limits.max_frame_bytes,
+                            ") so one frame always fits, got ", limits.max_outbound_bytes));
+  }
+}
+
+// [cluster] is checked field by field, so a reference file gets precise answers, and then
+// refused as a whole: liminald runs standalone until it clusters.
+void CheckCluster(const ClusterConfig& cluster, ConfigErrors& errors) {
+  if (absl::StripAsciiWhitespace(cluster.node_name).empty()) {
+    errors.Add("cluster.node_name", "must not be empty");
+  }
+  if (cluster.listen_address.has_value()) {
+    CheckListener("cluster.listen_address", *cluster.listen_address, errors);
+  }
+  for (size_t i = 0; i < cluster.seed_nodes.size(); ++i) {
+    if (absl::StripAsciiWhitespace(cluster.seed_nodes[i]).empty()) {
+      errors.Add(absl::StrCat("cluster.seed_nodes[", i, "]"), "must not be empty");
+    }
+  }
+  if (cluster.cookie.empty()) errors.Add("cluster.cookie", "must not be empty");
+  errors.Add("cluster",
+             "liminald does not support clustering yet (the reference's [cluster] section, "
+             "beamr distribution, has no liminald equivalent); remove the [cluster] section and "
+             "the LIMINAL_CLUSTER_* variables to run this node standalone");
+}
+
 }  // namespace
 
 void ValidateInto(const ServerConfig& config, ConfigErrors& errors) {
-  CheckListener("listen", config.listen, errors);
-  CheckListener("health_listen", config.health_listen, errors);
-  if (config.listen.port != 0 && config.listen.port == config.health_listen.port) {
-    errors.Add("health_listen",
-               absl::StrCat("port ", config.health_listen.port,
-                            " is also the listen port; the two listeners need different ports"));
+  CheckListener("listen_address", config.listen_address, errors);
+  CheckListener("health_listen_address", config.health_listen_address, errors);
+  if (config.listen_address.port != 0 &&
+      config.listen_address.port == config.health_listen_address.port) {
+    errors.Add("health_listen_address",
+               absl::StrCat("port ", config.health_listen_address.port,
+                            " is also the listen_address port; the two listeners need different "
+                            "ports"));
   }
 
   if (config.scheduler_threads < 0 || config.scheduler_threads > kMaxSchedulerThreads) {
@@ -116,25 +171,11 @@ void ValidateInto(const ServerConfig& config, ConfigErrors& errors) {
   CheckAtLeast("drain_timeout_ms", config.drain_timeout_ms, 1, errors);
   CheckNotBlank("persistence_path", config.persistence_path, "omit it when no channel is durable",
                 errors);
+  CheckLimits(config.limits, errors);
 
-  if (config.max_frame_bytes < kMinFrameBytes || config.max_frame_bytes > kMaxFrameBytes) {
-    errors.Add("max_frame_bytes", absl::StrCat("must be between ", kMinFrameBytes, " and ",
-                                               kMaxFrameBytes, ", got ", config.max_frame_bytes));
+  if (config.auth.token.has_value() && config.auth.token->empty()) {
+    errors.Add("auth.token", "must not be empty (omit [auth] to accept every client)");
   }
-  CheckAtLeast("max_connections", config.max_connections, 1, errors);
-  if (config.max_outbound_bytes < config.max_frame_bytes) {
-    errors.Add("max_outbound_bytes",
-               absl::StrCat("must be >= max_frame_bytes (", config.max_frame_bytes,
-                            ") so one frame always fits, got ", config.max_outbound_bytes));
-  }
-  CheckAtLeast("handshake_timeout_ms", config.handshake_timeout_ms, 1, errors);
-  CheckAtLeast("idle_timeout_ms", config.idle_timeout_ms, 0, errors, " (0 = disabled)");
-  CheckAtLeast("conversation_reply_timeout_ms", config.conversation_reply_timeout_ms, 1, errors);
-  CheckAtLeast("dedup_window_ms", config.dedup_window_ms, 1, errors);
-  CheckAtLeast("max_subscriptions_per_connection", config.max_subscriptions_per_connection, 1,
-               errors);
-  CheckAtLeast("subscription_pending_limit", config.subscription_pending_limit, 1, errors);
-
   for (size_t i = 0; i < config.auth.tokens.size(); ++i) {
     if (config.auth.tokens[i].empty()) {
       errors.Add(absl::StrCat("auth.tokens[", i, "]"), "must not be empty");
@@ -145,6 +186,7 @@ void ValidateInto(const ServerConfig& config, ConfigErrors& errors) {
 
   CheckChannels(config, errors);
   CheckRoutingRules(config, errors);
+  if (config.cluster.has_value()) CheckCluster(*config.cluster, errors);
 }
 
 absl::Status Validate(const ServerConfig& config) {

@@ -7,16 +7,16 @@
 //     "invalid configuration (2 errors):\n  - listen: port must be non-zero, got ..." */ }
 //
 // The rules (defaults and meanings are in server_config.h):
-//   * listen / health_listen: non-empty host, non-zero port, and the two ports differ;
+//   * listen_address / health_listen_address: non-empty host, non-zero port, the ports differ;
 //   * scheduler_threads in 0..1024 (0 = one per core); drain_timeout_ms > 0;
-//   * max_frame_bytes in 1024..1073741824; max_outbound_bytes >= max_frame_bytes;
-//     max_connections, handshake_timeout_ms, conversation_reply_timeout_ms, dedup_window_ms,
-//     max_subscriptions_per_connection, subscription_pending_limit > 0; idle_timeout_ms >= 0;
-//   * persistence_path, auth.token_file, channels[].schema, routing_rules[].predicate: when
-//     present, not blank; auth.tokens[]: not empty;
+//   * limits: every value > 0 except idle_timeout_ms >= 0; max_frame_bytes in
+//     1024..1073741824; max_outbound_bytes >= max_frame_bytes;
+//   * persistence_path, auth.token_file, channels[].schema_ref, routing_rules[].predicate: when
+//     present, not blank; auth.token and auth.tokens[]: not empty;
 //   * channels[].name: non-empty once trimmed, unique (compared trimmed); durable channels need
 //     persistence_path; retention values >= 0 (0 = unlimited);
-//   * routing_rules[]: source and target name configured channels and differ.
+//   * routing_rules[]: source_channel and target_channel name configured channels and differ;
+//   * cluster: its fields are checked, then the section is refused (no clustering yet).
 #ifndef LIMINAL_CORE_CONFIG_VALIDATE_H_
 #define LIMINAL_CORE_CONFIG_VALIDATE_H_
 

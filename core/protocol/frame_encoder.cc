@@ -218,8 +218,8 @@ absl::Status EncodePublish(uint32_t stream_id, const Publish& publish, std::stri
                     [&](PayloadWriter& w) { EncodeFields(w, flags, publish); });
 }
 
-absl::Status EncodeDeliver(uint32_t stream_id, uint64_t delivery_seq, const Envelope& envelope,
-                           std::string& out) {
+absl::Status EncodeDeliver(uint32_t stream_id, uint64_t delivery_seq, const SchemaId& schema_id,
+                           const Envelope& envelope, std::string& out) {
   if (absl::Status status = CheckStream(FrameType::kDeliver, stream_id); !status.ok()) {
     return status;
   }
@@ -238,7 +238,7 @@ absl::Status EncodeDeliver(uint32_t stream_id, uint64_t delivery_seq, const Enve
     StoreBigEndian<uint32_t>(static_cast<uint32_t>(kFixedPayload + payload_size), prefix + 6);
     StoreBigEndian<uint64_t>(delivery_seq, prefix + 10);
     StoreBigEndian<uint32_t>(static_cast<uint32_t>(32 + 6 + 4 + payload_size), prefix + 18);
-    std::memcpy(prefix + 22, envelope.schema_id.data(), 32);
+    std::memcpy(prefix + 22, schema_id.data(), 32);
     std::memcpy(prefix + 54, kIndependentCausalWire.data(), kIndependentCausalWire.size());
     StoreBigEndian<uint32_t>(static_cast<uint32_t>(payload_size), prefix + 60);
     out.reserve(out.size() + kFixedPrefix + payload_size);
@@ -249,7 +249,7 @@ absl::Status EncodeDeliver(uint32_t stream_id, uint64_t delivery_seq, const Enve
   return EncodeWith(static_cast<uint8_t>(FrameType::kDeliver), /*flags=*/0, stream_id, out,
                     [&](PayloadWriter& w) {
                       w.WriteU64(delivery_seq);
-                      w.WriteEnvelope("envelope", envelope);
+                      w.WriteEnvelope("envelope", schema_id, envelope);
                     });
 }
 

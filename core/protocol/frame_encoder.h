@@ -22,11 +22,13 @@ namespace liminal::protocol {
 // Appends the wire bytes of `frame` to `out`.
 absl::Status EncodeFrame(const Frame& frame, std::string& out);
 
-// Appends exactly what EncodeFrame(MakeFrame(Deliver{delivery_seq, envelope}, stream_id))
-// would, without building the Frame: the server's fan-out encodes one shared envelope once
-// per subscriber, and copying it into a frame first would double the work.
-absl::Status EncodeDeliver(uint32_t stream_id, uint64_t delivery_seq, const Envelope& envelope,
-                           std::string& out);
+// Appends exactly what EncodeFrame(MakeFrame(Deliver{delivery_seq, e}, stream_id)) would,
+// where `e` is `envelope` with its schema id replaced by `schema_id` (the subscription's
+// selected schema, wire §9), without building the Frame: the server's fan-out encodes one
+// shared envelope once per subscriber, and copying it into a frame first would double the
+// work.
+absl::Status EncodeDeliver(uint32_t stream_id, uint64_t delivery_seq, const SchemaId& schema_id,
+                           const Envelope& envelope, std::string& out);
 
 // Appends exactly what EncodeFrame(MakeFrame(publish, stream_id)) would (flag 0x02 set iff
 // there is a key), without moving the Publish into a Frame first: the client's publish path.

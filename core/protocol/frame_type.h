@@ -70,6 +70,9 @@ inline constexpr uint8_t kFlagReplyRequested = 0x01;  // ConversationMessage
 inline constexpr uint8_t kFlagIdempotencyKey = 0x02;  // Publish
 inline constexpr uint8_t kFlagDelivered = 0x01;       // PublishAck
 inline constexpr uint8_t kFlagReplay = 0x01;          // Subscribe (durable replay)
+// Subscribe: "this client acknowledges deliveries" (reference-compat.md §2). Only then does
+// the server apply credit (max_in_flight) and honour Accept, Defer and Reject.
+inline constexpr uint8_t kFlagAcks = 0x02;
 
 inline constexpr size_t kFrameHeaderSize = 10;
 

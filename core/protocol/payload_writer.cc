@@ -86,10 +86,11 @@ void PayloadWriter::WriteVersion(const Version& version) {
   WriteU16(version.minor);
 }
 
-void PayloadWriter::WriteEnvelope(std::string_view field, const Envelope& envelope) {
+void PayloadWriter::WriteEnvelope(std::string_view field, const SchemaId& schema_id,
+                                  const Envelope& envelope) {
   const size_t envelope_at = BeginLength();
   PayloadWriter inner(out_, field, max_length_);
-  inner.WriteSchemaId(envelope.schema_id);
+  inner.WriteSchemaId(schema_id);
   if (envelope.causal.independent()) {
     inner.WriteRaw(kIndependentCausalWire);
   } else {

@@ -53,7 +53,11 @@ class PayloadWriter {
   void WriteSchemaIdVec(std::string_view field, const std::vector<SchemaId>& ids);
   void WriteVersion(const Version& version);
   // A `bytes` field holding the envelope (§3.1) with its causal context (§3.2).
-  void WriteEnvelope(std::string_view field, const Envelope& envelope);
+  void WriteEnvelope(std::string_view field, const Envelope& envelope) {
+    WriteEnvelope(field, envelope.schema_id, envelope);
+  }
+  // `envelope` under another schema id (a Deliver carries the subscription's).
+  void WriteEnvelope(std::string_view field, const SchemaId& schema_id, const Envelope& envelope);
 
   // Records a refusal that is not about sizes or text (e.g. max_in_flight 0).
   void Fail(std::string_view field, std::string_view problem);

@@ -282,9 +282,10 @@ void ConnectionProcess::Send(const Frame& frame) {
 }
 
 void ConnectionProcess::SendDeliver(uint32_t stream_id, uint64_t delivery_seq,
+                                    const protocol::SchemaId& schema_id,
                                     const protocol::Envelope& envelope) {
   if (closing_) return;
-  RecordSent(protocol::EncodeDeliver(stream_id, delivery_seq, envelope, OutboundBatch()),
+  RecordSent(protocol::EncodeDeliver(stream_id, delivery_seq, schema_id, envelope, OutboundBatch()),
              static_cast<uint8_t>(protocol::FrameType::kDeliver));
 }
 
@@ -304,8 +305,9 @@ std::string& ConnectionProcess::OutboundBatch() {
   // instead of regrowing it through every size on the way (large-buffer churn that the
   // allocator answers by returning pages to the OS, then faulting them back in).
   if (outbound_batch_.empty()) {
-    outbound_batch_.reserve(std::clamp(last_batch_bytes_, kOutboundBatchReserve,
-                                       std::max(kOutboundBatchReserve, options_.max_outbound_bytes)));
+    outbound_batch_.reserve(
+        std::clamp(last_batch_bytes_, kOutboundBatchReserve,
+                   std::max(kOutboundBatchReserve, options_.max_outbound_bytes)));
   }
   return outbound_batch_;
 }

@@ -48,7 +48,7 @@ class ConnectionProcess final : public runtime::Process, private ConnectionOutpu
   // ConnectionOutput
   runtime::Pid pid() const override { return pid_; }
   void Send(const protocol::Frame& frame) override;
-  void SendDeliver(uint32_t stream_id, uint64_t delivery_seq,
+  void SendDeliver(uint32_t stream_id, uint64_t delivery_seq, const protocol::SchemaId& schema_id,
                    const protocol::Envelope& envelope) override;
   bool HasOutboundRoom() const override;
 
@@ -85,7 +85,7 @@ class ConnectionProcess final : public runtime::Process, private ConnectionOutpu
   std::string inbound_;
   size_t inbound_offset_ = 0;
   std::string outbound_batch_;
-  size_t last_batch_bytes_ = 0;  // size of the batch last handed to the socket
+  size_t last_batch_bytes_ = 0;           // size of the batch last handed to the socket
   std::vector<PushControl> held_pushes_;  // pushes that arrived before the handshake
   bool handshake_done_ = false;
   bool closing_ = false;

@@ -193,13 +193,19 @@ ControlOutcome ConnectionSupervisor::EnqueueAndWake(ConnectionState& state, Pid 
   return ControlOutcome::kDelivered;
 }
 
-std::shared_ptr<ReplySlot> ConnectionSupervisor::RegisterSlot(
+absl::StatusOr<std::shared_ptr<ReplySlot>> ConnectionSupervisor::RegisterSlot(
     Pid pid, PushCallback& on_done, std::optional<absl::Duration> timeout,
     std::shared_ptr<ConnectionState>& state) {
   const absl::Time now = runtime_.clock().Now();
   MutexLock lock(*mu_);
   auto it = records_.find(pid);
   if (it == records_.end() || it->second->released()) return nullptr;
+  const size_t limit = options_.max_pending_pushes_per_connection;
+  if (limit != 0 && pushes_.PendingOwnedBy(pid) >= limit) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat("connection ", pid, " already has ", limit,
+                     " pushes awaiting a reply (max_pending_pushes_per_connection)"));
+  }
   state = it->second;
   std::shared_ptr<ReplySlot> slot = pushes_.Register(pid, now);
   RecordEvent({SupervisorEventKind::kSlotRegistered, pid, slot->correlation_id});
@@ -240,7 +246,10 @@ absl::StatusOr<PushReplyAwaiter> ConnectionSupervisor::PushToConnection(Pid pid,
                                                                         std::string payload) {
   std::shared_ptr<ConnectionState> state;
   PushCallback none;
-  std::shared_ptr<ReplySlot> slot = RegisterSlot(pid, none, std::nullopt, state);
+  absl::StatusOr<std::shared_ptr<ReplySlot>> registered =
+      RegisterSlot(pid, none, std::nullopt, state);
+  if (!registered.ok()) return registered.status();
+  std::shared_ptr<ReplySlot> slot = *std::move(registered);
   if (slot == nullptr) {
     auto closed = std::make_shared<ReplySlot>();
     closed->owner = pid;
@@ -258,7 +267,9 @@ absl::StatusOr<uint64_t> ConnectionSupervisor::PushToConnectionAsync(Pid pid, st
                                                                      absl::Duration timeout,
                                                                      PushCallback done) {
   std::shared_ptr<ConnectionState> state;
-  std::shared_ptr<ReplySlot> slot = RegisterSlot(pid, done, timeout, state);
+  absl::StatusOr<std::shared_ptr<ReplySlot>> registered = RegisterSlot(pid, done, timeout, state);
+  if (!registered.ok()) return registered.status();
+  std::shared_ptr<ReplySlot> slot = *std::move(registered);
   if (slot == nullptr) {
     RecordPushOutcome(pid, 0, PushResult{PushOutcome::kDisconnected, ""});
     runtime_.scheduler().Post([done = std::move(done)]() mutable {

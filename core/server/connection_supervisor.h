@@ -49,11 +49,12 @@ namespace liminal::server {
 
 struct SupervisorOptions {
   ConnectionOptions connection;
-  size_t max_connections = 0;                 // 0: unlimited
-  ConnectionNotifier* notifier = nullptr;     // null: registrations are accepted
-  SupervisorEventSink* events = nullptr;      // null: no event recording
-  metrics::ServerMetrics* metrics = nullptr;  // null: no metrics
-  FaultHooks faults;                          // test-only planted bugs
+  size_t max_connections = 0;                    // 0: unlimited
+  size_t max_pending_pushes_per_connection = 0;  // 0: unlimited; more pushes are refused
+  ConnectionNotifier* notifier = nullptr;        // null: registrations are accepted
+  SupervisorEventSink* events = nullptr;         // null: no event recording
+  metrics::ServerMetrics* metrics = nullptr;     // null: no metrics
+  FaultHooks faults;                             // test-only planted bugs
 };
 
 // A consistent view of the supervisor's bookkeeping, for invariant checkers and metrics.
@@ -97,13 +98,16 @@ class ConnectionSupervisor final : private ConnectionHost {
   ControlOutcome ForceClose(runtime::Pid pid);
 
   // Pushes `payload` to the connection. An unknown or closed pid gives an awaiter that is
-  // already Disconnected. A failed wake rolls the push back and returns Unavailable.
+  // already Disconnected. A failed wake rolls the push back and returns Unavailable; a
+  // connection that already has max_pending_pushes_per_connection pushes unanswered gets
+  // none (ResourceExhausted).
   absl::StatusOr<PushReplyAwaiter> PushToConnection(runtime::Pid pid, std::string payload);
 
   // The same push without blocking anyone: `done` runs exactly once, outside every lock,
   // with the reply, Timeout (after `timeout`, connection still alive) or Disconnected
   // (promptly, once the connection closed). Returns the correlation id, or Unavailable if the
-  // push was rolled back (then `done` never runs).
+  // push was rolled back, or ResourceExhausted at the pending-push limit (then `done` never
+  // runs).
   absl::StatusOr<uint64_t> PushToConnectionAsync(runtime::Pid pid, std::string payload,
                                                  absl::Duration timeout, PushCallback done);
 
@@ -141,9 +145,10 @@ class ConnectionSupervisor final : private ConnectionHost {
 
   // Registers a pending slot for a push to `pid`, or returns null if the connection is gone.
   // An async slot (non-empty `on_done`, moved from) also gets its timeout timer.
-  std::shared_ptr<ReplySlot> RegisterSlot(runtime::Pid pid, PushCallback& on_done,
-                                          std::optional<absl::Duration> timeout,
-                                          std::shared_ptr<ConnectionState>& state);
+  // Null when the connection is gone; ResourceExhausted at the pending-push limit.
+  absl::StatusOr<std::shared_ptr<ReplySlot>> RegisterSlot(runtime::Pid pid, PushCallback& on_done,
+                                                          std::optional<absl::Duration> timeout,
+                                                          std::shared_ptr<ConnectionState>& state);
   // Enqueues the Push control and wakes the process. False if the push was rolled back
   // cleanly (the slot ended silently); otherwise the slot is live or has been ended for
   // its waiter.

@@ -53,6 +53,11 @@ class PushRegistry {
   // Pending slots as (correlation id, owner), in correlation-id order.
   std::vector<std::pair<uint64_t, runtime::Pid>> Pending() const;
   size_t pending_count() const { return pending_.size(); }
+  // Pending slots owned by `owner`.
+  size_t PendingOwnedBy(runtime::Pid owner) const {
+    auto it = by_owner_.find(owner);
+    return it == by_owner_.end() ? 0 : it->second.size();
+  }
 
  private:
   uint64_t next_correlation_id_ = 1;

@@ -2,18 +2,12 @@
 
 #include "daemon/json/json_predicate.h"
 #include "daemon/json/json_schema_validator.h"
-#include "daemon/json/schema_id.h"
 
 namespace liminal::daemon {
 
-protocol::SchemaId JsonServicesBackend::ChannelSchemaId(
-    const config::ChannelConfig& channel) const {
-  return daemon::ChannelSchemaId(channel);
-}
-
 absl::StatusOr<std::shared_ptr<const server::services::PayloadValidator>>
 JsonServicesBackend::CompileSchema(const config::ChannelConfig& channel) const {
-  if (!channel.schema.has_value()) return nullptr;
+  if (!channel.schema_ref.has_value()) return nullptr;
   absl::StatusOr<std::shared_ptr<const JsonSchemaValidator>> validator =
       JsonSchemaValidator::Create(channel.schema_document);
   if (!validator.ok()) return validator.status();

@@ -1,5 +1,5 @@
 // JsonServicesBackend: the daemon's ServicesBackend (core/server/services/services_backend.h)
-// — SHA-256 schema ids, valijson schema validators and nlohmann-backed routing predicates —
+// — valijson schema validators and nlohmann-backed routing predicates —
 // so the daemon can build the services from its configuration:
 //
 //   JsonServicesBackend backend;
@@ -18,7 +18,6 @@ namespace liminal::daemon {
 
 class JsonServicesBackend final : public server::services::ServicesBackend {
  public:
-  protocol::SchemaId ChannelSchemaId(const config::ChannelConfig& channel) const override;
   absl::StatusOr<std::shared_ptr<const server::services::PayloadValidator>> CompileSchema(
       const config::ChannelConfig& channel) const override;
   absl::StatusOr<std::shared_ptr<const server::services::MessagePredicate>> CompilePredicate(

@@ -96,7 +96,9 @@ void SimClient::RunOp(const ClientOp& op) {
       SendFrame(MakeFrame(protocol::Connect{{1, 0}, {1, 0}, "wrong-token"}));
       return;
     case ClientOpKind::kSubscribe:
-      SendFrame(MakeFrame(protocol::Subscribe{kChannels[op.arg % 4], {}, 16}, NextStream()));
+      // Half the subscriptions acknowledge (ACKS: credit applies), half follow the reference.
+      SendFrame(MakeFrame(protocol::Subscribe{kChannels[op.arg % 4], {}, 16}, NextStream(),
+                          (op.arg / 4) % 2 == 0 ? protocol::kFlagAcks : 0));
       return;
     case ClientOpKind::kUnsubscribe:
       SendFrame(MakeFrame(protocol::Unsubscribe{op.arg}, NextStream()));

@@ -70,7 +70,7 @@ Services MakeServices(ServicesKind kind, SimRuntime& runtime) {
     options.channels.push_back(std::move(channel));
   }
   options.conversation_reply_timeout = absl::Milliseconds(20);
-  options.subscription_pending_limit = 16;  // small: slow consumers get shed
+  options.max_subscription_inbox_depth = 16;  // small: slow consumers get shed
   absl::StatusOr<std::unique_ptr<server::services::LiminalServices>> real =
       server::services::LiminalServices::Create(runtime, std::move(options));
   if (!real.ok()) {

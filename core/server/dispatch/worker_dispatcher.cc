@@ -74,7 +74,7 @@ std::vector<Pid> WorkerDispatcher::WorkersFor(std::string_view task_queue) const
 
 void WorkerDispatcher::Dispatch(services::ParticipantContext& context, std::string payload,
                                 services::ReplyHandle reply) {
-  const std::string task_queue = context.subject().substr(kWorkerSubjectPrefix.size());
+  const std::string task_queue(services::WorkerQueueOf(context.subject()));
   Pid worker = runtime::kNoPid;
   ConnectionSupervisor* supervisor = nullptr;
   absl::Duration timeout;
@@ -93,12 +93,13 @@ void WorkerDispatcher::Dispatch(services::ParticipantContext& context, std::stri
     context.Crash(absl::StrCat("no worker registered for task queue '", task_queue, "'"));
     return;
   }
-  // A rolled-back push drops `reply`; the client then gets E_REPLY_TIMEOUT.
-  (void)supervisor->PushToConnectionAsync(
-      worker, std::move(payload), timeout,
-      [reply = std::move(reply)](PushResult result) mutable {
-        if (result.outcome == PushOutcome::kReply) reply.Send(std::move(result.reply));
-      });
+  // A rolled-back push, or one refused at max_pending_pushes_per_connection, drops `reply`;
+  // the client then gets E_REPLY_TIMEOUT.
+  (void)supervisor->PushToConnectionAsync(worker, std::move(payload), timeout,
+                                          [reply = std::move(reply)](PushResult result) mutable {
+                                            if (result.outcome == PushOutcome::kReply)
+                                              reply.Send(std::move(result.reply));
+                                          });
 }
 
 }  // namespace liminal::server::dispatch

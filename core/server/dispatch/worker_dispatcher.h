@@ -35,10 +35,11 @@
 #include "core/server/connection_supervisor.h"
 #include "core/server/services/responder.h"
 #include "core/server/services/responder_registry.h"
+#include "core/server/services/worker_subject.h"
 
 namespace liminal::server::dispatch {
 
-inline constexpr std::string_view kWorkerSubjectPrefix = "worker.";
+using services::kWorkerSubjectPrefix;
 
 class WorkerDispatcher final : public ConnectionNotifier {
  public:

@@ -31,7 +31,12 @@ LiminalServices::LiminalServices(runtime::Runtime& runtime, const ServicesOption
            .metrics = ServiceMetrics(options.metrics),
            .conversation_reply_timeout = options.conversation_reply_timeout,
            .max_subscriptions_per_connection = options.max_subscriptions_per_connection,
-           .subscription_pending_limit = std::max<size_t>(options.subscription_pending_limit, 1)} {}
+           .max_conversations_per_connection = options.max_conversations_per_connection,
+           .max_pending_replies_per_conversation = options.max_pending_replies_per_conversation,
+           .max_pending_conversation_replies_per_connection =
+               options.max_pending_conversation_replies_per_connection,
+           .subscription_pending_limit = std::max<size_t>(options.max_subscription_inbox_depth, 1),
+           .worker_front_door = options.worker_front_door} {}
 
 LiminalServices::~LiminalServices() = default;
 

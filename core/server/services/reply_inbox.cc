@@ -189,6 +189,13 @@ void ReplyInbox::ParticipantExited(uint64_t instance, const runtime::ExitReason&
   if (wake != runtime::kNoPid) WakeOwner(wake);
 }
 
+size_t ReplyInbox::PendingRequestsOf(uint64_t instance) const {
+  MutexLock lock(*mu_);
+  size_t count = 0;
+  for (const auto& [request, pending] : pending_) count += pending.instance == instance ? 1 : 0;
+  return count;
+}
+
 size_t ReplyInbox::pending_requests() const {
   MutexLock lock(*mu_);
   return pending_.size();

@@ -84,6 +84,8 @@ class ReplyInbox : public std::enable_shared_from_this<ReplyInbox> {
   void ParticipantExited(uint64_t instance, const runtime::ExitReason& reason);
 
   size_t pending_requests() const;
+  // The pending requests of one conversation instance.
+  size_t PendingRequestsOf(uint64_t instance) const;
 
  private:
   struct Pending {

@@ -9,6 +9,7 @@
 #include "core/protocol/frame_type.h"
 #include "core/server/services/delivery_seq.h"
 #include "core/server/services/participant_process.h"
+#include "core/server/services/worker_subject.h"
 
 namespace liminal::server::services {
 namespace {
@@ -17,6 +18,15 @@ using protocol::Frame;
 using protocol::MakeFrame;
 using protocol::ReasonCode;
 using protocol::ToWire;
+
+std::string UnknownChannel(absl::string_view channel, bool worker_front_door) {
+  if (worker_front_door) {
+    return absl::StrCat("channel '", channel,
+                        "' is not served: this server runs the \"worker-front-door\" services "
+                        "profile, which serves worker registration and pushes only");
+  }
+  return absl::StrCat("channel '", channel, "' is not configured");
+}
 
 std::string SchemaHex(const protocol::SchemaId& id) {
   return absl::BytesToHexString(
@@ -68,13 +78,13 @@ void ServiceSession::HandleFrame(Frame& frame, ConnectionOutput& out) {
 
 void ServiceSession::HandlePublish(const Frame& frame, protocol::Publish& publish,
                                    ConnectionOutput& out) {
-  Channel* channel = FindChannel(publish.channel);
+  Channel* channel = env_.worker_front_door ? nullptr : FindChannel(publish.channel);
   if (channel == nullptr) {
     env_.metrics.PublishRejected();
-    out.Send(MakeFrame(
-        protocol::PublishError{ToWire(ReasonCode::kUnknownChannel),
-                               absl::StrCat("channel '", publish.channel, "' is not configured")},
-        frame.stream_id));
+    out.Send(
+        MakeFrame(protocol::PublishError{ToWire(ReasonCode::kUnknownChannel),
+                                         UnknownChannel(publish.channel, env_.worker_front_door)},
+                  frame.stream_id));
     return;
   }
   if (absl::Status valid = channel->ValidatePayload(publish.envelope.payload); !valid.ok()) {
@@ -155,10 +165,9 @@ void ServiceSession::HandleSubscribe(const Frame& frame, const protocol::Subscri
   auto refuse = [&](ReasonCode code, std::string text) {
     out.Send(MakeFrame(protocol::SubscribeError{ToWire(code), std::move(text)}, frame.stream_id));
   };
-  Channel* channel = env_.channels.Find(subscribe.channel);
+  Channel* channel = env_.worker_front_door ? nullptr : env_.channels.Find(subscribe.channel);
   if (channel == nullptr) {
-    refuse(ReasonCode::kUnknownChannel,
-           absl::StrCat("channel '", subscribe.channel, "' is not configured"));
+    refuse(ReasonCode::kUnknownChannel, UnknownChannel(subscribe.channel, env_.worker_front_door));
     return;
   }
   if (!subscribe.accepted_schemas.empty() &&
@@ -170,12 +179,22 @@ void ServiceSession::HandleSubscribe(const Frame& frame, const protocol::Subscri
                         subscribe.accepted_schemas.size(), " accepted schema(s)"));
     return;
   }
-  if (auto it = subscription_by_stream_.find(frame.stream_id);
-      it != subscription_by_stream_.end()) {
-    refuse(ReasonCode::kInvalidStream,
-           absl::StrCat("stream ", frame.stream_id, " already carries subscription ", it->second,
-                        "; use a new stream for each subscription"));
-    return;
+  const bool acks = (frame.flags & protocol::kFlagAcks) != 0;
+  if (auto it = streams_.find(frame.stream_id); it != streams_.end()) {
+    if (it->second.acks_subscription != 0) {
+      refuse(ReasonCode::kInvalidStream,
+             absl::StrCat("stream ", frame.stream_id, " carries subscription ",
+                          it->second.acks_subscription,
+                          ", which acknowledges deliveries (ACKS); use another stream"));
+      return;
+    }
+    if (acks) {
+      refuse(ReasonCode::kInvalidStream,
+             absl::StrCat("stream ", frame.stream_id, " already carries ", it->second.subscriptions,
+                          " subscription(s); a subscription that acknowledges deliveries (ACKS) "
+                          "needs a stream of its own"));
+      return;
+    }
   }
   if (env_.max_subscriptions_per_connection != 0 &&
       subscriptions_.size() >= env_.max_subscriptions_per_connection) {
@@ -185,18 +204,23 @@ void ServiceSession::HandleSubscribe(const Frame& frame, const protocol::Subscri
     return;
   }
   const uint64_t id = next_subscription_id_++;
+  StreamState& stream = streams_[frame.stream_id];
+  ++stream.subscriptions;
+  if (acks) stream.acks_subscription = id;
   auto subscription = std::make_shared<Subscription>(
       Subscription::Params{.id = id,
                            .stream_id = frame.stream_id,
                            .owner = pid_,
+                           .schema_id = channel->schema_id(),
+                           .acks = acks,
                            .max_in_flight = subscribe.max_in_flight,
-                           .pending_limit = env_.subscription_pending_limit},
+                           .pending_limit = env_.subscription_pending_limit,
+                           .stream_sequence = stream.sequence},
       env_.runtime.NewMutex());
   // Ack first: a Deliver for this subscription can only leave in a later Pump.
   out.Send(MakeFrame(protocol::SubscribeAck{id, channel->schema_id()}, frame.stream_id));
   channel->AddSubscription(subscription);
   subscriptions_.emplace(id, SubscriptionEntry{std::move(subscription), channel});
-  subscription_by_stream_.emplace(frame.stream_id, id);
 }
 
 void ServiceSession::HandleUnsubscribe(const protocol::Unsubscribe& unsubscribe) {
@@ -208,16 +232,23 @@ void ServiceSession::DropSubscription(uint64_t id) {
   auto it = subscriptions_.find(id);
   if (it == subscriptions_.end()) return;
   it->second.channel->RemoveSubscription(*it->second.subscription);
-  subscription_by_stream_.erase(it->second.subscription->stream_id());
+  LeaveStream(it->second.subscription->stream_id());
   subscriptions_.erase(it);
 }
 
+void ServiceSession::LeaveStream(uint32_t stream_id) {
+  auto it = streams_.find(stream_id);
+  if (it == streams_.end()) return;
+  if (--it->second.subscriptions == 0) streams_.erase(it);
+}
+
 void ServiceSession::HandleAck(const Frame& frame, const std::string& referenced) {
-  auto by_stream = subscription_by_stream_.find(frame.stream_id);
-  if (by_stream == subscription_by_stream_.end()) return;  // no subscription on this stream
+  // Only a subscription with ACKS takes acknowledgements, and it has its stream to itself.
+  auto stream = streams_.find(frame.stream_id);
+  if (stream == streams_.end() || stream->second.acks_subscription == 0) return;
   const std::optional<uint64_t> seq = ParseDeliverySeq(referenced);
   if (!seq.has_value()) return;  // malformed: ignored (no response frame exists)
-  auto entry = subscriptions_.find(by_stream->second);
+  auto entry = subscriptions_.find(stream->second.acks_subscription);
   if (entry == subscriptions_.end()) return;
   Subscription& subscription = *entry->second.subscription;
   const auto type = static_cast<protocol::FrameType>(frame.type_id());
@@ -254,11 +285,11 @@ bool ServiceSession::PumpSubscriptions(ConnectionOutput& out, bool& sent_any) {
               ToWire(ReasonCode::kSlowConsumer),
               absl::StrCat("subscription ", id, " to channel '", it->second.channel->name(),
                            "' was shed: more than ", subscription.pending_limit(),
-                           " messages were waiting (subscription_pending_limit)")},
+                           " messages were waiting (limits.max_subscription_inbox_depth)")},
           subscription.stream_id()));
       sent_any = true;
       subscription.Close();  // the channel detached it when it shed it
-      subscription_by_stream_.erase(subscription.stream_id());
+      LeaveStream(subscription.stream_id());
       subscriptions_.erase(it);
     } else if (stop == Subscription::PumpStop::kNoRoom) {
       pump_cursor_ = id + 1;  // the next Pump starts with the following subscription
@@ -290,6 +321,22 @@ void ServiceSession::HandleConversationOpen(const Frame& frame,
   if (conversations_.contains(id)) {
     SendConversationError(out, frame.stream_id, id, ReasonCode::kConversationOpen,
                           absl::StrCat("conversation ", id, " is already open on this connection"));
+    return;
+  }
+  if (env_.worker_front_door && !IsWorkerSubject(open.subject)) {
+    SendConversationError(
+        out, frame.stream_id, id, ReasonCode::kConversationUnknown,
+        absl::StrCat("subject '", open.subject,
+                     "' is not served: this server runs the \"worker-front-door\" services "
+                     "profile, which serves only worker.<queue> conversations"));
+    return;
+  }
+  if (env_.max_conversations_per_connection != 0 &&
+      conversations_.size() >= env_.max_conversations_per_connection) {
+    SendConversationError(out, frame.stream_id, id, ReasonCode::kLimit,
+                          absl::StrCat("this connection already holds ", conversations_.size(),
+                                       " conversations (limits.max_conversations_per_connection = ",
+                                       env_.max_conversations_per_connection, ")"));
     return;
   }
   std::unique_ptr<Responder> responder = env_.responders.Create(open.subject);
@@ -339,6 +386,10 @@ void ServiceSession::HandleConversationMessage(const Frame& frame,
   }
   ReplyHandle reply;
   if ((frame.flags & protocol::kFlagReplyRequested) != 0) {
+    if (std::optional<std::string> limit = PendingReplyLimitHit(conversation)) {
+      SendConversationError(out, frame.stream_id, id, ReasonCode::kLimit, *std::move(limit));
+      return;
+    }
     reply =
         ReplyHandle(replies_, replies_->BeginRequest(conversation.instance, id, frame.stream_id));
   }
@@ -347,6 +398,23 @@ void ServiceSession::HandleConversationMessage(const Frame& frame,
     // A dead participant's exit monitor reports the crash; otherwise retry on the next push.
     conversation.inbox->Rearm();
   }
+}
+
+std::optional<std::string> ServiceSession::PendingReplyLimitHit(
+    const ConversationEntry& conversation) const {
+  const size_t per_conversation = env_.max_pending_replies_per_conversation;
+  if (per_conversation != 0 &&
+      replies_->PendingRequestsOf(conversation.instance) >= per_conversation) {
+    return absl::StrCat("this conversation already has ", per_conversation,
+                        " requests awaiting a reply (limits.max_pending_replies_per_conversation)");
+  }
+  const size_t per_connection = env_.max_pending_conversation_replies_per_connection;
+  if (per_connection != 0 && replies_->pending_requests() >= per_connection) {
+    return absl::StrCat(
+        "this connection already has ", per_connection,
+        " requests awaiting a reply (limits.max_pending_conversation_replies_per_connection)");
+  }
+  return std::nullopt;
 }
 
 void ServiceSession::HandleConversationClose(const Frame& frame,
@@ -457,7 +525,7 @@ void ServiceSession::Release() {
     entry.channel->RemoveSubscription(*entry.subscription);
   }
   subscriptions_.clear();
-  subscription_by_stream_.clear();
+  streams_.clear();
   replies_->Shutdown();  // participant exits from here on are not crashes
   for (auto& [id, conversation] : conversations_) {
     StopParticipant(conversation);

@@ -9,7 +9,12 @@
 //     wakes each subscriber once, and it finds the whole burst queued (one Deliver batch,
 //     one socket write) instead of racing the publisher message by message.
 //   * Subscribe/Unsubscribe and credit: Deliver frames leave in Pump, on the subscriber's
-//     own process, while credit and outbound room allow.
+//     own process, while credit (ACKS subscriptions only) and outbound room allow. Several
+//     subscriptions without ACKS may share a stream and its delivery_seq; a subscription
+//     with ACKS needs a stream of its own, so an Accept names exactly one subscription.
+//   * The "worker-front-door" profile serves only `worker.<queue>` conversations (and, in
+//     the connection process, worker registration and pushes): Publish and Subscribe are
+//     refused with E_UNKNOWN_CHANNEL, other conversations with E_CONVERSATION_UNKNOWN.
 //   * Conversations: each one's participant is a process; replies, timeouts and crashes come
 //     back through the ReplyInbox and leave in Pump, so nothing here ever waits.
 //
@@ -21,6 +26,7 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,6 +40,7 @@
 #include "core/server/services/participant_inbox.h"
 #include "core/server/services/reply_inbox.h"
 #include "core/server/services/session_environment.h"
+#include "core/server/services/stream_sequence.h"
 #include "core/server/services/subscription.h"
 
 namespace liminal::server::services {
@@ -59,6 +66,12 @@ class ServiceSession final : public ConnectionSession {
     std::shared_ptr<Subscription> subscription;
     Channel* channel = nullptr;
   };
+  // The subscriptions on one client stream.
+  struct StreamState {
+    std::shared_ptr<StreamSequence> sequence = std::make_shared<StreamSequence>();
+    uint64_t acks_subscription = 0;  // the stream's only subscription when it set ACKS
+    size_t subscriptions = 0;
+  };
   struct ConversationEntry {
     uint64_t instance = 0;
     std::string subject;
@@ -82,6 +95,8 @@ class ServiceSession final : public ConnectionSession {
   void HandleUnsubscribe(const protocol::Unsubscribe& unsubscribe);
   void HandleAck(const protocol::Frame& frame, const std::string& referenced);
   void DropSubscription(uint64_t id);
+  // One subscription fewer on `stream_id`; the stream is forgotten with its last one.
+  void LeaveStream(uint32_t stream_id);
   // Pumps every subscription, round-robin; false when the outbound queue filled up.
   bool PumpSubscriptions(ConnectionOutput& out, bool& sent_any);
 
@@ -99,6 +114,8 @@ class ServiceSession final : public ConnectionSession {
   // wake never leaves it (and its Responder) alive.
   void StopParticipant(const ConversationEntry& conversation);
   void SendOutcome(const ConversationOutcome& outcome, ConnectionOutput& out);
+  // Why a new flagged request would exceed a pending-reply limit, or nullopt.
+  std::optional<std::string> PendingReplyLimitHit(const ConversationEntry& conversation) const;
 
   static void SendConversationError(ConnectionOutput& out, uint32_t stream_id,
                                     uint64_t conversation_id, protocol::ReasonCode code,
@@ -111,7 +128,7 @@ class ServiceSession final : public ConnectionSession {
   // Subscriptions.
   uint64_t next_subscription_id_ = 1;
   absl::btree_map<uint64_t, SubscriptionEntry> subscriptions_;
-  absl::btree_map<uint32_t, uint64_t> subscription_by_stream_;
+  absl::btree_map<uint32_t, StreamState> streams_;
   uint64_t pump_cursor_ = 0;          // round-robin start for the next Pump
   std::vector<uint64_t> pump_order_;  // scratch, reused
   WakeList wakes_;                    // scratch, reused

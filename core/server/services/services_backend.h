@@ -1,6 +1,6 @@
 // ServicesBackend: what ServicesOptionsFromConfig (services_config.h) needs but core cannot
-// do itself, because it links neither a JSON library nor a crypto library: channel schema
-// ids (SHA-256), JSON Schema validators, and JSON evaluation of routing predicates. The
+// do itself, because it links no JSON library: JSON Schema validators, and JSON evaluation of
+// routing predicates. The
 // daemon's implementation is daemon/json/json_services_backend.h; tests use fakes.
 //
 //   class FakeBackend : public ServicesBackend { ... };
@@ -22,9 +22,6 @@ namespace liminal::server::services {
 class ServicesBackend {
  public:
   virtual ~ServicesBackend() = default;
-  // SHA-256 of the channel's schema file bytes (schema_document) when it has a schema file,
-  // else SHA-256 of its schema_ref text.
-  virtual protocol::SchemaId ChannelSchemaId(const config::ChannelConfig& channel) const = 0;
   // The channel's validator: null when it has no schema file; an error when the schema
   // document cannot be used (the message names the problem, not the channel).
   virtual absl::StatusOr<std::shared_ptr<const PayloadValidator>> CompileSchema(

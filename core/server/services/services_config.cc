@@ -1,11 +1,13 @@
 #include "core/server/services/services_config.h"
 
 #include <string>
+#include <string_view>
 #include <utility>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "core/config/config_errors.h"
+#include "core/protocol/schema_id.h"
 #include "core/server/services/predicate_parser.h"
 
 namespace liminal::server::services {
@@ -25,23 +27,32 @@ absl::StatusOr<ServicesOptions> ServicesOptionsFromConfig(const config::ServerCo
   config::ConfigErrors errors;
   ServicesOptions options;
   options.metrics = metrics;
-  options.dedup_window = absl::Milliseconds(config.dedup_window_ms);
-  options.conversation_reply_timeout = absl::Milliseconds(config.conversation_reply_timeout_ms);
-  options.max_subscriptions_per_connection = ToSize(config.max_subscriptions_per_connection);
-  options.subscription_pending_limit = ToSize(config.subscription_pending_limit);
+  const config::LimitsConfig& limits = config.limits;
+  options.dedup_window = absl::Milliseconds(limits.dedup_window_ms);
+  options.conversation_reply_timeout = absl::Milliseconds(limits.conversation_reply_timeout_ms);
+  options.max_subscriptions_per_connection = ToSize(limits.max_subscriptions_per_connection);
+  options.max_conversations_per_connection = ToSize(limits.max_conversations_per_connection);
+  options.max_pending_replies_per_conversation =
+      ToSize(limits.max_pending_replies_per_conversation);
+  options.max_pending_conversation_replies_per_connection =
+      ToSize(limits.max_pending_conversation_replies_per_connection);
+  options.max_subscription_inbox_depth = ToSize(limits.max_subscription_inbox_depth);
+  options.worker_front_door = config.services.profile == config::ServicesProfile::kWorkerFrontDoor;
 
   for (size_t i = 0; i < config.channels.size(); ++i) {
     const config::ChannelConfig& channel = config.channels[i];
     ChannelSpec spec;
     spec.name = Trimmed(channel.name);
     spec.durable = channel.durable;
-    spec.schema_id = backend.ChannelSchemaId(channel);
+    spec.schema_id = protocol::SchemaIdOf(channel.schema_ref.has_value()
+                                              ? std::string_view(channel.schema_document)
+                                              : protocol::kNoSchemaDocument);
     absl::StatusOr<std::shared_ptr<const PayloadValidator>> validator =
         backend.CompileSchema(channel);
     if (validator.ok()) {
       spec.validator = *std::move(validator);
     } else {
-      errors.Add(absl::StrCat("channels[", i, "].schema"),
+      errors.Add(absl::StrCat("channels[", i, "].schema_ref"),
                  absl::StrCat("channel '", spec.name, "': ", validator.status().message()));
     }
     options.channels.push_back(std::move(spec));
@@ -50,8 +61,8 @@ absl::StatusOr<ServicesOptions> ServicesOptionsFromConfig(const config::ServerCo
   for (size_t i = 0; i < config.routing_rules.size(); ++i) {
     const config::RoutingRuleConfig& rule = config.routing_rules[i];
     RouteSpec route;
-    route.source = Trimmed(rule.source);
-    route.target = Trimmed(rule.target);
+    route.source = Trimmed(rule.source_channel);
+    route.target = Trimmed(rule.target_channel);
     if (rule.predicate.has_value()) {
       route.predicate_text = *rule.predicate;
       const std::string key = absl::StrCat("routing_rules[", i, "].predicate");

@@ -1,7 +1,7 @@
 // ServicesOptionsFromConfig: turns the validated configuration into ServicesOptions —
-// channel schema ids and validators (through the backend), routing predicates parsed with
-// ParsePredicate and compiled by the backend, and the limits and windows. Every problem is
-// reported at once, keyed like the configuration ("channels[1].schema: ...",
+// channel schema ids (protocol/schema_id.h), validators (through the backend), routing predicates
+// parsed with ParsePredicate and compiled by the backend, and the limits and windows. Every problem
+// is reported at once, keyed like the configuration ("channels[1].schema_ref: ...",
 // "routing_rules[0].predicate: expected a value after '==' at column 9").
 //
 //   JsonServicesBackend backend;                          // daemon/json/

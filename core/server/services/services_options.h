@@ -27,8 +27,14 @@ struct ServicesOptions {
   absl::Duration dedup_window = absl::Minutes(5);                // dedup_window_ms
   absl::Duration conversation_reply_timeout = absl::Seconds(5);  // conversation_reply_timeout_ms
   size_t max_subscriptions_per_connection = 1024;                // 0: unlimited
-  size_t subscription_pending_limit = 1024;                      // per subscription, >= 1
-  metrics::ServerMetrics* metrics = nullptr;                     // null: not counted
+  size_t max_conversations_per_connection = 0;                   // 0: unlimited
+  size_t max_pending_replies_per_conversation = 0;               // 0: unlimited
+  size_t max_pending_conversation_replies_per_connection = 0;    // 0: unlimited
+  size_t max_subscription_inbox_depth = 1024;                    // per subscription, >= 1
+  // [services] profile "worker-front-door": only worker.<queue> conversations are served;
+  // Publish and Subscribe are refused.
+  bool worker_front_door = false;
+  metrics::ServerMetrics* metrics = nullptr;  // null: not counted
 };
 
 }  // namespace liminal::server::services

@@ -22,8 +22,12 @@ struct SessionEnvironment {
   const ResponderRegistry& responders;
   ServiceMetrics metrics;
   absl::Duration conversation_reply_timeout;
-  size_t max_subscriptions_per_connection;  // 0: unlimited
+  size_t max_subscriptions_per_connection;                 // 0: unlimited
+  size_t max_conversations_per_connection;                 // 0: unlimited
+  size_t max_pending_replies_per_conversation;             // 0: unlimited
+  size_t max_pending_conversation_replies_per_connection;  // 0: unlimited
   size_t subscription_pending_limit;
+  bool worker_front_door;
 };
 
 }  // namespace liminal::server::services

@@ -9,7 +9,11 @@ namespace liminal::server::services {
 using runtime::MutexLock;
 
 Subscription::Subscription(Params params, std::unique_ptr<runtime::Mutex> mu)
-    : params_(params), mu_(std::move(mu)), credit_(params.max_in_flight) {}
+    : params_(std::move(params)), mu_(std::move(mu)), credit_(params_.max_in_flight) {
+  if (params_.stream_sequence == nullptr) {
+    params_.stream_sequence = std::make_shared<StreamSequence>();  // a stream of its own
+  }
+}
 
 Subscription::Enqueued Subscription::Enqueue(const SharedEnvelope& envelope) {
   MutexLock lock(*mu_);
@@ -60,7 +64,7 @@ bool Subscription::Defer(uint64_t seq) {
 Subscription::PumpStop Subscription::Pump(ConnectionOutput& out, size_t& delivered) {
   if (shed()) return PumpStop::kShed;
   for (;;) {
-    if (!credit_.HasCredit()) return PumpStop::kNoCredit;
+    if (params_.acks && !credit_.HasCredit()) return PumpStop::kNoCredit;
     if (!out.HasOutboundRoom()) return PumpStop::kNoRoom;
     std::deque<SharedEnvelope>* source = !redeliver_.empty() ? &redeliver_
                                          : !batch_.empty()   ? &batch_
@@ -73,7 +77,8 @@ Subscription::PumpStop Subscription::Pump(ConnectionOutput& out, size_t& deliver
         armed_ = true;
         return PumpStop::kIdle;
       }
-      const size_t take = std::min(pending_.size(), credit_.available());
+      const size_t take =
+          params_.acks ? std::min(pending_.size(), credit_.available()) : pending_.size();
       for (size_t i = 0; i < take; ++i) {
         batch_.push_back(std::move(pending_.front()));
         pending_.pop_front();
@@ -82,9 +87,14 @@ Subscription::PumpStop Subscription::Pump(ConnectionOutput& out, size_t& deliver
     }
     SharedEnvelope envelope = std::move(source->front());
     source->pop_front();
-    const protocol::Envelope& sent = *envelope;  // the credit window keeps it alive
-    const uint64_t seq = credit_.Record(std::move(envelope));
-    out.SendDeliver(params_.stream_id, seq, sent);
+    if (params_.acks) {
+      const protocol::Envelope& sent = *envelope;  // the credit window keeps it alive
+      const uint64_t seq = credit_.Record(std::move(envelope));
+      out.SendDeliver(params_.stream_id, seq, params_.schema_id, sent);
+    } else {
+      out.SendDeliver(params_.stream_id, params_.stream_sequence->Next(), params_.schema_id,
+                      *envelope);
+    }
     ++delivered;
   }
 }

@@ -14,6 +14,12 @@
 //   PumpStop stop = subscription->Pump(out, delivered);
 //   subscription->Accept(seq);  Reject(seq);  Defer(seq);
 //
+// Credit is opt-in (reference-compat.md §2): only a subscription whose Subscribe set ACKS has
+// a CreditWindow gating it at max_in_flight and honours Accept/Reject/Defer. Without ACKS
+// (the reference SDK) deliveries are bounded only by the pending queue and the connection's
+// outbound room, and delivery_seq comes from the stream's StreamSequence, which every
+// subscription on that stream shares (several may share one stream without ACKS).
+//
 // Wakes: the subscription is "armed" when its owner last found the shared queue empty; only
 // then does the next Enqueue ask for a wake, so a busy subscriber gets at most one Wake in
 // flight and a subscriber blocked on credit or socket room gets none (its own Accept frames
@@ -38,6 +44,7 @@
 #include "core/server/connection_services.h"
 #include "core/server/services/credit_window.h"
 #include "core/server/services/shared_envelope.h"
+#include "core/server/services/stream_sequence.h"
 
 namespace liminal::server::services {
 
@@ -47,8 +54,13 @@ class Subscription {
     uint64_t id = 0;         // per connection, from 1
     uint32_t stream_id = 0;  // the Subscribe's stream; Deliver frames use it
     runtime::Pid owner = runtime::kNoPid;
-    uint32_t max_in_flight = 1;  // from the Subscribe frame (> 0)
-    size_t pending_limit = 1;    // subscription_pending_limit (> 0)
+    protocol::SchemaId schema_id{};  // the selected schema (SubscribeAck); every Deliver's
+    bool acks = false;               // Subscribe flag ACKS: credit applies
+    uint32_t max_in_flight = 1;      // from the Subscribe frame (> 0); used with `acks`
+    size_t pending_limit = 1;        // limits.max_subscription_inbox_depth (> 0)
+    // Without `acks`: the delivery_seq counter of the stream, shared with the stream's other
+    // subscriptions (owner-side only); null means a stream of its own. Unused with `acks`.
+    std::shared_ptr<StreamSequence> stream_sequence{};
   };
 
   enum class Enqueued {
@@ -60,7 +72,7 @@ class Subscription {
 
   enum class PumpStop {
     kIdle,      // nothing left to send; armed for the next publish
-    kNoCredit,  // max_in_flight deliveries are outstanding
+    kNoCredit,  // max_in_flight deliveries are outstanding (ACKS only)
     kNoRoom,    // the connection's outbound queue is full
     kShed,      // the subscription was shed; report it and drop it
   };
@@ -70,6 +82,7 @@ class Subscription {
   Subscription& operator=(const Subscription&) = delete;
 
   uint64_t id() const { return params_.id; }
+  bool acks() const { return params_.acks; }
   uint32_t stream_id() const { return params_.stream_id; }
   runtime::Pid owner() const { return params_.owner; }
   size_t pending_limit() const { return params_.pending_limit; }
@@ -91,14 +104,15 @@ class Subscription {
   // per frame sent.
   PumpStop Pump(ConnectionOutput& out, size_t& delivered);
   // Accept(seq) is cumulative; Reject drops one delivery; Defer queues it for redelivery.
-  // Each returns false (changing nothing) when seq does not name a delivery it can act on.
+  // Each returns false (changing nothing) when seq does not name a delivery it can act on,
+  // which is always the case without ACKS (nothing is outstanding).
   bool Accept(uint64_t seq) { return credit_.Accept(seq); }
   bool Reject(uint64_t seq) { return credit_.Take(seq) != nullptr; }
   bool Defer(uint64_t seq);
   size_t outstanding() const { return credit_.outstanding(); }
 
  private:
-  const Params params_;
+  Params params_;  // const after construction
   std::unique_ptr<runtime::Mutex> mu_;
   std::deque<SharedEnvelope> pending_ ABSL_GUARDED_BY(*mu_);
   bool armed_ ABSL_GUARDED_BY(*mu_) = true;

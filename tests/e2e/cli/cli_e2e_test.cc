@@ -341,7 +341,8 @@ class CliShedTest : public CliE2eTest {
  protected:
   DaemonProcessOptions DaemonOptions() override {
     DaemonProcessOptions options;
-    options.config_toml = absl::StrCat("subscription_pending_limit = 1\n", kDefaultDaemonConfig);
+    options.config_toml =
+        absl::StrCat(kDefaultDaemonConfig, "\n[limits]\nmax_subscription_inbox_depth = 1\n");
     return options;
   }
 };
@@ -477,7 +478,7 @@ class CliShortReplyTimeoutTest : public CliE2eTest {
   DaemonProcessOptions DaemonOptions() override {
     DaemonProcessOptions options;
     options.config_toml =
-        absl::StrCat("conversation_reply_timeout_ms = 1000\n", kDefaultDaemonConfig);
+        absl::StrCat(kDefaultDaemonConfig, "\n[limits]\nconversation_reply_timeout_ms = 1000\n");
     return options;
   }
 };

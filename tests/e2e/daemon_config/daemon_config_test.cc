@@ -53,22 +53,24 @@ retentoin = { max_messages = 5 }
 
 TEST(DaemonConfigTest, AllErrorsAreReportedTogether) {
   const DaemonProcess::Result r = RunToExit(WithConfig(R"(
-listen = "127.0.0.1:7400"
-health_listen = "127.0.0.1:7400"
+listen_address = "127.0.0.1:7400"
+health_listen_address = "127.0.0.1:7400"
 drain_timeout_ms = 0
 [[channels]]
 name = " "
 [[routing_rules]]
-source = "orders"
-target = "audit"
+source_channel = "orders"
+target_channel = "audit"
 )"));
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_THAT(r.stderr_text, HasSubstr("(5 errors)"));
-  EXPECT_THAT(r.stderr_text, HasSubstr("health_listen: port 7400 is also the listen port"));
+  EXPECT_THAT(r.stderr_text,
+              HasSubstr("health_listen_address: port 7400 is also the listen_address port"));
   EXPECT_THAT(r.stderr_text, HasSubstr("drain_timeout_ms: must be >= 1"));
   EXPECT_THAT(r.stderr_text, HasSubstr("channels[0].name: must not be empty"));
-  EXPECT_THAT(r.stderr_text, HasSubstr("routing_rules[0].source: unknown channel 'orders'"));
-  EXPECT_THAT(r.stderr_text, HasSubstr("routing_rules[0].target: unknown channel 'audit'"));
+  EXPECT_THAT(r.stderr_text,
+              HasSubstr("routing_rules[0].source_channel: unknown channel 'orders'"));
+  EXPECT_THAT(r.stderr_text, HasSubstr("routing_rules[0].target_channel: unknown channel 'audit'"));
 }
 
 TEST(DaemonConfigTest, UnparseableEnvironmentOverrideNamesTheVariable) {
@@ -91,7 +93,8 @@ TEST(DaemonConfigTest, EnvironmentOverridesTheFile) {
 }
 
 TEST(DaemonConfigTest, SyntaxErrorNamesFileLineAndColumn) {
-  DaemonProcessOptions options = WithConfig("listen = \"127.0.0.1:7400\"\nhealth_listen = \n");
+  DaemonProcessOptions options =
+      WithConfig("listen_address = \"127.0.0.1:7400\"\nhealth_listen_address = \n");
   const DaemonProcess::Result r = RunToExit(options);
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_THAT(r.stderr_text, HasSubstr("liminald.toml:2:"));
@@ -120,11 +123,11 @@ TEST(DaemonConfigTest, CheckAcceptsAValidConfig) {
 }
 
 TEST(DaemonConfigTest, CheckRejectsAnInvalidConfigNamingTheKey) {
-  DaemonProcessOptions options = WithConfig("max_frame_bytes = 12\n");
+  DaemonProcessOptions options = WithConfig("[limits]\nmax_frame_bytes = 12\n");
   options.args = {"--check"};
   const DaemonProcess::Result r = RunToExit(options);
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_THAT(r.stderr_text, HasSubstr("max_frame_bytes: must be between 1024"));
+  EXPECT_THAT(r.stderr_text, HasSubstr("limits.max_frame_bytes: must be between 1024"));
   EXPECT_THAT(r.stdout_text, IsEmpty());
 }
 
@@ -244,7 +247,7 @@ TEST(DaemonConfigTest, UnknownLiminalVariablesAreWarnedAbout) {
 
 TEST(DaemonConfigTest, NonLoopbackListenerWithoutAuthIsWarnedAbout) {
   DaemonProcessOptions options =
-      WithConfig("listen = \"0.0.0.0:7400\"\n[[channels]]\nname = \"a\"\n");
+      WithConfig("listen_address = \"0.0.0.0:7400\"\n[[channels]]\nname = \"a\"\n");
   absl::StatusOr<std::unique_ptr<DaemonProcess>> daemon = DaemonProcess::Start(options);
   ASSERT_TRUE(daemon.ok()) << daemon.status();
   EXPECT_TRUE((*daemon)
@@ -253,7 +256,7 @@ TEST(DaemonConfigTest, NonLoopbackListenerWithoutAuthIsWarnedAbout) {
                   .ok());
 
   DaemonProcessOptions with_auth = WithConfig(
-      "listen = \"0.0.0.0:7400\"\n[auth]\ntokens = [\"t\"]\n[[channels]]\nname = \"a\"\n");
+      "listen_address = \"0.0.0.0:7400\"\n[auth]\ntokens = [\"t\"]\n[[channels]]\nname = \"a\"\n");
   daemon = DaemonProcess::Start(with_auth);
   ASSERT_TRUE(daemon.ok()) << daemon.status();
   ASSERT_EQ((*daemon)->Stop().value_or(-1), 0);
@@ -269,7 +272,7 @@ token_file = "secrets/tokens.txt"
 [[channels]]
 name = "orders"
 durable = true
-schema = "schemas/orders.json"
+schema_ref = "schemas/orders.json"
 fsync = "always"
 )");
   options.dirs = {"data"};

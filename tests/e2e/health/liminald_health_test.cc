@@ -142,8 +142,10 @@ TEST_F(LiminaldHealthTest, LogsWhatItServes) {
   ASSERT_TRUE(daemon_->process().WaitForStderrLine("auth: disabled", kTimeout).ok());
   const std::string log = daemon_->stderr_text();
   EXPECT_THAT(log, HasSubstr("listening on " + daemon_->listen().ToString()));
-  EXPECT_THAT(log, HasSubstr("channel 'orders': in-memory, schema_ref 'orders-v1'"));
-  EXPECT_THAT(log, HasSubstr("limits: max_frame_bytes=1048576 max_connections=10000"));
+  EXPECT_THAT(log, HasSubstr("channel 'orders': in-memory"));
+  EXPECT_THAT(log,
+              HasSubstr("limits: max_connections=10000 max_subscriptions_per_connection=1024"));
+  EXPECT_THAT(log, HasSubstr("max_frame_bytes=16777216"));
   EXPECT_THAT(log, HasSubstr("auth: disabled"));
 }
 

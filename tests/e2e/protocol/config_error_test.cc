@@ -48,20 +48,20 @@ name = "audit"
 TEST(ServicesConfigErrorTest, BadRoutingPredicateNamesTheRule) {
   ExpectConfigError(std::string(kChannels) + R"(
 [[routing_rules]]
-source = "orders"
-target = "audit"
+source_channel = "orders"
+target_channel = "audit"
 predicate = "total > 3"
 
 [[routing_rules]]
-source = "orders"
-target = "audit"
+source_channel = "orders"
+target_channel = "audit"
 predicate = "total >>= 3"
 )",
                     {}, {"routing_rules[1].predicate"});
   ExpectConfigError(std::string(kChannels) + R"(
 [[routing_rules]]
-source = "orders"
-target = "audit"
+source_channel = "orders"
+target_channel = "audit"
 predicate = "total >>= 3"
 )",
                     {}, {"routing_rules[0].predicate"});
@@ -74,10 +74,10 @@ name = "events"
 
 [[channels]]
 name = "orders"
-schema = "orders.json"
+schema_ref = "orders.json"
 )",
                     {{"orders.json", R"({"type": "object",)"}},
-                    {"channels[1].schema", "orders.json", "not valid JSON"});
+                    {"channels[1].schema_ref", "orders.json", "not valid JSON"});
 }
 
 TEST(ServicesConfigErrorTest, ChannelSchemaThatIsNotAUsableSchemaNamesTheChannel) {
@@ -85,10 +85,10 @@ TEST(ServicesConfigErrorTest, ChannelSchemaThatIsNotAUsableSchemaNamesTheChannel
   ExpectConfigError(R"(
 [[channels]]
 name = "orders"
-schema = "orders.json"
+schema_ref = "orders.json"
 )",
                     {{"orders.json", R"({"$ref": "https://example.com/schemas/orders.json"})"}},
-                    {"channels[0].schema", "channel 'orders'"});
+                    {"channels[0].schema_ref", "channel 'orders'"});
 }
 
 }  // namespace

@@ -57,9 +57,10 @@ WorkerRegistration Registration(const std::string& task_queue) {
 
 class ConversationTest : public ::testing::Test {
  protected:
-  void Start(const std::string& top_level_keys = "") {
+  // `limits`: keys of the [limits] table.
+  void Start(const std::string& limits = "") {
     absl::StatusOr<std::unique_ptr<DaemonProcess>> daemon =
-        StartDaemon(top_level_keys + "\n" + std::string(kDefaultDaemonConfig));
+        StartDaemon(std::string(kDefaultDaemonConfig) + "\n[limits]\n" + limits);
     ASSERT_TRUE(daemon.ok()) << daemon.status();
     daemon_ = *std::move(daemon);
   }

@@ -29,8 +29,9 @@ using protocol::ToWire;
 
 // The default config (channels orders, events, audit) with extra top-level keys in front
 // and extra tables behind.
-std::string Config(const std::string& top_level_keys, const std::string& tables = "") {
-  return top_level_keys + "\n" + std::string(kDefaultDaemonConfig) + "\n" + tables;
+// The default config with `limits` (keys of the [limits] table) and more tables appended.
+std::string Config(const std::string& limits, const std::string& tables = "") {
+  return std::string(kDefaultDaemonConfig) + "\n[limits]\n" + limits + "\n" + tables;
 }
 
 class HandshakeTest : public ::testing::Test {

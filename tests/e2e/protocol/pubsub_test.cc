@@ -4,7 +4,6 @@
 // routing rules with predicates, credit flow control and slow-consumer shedding.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <openssl/sha.h>
 
 #include <chrono>
 #include <memory>
@@ -16,6 +15,7 @@
 #include "client/blocking_client.h"
 #include "client/client_error.h"
 #include "core/protocol/reason_code.h"
+#include "core/protocol/schema_id.h"
 #include "tests/e2e/protocol/protocol_test_util.h"
 
 namespace liminal::e2e {
@@ -36,12 +36,6 @@ using ::testing::Optional;
 // Long enough for a delivery that was wrongly let through to arrive; only spent by the
 // checks that nothing more arrives (after a Ping round trip on the same connection).
 constexpr absl::Duration kQuiet = absl::Milliseconds(200);
-
-protocol::SchemaId Sha256(const std::string& bytes) {
-  protocol::SchemaId id{};
-  SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), id.data());
-  return id;
-}
 
 class PubSubTest : public ::testing::Test {
  protected:
@@ -96,7 +90,7 @@ class PubSubTest : public ::testing::Test {
   std::unique_ptr<DaemonProcess> daemon_;
 };
 
-TEST_F(PubSubTest, PublishReachesOneSubscriberInOrderWithTheEnvelopeAsPublished) {
+TEST_F(PubSubTest, PublishReachesOneSubscriberInOrderUnderTheSelectedSchemaId) {
   Start();
   std::unique_ptr<BlockingClient> subscriber = Client();
   std::unique_ptr<BlockingClient> publisher = Client();
@@ -118,7 +112,9 @@ TEST_F(PubSubTest, PublishReachesOneSubscriberInOrderWithTheEnvelopeAsPublished)
   ASSERT_TRUE(d.ok()) << d.status();
   EXPECT_EQ(d->seq, 1u);
   EXPECT_EQ(d->payload, "m1");
-  EXPECT_EQ(d->schema_id, first.schema_id) << "the envelope's schema id was not kept";
+  // Deliver carries the subscription's selected schema id, not the publisher's.
+  EXPECT_EQ(d->schema_id, sub->schema_id());
+  EXPECT_EQ(d->schema_id, protocol::SchemaIdOf(protocol::kNoSchemaDocument));
   EXPECT_EQ(d->causal, first.causal) << "the envelope's causal context was not kept";
   for (uint64_t i = 2; i <= 10; ++i) ExpectNext(*sub, i, absl::StrCat("m", i));
   ExpectNothingMore(*subscriber, *sub);
@@ -224,11 +220,10 @@ TEST_F(PubSubTest, SchemaRejectsInvalidPayloadsWithTheValidatorsText) {
   Start(R"(
 [[channels]]
 name = "orders"
-schema = "schemas/orders.json"
+schema_ref = "schemas/orders.json"
 
 [[channels]]
 name = "events"
-schema_ref = "events-v2"
 )",
         {{"schemas/orders.json", schema}});
   std::unique_ptr<BlockingClient> subscriber = Client();
@@ -236,11 +231,12 @@ schema_ref = "events-v2"
   ASSERT_TRUE(subscriber && publisher);
   std::unique_ptr<BlockingSubscription> sub = Subscribe(*subscriber, "orders");
   ASSERT_NE(sub, nullptr);
-  // The channel schema id: SHA-256 of the schema file's bytes, or of schema_ref.
-  EXPECT_EQ(sub->schema_id(), Sha256(schema));
+  // The channel schema id: the reference derivation over the schema file's bytes, or over
+  // "{}" for a channel without a schema.
+  EXPECT_EQ(sub->schema_id(), protocol::SchemaIdOf(schema));
   std::unique_ptr<BlockingSubscription> events = Subscribe(*subscriber, "events");
   ASSERT_NE(events, nullptr);
-  EXPECT_EQ(events->schema_id(), Sha256("events-v2"));
+  EXPECT_EQ(events->schema_id(), protocol::SchemaIdOf(protocol::kNoSchemaDocument));
 
   struct Invalid {
     std::string payload;
@@ -289,8 +285,8 @@ name = "orders"
 name = "audit"
 
 [[routing_rules]]
-source = "orders"
-target = "audit"
+source_channel = "orders"
+target_channel = "audit"
 predicate = "total > 100 and region != \"test\""
 )");
   std::unique_ptr<BlockingClient> subscriber = Client();
@@ -356,7 +352,7 @@ TEST_F(PubSubTest, CreditLimitsUnacknowledgedDeliveriesToMaxInFlight) {
 }
 
 TEST_F(PubSubTest, SlowConsumerIsShedWithoutHurtingOthers) {
-  Start("subscription_pending_limit = 4\n" + std::string(kDefaultDaemonConfig));
+  Start(std::string(kDefaultDaemonConfig) + "\n[limits]\nmax_subscription_inbox_depth = 4\n");
   std::unique_ptr<BlockingClient> slow_client = Client();
   std::unique_ptr<BlockingClient> good_client = Client();
   std::unique_ptr<BlockingClient> publisher = Client();
@@ -370,7 +366,7 @@ TEST_F(PubSubTest, SlowConsumerIsShedWithoutHurtingOthers) {
 
   // The slow subscriber takes its one delivery and never acknowledges it; the good one
   // consumes each message before the next is published, so only the slow one's pending
-  // queue grows — past subscription_pending_limit within these 10 messages.
+  // queue grows — past max_subscription_inbox_depth within these 10 messages.
   constexpr int kMessages = 10;
   for (int i = 1; i <= kMessages; ++i) {
     const PublishResult ack = Publish(*publisher, "events", absl::StrCat("s", i));
@@ -382,7 +378,7 @@ TEST_F(PubSubTest, SlowConsumerIsShedWithoutHurtingOthers) {
   absl::StatusOr<Delivery> shed = slow->Next(kCallTimeout);
   ASSERT_FALSE(shed.ok()) << "delivered seq " << shed->seq << " past the credit window";
   EXPECT_THAT(client::GetReasonCode(shed.status()), Optional(ToWire(ReasonCode::kSlowConsumer)));
-  EXPECT_THAT(shed.status().message(), HasSubstr("subscription_pending_limit"));
+  EXPECT_THAT(shed.status().message(), HasSubstr("max_subscription_inbox_depth"));
 
   // Everybody else carries on: the publisher, the good subscriber, and the slow client's
   // connection itself (only its subscription was dropped).

@@ -12,7 +12,7 @@
 //   DaemonProcessOptions options;
 //   options.config_toml = R"([[channels]]
 //   name = "orders"
-//   schema = "orders.json")";
+//   schema_ref = "orders.json")";
 //   options.files["orders.json"] = R"({"type":"object"})";
 //   options.env["LIMINAL_LOG_LEVEL"] = "debug";
 //
@@ -42,13 +42,13 @@
 
 namespace liminal::e2e {
 
-// Loopback listeners and the channels orders (schema_ref "orders-v1"), events and audit.
-inline constexpr absl::string_view kDefaultDaemonConfig = R"(listen = "127.0.0.1:7400"
-health_listen = "127.0.0.1:7401"
+// Loopback listeners and the channels orders, events and audit (no schemas). Tables such as
+// "[limits]\nmax_frame_bytes = 1024\n" may be appended to it.
+inline constexpr absl::string_view kDefaultDaemonConfig = R"(listen_address = "127.0.0.1:7400"
+health_listen_address = "127.0.0.1:7401"
 
 [[channels]]
 name = "orders"
-schema_ref = "orders-v1"
 
 [[channels]]
 name = "events"

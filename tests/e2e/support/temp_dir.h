@@ -4,7 +4,7 @@
 //
 //   absl::StatusOr<TempDir> dir = TempDir::Create("config-test");
 //   ASSERT_TRUE(dir.ok()) << dir.status();
-//   std::filesystem::path cfg = *dir->WriteFile("liminald.toml", "listen = ...");
+//   std::filesystem::path cfg = *dir->WriteFile("liminald.toml", "listen_address = ...");
 //   dir->path();   // /tmp/config-test-AbC123
 #ifndef LIMINAL_TESTS_E2E_SUPPORT_TEMP_DIR_H_
 #define LIMINAL_TESTS_E2E_SUPPORT_TEMP_DIR_H_

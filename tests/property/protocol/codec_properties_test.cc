@@ -134,14 +134,18 @@ RC_GTEST_PROP(CodecPropertiesTest, EncodingAppendsAndIsDeterministic,
   RC_ASSERT(out.substr(prefix.size()) == Encode(frame));
 }
 
-// The server's fan-out path encodes Deliver from a shared envelope; it must produce the
-// very bytes the general encoder does, appended after whatever the batch already holds.
+// The server's fan-out path encodes Deliver from a shared envelope under the subscription's
+// schema id; it must produce the very bytes the general encoder does for the envelope with
+// that id, appended after whatever the batch already holds.
 RC_GTEST_PROP(CodecPropertiesTest, EncodeDeliverMatchesEncodeFrame,
               (const Envelope& envelope, uint64_t seq, const std::string& prefix)) {
   const auto stream_id = *rc::gen::inRange<uint32_t>(1, 0xFFFFFFFF);
+  const SchemaId selected = *rc::gen::arbitrary<SchemaId>();
   std::string direct = prefix;
-  RC_ASSERT(EncodeDeliver(stream_id, seq, envelope, direct).ok());
-  RC_ASSERT(direct == prefix + Encode(MakeFrame(Deliver{seq, envelope}, stream_id)));
+  RC_ASSERT(EncodeDeliver(stream_id, seq, selected, envelope, direct).ok());
+  Envelope expected = envelope;
+  expected.schema_id = selected;
+  RC_ASSERT(direct == prefix + Encode(MakeFrame(Deliver{seq, expected}, stream_id)));
 }
 
 // The client's publish path encodes a Publish without building a Frame.

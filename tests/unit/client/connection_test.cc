@@ -409,7 +409,8 @@ TEST_F(ConnectionTest, ManualAckRejectAndDefer) {
   Subscription sub = SubscribeOrDie(*connection, "orders", options, log.Handlers());
   std::optional<Frame> subscribe = session->NextFrameOf<protocol::Subscribe>(kWait);
   ASSERT_TRUE(subscribe.has_value());
-  EXPECT_EQ(subscribe->flags, protocol::kFlagReplay);
+  // The client always acknowledges, so it asks for credit (ACKS) as well as the replay.
+  EXPECT_EQ(subscribe->flags, protocol::kFlagAcks | protocol::kFlagReplay);
   EXPECT_EQ(std::get<protocol::Subscribe>(subscribe->body).accepted_schemas.size(), 1u);
 
   for (uint64_t seq = 1; seq <= 3; ++seq) session->Send(DeliverFrame(sub.stream_id(), seq, "x"));

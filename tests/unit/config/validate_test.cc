@@ -5,22 +5,33 @@
 
 #include <string>
 
+#include "absl/strings/str_cat.h"
 #include "core/config/server_config.h"
 
 namespace liminal::config {
 namespace {
 
 using ::testing::AllOf;
+using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using ::testing::IsEmpty;
 using ::testing::Not;
 
 // A valid config with two channels and a rule, for the tests to break one rule at a time.
 ServerConfig ValidConfig() {
   ServerConfig config;
-  config.channels.push_back({.name = "orders", .schema_ref = "orders-v1"});
+  config.channels.push_back({.name = "orders", .schema_ref = "/etc/liminal/orders.schema.json"});
   config.channels.push_back({.name = "audit"});
-  config.routing_rules.push_back({.source = "orders", .target = "audit"});
+  config.routing_rules.push_back({.source_channel = "orders", .target_channel = "audit"});
   return config;
+}
+
+// A [cluster] section with every field valid (validation still refuses the section).
+ClusterConfig ValidCluster() {
+  return ClusterConfig{.node_name = "node-a",
+                       .listen_address = HostPort{"0.0.0.0", 7500},
+                       .seed_nodes = {"node-b@10.0.0.2", "node-c@10.0.0.3"},
+                       .cookie = "secret-cookie"};
 }
 
 std::string Errors(const ServerConfig& config) {
@@ -37,45 +48,63 @@ TEST(ValidateTest, DefaultsAndTheBaseConfigAreValid) {
 
 TEST(ValidateTest, DocumentedDefaults) {
   const ServerConfig config;
-  EXPECT_EQ(config.listen, (HostPort{"127.0.0.1", 7400}));
-  EXPECT_EQ(config.health_listen, (HostPort{"127.0.0.1", 7401}));
+  EXPECT_EQ(config.listen_address, (HostPort{"127.0.0.1", 7400}));
+  EXPECT_EQ(config.health_listen_address, (HostPort{"127.0.0.1", 7401}));
   EXPECT_EQ(config.scheduler_threads, 0);
   EXPECT_EQ(config.drain_timeout_ms, 5000);
   EXPECT_FALSE(config.persistence_path.has_value());
   EXPECT_EQ(config.log_format, LogFormat::kText);
   EXPECT_EQ(config.log_level, LogLevel::kInfo);
-  EXPECT_EQ(config.max_frame_bytes, 1048576);
-  EXPECT_EQ(config.max_connections, 10000);
-  EXPECT_EQ(config.max_outbound_bytes, 8388608);
-  EXPECT_EQ(config.handshake_timeout_ms, 10000);
-  EXPECT_EQ(config.idle_timeout_ms, 0);
-  EXPECT_EQ(config.conversation_reply_timeout_ms, 5000);
-  EXPECT_EQ(config.dedup_window_ms, 300000);
-  EXPECT_EQ(config.max_subscriptions_per_connection, 1024);
-  EXPECT_EQ(config.subscription_pending_limit, 1024);
+  EXPECT_FALSE(config.auth.token.has_value());
+  EXPECT_THAT(config.auth.tokens, IsEmpty());
+  EXPECT_FALSE(config.auth.token_file.has_value());
+  EXPECT_EQ(config.services.profile, ServicesProfile::kFull);
+  EXPECT_FALSE(config.cluster.has_value());
+  const LimitsConfig& limits = config.limits;
+  EXPECT_EQ(limits.max_connections, 10000);
+  EXPECT_EQ(limits.max_subscriptions_per_connection, 1024);
+  EXPECT_EQ(limits.max_conversations_per_connection, 32);
+  EXPECT_EQ(limits.max_pending_pushes_per_connection, 32);
+  EXPECT_EQ(limits.max_pending_conversation_replies_per_connection, 32);
+  EXPECT_EQ(limits.max_pending_replies_per_conversation, 8);
+  EXPECT_EQ(limits.max_connection_inbox_bytes, 4194304);
+  EXPECT_EQ(limits.max_subscription_inbox_depth, 1024);
+  EXPECT_EQ(limits.max_frame_bytes, 16777216);
+  EXPECT_EQ(limits.max_outbound_bytes, 16777216);
+  EXPECT_EQ(limits.handshake_timeout_ms, 10000);
+  EXPECT_EQ(limits.idle_timeout_ms, 0);
+  EXPECT_EQ(limits.conversation_reply_timeout_ms, 5000);
+  EXPECT_EQ(limits.dedup_window_ms, 300000);
   EXPECT_EQ(ChannelConfig{}.fsync, FsyncPolicy::kGroup);
   EXPECT_FALSE(ChannelConfig{}.durable);
+  EXPECT_FALSE(ChannelConfig{}.schema_ref.has_value());
+  EXPECT_EQ(ChannelConfig{}.schema_document, "");
 }
 
 TEST(ValidateTest, PortsMustBeNonZero) {
   ServerConfig config = ValidConfig();
-  config.listen.port = 0;
-  EXPECT_THAT(Errors(config), HasSubstr("listen: port must be non-zero, got '127.0.0.1:0'"));
+  config.listen_address.port = 0;
+  EXPECT_THAT(Errors(config),
+              HasSubstr("listen_address: port must be non-zero, got '127.0.0.1:0'"));
   config = ValidConfig();
-  config.health_listen.port = 0;
-  EXPECT_THAT(Errors(config), HasSubstr("health_listen: port must be non-zero"));
+  config.health_listen_address.port = 0;
+  EXPECT_THAT(Errors(config), HasSubstr("health_listen_address: port must be non-zero"));
 }
 
 TEST(ValidateTest, PortsMustDiffer) {
   ServerConfig config = ValidConfig();
-  config.health_listen = {"::1", 7400};
-  EXPECT_THAT(Errors(config), HasSubstr("health_listen: port 7400 is also the listen port"));
+  config.health_listen_address = {"::1", 7400};
+  EXPECT_THAT(Errors(config),
+              HasSubstr("health_listen_address: port 7400 is also the listen_address port"));
 }
 
 TEST(ValidateTest, HostsMustNotBeEmpty) {
   ServerConfig config = ValidConfig();
-  config.listen.host = "";
-  EXPECT_THAT(Errors(config), HasSubstr("listen: host must not be empty"));
+  config.listen_address.host = "";
+  EXPECT_THAT(Errors(config), HasSubstr("listen_address: host must not be empty"));
+  config = ValidConfig();
+  config.health_listen_address.host = "";
+  EXPECT_THAT(Errors(config), HasSubstr("health_listen_address: host must not be empty"));
 }
 
 TEST(ValidateTest, DrainTimeoutMustBePositive) {
@@ -101,36 +130,97 @@ TEST(ValidateTest, SchedulerThreadsRange) {
 
 TEST(ValidateTest, LimitRanges) {
   struct Case {
-    int64_t ServerConfig::*member;
+    int64_t LimitsConfig::*member;
     int64_t bad;
     const char* message;
   };
   for (const Case& c : {
-           Case{&ServerConfig::max_frame_bytes, 1023, "max_frame_bytes: must be between 1024"},
-           Case{&ServerConfig::max_frame_bytes, (int64_t{1} << 30) + 1, "max_frame_bytes"},
-           Case{&ServerConfig::max_connections, 0, "max_connections: must be >= 1"},
-           Case{&ServerConfig::handshake_timeout_ms, 0, "handshake_timeout_ms: must be >= 1"},
-           Case{&ServerConfig::idle_timeout_ms, -1, "idle_timeout_ms: must be >= 0"},
-           Case{&ServerConfig::conversation_reply_timeout_ms, 0,
-                "conversation_reply_timeout_ms: must be >= 1"},
-           Case{&ServerConfig::dedup_window_ms, 0, "dedup_window_ms: must be >= 1"},
-           Case{&ServerConfig::max_subscriptions_per_connection, 0,
-                "max_subscriptions_per_connection: must be >= 1"},
-           Case{&ServerConfig::subscription_pending_limit, -3,
-                "subscription_pending_limit: must be >= 1"},
+           Case{&LimitsConfig::max_frame_bytes, 1023,
+                "limits.max_frame_bytes: must be between 1024"},
+           Case{&LimitsConfig::max_frame_bytes, (int64_t{1} << 30) + 1, "limits.max_frame_bytes"},
+           Case{&LimitsConfig::max_connections, 0, "limits.max_connections: must be >= 1"},
+           Case{&LimitsConfig::handshake_timeout_ms, 0,
+                "limits.handshake_timeout_ms: must be >= 1"},
+           Case{&LimitsConfig::idle_timeout_ms, -1, "limits.idle_timeout_ms: must be >= 0"},
+           Case{&LimitsConfig::conversation_reply_timeout_ms, 0,
+                "limits.conversation_reply_timeout_ms: must be >= 1"},
+           Case{&LimitsConfig::dedup_window_ms, 0, "limits.dedup_window_ms: must be >= 1"},
+           Case{&LimitsConfig::max_subscriptions_per_connection, 0,
+                "limits.max_subscriptions_per_connection: must be >= 1"},
+           Case{&LimitsConfig::max_subscription_inbox_depth, -3,
+                "limits.max_subscription_inbox_depth: must be >= 1"},
        }) {
     ServerConfig config = ValidConfig();
-    config.*c.member = c.bad;
+    config.limits.*c.member = c.bad;
     EXPECT_THAT(Errors(config), HasSubstr(c.message)) << c.message;
   }
 }
 
+// Every [limits] value must be > 0 (reference-compat.md §4); idle_timeout_ms alone allows 0
+// (disabled). Each bad value is exactly one error, keyed `limits.<key>`.
+TEST(ValidateTest, EveryLimitMustBePositive) {
+  struct Case {
+    const char* key;
+    int64_t LimitsConfig::*member;
+  };
+  for (const Case& c : {
+           Case{"max_connections", &LimitsConfig::max_connections},
+           Case{"max_subscriptions_per_connection",
+                &LimitsConfig::max_subscriptions_per_connection},
+           Case{"max_conversations_per_connection",
+                &LimitsConfig::max_conversations_per_connection},
+           Case{"max_pending_pushes_per_connection",
+                &LimitsConfig::max_pending_pushes_per_connection},
+           Case{"max_pending_conversation_replies_per_connection",
+                &LimitsConfig::max_pending_conversation_replies_per_connection},
+           Case{"max_pending_replies_per_conversation",
+                &LimitsConfig::max_pending_replies_per_conversation},
+           Case{"max_connection_inbox_bytes", &LimitsConfig::max_connection_inbox_bytes},
+           Case{"max_subscription_inbox_depth", &LimitsConfig::max_subscription_inbox_depth},
+           Case{"handshake_timeout_ms", &LimitsConfig::handshake_timeout_ms},
+           Case{"conversation_reply_timeout_ms", &LimitsConfig::conversation_reply_timeout_ms},
+           Case{"dedup_window_ms", &LimitsConfig::dedup_window_ms},
+       }) {
+    for (int64_t bad : {0, -1}) {
+      ServerConfig config = ValidConfig();
+      config.limits.*c.member = bad;
+      EXPECT_EQ(Errors(config),
+                absl::StrCat("invalid configuration: limits.", c.key, ": must be >= 1, got ", bad))
+          << c.key << " = " << bad;
+    }
+    ServerConfig config = ValidConfig();
+    config.limits.*c.member = 1;
+    EXPECT_TRUE(Validate(config).ok()) << c.key << " = 1: " << Validate(config);
+  }
+
+  // max_frame_bytes and max_outbound_bytes have their own, stricter rules; 0 fails both.
+  ServerConfig config = ValidConfig();
+  config.limits.max_frame_bytes = 0;
+  EXPECT_EQ(Errors(config),
+            "invalid configuration: limits.max_frame_bytes: must be between 1024 and 1073741824, "
+            "got 0");
+  config = ValidConfig();
+  config.limits.max_outbound_bytes = 0;
+  EXPECT_THAT(Errors(config), HasSubstr("limits.max_outbound_bytes: must be >= "
+                                        "limits.max_frame_bytes (16777216) so one frame always "
+                                        "fits, got 0"));
+
+  // idle_timeout_ms: 0 disables the timeout.
+  config = ValidConfig();
+  config.limits.idle_timeout_ms = 0;
+  EXPECT_TRUE(Validate(config).ok());
+  config.limits.idle_timeout_ms = -1;
+  EXPECT_EQ(Errors(config),
+            "invalid configuration: limits.idle_timeout_ms: must be >= 0 (0 = disabled), got -1");
+}
+
 TEST(ValidateTest, OutboundQueueMustHoldOneFrame) {
   ServerConfig config = ValidConfig();
-  config.max_frame_bytes = 4096;
-  config.max_outbound_bytes = 4095;
-  EXPECT_THAT(Errors(config), HasSubstr("max_outbound_bytes: must be >= max_frame_bytes (4096)"));
-  config.max_outbound_bytes = 4096;
+  config.limits.max_frame_bytes = 4096;
+  config.limits.max_outbound_bytes = 4095;
+  EXPECT_THAT(Errors(config),
+              HasSubstr("limits.max_outbound_bytes: must be >= limits.max_frame_bytes (4096)"));
+  config.limits.max_outbound_bytes = 4096;
   EXPECT_TRUE(Validate(config).ok());
 }
 
@@ -168,10 +258,10 @@ TEST(ValidateTest, PresentPathsMustNotBeBlank) {
   ServerConfig config = ValidConfig();
   config.persistence_path = " ";
   config.auth.token_file = "";
-  config.channels[0].schema = "";
+  config.channels[0].schema_ref = "";
   EXPECT_THAT(Errors(config), AllOf(HasSubstr("persistence_path: must not be empty"),
                                     HasSubstr("auth.token_file: must not be empty"),
-                                    HasSubstr("channels[0].schema: must not be empty")));
+                                    HasSubstr("channels[0].schema_ref: must not be empty")));
 }
 
 TEST(ValidateTest, TokensMustNotBeEmpty) {
@@ -180,15 +270,39 @@ TEST(ValidateTest, TokensMustNotBeEmpty) {
   EXPECT_THAT(Errors(config), HasSubstr("auth.tokens[1]: must not be empty"));
 }
 
+TEST(ValidateTest, SingleTokenMustNotBeEmpty) {
+  ServerConfig config = ValidConfig();
+  config.auth.token = "";
+  EXPECT_EQ(Errors(config),
+            "invalid configuration: auth.token: must not be empty (omit [auth] to accept every "
+            "client)");
+  config.auth.token = "shared-secret";
+  EXPECT_TRUE(Validate(config).ok()) << Validate(config);
+}
+
+TEST(AuthConfigTest, AcceptedTokensAreTheSingleTokenThenTheList) {
+  AuthConfig auth;
+  EXPECT_THAT(auth.AcceptedTokens(), IsEmpty());
+  auth.tokens = {"b", "c"};
+  EXPECT_THAT(auth.AcceptedTokens(), ElementsAre("b", "c"));
+  auth.token = "a";
+  EXPECT_THAT(auth.AcceptedTokens(), ElementsAre("a", "b", "c"));
+  auth.tokens.clear();
+  EXPECT_THAT(auth.AcceptedTokens(), ElementsAre("a"));
+}
+
 TEST(ValidateTest, RoutingRulesMustNameKnownChannels) {
   ServerConfig config = ValidConfig();
-  config.routing_rules.push_back({.source = "nowhere", .target = "audit"});
-  config.routing_rules.push_back({.source = "orders", .target = "elsewhere"});
-  config.routing_rules.push_back({.source = "", .target = "audit"});
+  config.routing_rules.push_back({.source_channel = "nowhere", .target_channel = "audit"});
+  config.routing_rules.push_back({.source_channel = "orders", .target_channel = "elsewhere"});
+  config.routing_rules.push_back({.source_channel = "", .target_channel = "audit"});
+  config.routing_rules.push_back({.source_channel = "orders", .target_channel = " "});
   const std::string errors = Errors(config);
-  EXPECT_THAT(errors, HasSubstr("routing_rules[1].source: unknown channel 'nowhere'"));
-  EXPECT_THAT(errors, HasSubstr("routing_rules[2].target: unknown channel 'elsewhere'"));
-  EXPECT_THAT(errors, HasSubstr("routing_rules[3].source: must name a channel"));
+  EXPECT_THAT(errors, HasSubstr("(4 errors)"));
+  EXPECT_THAT(errors, HasSubstr("routing_rules[1].source_channel: unknown channel 'nowhere'"));
+  EXPECT_THAT(errors, HasSubstr("routing_rules[2].target_channel: unknown channel 'elsewhere'"));
+  EXPECT_THAT(errors, HasSubstr("routing_rules[3].source_channel: must name a channel"));
+  EXPECT_THAT(errors, HasSubstr("routing_rules[4].target_channel: must name a channel"));
   EXPECT_THAT(errors, Not(HasSubstr("routing_rules[0]")));
 }
 
@@ -200,7 +314,7 @@ TEST(ValidateTest, RoutingRuleMatchesTrimmedChannelNames) {
 
 TEST(ValidateTest, RoutingRuleCannotTargetItsSource) {
   ServerConfig config = ValidConfig();
-  config.routing_rules[0].target = "orders";
+  config.routing_rules[0].target_channel = "orders";
   EXPECT_THAT(Errors(config), HasSubstr("routing_rules[0]: source and target are both 'orders'"));
 }
 
@@ -212,29 +326,81 @@ TEST(ValidateTest, PredicateWhenPresentMustNotBeBlank) {
   EXPECT_TRUE(Validate(config).ok());
 }
 
+TEST(ValidateTest, EitherServicesProfileIsValid) {
+  ServerConfig config = ValidConfig();
+  for (ServicesProfile profile : {ServicesProfile::kFull, ServicesProfile::kWorkerFrontDoor}) {
+    config.services.profile = profile;
+    EXPECT_TRUE(Validate(config).ok()) << ServicesProfileName(profile);
+  }
+}
+
+// A valid [cluster] section is refused as a whole, with one error keyed `cluster`.
+TEST(ValidateTest, ClusterSectionIsRefused) {
+  ServerConfig config = ValidConfig();
+  config.cluster = ValidCluster();
+  const std::string errors = Errors(config);
+  EXPECT_THAT(errors, HasSubstr("invalid configuration: cluster: "))
+      << "a single error: every field is valid";
+  EXPECT_THAT(errors, HasSubstr("does not support clustering yet"));
+  EXPECT_THAT(errors, HasSubstr("remove the [cluster] section"));
+
+  config.cluster->listen_address.reset();  // optional
+  config.cluster->seed_nodes.clear();      // optional
+  EXPECT_THAT(Errors(config), HasSubstr("invalid configuration: cluster: "));
+}
+
+TEST(ValidateTest, ClusterFieldsAreCheckedBeforeTheSectionIsRefused) {
+  ServerConfig config = ValidConfig();
+  config.cluster = ValidCluster();
+  config.cluster->node_name = "  ";
+  config.cluster->listen_address = HostPort{"", 0};
+  config.cluster->seed_nodes = {"node-b@10.0.0.2", " "};
+  config.cluster->cookie = "";
+  const std::string errors = Errors(config);
+  EXPECT_THAT(errors, HasSubstr("(6 errors)"));
+  EXPECT_THAT(errors, HasSubstr("\n  - cluster.node_name: must not be empty"));
+  EXPECT_THAT(errors, HasSubstr("\n  - cluster.listen_address: host must not be empty"));
+  EXPECT_THAT(errors, HasSubstr("\n  - cluster.listen_address: port must be non-zero"));
+  EXPECT_THAT(errors, HasSubstr("\n  - cluster.seed_nodes[1]: must not be empty"));
+  EXPECT_THAT(errors, Not(HasSubstr("cluster.seed_nodes[0]")));
+  EXPECT_THAT(errors, HasSubstr("\n  - cluster.cookie: must not be empty"));
+  EXPECT_THAT(errors, HasSubstr("\n  - cluster: liminald does not support clustering yet"));
+}
+
+TEST(ValidateTest, EmptyClusterCookieIsAnError) {
+  ServerConfig config = ValidConfig();
+  config.cluster = ValidCluster();
+  config.cluster->cookie = "";
+  const std::string errors = Errors(config);
+  EXPECT_THAT(errors, HasSubstr("(2 errors)"));
+  EXPECT_THAT(errors, HasSubstr("cluster.cookie: must not be empty"));
+  EXPECT_THAT(errors, HasSubstr("clustering"));
+}
+
 TEST(ValidateTest, ReportsEveryErrorTogether) {
   ServerConfig config = ValidConfig();
-  config.listen.port = 0;
+  config.listen_address.port = 0;
   config.drain_timeout_ms = 0;
   config.channels.push_back({.name = ""});
   const std::string errors = Errors(config);
   EXPECT_THAT(errors, HasSubstr("invalid configuration (3 errors):\n  - "));
-  EXPECT_THAT(errors, HasSubstr("\n  - listen: "));
+  EXPECT_THAT(errors, HasSubstr("\n  - listen_address: "));
   EXPECT_THAT(errors, HasSubstr("\n  - drain_timeout_ms: "));
   EXPECT_THAT(errors, HasSubstr("\n  - channels[2].name: "));
 }
 
 TEST(ValidateTest, SingleErrorReadsAsOneLine) {
   ServerConfig config = ValidConfig();
-  config.max_connections = 0;
-  EXPECT_EQ(Errors(config), "invalid configuration: max_connections: must be >= 1, got 0");
+  config.limits.max_connections = 0;
+  EXPECT_EQ(Errors(config), "invalid configuration: limits.max_connections: must be >= 1, got 0");
 }
 
 TEST(ConfigErrorsTest, NamesTheSource) {
   ConfigErrors errors;
   EXPECT_TRUE(errors.ToStatus("x.toml").ok());
-  errors.Add("listen", "bad");
-  EXPECT_EQ(errors.ToStatus("x.toml").message(), "invalid configuration in x.toml: listen: bad");
+  errors.Add("listen_address", "bad");
+  EXPECT_EQ(errors.ToStatus("x.toml").message(),
+            "invalid configuration in x.toml: listen_address: bad");
 }
 
 TEST(EnumNamesTest, ParseAndNameRoundTrip) {
@@ -248,6 +414,20 @@ TEST(EnumNamesTest, ParseAndNameRoundTrip) {
   EXPECT_THAT(std::string(ParseFsyncPolicy("sometimes").status().message()),
               HasSubstr(R"('sometimes' is not one of "always", "group", "never")"));
   EXPECT_FALSE(ParseLogLevel("INFO").ok());
+}
+
+TEST(EnumNamesTest, ServicesProfiles) {
+  EXPECT_EQ(*ParseServicesProfile("full"), ServicesProfile::kFull);
+  EXPECT_EQ(*ParseServicesProfile("worker-front-door"), ServicesProfile::kWorkerFrontDoor);
+  for (const char* name : {"full", "worker-front-door"}) {
+    EXPECT_EQ(ServicesProfileName(*ParseServicesProfile(name)), name);
+  }
+  absl::StatusOr<ServicesProfile> bad = ParseServicesProfile("edge");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(bad.status().message(), R"('edge' is not one of "full", "worker-front-door")");
+  EXPECT_FALSE(ParseServicesProfile("Full").ok());
+  EXPECT_FALSE(ParseServicesProfile("worker_front_door").ok());
 }
 
 }  // namespace

@@ -1,9 +1,9 @@
 // The services built from a configuration with the daemon's JSON backend, end to end on the
-// manual runtime: SHA-256 schema ids in SubscribeAck, real JSON Schema rejections, and
+// manual runtime: reference schema ids in SubscribeAck, real JSON Schema rejections, and
 // routing rules with JSON predicates.
+#include "core/protocol/schema_id.h"
 #include "core/server/services/services_config.h"
 #include "daemon/json/json_services_backend.h"
-#include "daemon/json/schema_id.h"
 #include "tests/unit/services/services_fixture.h"
 
 namespace liminal::server::services::testing {
@@ -25,15 +25,15 @@ class JsonServicesTest : public ServicesTest {
     config::ServerConfig config;
     config::ChannelConfig orders;
     orders.name = "orders";
-    orders.schema = "/etc/liminal/orders.json";
+    orders.schema_ref = "/etc/liminal/orders.json";
     orders.schema_document =
         R"({"type":"object","required":["total"],"properties":{"total":{"type":"number"}}})";
     config::ChannelConfig big;
     big.name = "big-orders";
-    big.schema_ref = "big-orders-v1";
+    big.schema_ref = "/etc/liminal/big-orders.json";
+    big.schema_document = R"({"type":"object"})";
     config::ChannelConfig eu;
     eu.name = "eu";
-    eu.schema_ref = "eu-v1";
     config.channels = {orders, big, eu};
     config.routing_rules.push_back({"orders", "big-orders", std::string("total >= 1000")});
     config.routing_rules.push_back(
@@ -42,22 +42,22 @@ class JsonServicesTest : public ServicesTest {
   }
 };
 
-TEST_F(JsonServicesTest, SubscribeAckCarriesTheSha256SchemaId) {
+TEST_F(JsonServicesTest, SubscribeAckCarriesTheReferenceSchemaId) {
   const config::ServerConfig config = Config();
   StartFromConfig(config);
   Client a = Connect();
   a.Send(SubscribeFrame(1, "orders"));
-  a.Send(SubscribeFrame(3, "big-orders", 10, {daemon::Sha256SchemaId("big-orders-v1")}));
-  a.Send(SubscribeFrame(5, "eu", 10, {daemon::Sha256SchemaId("something-else")}));
+  a.Send(SubscribeFrame(3, "big-orders", 10, {protocol::SchemaIdOf(R"({"type":"object"})")}));
+  a.Send(SubscribeFrame(5, "eu", 10, {protocol::SchemaIdOf("something-else")}));
   Run();
   std::vector<Frame> frames = a.Take();
   ASSERT_EQ(frames.size(), 3u);
   ASSERT_EQ(TypeOf(frames[0]), FrameType::kSubscribeAck);
   EXPECT_EQ(std::get<protocol::SubscribeAck>(frames[0].body).selected_schema,
-            daemon::Sha256SchemaId(config.channels[0].schema_document));
+            protocol::SchemaIdOf(config.channels[0].schema_document));
   ASSERT_EQ(TypeOf(frames[1]), FrameType::kSubscribeAck);
   EXPECT_EQ(std::get<protocol::SubscribeAck>(frames[1].body).selected_schema,
-            daemon::Sha256SchemaId("big-orders-v1"));
+            protocol::SchemaIdOf(R"({"type":"object"})"));
   ExpectError<protocol::SubscribeError>(frames[2], FrameType::kSubscribeError, 5,
                                         ReasonCode::kSchemaIncompatible, "'eu'");
 }
@@ -109,7 +109,7 @@ TEST_F(JsonServicesTest, BadSchemasAndPredicatesFailAtStartup) {
   absl::StatusOr<ServicesOptions> options = ServicesOptionsFromConfig(config, backend);
   ASSERT_FALSE(options.ok());
   const std::string message(options.status().message());
-  EXPECT_NE(message.find("channels[0].schema: channel 'orders': schema is not valid JSON"),
+  EXPECT_NE(message.find("channels[0].schema_ref: channel 'orders': schema is not valid JSON"),
             std::string::npos)
       << message;
   EXPECT_NE(message.find("routing_rules[0].predicate: expected a value after '>'"),

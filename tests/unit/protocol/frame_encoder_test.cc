@@ -150,13 +150,13 @@ TEST(FrameEncoderTest, EncodeDeliverRefusesWhatEncodeFrameRefuses) {
   Envelope envelope;
   envelope.payload = "p";
   std::string out = "existing bytes";
-  absl::Status status = EncodeDeliver(/*stream_id=*/0, 1, envelope, out);
+  absl::Status status = EncodeDeliver(/*stream_id=*/0, 1, envelope.schema_id, envelope, out);
   EXPECT_TRUE(absl::IsInvalidArgument(status)) << status;
   EXPECT_THAT(std::string(status.message()), HasSubstr("needs a stream id >= 1"));
   EXPECT_EQ(out, "existing bytes");
 
   envelope.causal.parent_id = kInvalidUtf8;
-  status = EncodeDeliver(/*stream_id=*/3, 1, envelope, out);
+  status = EncodeDeliver(/*stream_id=*/3, 1, envelope.schema_id, envelope, out);
   EXPECT_TRUE(absl::IsInvalidArgument(status)) << status;
   EXPECT_THAT(std::string(status.message()),
               HasSubstr("Deliver.envelope.causal.parent_id: not valid UTF-8"));
@@ -165,11 +165,14 @@ TEST(FrameEncoderTest, EncodeDeliverRefusesWhatEncodeFrameRefuses) {
 
 TEST(FrameEncoderTest, EncodeDeliverWritesTheSpecExample) {
   // wire-protocol.md §9: Deliver on stream 3, seq 1, schema 32 x 0x11, causal 00 00, "{}".
+  // The schema id written is the subscription's, not the publisher's envelope's.
   Envelope envelope;
-  envelope.schema_id.fill(0x11);
+  envelope.schema_id.fill(0xAB);
   envelope.payload = "{}";
+  SchemaId selected;
+  selected.fill(0x11);
   std::string out;
-  ASSERT_TRUE(EncodeDeliver(3, 1, envelope, out).ok());
+  ASSERT_TRUE(EncodeDeliver(3, 1, selected, envelope, out).ok());
   std::string expected = std::string("\x19\x00\x00\x00\x00\x03\x00\x00\x00\x38", 10) +
                          std::string("\x00\x00\x00\x00\x00\x00\x00\x01", 8) +
                          std::string("\x00\x00\x00\x2c", 4) + std::string(32, '\x11') +

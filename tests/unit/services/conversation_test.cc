@@ -330,6 +330,61 @@ TEST_F(ConversationTest, ConnectionCloseTearsDownItsConversations) {
       0u);
 }
 
+TEST_F(ConversationTest, ConversationsPerConnectionAreLimited) {
+  options_.max_conversations_per_connection = 2;
+  StartWithResponders();
+  Client a = Connect();
+  a.Send(OpenFrame(1, 1, "hold"));
+  a.Send(OpenFrame(1, 2, "hold"));
+  a.Send(OpenFrame(3, 3, "hold"));
+  Run();
+  std::vector<Frame> frames = a.Take();
+  ASSERT_EQ(frames.size(), 1u);
+  ExpectError<protocol::ConversationError>(frames[0], FrameType::kConversationError, 3,
+                                           ReasonCode::kLimit,
+                                           "limits.max_conversations_per_connection = 2");
+  EXPECT_EQ(metrics_.conversations_current.Value(), 2);
+  a.Send(CloseFrame(1, 1));  // closing one makes room again
+  a.Send(OpenFrame(3, 3, "hold"));
+  Run();
+  EXPECT_TRUE(a.Take().empty());
+  EXPECT_EQ(metrics_.conversations_current.Value(), 2);
+}
+
+TEST_F(ConversationTest, PendingRepliesAreLimitedPerConversationAndPerConnection) {
+  options_.max_pending_replies_per_conversation = 2;
+  options_.max_pending_conversation_replies_per_connection = 3;
+  StartWithResponders();
+  Client a = Connect();
+  a.Send(OpenFrame(1, 1, "hold"));
+  a.Send(OpenFrame(1, 2, "hold"));
+  for (int i = 0; i < 3; ++i) a.Send(MessageFrame(5, 1, "q", /*reply=*/true));
+  a.Send(MessageFrame(5, 1, "fyi", /*reply=*/false));  // unflagged: never limited
+  Run();
+  std::vector<Frame> frames = a.Take();
+  ASSERT_EQ(frames.size(), 1u);
+  ExpectError<protocol::ConversationError>(frames[0], FrameType::kConversationError, 5,
+                                           ReasonCode::kLimit,
+                                           "limits.max_pending_replies_per_conversation");
+  a.Send(MessageFrame(7, 2, "q", /*reply=*/true));  // the third pending on the connection
+  a.Send(MessageFrame(7, 2, "q", /*reply=*/true));  // a fourth is over the connection's limit
+  Run();
+  frames = a.Take();
+  ASSERT_EQ(frames.size(), 1u);
+  ExpectError<protocol::ConversationError>(
+      frames[0], FrameType::kConversationError, 7, ReasonCode::kLimit,
+      "limits.max_pending_conversation_replies_per_connection");
+  ASSERT_EQ(held_.requests.size(), 4u);  // 2 + 1 flagged, plus the unflagged one
+  // A reply frees its slot.
+  ASSERT_TRUE(held_.requests.front().reply.Send("a1"));
+  Run();
+  ASSERT_EQ(a.Take().size(), 1u);
+  a.Send(MessageFrame(5, 1, "q", /*reply=*/true));
+  Run();
+  EXPECT_TRUE(a.Take().empty());
+  EXPECT_EQ(held_.requests.size(), 5u);
+}
+
 TEST_F(ConversationTest, ResponderRegistryRules) {
   StartWithResponders();
   ResponderRegistry& registry = services_->responders();

@@ -60,11 +60,11 @@ TEST_F(DeliveryTest, SubscribeRefusals) {
   a.Send(SubscribeFrame(3, "orders", 10, {FilledSchema(0x99), FilledSchema(0x11)}));
   Run();
   ASSERT_EQ(TypeOf(a.Take().at(0)), FrameType::kSubscribeAck);
-  // One subscription per stream.
+  // A subscription with ACKS has its stream to itself.
   a.Send(SubscribeFrame(3, "audit"));
   Run();
   ExpectError<protocol::SubscribeError>(a.Take().at(0), FrameType::kSubscribeError, 3,
-                                        ReasonCode::kInvalidStream, "already carries");
+                                        ReasonCode::kInvalidStream, "acknowledges deliveries");
   EXPECT_EQ(Subscribe(a, 5, "audit"), 2u);
   a.Send(SubscribeFrame(9, "audit"));
   Run();
@@ -192,7 +192,7 @@ TEST_F(DeliveryTest, RejectDropsAndDeferRedeliversUnderANewSeq) {
 }
 
 TEST_F(DeliveryTest, SlowConsumerIsShedWithoutAffectingOthers) {
-  options_.subscription_pending_limit = 3;
+  options_.max_subscription_inbox_depth = 3;
   Start();
   Client publisher = Connect();
   Client slow = Connect("10.0.0.2:4000");
@@ -208,7 +208,7 @@ TEST_F(DeliveryTest, SlowConsumerIsShedWithoutAffectingOthers) {
   ASSERT_EQ(frames.size(), 2u);
   EXPECT_EQ(Seqs(frames), (std::vector<uint64_t>{1}));
   ExpectError<protocol::SubscribeError>(frames[1], FrameType::kSubscribeError, 5,
-                                        ReasonCode::kSlowConsumer, "subscription_pending_limit");
+                                        ReasonCode::kSlowConsumer, "max_subscription_inbox_depth");
   EXPECT_EQ(Seqs(fast.Take()), (std::vector<uint64_t>{1, 2, 3, 4, 5, 6}));
   EXPECT_EQ(Shed(), 1u);
   EXPECT_EQ(SubscriptionsGauge(), 2);
@@ -224,7 +224,7 @@ TEST_F(DeliveryTest, SlowConsumerIsShedWithoutAffectingOthers) {
 }
 
 TEST_F(DeliveryTest, SheddingOfASubscriptionOnThePublishersOwnConnection) {
-  options_.subscription_pending_limit = 1;
+  options_.max_subscription_inbox_depth = 1;
   Start();
   Client a = Connect();
   Subscribe(a, 3, "orders", /*max_in_flight=*/1);

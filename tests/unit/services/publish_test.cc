@@ -108,7 +108,7 @@ TEST_F(PublishTest, SchemaViolationIsRefusedWithTheValidatorsFirstError) {
   EXPECT_EQ(metrics_.Publishes(metrics::PublishOutcome::kRejected).Value(), 3u);
 }
 
-TEST_F(PublishTest, DeliversThePublishersEnvelopeAsIs) {
+TEST_F(PublishTest, DeliversThePublishersEnvelopeUnderTheSelectedSchemaId) {
   Start();
   Client publisher = Connect();
   Client subscriber = Connect("10.0.0.2:4000");
@@ -122,7 +122,11 @@ TEST_F(PublishTest, DeliversThePublishersEnvelopeAsIs) {
   ASSERT_EQ(TypeOf(frames[0]), FrameType::kDeliver);
   EXPECT_EQ(frames[0].stream_id, 9u);
   EXPECT_EQ(frames[0].flags, 0);
-  EXPECT_EQ(std::get<protocol::Deliver>(frames[0].body).envelope, envelope);
+  // The causal context and payload as published; the schema id is the subscription's
+  // selected one (the channel's), not the publisher's (wire §9, reference-compat.md §2).
+  protocol::Envelope expected = envelope;
+  expected.schema_id = FilledSchema(0x11);
+  EXPECT_EQ(std::get<protocol::Deliver>(frames[0].body).envelope, expected);
 }
 
 }  // namespace

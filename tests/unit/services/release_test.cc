@@ -104,7 +104,7 @@ TEST_F(ReleaseTest, CrashIsReleasedByTheExitMonitor) {
 }
 
 TEST_F(ReleaseTest, ShedThenCloseCountsTheSubscriptionOnce) {
-  options_.subscription_pending_limit = 1;
+  options_.max_subscription_inbox_depth = 1;
   Start();
   Client publisher = Connect();
   Client slow = Connect("10.0.0.2:4000");

@@ -89,10 +89,17 @@ inline Frame PublishFrame(uint32_t stream, std::string channel, std::string payl
       protocol::Publish{std::move(channel), MakeEnvelope(std::move(payload)), std::move(key)},
       stream);
 }
+// A Subscribe that acknowledges (flag ACKS: credit applies), as liminald's own client sends.
 inline Frame SubscribeFrame(uint32_t stream, std::string channel, uint32_t max_in_flight = 100,
                             std::vector<protocol::SchemaId> accepted = {}) {
   return protocol::MakeFrame(
-      protocol::Subscribe{std::move(channel), std::move(accepted), max_in_flight}, stream);
+      protocol::Subscribe{std::move(channel), std::move(accepted), max_in_flight}, stream,
+      protocol::kFlagAcks);
+}
+// A Subscribe as the reference SDK sends it: no ACKS, so no credit and no acknowledgements.
+inline Frame ReferenceSubscribeFrame(uint32_t stream, std::string channel,
+                                     uint32_t max_in_flight = 1024) {
+  return protocol::MakeFrame(protocol::Subscribe{std::move(channel), {}, max_in_flight}, stream);
 }
 inline Frame UnsubscribeFrame(uint32_t stream, uint64_t id) {
   return protocol::MakeFrame(protocol::Unsubscribe{id}, stream);
