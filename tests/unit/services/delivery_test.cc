@@ -9,21 +9,7 @@ namespace {
 
 using protocol::ReasonCode;
 
-class DeliveryTest : public ServicesTest {
- protected:
-  // Publishes messages "m<first>".."m<first+n-1>" on `channel` in one socket write, so the
-  // publisher handles them all in one slice.
-  void PublishMany(const Client& publisher, std::string channel, int n, int first = 1) {
-    std::string bytes;
-    for (int i = first; i < first + n; ++i) {
-      ASSERT_TRUE(
-          protocol::EncodeFrame(PublishFrame(1, channel, "m" + std::to_string(i)), bytes).ok());
-    }
-    publisher.peer->Write(std::move(bytes));
-    Run();
-    EXPECT_EQ(OfType(publisher.Take(), FrameType::kPublishAck).size(), static_cast<size_t>(n));
-  }
-};
+class DeliveryTest : public ServicesTest {};
 
 TEST_F(DeliveryTest, SubscribeAckCarriesPerConnectionIdAndChannelSchema) {
   Start();

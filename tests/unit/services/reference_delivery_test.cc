@@ -2,7 +2,6 @@
 // (reference-compat.md §2): no credit gate, several subscriptions on one stream sharing its
 // delivery_seq, acknowledgements ignored, a stream of its own for ACKS subscriptions, the
 // selected schema id on every Deliver, and the slow-consumer bound for one that never reads.
-#include "core/protocol/frame_encoder.h"
 #include "tests/unit/services/services_fixture.h"
 
 namespace liminal::server::services::testing {
@@ -12,28 +11,11 @@ using protocol::ReasonCode;
 
 class ReferenceDeliveryTest : public ServicesTest {
  protected:
+  // Subscribes without ACKS and returns the subscription id from the SubscribeAck.
   uint64_t ReferenceSubscribe(const Client& client, uint32_t stream, std::string channel,
                               uint32_t max_in_flight = 1024) {
-    client.Send(ReferenceSubscribeFrame(stream, std::move(channel), max_in_flight));
-    Run();
-    std::vector<Frame> frames = client.Take();
-    if (frames.size() != 1 || TypeOf(frames[0]) != FrameType::kSubscribeAck) {
-      ADD_FAILURE() << "expected one SubscribeAck, got " << frames.size() << " frame(s)";
-      return 0;
-    }
-    return std::get<protocol::SubscribeAck>(frames[0].body).subscription_id;
-  }
-
-  // Publishes "m<first>".. in one socket write (one slice) and checks every ack.
-  void PublishMany(const Client& publisher, const std::string& channel, int n, int first = 1) {
-    std::string bytes;
-    for (int i = first; i < first + n; ++i) {
-      ASSERT_TRUE(
-          protocol::EncodeFrame(PublishFrame(1, channel, "m" + std::to_string(i)), bytes).ok());
-    }
-    publisher.peer->Write(std::move(bytes));
-    Run();
-    EXPECT_EQ(OfType(publisher.Take(), FrameType::kPublishAck).size(), static_cast<size_t>(n));
+    return SubscribeWith(client,
+                         ReferenceSubscribeFrame(stream, std::move(channel), max_in_flight));
   }
 };
 

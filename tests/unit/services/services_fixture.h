@@ -26,6 +26,7 @@
 #include "absl/status/status.h"
 #include "core/metrics/server_metrics.h"
 #include "core/protocol/frame.h"
+#include "core/protocol/frame_encoder.h"
 #include "core/protocol/frame_type.h"
 #include "core/protocol/reason_code.h"
 #include "core/server/connection_supervisor.h"
@@ -213,10 +214,29 @@ class ServicesTest : public ::testing::Test {
     return client;
   }
 
-  // Subscribes on `stream` and returns the subscription id from the SubscribeAck.
+  // Subscribes (with ACKS) on `stream` and returns the subscription id from the SubscribeAck.
   uint64_t Subscribe(const Client& client, uint32_t stream, std::string channel,
                      uint32_t max_in_flight = 100) {
-    client.Send(SubscribeFrame(stream, std::move(channel), max_in_flight));
+    return SubscribeWith(client, SubscribeFrame(stream, std::move(channel), max_in_flight));
+  }
+
+  // Publishes messages "m<first>".."m<first+n-1>" on `channel` in one socket write, so the
+  // publisher handles them all in one slice, and expects an ack for each.
+  void PublishMany(const Client& publisher, const std::string& channel, int n, int first = 1) {
+    std::string bytes;
+    for (int i = first; i < first + n; ++i) {
+      ASSERT_TRUE(
+          protocol::EncodeFrame(PublishFrame(1, channel, "m" + std::to_string(i)), bytes).ok());
+    }
+    publisher.peer->Write(std::move(bytes));
+    Run();
+    EXPECT_EQ(OfType(publisher.Take(), FrameType::kPublishAck).size(), static_cast<size_t>(n));
+  }
+
+  // Sends `subscribe` and returns the subscription id from its SubscribeAck.
+  uint64_t SubscribeWith(const Client& client, const Frame& subscribe) {
+    const uint32_t stream = subscribe.stream_id;
+    client.Send(subscribe);
     Run();
     std::vector<Frame> frames = client.Take();
     EXPECT_EQ(frames.size(), 1u);
