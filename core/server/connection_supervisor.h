@@ -143,9 +143,9 @@ class ConnectionSupervisor final : private ConnectionHost {
   std::shared_ptr<ConnectionState> FindState(runtime::Pid pid) const;
   void RefuseConnection(runtime::Socket& socket, protocol::ReasonCode code, std::string text);
 
-  // Registers a pending slot for a push to `pid`, or returns null if the connection is gone.
-  // An async slot (non-empty `on_done`, moved from) also gets its timeout timer.
-  // Null when the connection is gone; ResourceExhausted at the pending-push limit.
+  // Registers a pending slot for a push to `pid`: null if the connection is gone,
+  // ResourceExhausted at max_pending_pushes_per_connection. An async slot (non-empty
+  // `on_done`, moved from) also gets its timeout timer.
   absl::StatusOr<std::shared_ptr<ReplySlot>> RegisterSlot(runtime::Pid pid, PushCallback& on_done,
                                                           std::optional<absl::Duration> timeout,
                                                           std::shared_ptr<ConnectionState>& state);

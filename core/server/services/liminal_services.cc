@@ -24,19 +24,20 @@ LiminalServices::LiminalServices(runtime::Runtime& runtime, const ServicesOption
     : channels_(std::move(channels)),
       routes_(std::move(routes)),
       responders_(std::make_unique<ResponderRegistry>(runtime.NewMutex())),
-      env_{.runtime = runtime,
-           .channels = *channels_,
-           .routes = routes_,
-           .responders = *responders_,
-           .metrics = ServiceMetrics(options.metrics),
-           .conversation_reply_timeout = options.conversation_reply_timeout,
-           .max_subscriptions_per_connection = options.max_subscriptions_per_connection,
-           .max_conversations_per_connection = options.max_conversations_per_connection,
-           .max_pending_replies_per_conversation = options.max_pending_replies_per_conversation,
-           .max_pending_conversation_replies_per_connection =
-               options.max_pending_conversation_replies_per_connection,
-           .subscription_pending_limit = std::max<size_t>(options.max_subscription_inbox_depth, 1),
-           .worker_front_door = options.worker_front_door} {}
+      env_{
+          .runtime = runtime,
+          .channels = *channels_,
+          .routes = routes_,
+          .responders = *responders_,
+          .metrics = ServiceMetrics(options.metrics),
+          .conversation_reply_timeout = options.conversation_reply_timeout,
+          .max_subscriptions_per_connection = options.max_subscriptions_per_connection,
+          .max_conversations_per_connection = options.max_conversations_per_connection,
+          .max_pending_replies_per_conversation = options.max_pending_replies_per_conversation,
+          .max_pending_conversation_replies_per_connection =
+              options.max_pending_conversation_replies_per_connection,
+          .max_subscription_inbox_depth = std::max<size_t>(options.max_subscription_inbox_depth, 1),
+          .worker_front_door = options.worker_front_door} {}
 
 LiminalServices::~LiminalServices() = default;
 

@@ -214,7 +214,7 @@ void ServiceSession::HandleSubscribe(const Frame& frame, const protocol::Subscri
                            .schema_id = channel->schema_id(),
                            .acks = acks,
                            .max_in_flight = subscribe.max_in_flight,
-                           .pending_limit = env_.subscription_pending_limit,
+                           .pending_limit = env_.max_subscription_inbox_depth,
                            .stream_sequence = stream.sequence},
       env_.runtime.NewMutex());
   // Ack first: a Deliver for this subscription can only leave in a later Pump.

@@ -26,7 +26,7 @@ struct SessionEnvironment {
   size_t max_conversations_per_connection;                 // 0: unlimited
   size_t max_pending_replies_per_conversation;             // 0: unlimited
   size_t max_pending_conversation_replies_per_connection;  // 0: unlimited
-  size_t subscription_pending_limit;
+  size_t max_subscription_inbox_depth;
   bool worker_front_door;
 };
 
