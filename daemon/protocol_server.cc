@@ -34,6 +34,7 @@ absl::StatusOr<std::unique_ptr<ProtocolServer>> ProtocolServer::Create(
   const config::LimitsConfig& limits = config.limits;
   options.connection.max_frame_bytes = static_cast<size_t>(limits.max_frame_bytes);
   options.connection.max_outbound_bytes = static_cast<size_t>(limits.max_outbound_bytes);
+  options.connection.max_inbox_bytes = static_cast<size_t>(limits.max_connection_inbox_bytes);
   options.connection.handshake_timeout = absl::Milliseconds(limits.handshake_timeout_ms);
   options.connection.idle_timeout = absl::Milliseconds(limits.idle_timeout_ms);
   options.connection.auth_tokens = config.auth.AcceptedTokens();

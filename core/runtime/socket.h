@@ -1,11 +1,15 @@
 // The Socket and Listener seams: event-driven byte streams.
 //
-// A socket is owned by one process. After StartReading(pid), bytes arrive as SocketData
-// messages and the end of input as one SocketClosed. Write() only queues; the runtime
-// writes as the peer allows (batched) and sends SocketDrained when the queue has fallen to
-// the low-water mark after having been above it. Nothing here blocks or polls.
+// A socket is owned by one process. After StartReading(pid, inbox_limit), bytes arrive as
+// SocketData messages and the end of input as one SocketClosed. The owner reports each
+// SocketData it has handled with Consumed(bytes); while more than `inbox_limit` delivered
+// bytes are unconsumed the socket reads nothing more (TCP then pushes back on the peer), so
+// a connection's unprocessed input is bounded by inbox_limit plus one read. Write() only queues;
+// the runtime writes as the peer allows (batched) and sends SocketDrained when the queue has fallen
+// to the low-water mark after having been above it. Nothing here blocks or polls.
 //
-//   socket->StartReading(ctx.self());
+//   socket->StartReading(ctx.self(), /*inbox_limit=*/4 << 20);
+//   ... on SocketData{bytes}: handle them, then socket->Consumed(bytes.size());
 //   socket->Write(std::move(encoded_frames));
 //   if (socket->QueuedBytes() > limit) socket->PauseReading();   // until SocketDrained
 //                                          (pausing also arms SocketDrained)
@@ -25,7 +29,9 @@ namespace liminal::runtime {
 class Socket {
  public:
   virtual ~Socket() = default;
-  virtual void StartReading(Pid owner) = 0;
+  virtual void StartReading(Pid owner, size_t inbox_limit) = 0;
+  // The owner has handled `bytes` more of the SocketData it was sent.
+  virtual void Consumed(size_t bytes) = 0;
   virtual void PauseReading() = 0;
   virtual void ResumeReading() = 0;
   virtual void Write(std::string bytes) = 0;

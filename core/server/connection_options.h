@@ -14,6 +14,9 @@ namespace liminal::server {
 struct ConnectionOptions {
   size_t max_frame_bytes = 1 << 20;     // whole frame, header included
   size_t max_outbound_bytes = 8 << 20;  // pause reading / hold deliveries above this
+  // Input read from the socket and not yet handled by the process (limits.
+  // max_connection_inbox_bytes): the socket stops reading above it.
+  size_t max_inbox_bytes = 4 << 20;
   absl::Duration handshake_timeout = absl::Seconds(10);  // ZeroDuration() disables
   absl::Duration idle_timeout = absl::ZeroDuration();    // ZeroDuration() disables
   std::vector<std::string> auth_tokens;                  // empty: every token accepted

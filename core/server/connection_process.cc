@@ -58,7 +58,7 @@ void ConnectionProcess::OnStart(runtime::ProcessContext& ctx) {
   ctx_ = &ctx;
   pid_ = ctx.self();
   last_activity_ = clock_.Now();
-  socket_->StartReading(pid_);
+  socket_->StartReading(pid_, options_.max_inbox_bytes);
   if (options_.handshake_timeout > absl::ZeroDuration()) {
     ArmTimer(kHandshakeTimer, options_.handshake_timeout);
   }
@@ -75,7 +75,9 @@ void ConnectionProcess::OnMessage(runtime::ProcessContext& ctx, runtime::Message
   ApplyControls();
   if (!closing_) {
     if (auto* data = std::get_if<runtime::SocketData>(&message)) {
+      const size_t handled = data->bytes.size();
       OnBytes(std::move(data->bytes));
+      socket_->Consumed(handled);
     } else if (std::holds_alternative<runtime::SocketClosed>(message)) {
       Close();
     } else if (std::holds_alternative<runtime::SocketDrained>(message)) {

@@ -1,5 +1,6 @@
 #include "core/testing/in_memory_socket.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 
@@ -14,7 +15,10 @@ class InMemorySocket final : public runtime::Socket {
   explicit InMemorySocket(std::shared_ptr<SocketPeer> peer) : peer_(std::move(peer)) {}
   ~InMemorySocket() override { Close(); }
 
-  void StartReading(runtime::Pid owner) override { peer_->ServerStartReading(owner); }
+  void StartReading(runtime::Pid owner, size_t inbox_limit) override {
+    peer_->ServerStartReading(owner, inbox_limit);
+  }
+  void Consumed(size_t bytes) override { peer_->ServerConsumed(bytes); }
   void PauseReading() override { peer_->ServerPauseReading(); }
   void ResumeReading() override { peer_->ServerResumeReading(); }
   void Write(std::string bytes) override { peer_->ServerWrite(std::move(bytes)); }
@@ -60,7 +64,9 @@ void SocketPeer::Reset(absl::Status reason) {
 
 void SocketPeer::Deliver() {
   if (owner_ == runtime::kNoPid || paused_ || server_closed_) return;
+  if (unconsumed_ > inbox_limit_) return;  // the owner is behind: bytes wait here
   if (!inbound_.empty()) {
+    unconsumed_ += inbound_.size();
     scheduler_.Send(owner_, runtime::SocketData{std::move(inbound_)});
     inbound_.clear();
   }
@@ -99,8 +105,14 @@ void SocketPeer::Unstall() {
   }
 }
 
-void SocketPeer::ServerStartReading(runtime::Pid owner) {
+void SocketPeer::ServerStartReading(runtime::Pid owner, size_t inbox_limit) {
   owner_ = owner;
+  inbox_limit_ = inbox_limit;
+  Deliver();
+}
+
+void SocketPeer::ServerConsumed(size_t bytes) {
+  unconsumed_ -= std::min(bytes, unconsumed_);
   Deliver();
 }
 

@@ -11,6 +11,7 @@
 #ifndef LIMINAL_CORE_TESTING_IN_MEMORY_SOCKET_H_
 #define LIMINAL_CORE_TESTING_IN_MEMORY_SOCKET_H_
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <utility>
@@ -44,7 +45,8 @@ class SocketPeer {
   void Unstall();
 
   // Server-end bookkeeping (used by the Socket implementation).
-  void ServerStartReading(runtime::Pid owner);
+  void ServerStartReading(runtime::Pid owner, size_t inbox_limit);
+  void ServerConsumed(size_t bytes);
   void ServerPauseReading() {
     paused_ = true;
     ++pause_count_;
@@ -55,6 +57,8 @@ class SocketPeer {
   void ServerClose();
   const std::string& address() const { return address_; }
   size_t pause_count() const { return pause_count_; }
+  // Bytes delivered to the owner that it has not reported Consumed yet.
+  size_t unconsumed() const { return unconsumed_; }
 
  private:
   void Deliver();
@@ -64,6 +68,8 @@ class SocketPeer {
   runtime::Pid owner_ = runtime::kNoPid;
   bool paused_ = false;
   size_t pause_count_ = 0;
+  size_t inbox_limit_ = SIZE_MAX;
+  size_t unconsumed_ = 0;
   std::string inbound_;  // client bytes not yet delivered to the owner
   bool peer_closed_ = false;
   absl::Status close_reason_;

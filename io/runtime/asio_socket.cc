@@ -12,6 +12,7 @@
 #include <boost/asio/strand.hpp>
 #include <boost/asio/write.hpp>
 #include <cerrno>
+#include <cstdint>
 #include <optional>
 #include <string_view>
 #include <utility>
@@ -60,15 +61,26 @@ class AsioSocket::Impl : public std::enable_shared_from_this<Impl> {
 
   // ---- Any thread ----
 
-  void StartReading(runtime::Pid owner) {
+  void StartReading(runtime::Pid owner, size_t inbox_limit) {
     {
       absl::MutexLock lock(&mu_);
       if (closed_) return;
       owner_ = owner;
+      inbox_limit_ = inbox_limit;
       reading_wanted_ = true;
       DeliverHeldLocked();
     }
     PostToStrand(&Impl::ReadSome);
+  }
+
+  void Consumed(size_t bytes) {
+    {
+      absl::MutexLock lock(&mu_);
+      const bool was_full = InboxFullLocked();
+      unconsumed_ -= std::min(bytes, unconsumed_);
+      if (!was_full || InboxFullLocked() || closed_) return;
+    }
+    PostToStrand(&Impl::ReadSome);  // the loop stopped on a full inbox: start it again
   }
 
   void PauseReading() {
@@ -162,6 +174,7 @@ class AsioSocket::Impl : public std::enable_shared_from_this<Impl> {
   void DeliverHeldLocked(bool even_if_paused = false) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     if ((paused_ && !even_if_paused) || owner_ == runtime::kNoPid) return;
     if (!held_data_.empty()) {
+      unconsumed_ += held_data_.size();
       NotifyLocked(runtime::SocketData{std::move(held_data_)});
       held_data_.clear();
     }
@@ -169,6 +182,10 @@ class AsioSocket::Impl : public std::enable_shared_from_this<Impl> {
       NotifyLocked(runtime::SocketClosed{std::move(*held_close_)});
       held_close_.reset();
     }
+  }
+
+  bool InboxFullLocked() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    return unconsumed_ > inbox_limit_;
   }
 
   void ArmDrainLocked(size_t queued) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
@@ -190,7 +207,7 @@ class AsioSocket::Impl : public std::enable_shared_from_this<Impl> {
     if (read_in_flight_ || read_ended_ || closing_) return;
     {
       absl::MutexLock lock(&mu_);
-      if (!reading_wanted_ || paused_ || closed_ || input_ended_) return;
+      if (!reading_wanted_ || paused_ || closed_ || input_ended_ || InboxFullLocked()) return;
     }
     StartRead();
   }
@@ -232,7 +249,7 @@ class AsioSocket::Impl : public std::enable_shared_from_this<Impl> {
         held_close_ = std::move(*end);
       }
       DeliverHeldLocked();
-      more = !input_ended_ && !paused_;
+      more = !input_ended_ && !paused_ && !InboxFullLocked();
     }
     if (more) StartRead();
   }
@@ -400,6 +417,8 @@ class AsioSocket::Impl : public std::enable_shared_from_this<Impl> {
   runtime::Pid owner_ ABSL_GUARDED_BY(mu_) = runtime::kNoPid;
   bool reading_wanted_ ABSL_GUARDED_BY(mu_) = false;
   bool paused_ ABSL_GUARDED_BY(mu_) = false;
+  size_t inbox_limit_ ABSL_GUARDED_BY(mu_) = SIZE_MAX;
+  size_t unconsumed_ ABSL_GUARDED_BY(mu_) = 0;     // delivered as SocketData, not yet Consumed
   bool closed_ ABSL_GUARDED_BY(mu_) = false;       // Close() was called
   bool input_ended_ ABSL_GUARDED_BY(mu_) = false;  // the end of input is known
   std::string held_data_ ABSL_GUARDED_BY(mu_);     // read, not yet delivered (paused)
@@ -448,7 +467,10 @@ absl::StatusOr<std::unique_ptr<AsioSocket>> AsioSocket::Connect(AsioRuntime& run
   return std::make_unique<AsioSocket>(runtime.scheduler(), std::move(socket), options);
 }
 
-void AsioSocket::StartReading(runtime::Pid owner) { impl_->StartReading(owner); }
+void AsioSocket::StartReading(runtime::Pid owner, size_t inbox_limit) {
+  impl_->StartReading(owner, inbox_limit);
+}
+void AsioSocket::Consumed(size_t bytes) { impl_->Consumed(bytes); }
 void AsioSocket::PauseReading() { impl_->PauseReading(); }
 void AsioSocket::ResumeReading() { impl_->ResumeReading(); }
 void AsioSocket::Write(std::string bytes) { impl_->Write(std::move(bytes)); }

@@ -4,7 +4,8 @@
 //
 //   std::unique_ptr<runtime::Socket> socket =
 //       std::make_unique<AsioSocket>(runtime.scheduler(), std::move(tcp_socket));
-//   socket->StartReading(pid);            // SocketData / SocketClosed arrive at `pid`
+//   socket->StartReading(pid, 4 << 20);   // SocketData / SocketClosed arrive at `pid`
+//   socket->Consumed(n);                  // after handling a SocketData of n bytes
 //   socket->Write(std::move(bytes));      // queued; written in gathered batches
 //   socket->Close();                      // flush (bounded), then close
 //
@@ -14,7 +15,9 @@
 // drains up to 64 KiB more from the kernel into a per-thread buffer, so one SocketData
 // carries up to 68 KiB and costs one allocation. PauseReading() stops the loop: data that
 // was already in flight is held back, so nothing arrives between PauseReading() and
-// ResumeReading().
+// ResumeReading(). The loop also stops while more than the inbox limit of delivered bytes
+// has not been reported Consumed(), and starts again once enough has been: a slow owner's
+// mailbox never holds more than the limit plus one read.
 //
 // Writing: Write() appends to an outbound queue (QueuedBytes() grows at once) and at most
 // one asio::async_write is in flight, gathering every chunk queued so far. A write error
@@ -77,7 +80,8 @@ class AsioSocket final : public runtime::Socket {
                                                              const config::HostPort& address,
                                                              SocketOptions options = {});
 
-  void StartReading(runtime::Pid owner) override;
+  void StartReading(runtime::Pid owner, size_t inbox_limit) override;
+  void Consumed(size_t bytes) override;
   void PauseReading() override;
   void ResumeReading() override;
   void Write(std::string bytes) override;

@@ -1,6 +1,7 @@
 #include "sim/net/sim_network.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <utility>
@@ -38,6 +39,8 @@ struct SimNetwork::Conn {
   runtime::Pid owner = runtime::kNoPid;
   bool reading = false;
   bool paused = false;
+  size_t inbox_limit = SIZE_MAX;
+  size_t unconsumed = 0;  // delivered as SocketData, not yet Consumed
   bool server_closed = false;
   std::string server_queue;  // written, waiting for the client's window
   size_t in_window = 0;      // in flight to the client or unread by it
@@ -236,8 +239,10 @@ void SimNetwork::DeliverToServer(Conn& c) {
     }
     if (c.paused) break;
     if (!c.c2s_arrived.empty()) {
+      if (c.unconsumed > c.inbox_limit) break;  // the owner is behind: bytes wait here
       std::string bytes = std::move(c.c2s_arrived);
       c.c2s_arrived.clear();
+      c.unconsumed += bytes.size();
       trace_.Add(TraceKind::kNet, c.id, static_cast<uint64_t>(NetOp::kServerRead), bytes.size());
       scheduler_.Send(c.owner, runtime::SocketData{std::move(bytes)});
       continue;
@@ -253,12 +258,20 @@ void SimNetwork::DeliverToServer(Conn& c) {
 
 // ---- server side -------------------------------------------------------------------------
 
-void SimNetwork::ServerStartReading(ConnId id, runtime::Pid owner) {
+void SimNetwork::ServerStartReading(ConnId id, runtime::Pid owner, size_t inbox_limit) {
   kernel_.SwitchPoint(SwitchKind::kSocket, id);
   Conn& c = At(id);
   c.owner = owner;
+  c.inbox_limit = inbox_limit;
   c.reading = true;
   DeliverToServer(c);
+}
+
+void SimNetwork::ServerConsumed(ConnId id, size_t bytes) {
+  Conn& c = At(id);
+  const bool was_full = c.unconsumed > c.inbox_limit;
+  c.unconsumed -= std::min(bytes, c.unconsumed);
+  if (was_full && c.unconsumed <= c.inbox_limit) DeliverToServer(c);
 }
 
 void SimNetwork::ServerPauseReading(ConnId id) {

@@ -62,7 +62,10 @@ class SimNetwork {
   bool accepted(ConnId conn) const;
 
   // Server side, used by SimSocket and SimListener.
-  void ServerStartReading(ConnId conn, runtime::Pid owner);
+  void ServerStartReading(ConnId conn, runtime::Pid owner, size_t inbox_limit);
+  // The owner handled `bytes` of the SocketData it was sent; delivery resumes once the
+  // unconsumed bytes are back within the inbox limit.
+  void ServerConsumed(ConnId conn, size_t bytes);
   void ServerPauseReading(ConnId conn);
   void ServerResumeReading(ConnId conn);
   void ServerWrite(ConnId conn, std::string bytes);

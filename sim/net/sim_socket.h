@@ -15,7 +15,10 @@ class SimSocket final : public runtime::Socket {
   SimSocket(SimNetwork& network, ConnId conn) : network_(network), conn_(conn) {}
   ~SimSocket() override { network_.ServerClose(conn_); }
 
-  void StartReading(runtime::Pid owner) override { network_.ServerStartReading(conn_, owner); }
+  void StartReading(runtime::Pid owner, size_t inbox_limit) override {
+    network_.ServerStartReading(conn_, owner, inbox_limit);
+  }
+  void Consumed(size_t bytes) override { network_.ServerConsumed(conn_, bytes); }
   void PauseReading() override { network_.ServerPauseReading(conn_); }
   void ResumeReading() override { network_.ServerResumeReading(conn_); }
   void Write(std::string bytes) override { network_.ServerWrite(conn_, std::move(bytes)); }

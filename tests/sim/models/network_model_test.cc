@@ -36,7 +36,7 @@ class Endpoint final : public runtime::Process {
         close_after_greeting_(close_after_greeting) {}
 
   void OnStart(runtime::ProcessContext& ctx) override {
-    socket_->StartReading(ctx.self());
+    socket_->StartReading(ctx.self(), /*inbox_limit=*/1 << 20);
     if (!greeting_.empty()) {
       socket_->Write(greeting_);
       log_.queued_after_write = socket_->QueuedBytes();
@@ -50,6 +50,7 @@ class Endpoint final : public runtime::Process {
     if (auto* data = std::get_if<runtime::SocketData>(&message)) {
       if (log_.pieces++ == 0) log_.first_data_at = kernel_.Now();
       log_.data += data->bytes;
+      socket_->Consumed(data->bytes.size());
     } else if (auto* closed = std::get_if<runtime::SocketClosed>(&message)) {
       log_.closed = true;
       log_.close_ok = closed->reason.ok();

@@ -1,4 +1,5 @@
-// AsioSocket over real loopback TCP: echo, gathered writes, SocketDrained, pause/resume,
+// AsioSocket over real loopback TCP: echo, gathered writes, SocketDrained, pause/resume, the
+// inbox limit,
 // peer EOF and reset, Close flushing (and its bound), write failures.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -6,7 +7,9 @@
 #include <poll.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <boost/asio/ip/tcp.hpp>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <thread>
@@ -61,6 +64,10 @@ class SocketEvents {
     absl::MutexLock lock(&mu_);
     return data_;
   }
+  size_t data_size() const {
+    absl::MutexLock lock(&mu_);
+    return data_.size();
+  }
   std::vector<absl::Status> closed() const {
     absl::MutexLock lock(&mu_);
     return closed_;
@@ -88,12 +95,18 @@ class SocketEvents {
 };
 
 // Owns its socket, records what arrives, and optionally echoes (closing on SocketClosed).
+// It never reports SocketData as Consumed: with a finite `inbox_limit` the test does.
 class OwnerProcess final : public runtime::Process {
  public:
   OwnerProcess(std::unique_ptr<runtime::Socket> socket, std::shared_ptr<SocketEvents> events,
-               bool echo)
-      : socket_(std::move(socket)), events_(std::move(events)), echo_(echo) {}
-  void OnStart(runtime::ProcessContext& ctx) override { socket_->StartReading(ctx.self()); }
+               bool echo, size_t inbox_limit = SIZE_MAX)
+      : socket_(std::move(socket)),
+        events_(std::move(events)),
+        echo_(echo),
+        inbox_limit_(inbox_limit) {}
+  void OnStart(runtime::ProcessContext& ctx) override {
+    socket_->StartReading(ctx.self(), inbox_limit_);
+  }
   void OnMessage(runtime::ProcessContext&, Message& message) override {
     events_->Record(message);
     if (!echo_) return;
@@ -108,6 +121,7 @@ class OwnerProcess final : public runtime::Process {
   std::unique_ptr<runtime::Socket> socket_;
   std::shared_ptr<SocketEvents> events_;
   bool echo_;
+  size_t inbox_limit_;
 };
 
 std::string Pattern(size_t size, uint32_t seed) {
@@ -132,16 +146,18 @@ class SocketTest : public ::testing::Test {
 
   // A server-side AsioSocket on one end of a fresh loopback connection, owned by a recording
   // process; the test keeps a raw pointer (valid until the runtime is joined).
-  AsioSocket* MakeOwnedSocket(SocketOptions options = {}, bool echo = false) {
+  AsioSocket* MakeOwnedSocket(SocketOptions options = {}, bool echo = false,
+                              size_t inbox_limit = SIZE_MAX) {
     testing::LoopbackPair pair = MakeLoopbackPair();
     boost::asio::ip::tcp::socket raw(runtime_.io_context());
     raw.assign(boost::asio::ip::tcp::v4(), pair.server_fd);
     auto socket = std::make_unique<AsioSocket>(runtime_.scheduler(), std::move(raw), options);
     AsioSocket* handle = socket.get();
     owner_ = runtime_.scheduler().Spawn(
-        std::make_unique<OwnerProcess>(std::move(socket), events_, echo), {.name = "owner"});
+        std::make_unique<OwnerProcess>(std::move(socket), events_, echo, inbox_limit),
+        {.name = "owner"});
     // Also from the test thread, so the owner is known even before OnStart runs.
-    handle->StartReading(owner_);
+    handle->StartReading(owner_, inbox_limit);
     client_ = std::move(pair.client);
     return handle;
   }
@@ -189,6 +205,27 @@ TEST_F(SocketTest, EchoesSmallAndLargePayloadsThroughAListener) {
   const BlockingClient::End end = client->ReadToEnd();
   EXPECT_TRUE(end.eof);
   EXPECT_TRUE(end.bytes.empty());
+}
+
+TEST_F(SocketTest, ReadingStopsWhileTheOwnerIsBehindItsInboxLimit) {
+  runtime_.Start();
+  constexpr size_t kLimit = 64 * 1024;
+  constexpr size_t kOneRead = 68 * 1024;  // the 4 KiB read plus the 64 KiB follow-up
+  AsioSocket* socket = MakeOwnedSocket({}, /*echo=*/false, kLimit);
+  const std::string big = Pattern(16 << 20, 7);
+  std::thread writer([&] { EXPECT_TRUE(client_.WriteAll(big)); });
+  // The test thread is the only consumer: whenever it looks, what was delivered and not yet
+  // consumed is within the limit plus one read, and every byte still arrives in the end.
+  size_t consumed = 0;
+  while (consumed < big.size()) {
+    ASSERT_TRUE(events_->WaitForData(consumed + 1)) << "stalled after " << consumed << " bytes";
+    const size_t delivered = events_->data_size();
+    ASSERT_LE(delivered - consumed, kLimit + kOneRead);
+    socket->Consumed(delivered - consumed);
+    consumed = delivered;
+  }
+  writer.join();
+  EXPECT_TRUE(events_->data() == big);
 }
 
 TEST_F(SocketTest, AWriteToAnIdleSocketGoesStraightToTheKernel) {

@@ -110,6 +110,25 @@ TEST_F(SupervisorTest, OversizeFrameIsRefusedFromItsHeaderAlone) {
   EXPECT_TRUE(a.peer->server_closed());
 }
 
+TEST_F(SupervisorTest, InputBeyondTheInboxLimitWaitsUntilTheProcessCatchesUp) {
+  SupervisorOptions options;
+  options.connection.max_inbox_bytes = 16;
+  MakeSupervisor(options);
+  Client a = Connect();
+  EXPECT_EQ(a.peer->unconsumed(), 0u);  // what the process handled, it reported consumed
+  std::string pings;
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(protocol::EncodeFrame(protocol::MakeFrame(protocol::Ping{}), pings).ok());
+  }
+  a.peer->Write(pings);  // 30 bytes: delivered, over the limit until the process runs
+  EXPECT_EQ(a.peer->unconsumed(), 30u);
+  a.peer->Write(pings);  // held back by the socket: the process is behind
+  EXPECT_EQ(a.peer->unconsumed(), 30u);
+  rt_.RunUntilIdle();  // the process handles the first 30, which releases the next 30
+  EXPECT_EQ(a.peer->unconsumed(), 0u);
+  EXPECT_EQ(a.peer->TakeFrames().size(), 6u);  // six Pongs, in order, none lost
+}
+
 TEST_F(SupervisorTest, FramesSplitAcrossReadsAreReassembled) {
   Client a = Spawn();
   std::string bytes;
