@@ -420,12 +420,16 @@ TEST_F(SchedulerTest, ExceptionInASliceEndsThatProcessWithAnError) {
 TEST_F(SchedulerTest, TaskMessagesRunInsideTheProcessSlice) {
   std::atomic<bool> inside{false};
   absl::Notification ran;
+  // The slice goes on after the task notifies (it clears `inside`); the test waits for the
+  // slice's end too, so the slice never writes to this frame after the test has left it.
+  absl::Notification slice_done;
   const Pid pid = scheduler().Spawn(
       std::make_unique<LambdaProcess>(nullptr,
                                       [&](ProcessContext&, Message& m) {
                                         inside = true;
                                         std::move(std::get<runtime::Task>(m).run)();
                                         inside = false;
+                                        slice_done.Notify();
                                       }),
       {});
   std::atomic<bool> ran_inside{false};
@@ -434,6 +438,7 @@ TEST_F(SchedulerTest, TaskMessagesRunInsideTheProcessSlice) {
                      ran.Notify();
                    }});
   ASSERT_TRUE(ran.WaitForNotificationWithTimeout(kEventTimeout));
+  ASSERT_TRUE(slice_done.WaitForNotificationWithTimeout(kEventTimeout));
   EXPECT_TRUE(ran_inside.load());
 }
 
