@@ -16,9 +16,20 @@ const char* SystemName(System system) {
   return "?";
 }
 
-absl::Status Driver::StartServer() {
+const char* ServerModeName(ServerMode mode) {
+  switch (mode) {
+    case ServerMode::kDefault:
+      return "default";
+    case ServerMode::kDurable:
+      return "durable";
+  }
+  return "?";
+}
+
+absl::Status Driver::StartServer(ServerMode mode) {
   StopServer();
-  absl::StatusOr<std::unique_ptr<ServerProcess>> server = LaunchServer();
+  server_mode_ = mode;
+  absl::StatusOr<std::unique_ptr<ServerProcess>> server = LaunchServer(mode);
   if (!server.ok()) return server.status();
   server_ = *std::move(server);
   return absl::OkStatus();
@@ -33,6 +44,20 @@ void Driver::StopServer() {
 absl::StatusOr<LatencyResult> Driver::RunPushRoundTrip(const LatencySpec&) {
   return absl::UnimplementedError(
       absl::StrCat(SystemName(system()), " has no server-initiated push to registered workers"));
+}
+
+absl::StatusOr<LatencyResult> Driver::RunDurablePublish(const LatencySpec&) {
+  return absl::UnimplementedError(absl::StrCat(SystemName(system()), " has no durable channels"));
+}
+
+absl::StatusOr<const ServerProcess*> Driver::RunningServer(ServerMode mode) const {
+  absl::StatusOr<const ServerProcess*> server = RunningServer();
+  if (server.ok() && server_mode_ != mode) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(SystemName(system()), " server runs in ", ServerModeName(server_mode_),
+                     " mode; the workload needs ", ServerModeName(mode), " mode"));
+  }
+  return server;
 }
 
 absl::StatusOr<const ServerProcess*> Driver::RunningServer() const {

@@ -36,6 +36,18 @@ enum class System { kLiminald, kNats, kRedis };
 // "liminald", "nats", "redis".
 const char* SystemName(System system);
 
+// How a server is configured for a workload (Workload::server_mode()).
+enum class ServerMode {
+  kDefault,  // the system's defaults: in-memory pub/sub
+  // Durable: liminald's `bench` channel is durable with fsync = "always", under a
+  // persistence_path in the server's temporary directory; nats-server runs JetStream (`-js`)
+  // with its store in a temporary directory. Redis has no durable mode.
+  kDurable,
+};
+
+// "default", "durable".
+const char* ServerModeName(ServerMode mode);
+
 // Publishers and subscribers on one channel/subject.
 struct PubSubSpec {
   int subscribers = 1;
@@ -48,6 +60,9 @@ struct PubSubSpec {
   uint64_t publish_window = 4096;
   // Most messages the publisher may be ahead of the slowest subscriber (delivery_window.h).
   uint64_t e2e_window = 4096;
+  // On the durable channel (liminald) / JetStream stream (NATS): needs a server started in
+  // ServerMode::kDurable.
+  bool durable = false;
 };
 
 struct PubSubResult {
@@ -80,12 +95,14 @@ class Driver {
 
   virtual System system() const = 0;
 
-  // Starts a fresh server (stopping the previous one first).
-  absl::Status StartServer();
+  // Starts a fresh server configured for `mode` (stopping the previous one first).
+  absl::Status StartServer(ServerMode mode = ServerMode::kDefault);
   // Stops the server; a no-op when none runs.
   void StopServer();
   // The running server; null when none runs.
   const ServerProcess* server() const { return server_.get(); }
+  // The mode the running (or last) server was started in.
+  ServerMode server_mode() const { return server_mode_; }
 
   // A one-line description of the server (binary and version), for the report.
   virtual std::string ServerDescription() const = 0;
@@ -103,14 +120,32 @@ class Driver {
   // Workload 5 (liminald only): request → server Push to a registered worker → PushReply.
   virtual absl::StatusOr<LatencyResult> RunPushRoundTrip(const LatencySpec& spec);
 
+  // Durable workloads, on a server started in ServerMode::kDurable (UNIMPLEMENTED by default).
+  // RunPubSub with PubSubSpec::durable is the durable pub→sub; RunDurablePublish is one
+  // publisher with one publish outstanding, each round trip ending when the system has
+  // acknowledged the publish as stored (liminald PublishAck, JetStream PubAck); no
+  // subscribers. Each round trip is a sample.
+  virtual absl::StatusOr<LatencyResult> RunDurablePublish(const LatencySpec& spec);
+  // When the system's durable store syncs relative to its acknowledgement, for the report,
+  // e.g. "fsync always (ack after fsync, group commit)"; empty without a durable mode.
+  // Called after the durable workloads ran, so it may report what they observed.
+  virtual std::string DurableSyncSetting() const { return ""; }
+  // How the durable pub→sub and publish→ack workloads drive the system.
+  virtual std::string DurablePubSubMethod() const { return ""; }
+  virtual std::string DurablePublishMethod() const { return ""; }
+
  protected:
-  virtual absl::StatusOr<std::unique_ptr<ServerProcess>> LaunchServer() = 0;
+  // UNIMPLEMENTED for a mode the system does not offer.
+  virtual absl::StatusOr<std::unique_ptr<ServerProcess>> LaunchServer(ServerMode mode) = 0;
 
   // The server to run against; FAILED_PRECONDITION if none runs.
   absl::StatusOr<const ServerProcess*> RunningServer() const;
+  // The same, also FAILED_PRECONDITION when it was not started in `mode`.
+  absl::StatusOr<const ServerProcess*> RunningServer(ServerMode mode) const;
 
  private:
   std::unique_ptr<ServerProcess> server_;
+  ServerMode server_mode_ = ServerMode::kDefault;
 };
 
 }  // namespace liminal::bench

@@ -5,9 +5,11 @@
 #include <atomic>
 #include <boost/asio/post.hpp>
 #include <chrono>
+#include <filesystem>
 #include <functional>
 #include <future>
 #include <string>
+#include <system_error>
 #include <utility>
 #include <vector>
 
@@ -112,15 +114,18 @@ absl::StatusOr<client::Subscription> SubscribeSync(Client& client, client::Subsc
   return *std::move(result);
 }
 
-// Round trips on one conversation, each reply callback sending the next request; runs
-// entirely on the client's I/O thread. `check` validates each reply.
-absl::StatusOr<LatencyResult> RunChainedRequests(
-    Client& client, const client::Conversation& conversation, const LatencySpec& spec,
-    std::function<absl::Status(const std::string& request, const std::string& reply)> check) {
+// One round trip of a latency loop: sends `payload` and, on the client's I/O thread, calls
+// `done` once the answer has arrived and been checked (an error ends the loop).
+using RoundTrip =
+    std::function<void(const std::string& payload, absl::AnyInvocable<void(absl::Status)> done)>;
+
+// Round trips back to back, each completion starting the next; runs entirely on the
+// client's I/O thread. Closes the client before returning.
+absl::StatusOr<LatencyResult> RunChainedRoundTrips(Client& client, const LatencySpec& spec,
+                                                   RoundTrip round_trip) {
   struct Loop {
-    const client::Conversation* conversation;
     const LatencySpec* spec;
-    std::function<absl::Status(const std::string&, const std::string&)> check;
+    RoundTrip round_trip;
     std::string payload;
     SteadyClock::time_point measure_from;
     SteadyClock::time_point measure_until;
@@ -130,13 +135,11 @@ absl::StatusOr<LatencyResult> RunChainedRequests(
 
     void Send() {
       sent = SteadyClock::now();
-      conversation->Request(payload, spec->request_timeout,
-                            [this](absl::StatusOr<std::string> reply) { OnReply(reply); });
+      round_trip(payload, [this](absl::Status status) { OnDone(status); });
     }
-    void OnReply(const absl::StatusOr<std::string>& reply) {
+    void OnDone(const absl::Status& status) {
       const SteadyClock::time_point now = SteadyClock::now();
-      if (!reply.ok()) return done(reply.status());
-      if (absl::Status s = check(payload, *reply); !s.ok()) return done(s);
+      if (!status.ok()) return done(status);
       if (now >= measure_from) {
         result.round_trips_ns.push_back(
             std::chrono::duration_cast<std::chrono::nanoseconds>(now - sent).count());
@@ -147,9 +150,8 @@ absl::StatusOr<LatencyResult> RunChainedRequests(
       Send();
     }
   };
-  Loop loop{.conversation = &conversation,
-            .spec = &spec,
-            .check = std::move(check),
+  Loop loop{.spec = &spec,
+            .round_trip = std::move(round_trip),
             .payload = std::string(spec.payload_bytes, 'r'),
             .measure_from = {},
             .measure_until = {},
@@ -172,6 +174,39 @@ absl::StatusOr<LatencyResult> RunChainedRequests(
   if (!status.has_value()) return absl::DeadlineExceededError("liminald: round trips stalled");
   if (!status->ok()) return *status;
   return std::move(loop.result);
+}
+
+// Round trips on one conversation, each reply callback sending the next request. `check`
+// validates each reply.
+absl::StatusOr<LatencyResult> RunChainedRequests(
+    Client& client, const client::Conversation& conversation, const LatencySpec& spec,
+    std::function<absl::Status(const std::string& request, const std::string& reply)> check) {
+  return RunChainedRoundTrips(
+      client, spec,
+      [&conversation, &spec, check = std::move(check)](
+          const std::string& payload, absl::AnyInvocable<void(absl::Status)> done) {
+        conversation.Request(
+            payload, spec.request_timeout,
+            [&payload, &check, done = std::move(done)](absl::StatusOr<std::string> reply) mutable {
+              if (!reply.ok()) return done(reply.status());
+              done(check(payload, *reply));
+            });
+      });
+}
+
+// Bytes in the regular files under `dir` (0 if it cannot be read).
+uint64_t BytesUnder(const std::string& dir) {
+  std::error_code ec;
+  uint64_t total = 0;
+  for (auto it = std::filesystem::recursive_directory_iterator(dir, ec);
+       !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
+    std::error_code size_error;
+    if (it->is_regular_file(size_error)) {
+      const uintmax_t size = it->file_size(size_error);
+      if (!size_error) total += size;
+    }
+  }
+  return total;
 }
 
 class LiminalDriver : public Driver {
@@ -206,17 +241,50 @@ class LiminalDriver : public Driver {
 
   absl::StatusOr<LatencyResult> RunPushRoundTrip(const LatencySpec& spec) override;
 
+  absl::StatusOr<LatencyResult> RunDurablePublish(const LatencySpec& spec) override;
+
+  std::string DurableSyncSetting() const override {
+    std::string setting = "fsync always (ack after fsync, group commit)";
+    if (durable_runs_ > 0 && durable_log_bytes_ == 0) {
+      absl::StrAppend(&setting,
+                      " -- configured, but this liminald wrote nothing under persistence_path "
+                      "in the durable runs: it serves durable channels from memory, so its "
+                      "durable numbers are in-memory numbers");
+    }
+    return setting;
+  }
+  std::string DurablePubSubMethod() const override {
+    return "channel `bench` with durable = true, fsync = \"always\" (persistence_path in the "
+           "server's temp dir); publisher and subscriber as in pub->sub (pipelined Publish, "
+           "at most --publish-window PublishAcks outstanding; max_in_flight 8192, auto-ack)";
+  }
+  std::string DurablePublishMethod() const override {
+    return "Publish on the durable channel `bench`, the next one sent from the PublishAck "
+           "callback (async client); no subscriber";
+  }
+
  protected:
-  absl::StatusOr<std::unique_ptr<ServerProcess>> LaunchServer() override {
-    return StartLiminald(options_);
+  absl::StatusOr<std::unique_ptr<ServerProcess>> LaunchServer(ServerMode mode) override {
+    LiminaldLaunchOptions options = options_;
+    options.durable = mode == ServerMode::kDurable;
+    return StartLiminald(options);
   }
 
  private:
+  // After a durable run, before the server stops: what its persistence_path holds.
+  void NoteDurableLog(const ServerProcess& server) {
+    ++durable_runs_;
+    durable_log_bytes_ += BytesUnder(absl::StrCat(server.dir(), "/", kLiminaldDataDir));
+  }
+
   LiminaldLaunchOptions options_;
+  int durable_runs_ = 0;
+  uint64_t durable_log_bytes_ = 0;
 };
 
 absl::StatusOr<PubSubResult> LiminalDriver::RunPubSub(const PubSubSpec& spec) {
-  absl::StatusOr<const ServerProcess*> server = RunningServer();
+  absl::StatusOr<const ServerProcess*> server =
+      RunningServer(spec.durable ? ServerMode::kDurable : ServerMode::kDefault);
   if (!server.ok()) return server.status();
   DeliveryWindow window(spec.subscribers, spec.e2e_window);
 
@@ -283,6 +351,7 @@ absl::StatusOr<PubSubResult> LiminalDriver::RunPubSub(const PubSubSpec& spec) {
   // publisher's executor.
   for (auto& subscriber : subscribers) subscriber->Close();
   (*publisher)->Close();
+  if (spec.durable) NoteDurableLog(**server);
   return result;
 }
 
@@ -362,6 +431,25 @@ absl::StatusOr<LatencyResult> LiminalDriver::RunPushRoundTrip(const LatencySpec&
   absl::StatusOr<LatencyResult> result =
       RunChainedRequests(**requester, *conversation, spec, check);
   (*worker)->Close();
+  return result;
+}
+
+absl::StatusOr<LatencyResult> LiminalDriver::RunDurablePublish(const LatencySpec& spec) {
+  absl::StatusOr<const ServerProcess*> server = RunningServer(ServerMode::kDurable);
+  if (!server.ok()) return server.status();
+  absl::StatusOr<std::unique_ptr<Client>> client = Client::Connect(**server);
+  if (!client.ok()) return client.status();
+  Connection& connection = (*client)->connection();
+  absl::StatusOr<LatencyResult> result = RunChainedRoundTrips(
+      **client, spec,
+      [&connection](const std::string& payload, absl::AnyInvocable<void(absl::Status)> done) {
+        connection.Publish(
+            kChannel, payload, {},
+            [done = std::move(done)](absl::StatusOr<client::PublishResult> ack) mutable {
+              done(ack.status());
+            });
+      });
+  NoteDurableLog(**server);
   return result;
 }
 

@@ -24,7 +24,8 @@ absl::StatusOr<std::pair<std::string, uint16_t>> ParseHostPort(const std::string
 }  // namespace
 
 std::string LiminaldBenchConfig(const LiminaldLaunchOptions& options) {
-  // The ports are placeholders: --ephemeral-ports binds both listeners to port 0.
+  // The ports are placeholders: --ephemeral-ports binds both listeners to port 0. A relative
+  // persistence_path is resolved against the config file's directory.
   return absl::StrCat(
       "# Written by liminal-bench.\n"
       "listen_address = \"127.0.0.1:7400\"\n"
@@ -32,7 +33,8 @@ std::string LiminaldBenchConfig(const LiminaldLaunchOptions& options) {
       "log_level = \"",
       options.log_level,
       "\"\n"
-      "drain_timeout_ms = 1000\n"
+      "drain_timeout_ms = 1000\n",
+      options.durable ? absl::StrCat("persistence_path = \"", kLiminaldDataDir, "\"\n") : "",
       "\n"
       "[limits]\n"
       "max_connections = ",
@@ -43,7 +45,8 @@ std::string LiminaldBenchConfig(const LiminaldLaunchOptions& options) {
       "\n"
       "\n"
       "[[channels]]\n"
-      "name = \"bench\"\n");
+      "name = \"bench\"\n",
+      options.durable ? "durable = true\nfsync = \"always\"\n" : "");
 }
 
 absl::StatusOr<std::unique_ptr<ServerProcess>> StartLiminald(const LiminaldLaunchOptions& options) {
@@ -51,6 +54,9 @@ absl::StatusOr<std::unique_ptr<ServerProcess>> StartLiminald(const LiminaldLaunc
   if (!dir.ok()) return dir.status();
   if (absl::Status s = dir->WriteFile("liminald.toml", LiminaldBenchConfig(options)); !s.ok()) {
     return s;
+  }
+  if (options.durable) {
+    if (absl::Status s = dir->MakeDirectory(kLiminaldDataDir); !s.ok()) return s;
   }
   absl::StatusOr<std::unique_ptr<Subprocess>> process = Subprocess::Spawn(
       {.binary = options.binary,

@@ -9,7 +9,9 @@
 // The config (LiminaldBenchConfig) keeps liminald's defaults except where a benchmark needs
 // otherwise: warn-level logging, room for the many-connections workload, a short drain, and a
 // subscription pending limit well above the harness's end-to-end window so a subscriber that
-// briefly lags is never shed mid-measurement.
+// briefly lags is never shed mid-measurement. With `durable`, the `bench` channel is durable
+// with fsync = "always" (PublishAck after an fsync covering the message) and
+// persistence_path is `data/` in the temporary directory (kLiminaldDataDir).
 //
 // Thread-safety: free functions; safe from any thread.
 #ifndef LIMINAL_BENCH_LIMINALD_SERVER_H_
@@ -31,7 +33,11 @@ struct LiminaldLaunchOptions {
   int64_t max_subscription_inbox_depth = 65536;
   std::string log_level = "warn";
   absl::Duration startup_timeout = absl::Seconds(10);
+  bool durable = false;
 };
+
+// persistence_path of a durable launch, relative to ServerProcess::dir().
+inline constexpr char kLiminaldDataDir[] = "data";
 
 // The TOML the harness gives liminald.
 std::string LiminaldBenchConfig(const LiminaldLaunchOptions& options);

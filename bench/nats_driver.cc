@@ -87,9 +87,16 @@ class NatsSubscription {
     natsStatus status =
         natsConnection_Subscribe(&subscription, connection.get(), subject, handler, closure);
     if (status != NATS_OK) return NatsError(status, absl::StrCat("subscribe ", subject));
+    return Adopt(connection, subscription);
+  }
+
+  // Takes ownership of an asynchronous subscription (core NATS or JetStream) just created on
+  // `connection`.
+  static absl::StatusOr<std::unique_ptr<NatsSubscription>> Adopt(NatsConnection& connection,
+                                                                 natsSubscription* subscription) {
     auto* completion = new std::promise<void>();
     std::future<void> completed = completion->get_future();
-    status = natsSubscription_SetOnCompleteCB(
+    natsStatus status = natsSubscription_SetOnCompleteCB(
         subscription,
         [](void* promise) {
           auto* p = static_cast<std::promise<void>*>(promise);
@@ -144,6 +151,84 @@ void OnEchoRequest(natsConnection* connection, natsSubscription*, natsMsg* messa
   natsMsg_Destroy(message);
 }
 
+// --- JetStream (the durable workloads) ---
+
+constexpr char kStreamName[] = "BENCH";
+constexpr char kDurableSubject[] = "bench.durable";
+// The consumer mirrors liminald's bench subscriber: at most 8192 unacknowledged deliveries
+// (max_in_flight 8192), acknowledged cumulatively once half of that is consumed.
+constexpr int64_t kConsumerMaxAckPending = 8192;
+constexpr uint64_t kConsumerAckEvery = 4096;
+constexpr int64_t kPublishStallWaitMs = 10'000;
+
+absl::Status JetStreamError(natsStatus status, jsErrCode code, std::string_view what) {
+  absl::Status error = NatsError(status, what);
+  if (code == 0) return error;
+  return absl::Status(error.code(), absl::StrCat(error.message(), " [JetStream error ",
+                                                 static_cast<int>(code), "]"));
+}
+
+// A JetStream context on a connection; destroy it before the connection.
+class JetStream {
+ public:
+  static absl::StatusOr<std::unique_ptr<JetStream>> Open(NatsConnection& connection,
+                                                         jsOptions* options) {
+    jsCtx* context = nullptr;
+    const natsStatus status = natsConnection_JetStream(&context, connection.get(), options);
+    if (status != NATS_OK) return NatsError(status, "natsConnection_JetStream");
+    return std::unique_ptr<JetStream>(new JetStream(context));
+  }
+
+  ~JetStream() { jsCtx_Destroy(context_); }
+
+  jsCtx* get() { return context_; }
+
+ private:
+  explicit JetStream(jsCtx* context) : context_(context) {}
+  jsCtx* context_;
+};
+
+// The stream the durable workloads publish to: file storage, every other setting at
+// JetStream's defaults (limits retention, one replica).
+absl::Status AddBenchStream(JetStream& js) {
+  jsStreamConfig config;
+  jsStreamConfig_Init(&config);
+  const char* subjects[] = {kDurableSubject};
+  config.Name = kStreamName;
+  config.Subjects = subjects;
+  config.SubjectsLen = 1;
+  config.Storage = js_FileStorage;  // libnats 3.4.1's name for file storage
+  jsStreamInfo* info = nullptr;
+  jsErrCode code = static_cast<jsErrCode>(0);
+  const natsStatus status = js_AddStream(&info, js.get(), &config, nullptr, &code);
+  jsStreamInfo_Destroy(info);
+  if (status != NATS_OK) return JetStreamError(status, code, "js_AddStream (file storage)");
+  return absl::OkStatus();
+}
+
+struct JetStreamSubscriberContext {
+  DeliveryWindow* window;
+  int index;
+  uint64_t received = 0;  // touched only by the subscription's delivery thread
+};
+
+void OnJetStreamDelivery(natsConnection*, natsSubscription*, natsMsg* message, void* closure) {
+  auto* context = static_cast<JetStreamSubscriberContext*>(closure);
+  // AckAll: acknowledging a message acknowledges every earlier one.
+  if (++context->received % kConsumerAckEvery == 0) natsMsg_Ack(message, nullptr);
+  context->window->Delivered(context->index);
+  natsMsg_Destroy(message);
+}
+
+void OnPublishError(jsCtx*, jsPubAckErr* error, void* closure) {
+  auto* window = static_cast<DeliveryWindow*>(closure);
+  if (!window->stopping()) {
+    window->Fail(JetStreamError(
+        error->Err, error->ErrCode,
+        absl::StrCat("js_PublishAsync: ", error->ErrText != nullptr ? error->ErrText : "")));
+  }
+}
+
 class NatsDriver : public Driver {
  public:
   explicit NatsDriver(NatsLaunchOptions options) : options_(std::move(options)) {}
@@ -165,17 +250,41 @@ class NatsDriver : public Driver {
 
   IdleHandshake IdleConnectionHandshake() const override;
 
+  absl::StatusOr<LatencyResult> RunDurablePublish(const LatencySpec& spec) override;
+
+  std::string DurableSyncSetting() const override {
+    return "JetStream at its defaults: file store fsynced every 2 min (sync_interval), so "
+           "the PubAck comes before the fsync (ack before fsync)";
+  }
+  std::string DurablePubSubMethod() const override {
+    return absl::StrCat(
+        "JetStream (nats-server -js -sd <temp dir>), stream ", kStreamName, " on ", kDurableSubject,
+        " with file storage, defaults otherwise; publisher js_PublishAsync with at most "
+        "--publish-window PubAcks pending; each subscriber a push consumer (ephemeral, "
+        "deliver new, AckAll acknowledged every ",
+        kConsumerAckEvery, " messages, MaxAckPending ", kConsumerMaxAckPending, ")");
+  }
+  std::string DurablePublishMethod() const override {
+    return absl::StrCat("js_Publish on ", kDurableSubject, " (stream ", kStreamName,
+                        ", file storage), waiting for each PubAck (SendAsap); no consumer");
+  }
+
  protected:
-  absl::StatusOr<std::unique_ptr<ServerProcess>> LaunchServer() override {
-    return StartNatsServer(options_);
+  absl::StatusOr<std::unique_ptr<ServerProcess>> LaunchServer(ServerMode mode) override {
+    NatsLaunchOptions options = options_;
+    options.jetstream = mode == ServerMode::kDurable;
+    return StartNatsServer(options);
   }
 
  private:
+  absl::StatusOr<PubSubResult> RunJetStreamPubSub(const PubSubSpec& spec);
+
   NatsLaunchOptions options_;
 };
 
 absl::StatusOr<PubSubResult> NatsDriver::RunPubSub(const PubSubSpec& spec) {
-  absl::StatusOr<const ServerProcess*> server = RunningServer();
+  if (spec.durable) return RunJetStreamPubSub(spec);
+  absl::StatusOr<const ServerProcess*> server = RunningServer(ServerMode::kDefault);
   if (!server.ok()) return server.status();
   DeliveryWindow window(spec.subscribers, spec.e2e_window);
   std::vector<SubscriberContext> contexts;
@@ -257,6 +366,132 @@ absl::StatusOr<LatencyResult> NatsDriver::RunRequestReply(const LatencySpec& spe
                       std::memcmp(natsMsg_GetData(reply), payload.data(), payload.size()) == 0;
     natsMsg_Destroy(reply);
     if (!same) return absl::DataLossError("nats: the reply differs from the request");
+    if (now >= measure_from) {
+      result.round_trips_ns.push_back(
+          std::chrono::duration_cast<std::chrono::nanoseconds>(now - sent).count());
+    }
+    if (now >= measure_until || result.round_trips_ns.size() >= spec.max_samples) break;
+  }
+  return result;
+}
+
+absl::StatusOr<PubSubResult> NatsDriver::RunJetStreamPubSub(const PubSubSpec& spec) {
+  absl::StatusOr<const ServerProcess*> server = RunningServer(ServerMode::kDurable);
+  if (!server.ok()) return server.status();
+  DeliveryWindow window(spec.subscribers, spec.e2e_window);
+
+  // Declared in reverse order of destruction: subscriptions, then contexts, then connections.
+  std::vector<std::unique_ptr<NatsConnection>> connections;
+  std::vector<std::unique_ptr<JetStream>> contexts;
+  std::vector<JetStreamSubscriberContext> subscribers;
+  subscribers.reserve(static_cast<size_t>(spec.subscribers));
+  std::vector<std::unique_ptr<NatsSubscription>> subscriptions;
+
+  absl::StatusOr<std::unique_ptr<NatsConnection>> publisher =
+      NatsConnection::Connect(**server, /*send_asap=*/false);
+  if (!publisher.ok()) return publisher.status();
+  connections.push_back(*std::move(publisher));
+  NatsConnection& publisher_connection = *connections.back();
+  jsOptions publish_options;
+  jsOptions_Init(&publish_options);
+  publish_options.PublishAsync.MaxPending = static_cast<int64_t>(spec.publish_window);
+  publish_options.PublishAsync.StallWait = kPublishStallWaitMs;
+  publish_options.PublishAsync.ErrHandler = OnPublishError;
+  publish_options.PublishAsync.ErrHandlerClosure = &window;
+  absl::StatusOr<std::unique_ptr<JetStream>> publisher_js =
+      JetStream::Open(publisher_connection, &publish_options);
+  if (!publisher_js.ok()) return publisher_js.status();
+  contexts.push_back(*std::move(publisher_js));
+  JetStream& js = *contexts.back();
+  if (absl::Status s = AddBenchStream(js); !s.ok()) return s;
+
+  for (int i = 0; i < spec.subscribers; ++i) {
+    absl::StatusOr<std::unique_ptr<NatsConnection>> connection =
+        NatsConnection::Connect(**server, /*send_asap=*/false);
+    if (!connection.ok()) return connection.status();
+    connections.push_back(*std::move(connection));
+    absl::StatusOr<std::unique_ptr<JetStream>> subscriber_js =
+        JetStream::Open(*connections.back(), nullptr);
+    if (!subscriber_js.ok()) return subscriber_js.status();
+    contexts.push_back(*std::move(subscriber_js));
+    subscribers.push_back({.window = &window, .index = i});
+    jsSubOptions options;
+    jsSubOptions_Init(&options);
+    options.Stream = kStreamName;
+    options.ManualAck = true;
+    options.Config.DeliverPolicy = js_DeliverNew;
+    options.Config.AckPolicy = js_AckAll;
+    options.Config.MaxAckPending = kConsumerMaxAckPending;
+    natsSubscription* subscription = nullptr;
+    jsErrCode code = static_cast<jsErrCode>(0);
+    const natsStatus status =
+        js_Subscribe(&subscription, contexts.back()->get(), kDurableSubject, OnJetStreamDelivery,
+                     &subscribers.back(), nullptr, &options, &code);
+    if (status != NATS_OK) return JetStreamError(status, code, "js_Subscribe (push consumer)");
+    absl::StatusOr<std::unique_ptr<NatsSubscription>> adopted =
+        NatsSubscription::Adopt(*connections.back(), subscription);
+    if (!adopted.ok()) return adopted.status();
+    subscriptions.push_back(*std::move(adopted));
+  }
+
+  const std::string payload(spec.payload_bytes, 'p');
+  std::thread publishing([&] {
+    while (!window.stopping()) {
+      if (!window.HasRoom()) {
+        window.WaitForRoom(absl::Milliseconds(1));
+        continue;
+      }
+      // Blocks while --publish-window PubAcks are pending.
+      const natsStatus status = js_PublishAsync(js.get(), kDurableSubject, payload.data(),
+                                                static_cast<int>(payload.size()), nullptr);
+      if (status != NATS_OK) {
+        window.Fail(NatsError(status, "js_PublishAsync"));
+        return;
+      }
+      window.Published();
+    }
+  });
+  absl::StatusOr<PubSubResult> result = window.Measure(spec.warmup, spec.measure, (*server)->pid());
+  window.Stop();
+  publishing.join();
+  jsPubOptions complete;
+  jsPubOptions_Init(&complete);
+  complete.MaxWait = 5'000;
+  js_PublishAsyncComplete(js.get(), &complete);
+  window.AwaitDrained(absl::Seconds(5));
+  subscriptions.clear();
+  return result;
+}
+
+absl::StatusOr<LatencyResult> NatsDriver::RunDurablePublish(const LatencySpec& spec) {
+  absl::StatusOr<const ServerProcess*> server = RunningServer(ServerMode::kDurable);
+  if (!server.ok()) return server.status();
+  absl::StatusOr<std::unique_ptr<NatsConnection>> publisher =
+      NatsConnection::Connect(**server, /*send_asap=*/true);
+  if (!publisher.ok()) return publisher.status();
+  absl::StatusOr<std::unique_ptr<JetStream>> js = JetStream::Open(**publisher, nullptr);
+  if (!js.ok()) return js.status();
+  if (absl::Status s = AddBenchStream(**js); !s.ok()) return s;
+
+  jsPubOptions options;
+  jsPubOptions_Init(&options);
+  options.MaxWait = absl::ToInt64Milliseconds(spec.request_timeout);
+  const std::string payload(spec.payload_bytes, 'r');
+  LatencyResult result;
+  result.round_trips_ns.reserve(std::min<size_t>(spec.max_samples, 1'000'000));
+  const SteadyClock::time_point measure_from =
+      SteadyClock::now() + absl::ToChronoNanoseconds(spec.warmup);
+  const SteadyClock::time_point measure_until =
+      measure_from + absl::ToChronoNanoseconds(spec.measure);
+  while (true) {
+    jsPubAck* ack = nullptr;
+    jsErrCode code = static_cast<jsErrCode>(0);
+    const SteadyClock::time_point sent = SteadyClock::now();
+    const natsStatus status = js_Publish(&ack, (*js)->get(), kDurableSubject, payload.data(),
+                                         static_cast<int>(payload.size()), &options, &code);
+    const SteadyClock::time_point now = SteadyClock::now();
+    jsPubAck_Destroy(ack);
+    if (status != NATS_OK) return JetStreamError(status, code, "js_Publish");
     if (now >= measure_from) {
       result.round_trips_ns.push_back(
           std::chrono::duration_cast<std::chrono::nanoseconds>(now - sent).count());

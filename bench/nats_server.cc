@@ -1,13 +1,25 @@
 #include "bench/nats_server.h"
 
+#include <optional>
+#include <string>
+#include <vector>
+
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 
 namespace liminal::bench {
 
 absl::StatusOr<std::unique_ptr<ServerProcess>> StartNatsServer(const NatsLaunchOptions& options) {
-  absl::StatusOr<std::unique_ptr<Subprocess>> process = Subprocess::Spawn(
-      {.binary = options.binary, .args = {"-a", "127.0.0.1", "-p", "-1"}, .working_dir = {}});
+  std::vector<std::string> args = {"-a", "127.0.0.1", "-p", "-1"};
+  std::optional<TempDir> store;
+  if (options.jetstream) {
+    absl::StatusOr<TempDir> dir = TempDir::Create("liminal-bench-nats-js-");
+    if (!dir.ok()) return dir.status();
+    args.insert(args.end(), {"-js", "-sd", dir->path()});
+    store = *std::move(dir);
+  }
+  absl::StatusOr<std::unique_ptr<Subprocess>> process =
+      Subprocess::Spawn({.binary = options.binary, .args = args, .working_dir = {}});
   if (!process.ok()) return process.status();
   const absl::Time deadline = absl::Now() + options.startup_timeout;
   constexpr std::string_view kListening = "Listening for client connections on ";
@@ -22,7 +34,7 @@ absl::StatusOr<std::unique_ptr<ServerProcess>> StartNatsServer(const NatsLaunchO
     absl::StatusOr<std::string> ready =
         (*process)->WaitForLine("Server is ready", deadline - absl::Now());
     if (ready.ok()) {
-      return std::make_unique<ServerProcess>(*std::move(process), std::nullopt, "127.0.0.1",
+      return std::make_unique<ServerProcess>(*std::move(process), std::move(store), "127.0.0.1",
                                              static_cast<uint16_t>(port));
     }
     line = ready.status();

@@ -1,7 +1,9 @@
 // Launches nats-server (the Debian package, /usr/sbin/nats-server) on a random loopback
 // port (`-p -1`): the port is read from its "Listening for client connections on
 // 127.0.0.1:PORT" log line, and readiness from "Server is ready". No config file; every
-// other setting is nats-server's default.
+// other setting is nats-server's default. With `jetstream`, JetStream is enabled (`-js`) with
+// its store (`-sd`) in a temporary directory owned by the ServerProcess; JetStream's own
+// settings stay at their defaults (file store synced every 2 minutes, not per write).
 //
 //   absl::StatusOr<std::unique_ptr<ServerProcess>> server =
 //       StartNatsServer({.binary = "/usr/sbin/nats-server"});
@@ -22,6 +24,7 @@ namespace liminal::bench {
 struct NatsLaunchOptions {
   std::string binary;
   absl::Duration startup_timeout = absl::Seconds(10);
+  bool jetstream = false;
 };
 
 absl::StatusOr<std::unique_ptr<ServerProcess>> StartNatsServer(const NatsLaunchOptions& options);

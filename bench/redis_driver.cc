@@ -137,7 +137,11 @@ class RedisDriver : public Driver {
   IdleHandshake IdleConnectionHandshake() const override;
 
  protected:
-  absl::StatusOr<std::unique_ptr<ServerProcess>> LaunchServer() override {
+  absl::StatusOr<std::unique_ptr<ServerProcess>> LaunchServer(ServerMode mode) override {
+    if (mode != ServerMode::kDefault) {
+      return absl::UnimplementedError(
+          absl::StrCat("Redis pub/sub has no ", ServerModeName(mode), " mode"));
+    }
     return StartRedisServer(options_);
   }
 
@@ -146,6 +150,7 @@ class RedisDriver : public Driver {
 };
 
 absl::StatusOr<PubSubResult> RedisDriver::RunPubSub(const PubSubSpec& spec) {
+  if (spec.durable) return absl::UnimplementedError("Redis pub/sub has no durable channels");
   absl::StatusOr<const ServerProcess*> server = RunningServer();
   if (!server.ok()) return server.status();
   DeliveryWindow window(spec.subscribers, spec.e2e_window);

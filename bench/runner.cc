@@ -78,7 +78,7 @@ WorkloadResult Runner::Run(Workload& workload) {
             << "\n";
   if (!workload.fresh_server_per_trial()) {
     for (SystemEntry* entry : active) {
-      if (absl::Status s = entry->driver->StartServer(); !s.ok()) {
+      if (absl::Status s = entry->driver->StartServer(workload.server_mode()); !s.ok()) {
         fail(*entry, s, "server start: ");
       }
     }
@@ -87,7 +87,7 @@ WorkloadResult Runner::Run(Workload& workload) {
     for (SystemEntry* entry : active) {
       if (failed(*entry)) continue;
       if (workload.fresh_server_per_trial()) {
-        if (absl::Status s = entry->driver->StartServer(); !s.ok()) {
+        if (absl::Status s = entry->driver->StartServer(workload.server_mode()); !s.ok()) {
           fail(*entry, s, "server start: ");
           continue;
         }

@@ -44,6 +44,8 @@ class ServerProcess {
   uint16_t port() const { return port_; }
   pid_t pid() const { return process_->pid(); }
   bool running() const { return process_->running(); }
+  // The server's temporary directory (config, data); empty when it has none.
+  std::string dir() const { return dir_.has_value() ? dir_->path() : std::string(); }
 
   // SIGTERM, then SIGKILL after `timeout`. Idempotent.
   absl::Status Stop(absl::Duration timeout = absl::Seconds(10)) { return process_->Stop(timeout); }

@@ -53,4 +53,14 @@ absl::Status TempDir::WriteFile(std::string_view name, std::string_view content)
   return absl::OkStatus();
 }
 
+absl::Status TempDir::MakeDirectory(std::string_view name) const {
+  const std::string dir = absl::StrCat(path_, "/", std::string(name));
+  std::error_code ec;
+  if (!std::filesystem::create_directory(dir, ec) || ec) {
+    return absl::InternalError(
+        absl::StrCat("cannot create ", dir, ec ? absl::StrCat(": ", ec.message()) : ""));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace liminal::bench

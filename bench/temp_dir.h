@@ -32,6 +32,8 @@ class TempDir {
 
   // Writes `content` to path()/name (truncating).
   absl::Status WriteFile(std::string_view name, std::string_view content) const;
+  // Creates the directory path()/name.
+  absl::Status MakeDirectory(std::string_view name) const;
 
  private:
   explicit TempDir(std::string path) : path_(std::move(path)) {}

@@ -52,7 +52,10 @@ class Workload {
   virtual std::vector<MetricSpec> metrics() const = 0;
 
   virtual bool Supports(System) const { return true; }
-  // True when every trial needs a freshly started server (memory measurements).
+  // How the servers are configured for this workload.
+  virtual ServerMode server_mode() const { return ServerMode::kDefault; }
+  // True when every trial needs a freshly started server (memory measurements; durable
+  // workloads, so every trial starts with an empty store).
   virtual bool fresh_server_per_trial() const { return false; }
   virtual int trials() const = 0;
   // How `driver`'s system is driven in this workload, when it differs between systems.
