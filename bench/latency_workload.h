@@ -3,7 +3,10 @@
 //   * kRequestReply — request/reply through the server (liminald conversation with the echo
 //     responder, NATS request/reply, the Redis pub/sub equivalent);
 //   * kPush — liminald only: request on "worker.bench" → Push to a registered worker →
-//     PushReply becomes the reply.
+//     PushReply becomes the reply;
+//   * kDurablePublish — liminald and NATS JetStream (ServerMode::kDurable, a fresh server per
+//     trial): one publisher on a durable channel / file-storage stream, each publish waiting
+//     for its acknowledgement (publish→ack latency).
 //
 //   auto w = std::make_unique<LatencyWorkload>(LatencyWorkload::Kind::kRequestReply,
 //                                              LatencySpec{.payload_bytes = 64}, 3);
@@ -22,18 +25,20 @@ namespace liminal::bench {
 
 class LatencyWorkload : public Workload {
  public:
-  enum class Kind { kRequestReply, kPush };
+  enum class Kind { kRequestReply, kPush, kDurablePublish };
 
   LatencyWorkload(Kind kind, LatencySpec spec, int trials)
       : kind_(kind), spec_(spec), trials_(trials) {}
 
-  std::string name() const override { return kind_ == Kind::kPush ? "push" : "reqrep"; }
+  std::string name() const override;
   std::string title() const override;
   std::string description() const override;
   std::vector<MetricSpec> metrics() const override;
-  bool Supports(System system) const override {
-    return kind_ == Kind::kRequestReply || system == System::kLiminald;
+  bool Supports(System system) const override;
+  ServerMode server_mode() const override {
+    return kind_ == Kind::kDurablePublish ? ServerMode::kDurable : ServerMode::kDefault;
   }
+  bool fresh_server_per_trial() const override { return kind_ == Kind::kDurablePublish; }
   int trials() const override { return trials_; }
   std::string Method(const Driver& driver) const override;
   absl::StatusOr<TrialValues> RunTrial(Driver& driver) override;

@@ -4,6 +4,7 @@
 //   liminal-bench --full                # longer windows, more trials
 //   liminal-bench --smoke               # a few seconds per workload, no targets (CTest)
 //   liminal-bench --only liminald,nats --workload pubsub --workload reqrep
+//   liminal-bench --workload durable    # durable channels vs NATS JetStream, + disk fsync
 //   liminal-bench --json-out results.json --liminald build/release/daemon/liminald
 //
 // ParseOptions returns the options, or the exit code when the command line asked for help

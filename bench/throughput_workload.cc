@@ -8,7 +8,8 @@ namespace liminal::bench {
 
 std::string ThroughputWorkload::description() const {
   return absl::StrCat("1 publisher, ", spec_.subscribers, " subscriber(s), ", spec_.payload_bytes,
-                      "-byte payloads; deliveries/s summed over subscribers ", "over ",
+                      "-byte payloads", spec_.durable ? " on a durable channel / stream" : "",
+                      "; deliveries/s summed over subscribers ", "over ",
                       absl::FormatDuration(spec_.measure), " after ",
                       absl::FormatDuration(spec_.warmup), " warm-up; publisher at most ",
                       spec_.e2e_window, " messages ahead of the slowest subscriber, at most ",

@@ -2,6 +2,8 @@
 // for 16 B / 256 B / 4 KiB payloads, fan-out with N = 5 and 64 B), reporting deliveries per
 // second summed over the subscribers, under the end-to-end window of delivery_window.h, and
 // the server's CPU time per delivery (JSON also: the harness's, i.e. the client libraries').
+// With PubSubSpec::durable the channel is durable (ServerMode::kDurable, a fresh server per
+// trial so every trial starts with an empty store): liminald and NATS JetStream only.
 //
 //   auto w = std::make_unique<ThroughputWorkload>(
 //       "pubsub-16", "pub→sub 16 B", PubSubSpec{.subscribers = 1, .payload_bytes = 16}, 3);
@@ -27,7 +29,15 @@ class ThroughputWorkload : public Workload {
   std::string title() const override { return title_; }
   std::string description() const override;
   std::vector<MetricSpec> metrics() const override;
+  bool Supports(System system) const override { return !spec_.durable || system != System::kRedis; }
+  ServerMode server_mode() const override {
+    return spec_.durable ? ServerMode::kDurable : ServerMode::kDefault;
+  }
+  bool fresh_server_per_trial() const override { return spec_.durable; }
   int trials() const override { return trials_; }
+  std::string Method(const Driver& driver) const override {
+    return spec_.durable ? driver.DurablePubSubMethod() : "";
+  }
   absl::StatusOr<TrialValues> RunTrial(Driver& driver) override;
 
   const PubSubSpec& spec() const { return spec_; }

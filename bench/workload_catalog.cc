@@ -83,6 +83,13 @@ absl::StatusOr<std::vector<std::unique_ptr<Workload>>> MakeWorkloads(const Bench
                             .measure = p.latency_measure,
                             .max_samples = 2'000'000,
                             .request_timeout = absl::Seconds(5)};
+  auto durable_pubsub = [&](size_t bytes) {
+    PubSubSpec spec = pubsub(1, bytes);
+    spec.durable = true;
+    return spec;
+  };
+  LatencySpec durable_ack = latency;
+  durable_ack.payload_bytes = 256;
 
   std::vector<std::unique_ptr<Workload>> all;
   all.push_back(
@@ -102,6 +109,12 @@ absl::StatusOr<std::vector<std::unique_ptr<Workload>>> MakeWorkloads(const Bench
                       .settle = absl::Milliseconds(500)},
       p.connection_trials));
   all.push_back(std::make_unique<LatencyWorkload>(LatencyWorkload::Kind::kPush, latency, p.trials));
+  all.push_back(std::make_unique<ThroughputWorkload>("durable-256", "durable pub->sub 256 B",
+                                                     durable_pubsub(256), p.trials));
+  all.push_back(std::make_unique<ThroughputWorkload>("durable-4096", "durable pub->sub 4 KiB",
+                                                     durable_pubsub(4096), p.trials));
+  all.push_back(std::make_unique<LatencyWorkload>(LatencyWorkload::Kind::kDurablePublish,
+                                                  durable_ack, p.trials));
 
   if (options.workloads.empty()) return all;
   std::vector<bool> wanted(all.size(), false);
@@ -118,7 +131,7 @@ absl::StatusOr<std::vector<std::unique_ptr<Workload>>> MakeWorkloads(const Bench
       std::vector<std::string> names;
       for (const auto& workload : all) names.push_back(workload->name());
       return absl::InvalidArgumentError(absl::StrCat(
-          "unknown workload '", filter, "'; known: pubsub, ", absl::StrJoin(names, ", ")));
+          "unknown workload '", filter, "'; known: pubsub, durable, ", absl::StrJoin(names, ", ")));
     }
   }
   std::vector<std::unique_ptr<Workload>> selected;
