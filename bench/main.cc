@@ -17,7 +17,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "bench/connections_workload.h"
+#include "bench/disk_sync.h"
 #include "bench/fd_limit.h"
+#include "bench/format.h"
 #include "bench/liminal_driver.h"
 #include "bench/nats_driver.h"
 #include "bench/options.h"
@@ -98,6 +100,23 @@ Systems MakeSystems(const BenchOptions& options) {
   return systems;
 }
 
+// The disk sync probe the durable workloads are read against, run once before the first of
+// them (so it sees the disk as they will).
+void MeasureDisk(RunResults& results) {
+  const DiskSyncSpec spec;
+  std::cerr << "[disk-fsync] " << spec.write_bytes << "-byte append + fdatasync, "
+            << spec.iterations << " iterations, where the servers' temp dirs live\n";
+  absl::StatusOr<DiskSyncResult> disk = MeasureDiskSync(spec);
+  if (!disk.ok()) {
+    results.disk_sync_error = std::string(disk.status().message());
+    std::cerr << "  failed: " << results.disk_sync_error << "\n";
+    return;
+  }
+  std::cerr << "  " << disk->where << ": p50 " << FormatValue(disk->p50_us, "us") << ", p99 "
+            << FormatValue(disk->p99_us, "us") << "\n";
+  results.disk_sync = *std::move(disk);
+}
+
 int Main(int argc, char** argv) {
   std::variant<BenchOptions, int> parsed = ParseOptions(argc, argv);
   if (const int* exit_code = std::get_if<int>(&parsed)) return *exit_code;
@@ -138,7 +157,22 @@ int Main(int argc, char** argv) {
   results.systems = options.systems;
   results.server_descriptions = systems.descriptions;
   Runner runner(systems.entries, std::cerr);
-  for (auto& workload : *workloads) results.workloads.push_back(runner.Run(*workload));
+  bool durable_ran = false;
+  for (auto& workload : *workloads) {
+    if (workload->server_mode() == ServerMode::kDurable && !durable_ran) {
+      durable_ran = true;
+      MeasureDisk(results);
+    }
+    results.workloads.push_back(runner.Run(*workload));
+  }
+  if (durable_ran) {
+    for (const SystemEntry& entry : systems.entries) {
+      if (entry.driver == nullptr) continue;
+      if (std::string setting = entry.driver->DurableSyncSetting(); !setting.empty()) {
+        results.durable_sync_settings.emplace_back(entry.system, std::move(setting));
+      }
+    }
+  }
   results.wall_seconds = absl::ToDoubleSeconds(absl::Now() - start);
   systems.drivers.clear();
   ShutdownNatsLibrary();

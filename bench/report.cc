@@ -77,6 +77,32 @@ std::optional<std::string> LikeForLike(const RunResults& results) {
                       FormatRatio(*a / *b), ")");
 }
 
+std::string DescribeDiskSync(const DiskSyncResult& disk) {
+  const std::string size = disk.write_bytes % 1024 == 0
+                               ? absl::StrCat(disk.write_bytes / 1024, " KiB")
+                               : absl::StrCat(disk.write_bytes, " B");
+  return absl::StrCat("fsync p50 ", FormatValue(disk.p50_us, "us"), ", p99 ",
+                      FormatValue(disk.p99_us, "us"), " (", size, " append + fdatasync x",
+                      disk.iterations, " in ", disk.where, ")");
+}
+
+// What each side's durable acknowledgement waits for, and the disk the stores live on.
+void PrintDurableSection(std::ostream& out, const RunResults& results) {
+  if (results.durable_sync_settings.empty() && !results.disk_sync.has_value() &&
+      results.disk_sync_error.empty()) {
+    return;
+  }
+  out << "\nDurable workloads: each side's sync setting, and this machine's disk:\n";
+  for (const auto& [system, setting] : results.durable_sync_settings) {
+    out << "  " << Pad(SystemName(system), 10) << setting << "\n";
+  }
+  if (results.disk_sync.has_value()) {
+    out << "  " << Pad("disk", 10) << DescribeDiskSync(*results.disk_sync) << "\n";
+  } else if (!results.disk_sync_error.empty()) {
+    out << "  " << Pad("disk", 10) << "fsync not measured: " << results.disk_sync_error << "\n";
+  }
+}
+
 }  // namespace
 
 void PrintReport(std::ostream& out, const RunResults& results,
@@ -123,6 +149,7 @@ void PrintReport(std::ostream& out, const RunResults& results,
       first = false;
     }
   }
+  PrintDurableSection(out, results);
   out << "\nMedians over the trials; ±: half the min-max range of the trials, relative to the "
          "median.\nRatios are liminald / peer: for msgs/s higher is better; for latency, RSS "
          "and CPU lower is better.\n";
@@ -218,6 +245,24 @@ absl::Status WriteJsonReport(const std::string& path, const RunResults& results,
   }
   root["workloads"] = workloads;
   if (std::optional<std::string> line = LikeForLike(results)) root["like_for_like"] = *line;
+  if (!results.durable_sync_settings.empty() || results.disk_sync.has_value() ||
+      !results.disk_sync_error.empty()) {
+    json durable = json::object();
+    json settings = json::object();
+    for (const auto& [system, setting] : results.durable_sync_settings) {
+      settings[std::string(SystemName(system))] = setting;
+    }
+    durable["sync_settings"] = settings;
+    if (results.disk_sync.has_value()) {
+      const DiskSyncResult& disk = *results.disk_sync;
+      durable["disk_fsync"] = {{"where", disk.where},           {"write_bytes", disk.write_bytes},
+                               {"iterations", disk.iterations}, {"p50_us", disk.p50_us},
+                               {"p99_us", disk.p99_us},         {"max_us", disk.max_us}};
+    } else {
+      durable["disk_fsync_error"] = results.disk_sync_error;
+    }
+    root["durable"] = durable;
+  }
   root["targets_evaluated"] = targets_evaluated;
   json target_list = json::array();
   if (targets_evaluated) {

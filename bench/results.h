@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/disk_sync.h"
 #include "bench/driver.h"
 #include "bench/workload.h"
 
@@ -56,6 +57,11 @@ struct RunResults {
   std::vector<std::pair<System, std::string>> server_descriptions;
   std::vector<WorkloadResult> workloads;
   double wall_seconds = 0;
+  // When a durable workload ran: each system's sync setting (Driver::DurableSyncSetting) and
+  // this machine's disk sync latency (disk_sync.h), or why it could not be measured.
+  std::vector<std::pair<System, std::string>> durable_sync_settings;
+  std::optional<DiskSyncResult> disk_sync;
+  std::string disk_sync_error;
 };
 
 }  // namespace liminal::bench

@@ -2,7 +2,12 @@
 //   * pub→sub 16 B: liminald delivers at least NATS's rate;
 //   * fan-out: liminald delivers at least NATS's rate;
 //   * request/reply: liminald conversation p50 ≤ NATS request/reply p50;
-//   * idle connections: liminald ≤ 16 KiB RSS per connection, and idle CPU < 1 %.
+//   * idle connections: liminald ≤ 16 KiB RSS per connection, and idle CPU < 1 %;
+//   * durable pub→sub 256 B and 4 KiB: liminald (fsync always) delivers at least NATS
+//     JetStream's rate (JetStream at its defaults);
+//   * durable publish→ack: liminald's p50 ≤ 2× this machine's disk fsync p50
+//     (RunResults::disk_sync). A p50 below one fsync is flagged in the detail: such acks
+//     cannot have waited for an fsync.
 // A target whose inputs were not measured (filtered out, peer unavailable, liminald error)
 // is SKIP or FAIL with the reason.
 //
@@ -34,6 +39,8 @@ struct TargetResult {
 
 inline constexpr double kMaxRssPerConnectionBytes = 16 * 1024;
 inline constexpr double kMaxIdleCpuPercent = 1.0;
+inline constexpr double kMinDurableRateVsJetStream = 1.0;
+inline constexpr double kMaxDurableAckOverFsync = 2.0;
 
 std::vector<TargetResult> EvaluateTargets(const RunResults& results);
 
