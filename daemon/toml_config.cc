@@ -260,6 +260,8 @@ void DecodeChannel(const toml::table& table, const std::string& path,
   reader.Bool("durable", channel.durable);
   reader.Path("schema_ref", base_dir, channel.schema_ref);
   reader.Parsed("fsync", channel.fsync, config::ParseFsyncPolicy);
+  reader.Integer("fsync_interval_ms", channel.fsync_interval_ms);
+  reader.Integer("segment_bytes", channel.segment_bytes);
   if (const toml::table* retention = reader.Table("retention")) {
     TableReader limits(*retention, reader.KeyPath("retention"), errors);
     limits.Integer("max_messages", channel.retention.max_messages);

@@ -50,7 +50,7 @@ constexpr std::array<std::pair<absl::string_view, LogLevel>, 7> kLogLevels{{
 
 constexpr std::array<std::pair<absl::string_view, FsyncPolicy>, 3> kFsyncPolicies{{
     {"always", FsyncPolicy::kAlways},
-    {"group", FsyncPolicy::kGroup},
+    {"interval", FsyncPolicy::kInterval},
     {"never", FsyncPolicy::kNever},
 }};
 

@@ -32,10 +32,12 @@ enum class LogFormat { kText, kJson };
 // log_level: "trace", "debug", "info", "warn", "error", "critical" or "off".
 enum class LogLevel { kTrace, kDebug, kInfo, kWarn, kError, kCritical, kOff };
 
-// channels[].fsync: when a durable channel's log is fsync'ed.
-//   "always": before every PublishAck;  "group": group commit (batched, the default);
-//   "never": left to the OS page cache.
-enum class FsyncPolicy { kAlways, kGroup, kNever };
+// channels[].fsync: when a durable channel's log is fsync'ed (server-behaviour.md §5).
+//   "always" (the default): the PublishAck follows an fsync covering the message; publishes
+//       arriving while an fsync is in flight share the next one (group commit);
+//   "interval": ack after the write, fsync at least every fsync_interval_ms;
+//   "never": ack after the write, syncing left to the OS and to shutdown.
+enum class FsyncPolicy { kAlways, kInterval, kNever };
 
 // [services] profile (reference-compat.md §4): "full" serves everything;
 // "worker-front-door" serves worker registration, pushes and `worker.<queue>` requests only.
@@ -65,7 +67,11 @@ struct ChannelConfig {
   std::optional<std::string> schema_ref{};
   std::string schema_document{};  // that file's bytes, read by the loader ("" if none)
   RetentionConfig retention{};
-  FsyncPolicy fsync = FsyncPolicy::kGroup;
+  FsyncPolicy fsync = FsyncPolicy::kAlways;
+  int64_t fsync_interval_ms = 1000;  // fsync = "interval": the longest unsynced stretch
+  // A durable log's segment size: retention drops whole segments, so it overshoots a limit
+  // by at most this much.
+  int64_t segment_bytes = 64ll << 20;
 };
 
 // One [[routing_rules]] entry: messages published to `source_channel` that match `predicate`

@@ -63,6 +63,8 @@ void CheckChannels(const ServerConfig& config, ConfigErrors& errors) {
                  " (0 = unlimited)");
     CheckAtLeast(key + ".retention.max_age_ms", channel.retention.max_age_ms, 0, errors,
                  " (0 = unlimited)");
+    CheckAtLeast(key + ".fsync_interval_ms", channel.fsync_interval_ms, 1, errors, "");
+    CheckAtLeast(key + ".segment_bytes", channel.segment_bytes, 4096, errors, "");
   }
 }
 

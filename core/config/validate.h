@@ -14,7 +14,8 @@
 //   * persistence_path, auth.token_file, channels[].schema_ref, routing_rules[].predicate: when
 //     present, not blank; auth.token and auth.tokens[]: not empty;
 //   * channels[].name: non-empty once trimmed, unique (compared trimmed); durable channels need
-//     persistence_path; retention values >= 0 (0 = unlimited);
+//     persistence_path; retention values >= 0 (0 = unlimited); fsync_interval_ms >= 1;
+//     segment_bytes >= 4096;
 //   * routing_rules[]: source_channel and target_channel name configured channels and differ;
 //   * cluster: its fields are checked, then the section is refused (no clustering yet).
 #ifndef LIMINAL_CORE_CONFIG_VALIDATE_H_

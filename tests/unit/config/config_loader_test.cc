@@ -142,7 +142,7 @@ TEST_F(ConfigLoaderTest, AbsentKeysKeepTheirDefaults) {
   EXPECT_EQ(loaded->services.profile, config::ServicesProfile::kFull);
   EXPECT_FALSE(loaded->cluster.has_value());
   ASSERT_EQ(loaded->channels.size(), 1u);
-  EXPECT_EQ(loaded->channels[0].fsync, config::FsyncPolicy::kGroup);
+  EXPECT_EQ(loaded->channels[0].fsync, config::FsyncPolicy::kAlways);
   EXPECT_FALSE(loaded->channels[0].schema_ref.has_value());
   EXPECT_EQ(loaded->channels[0].schema_document, "");
 }
@@ -288,7 +288,7 @@ TEST_F(ConfigLoaderTest, AReference023FileLoadsUnchanged) {
   EXPECT_TRUE(c.channels[0].durable);
   EXPECT_EQ(c.channels[0].schema_ref, (dir() / "schemas/orders.json").string());
   EXPECT_EQ(c.channels[0].schema_document, schema) << "the file's bytes, exactly";
-  EXPECT_EQ(c.channels[0].fsync, config::FsyncPolicy::kGroup);
+  EXPECT_EQ(c.channels[0].fsync, config::FsyncPolicy::kAlways);
   EXPECT_EQ(c.channels[1].name, "audit");
   EXPECT_TRUE(c.channels[1].durable);
   EXPECT_FALSE(c.channels[1].schema_ref.has_value());

@@ -75,7 +75,7 @@ TEST(ValidateTest, DocumentedDefaults) {
   EXPECT_EQ(limits.idle_timeout_ms, 0);
   EXPECT_EQ(limits.conversation_reply_timeout_ms, 5000);
   EXPECT_EQ(limits.dedup_window_ms, 300000);
-  EXPECT_EQ(ChannelConfig{}.fsync, FsyncPolicy::kGroup);
+  EXPECT_EQ(ChannelConfig{}.fsync, FsyncPolicy::kAlways);
   EXPECT_FALSE(ChannelConfig{}.durable);
   EXPECT_FALSE(ChannelConfig{}.schema_ref.has_value());
   EXPECT_EQ(ChannelConfig{}.schema_document, "");
@@ -408,11 +408,11 @@ TEST(EnumNamesTest, ParseAndNameRoundTrip) {
   for (const char* name : {"trace", "debug", "info", "warn", "error", "critical", "off"}) {
     EXPECT_EQ(LogLevelName(*ParseLogLevel(name)), name);
   }
-  for (const char* name : {"always", "group", "never"}) {
+  for (const char* name : {"always", "interval", "never"}) {
     EXPECT_EQ(FsyncPolicyName(*ParseFsyncPolicy(name)), name);
   }
   EXPECT_THAT(std::string(ParseFsyncPolicy("sometimes").status().message()),
-              HasSubstr(R"('sometimes' is not one of "always", "group", "never")"));
+              HasSubstr(R"('sometimes' is not one of "always", "interval", "never")"));
   EXPECT_FALSE(ParseLogLevel("INFO").ok());
 }
 
