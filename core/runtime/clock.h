@@ -1,5 +1,6 @@
-// The Clock seam: a monotonic "now" and one-shot timers. Production reads the steady
-// clock; the simulation and the manual test runtime advance virtual time by hand.
+// The Clock seam: a monotonic "now", calendar time, and one-shot timers. Production reads
+// the steady and system clocks; the simulation and the manual test runtime advance virtual
+// time by hand.
 //
 //   TimerId t = clock.RunAfter(absl::Seconds(5), [] { ... });   // runs outside processes
 //   clock.Cancel(t);
@@ -22,6 +23,9 @@ class Clock {
   virtual ~Clock() = default;
   // Monotonic time. Only differences are meaningful.
   virtual absl::Time Now() const = 0;
+  // Calendar time, for what must be compared across restarts (timestamps in durable logs,
+  // retention by age). Not monotonic in production. Virtual runtimes return Now().
+  virtual absl::Time WallNow() const = 0;
   virtual TimerId RunAfter(absl::Duration delay, absl::AnyInvocable<void() &&> callback) = 0;
   // True if the timer was pending and will no longer fire.
   virtual bool Cancel(TimerId timer) = 0;

@@ -17,6 +17,7 @@ class ManualClock final : public runtime::Clock {
   explicit ManualClock(DueCallback on_due) : on_due_(std::move(on_due)) {}
 
   absl::Time Now() const override { return now_; }
+  absl::Time WallNow() const override { return now_; }
   runtime::TimerId RunAfter(absl::Duration delay,
                             absl::AnyInvocable<void() &&> callback) override;
   bool Cancel(runtime::TimerId timer) override;

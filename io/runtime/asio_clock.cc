@@ -17,6 +17,8 @@ AsioClock::AsioClock(boost::asio::io_context& io) : io_(io) {}
 
 AsioClock::~AsioClock() = default;
 
+absl::Time AsioClock::WallNow() const { return absl::Now(); }
+
 absl::Time AsioClock::Now() const {
   return absl::UnixEpoch() + absl::FromChrono(std::chrono::duration_cast<std::chrono::nanoseconds>(
                                  std::chrono::steady_clock::now().time_since_epoch()));

@@ -34,6 +34,7 @@ class AsioClock final : public runtime::Clock {
   AsioClock& operator=(const AsioClock&) = delete;
 
   absl::Time Now() const override;
+  absl::Time WallNow() const override;  // absl::Now()
   runtime::TimerId RunAfter(absl::Duration delay, absl::AnyInvocable<void() &&> callback) override;
   bool Cancel(runtime::TimerId timer) override;
 

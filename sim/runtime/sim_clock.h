@@ -14,6 +14,7 @@ class SimClock final : public runtime::Clock {
   explicit SimClock(FiberKernel& kernel) : kernel_(kernel) {}
 
   absl::Time Now() const override;
+  absl::Time WallNow() const override { return Now(); }
   runtime::TimerId RunAfter(absl::Duration delay, absl::AnyInvocable<void() &&> callback) override;
   bool Cancel(runtime::TimerId timer) override;
 
