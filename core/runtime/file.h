@@ -5,6 +5,11 @@
 //   absl::StatusOr<std::unique_ptr<File>> f = fs.OpenAppend("/data/orders.log");
 //   (*f)->Append(record);
 //   (*f)->Sync();        // only synced bytes survive a crash
+//   fs.RunBlocking([file] { file->Sync(); });   // an fsync off the serving threads
+//
+// Directory operations (creating a file with OpenAppend, Rename, Remove, CreateDirectories)
+// are durable when they return, in every binding: POSIX fsyncs the parent directory, and the
+// simulated disk keeps them across a crash. File contents survive only up to the last Sync.
 #ifndef LIMINAL_CORE_RUNTIME_FILE_H_
 #define LIMINAL_CORE_RUNTIME_FILE_H_
 
@@ -14,6 +19,7 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/functional/any_invocable.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 
@@ -40,6 +46,11 @@ class FileSystem {
   virtual absl::Status CreateDirectories(const std::string& path) = 0;
   // Names (not paths) of the entries in `dir`, sorted.
   virtual absl::StatusOr<std::vector<std::string>> List(const std::string& dir) const = 0;
+  // Runs `work` soon, outside any process and on no thread that serves connections: for
+  // calls that may block for long, such as an fsync. Production: a small pool of I/O
+  // threads; the simulation: a fiber, after a seeded latency; unit tests: the manual
+  // scheduler's queue. Work items may run concurrently with each other.
+  virtual void RunBlocking(absl::AnyInvocable<void() &&> work) = 0;
 };
 
 }  // namespace liminal::runtime

@@ -80,4 +80,12 @@ void InMemoryFileSystem::SimulateCrash() {
   for (auto& [path, contents] : files_) contents->data.resize(contents->synced);
 }
 
+void InMemoryFileSystem::RunBlocking(absl::AnyInvocable<void() &&> work) {
+  if (blocking_runner_) {
+    blocking_runner_(std::move(work));
+  } else {
+    std::move(work)();
+  }
+}
+
 }  // namespace liminal::testing

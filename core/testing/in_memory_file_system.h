@@ -25,6 +25,11 @@ class InMemoryFileSystem final : public runtime::FileSystem {
   absl::Status Remove(const std::string& path) override;
   absl::Status CreateDirectories(const std::string& path) override;
   absl::StatusOr<std::vector<std::string>> List(const std::string& dir) const override;
+  // Through the runner given to SetBlockingRunner (ManualRuntime: its scheduler's queue);
+  // inline without one.
+  void RunBlocking(absl::AnyInvocable<void() &&> work) override;
+  using BlockingRunner = absl::AnyInvocable<void(absl::AnyInvocable<void() &&>)>;
+  void SetBlockingRunner(BlockingRunner runner) { blocking_runner_ = std::move(runner); }
 
   // Truncates every file to its synced prefix.
   void SimulateCrash();
@@ -36,6 +41,7 @@ class InMemoryFileSystem final : public runtime::FileSystem {
   absl::btree_map<std::string, std::shared_ptr<Contents>> files_;
   absl::btree_set<std::string> directories_;
   absl::Status write_error_;
+  BlockingRunner blocking_runner_;
 };
 
 }  // namespace liminal::testing

@@ -58,7 +58,10 @@ class ManualMutex final : public runtime::Mutex {
 
 ManualRuntime::ManualRuntime(uint64_t seed)
     : clock_([this](absl::AnyInvocable<void() &&> due) { scheduler_.Post(std::move(due)); }),
-      random_(seed) {}
+      random_(seed) {
+  files_.SetBlockingRunner(
+      [this](absl::AnyInvocable<void() &&> work) { scheduler_.Post(std::move(work)); });
+}
 
 std::unique_ptr<runtime::Mutex> ManualRuntime::NewMutex() {
   return std::make_unique<ManualMutex>(*this);

@@ -83,6 +83,8 @@ void AsioRuntime::Join() {
     threads.swap(threads_);
   }
   for (std::thread& thread : threads) thread.join();
+  // Blocking file work (fsyncs) may call back into the core: it finishes here too.
+  files_.JoinBlockingWork();
   // No thread runs the io_context any more (Join after Stop): processes that never exited
   // are destroyed here, while whatever they point to still exists.
   if (io_.stopped()) scheduler_.DestroyRemaining();

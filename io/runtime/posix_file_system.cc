@@ -5,6 +5,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <boost/asio/post.hpp>
+
 #include <algorithm>
 #include <cerrno>
 #include <utility>
@@ -208,6 +210,10 @@ absl::StatusOr<std::vector<std::string>> PosixFileSystem::List(const std::string
   if (read_errno != 0) return ErrnoStatus(read_errno, "list directory", dir);
   std::sort(names.begin(), names.end());
   return names;
+}
+
+void PosixFileSystem::RunBlocking(absl::AnyInvocable<void() &&> work) {
+  boost::asio::post(blocking_pool_, [work = std::move(work)]() mutable { std::move(work)(); });
 }
 
 }  // namespace liminal::io

@@ -14,12 +14,17 @@
 // Errors are absl::Status with the operation, the path and the errno text (see
 // errno_status.h); ENOSPC/EDQUOT read "disk full: ...".
 //
-// Thread-safety: PosixFileSystem is stateless and thread-safe. A File may be used from any
+// RunBlocking runs work on a pool of kBlockingThreads threads of its own (never the Asio
+// threads that serve connections). JoinBlockingWork (AsioRuntime::Join calls it) and the
+// destructor wait for the work already submitted; work submitted after that never runs.
+//
+// Thread-safety: PosixFileSystem is thread-safe. A File may be used from any
 // thread, but Append/Truncate on one File must not race with each other (one writer per
 // file, as the storage layer does); ReadAt and Size are safe alongside them.
 #ifndef LIMINAL_IO_RUNTIME_POSIX_FILE_SYSTEM_H_
 #define LIMINAL_IO_RUNTIME_POSIX_FILE_SYSTEM_H_
 
+#include <boost/asio/thread_pool.hpp>
 #include <memory>
 #include <string>
 #include <vector>
@@ -40,6 +45,14 @@ class PosixFileSystem final : public runtime::FileSystem {
   absl::Status CreateDirectories(const std::string& path) override;
   // Entry names of `dir` (no "." or ".."), sorted bytewise.
   absl::StatusOr<std::vector<std::string>> List(const std::string& dir) const override;
+  void RunBlocking(absl::AnyInvocable<void() &&> work) override;
+  void JoinBlockingWork() { blocking_pool_.join(); }
+  ~PosixFileSystem() override { blocking_pool_.join(); }
+
+  static constexpr size_t kBlockingThreads = 4;
+
+ private:
+  boost::asio::thread_pool blocking_pool_{kBlockingThreads};
 };
 
 }  // namespace liminal::io

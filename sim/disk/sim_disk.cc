@@ -91,6 +91,16 @@ absl::StatusOr<std::vector<std::string>> SimDisk::List(const std::string& dir) c
   return names;
 }
 
+void SimDisk::RunBlocking(absl::AnyInvocable<void() &&> work) {
+  kernel_.SwitchPoint(SwitchKind::kFile);
+  const absl::Duration latency =
+      absl::Nanoseconds(rng_.Uniform(absl::ToInt64Nanoseconds(max_blocking_latency_) + 1));
+  kernel_.Spawn("blocking-io", [this, latency, work = std::move(work)]() mutable {
+    kernel_.SleepFor(latency);
+    std::move(work)();
+  });
+}
+
 void SimDisk::Crash(const CrashOptions& options) {
   for (auto& [path, contents] : files_) {
     size_t keep = contents->synced;
@@ -103,6 +113,22 @@ void SimDisk::Crash(const CrashOptions& options) {
     contents->data.resize(keep);
     contents->synced = keep;
     if (contents->last_append_at > keep) contents->last_append_at = keep;
+  }
+}
+
+SimDisk::DiskImage SimDisk::Image() const {
+  DiskImage image;
+  for (const auto& [path, contents] : files_) image.emplace(path, contents->data);
+  return image;
+}
+
+void SimDisk::Load(const DiskImage& image) {
+  for (const auto& [path, data] : image) {
+    auto contents = std::make_shared<Contents>();
+    contents->data = data;
+    contents->synced = data.size();
+    contents->last_append_at = data.size();
+    files_[path] = std::move(contents);
   }
 }
 

@@ -8,7 +8,8 @@
 //   auto file = disk.OpenAppend("/data/log");   (*file)->Append("abc"); (*file)->Sync();
 //   disk.Crash({.tear_last_write = true});      // unsynced bytes are gone (or torn)
 //
-// Basic model for now: directory operations (rename, remove) are durable at once.
+// Directory operations (create, rename, remove) are durable when they return, as the File
+// seam promises (the POSIX binding fsyncs the parent directory).
 #ifndef LIMINAL_SIM_DISK_SIM_DISK_H_
 #define LIMINAL_SIM_DISK_SIM_DISK_H_
 
@@ -45,6 +46,9 @@ class SimDisk final : public runtime::FileSystem {
   absl::Status Remove(const std::string& path) override;
   absl::Status CreateDirectories(const std::string& path) override;
   absl::StatusOr<std::vector<std::string>> List(const std::string& dir) const override;
+  // A fiber runs `work` after a seeded latency of 0..max_blocking_latency (an fsync's time).
+  void RunBlocking(absl::AnyInvocable<void() &&> work) override;
+  void set_max_blocking_latency(absl::Duration latency) { max_blocking_latency_ = latency; }
 
   void Crash(const CrashOptions& options);
   void FailAppends(absl::Status error) { append_error_ = std::move(error); }
@@ -52,7 +56,12 @@ class SimDisk final : public runtime::FileSystem {
   const absl::Status& append_error() const { return append_error_; }
   const absl::Status& sync_error() const { return sync_error_; }
 
-  // Harness side (no switch points): the bytes a file holds now, and how many are synced.
+  // Harness side (no switch points). A whole-server crash moves the disk to the next
+  // incarnation: Crash(), then Image() here and Load() into the new runtime's disk.
+  using DiskImage = absl::btree_map<std::string, std::string>;
+  DiskImage Image() const;
+  void Load(const DiskImage& image);  // every file fully synced
+  // The bytes a file holds now, and how many are synced.
   std::string ContentsOf(const std::string& path) const;
   size_t SyncedBytesOf(const std::string& path) const;
   FiberKernel& kernel() const { return kernel_; }
@@ -64,6 +73,7 @@ class SimDisk final : public runtime::FileSystem {
   absl::btree_set<std::string> directories_;
   absl::Status append_error_;
   absl::Status sync_error_;
+  absl::Duration max_blocking_latency_ = absl::Milliseconds(2);
 };
 
 }  // namespace liminal::sim
