@@ -61,6 +61,8 @@ class ChannelLog::Impl {
   absl::Status RemoveSegmentFiles(const std::vector<uint64_t>& bases);
   // Whether any of the segment files `bases` holds at least one valid record.
   absl::StatusOr<bool> AnyHoldsRecords(const std::vector<uint64_t>& bases);
+  // Removes the file a failed roll may have left (see abandoned_segment_).
+  absl::Status RemoveAbandonedSegment();
   // The offset of record `id` in `segment`, found through the sparse index.
   absl::StatusOr<uint64_t> OffsetOf(const Segment& segment, uint64_t id) const;
   // The part of ApplyRetention that decides whether the oldest segment goes.
@@ -78,6 +80,8 @@ class ChannelLog::Impl {
   // Bumped by every Rewind: a SyncBatch prepared before one may have synced records that
   // were then cut, so MarkSynced ignores it.
   uint64_t rewind_epoch_ = 0;
+  // The base id of a segment file a failed roll may have left behind, not removed yet.
+  std::optional<uint64_t> abandoned_segment_;
   // Files a Rewind truncated and no successful sync has covered since.
   std::vector<std::shared_ptr<runtime::File>> truncated_files_;
 };
@@ -217,6 +221,7 @@ absl::Status ChannelLog::Impl::Append(const LogRecord& record) {
   if (absl::Status encoded = AppendEncodedRecord(record, bytes); !encoded.ok()) {
     return Annotate(encoded, options_.directory);
   }
+  if (absl::Status removed = RemoveAbandonedSegment(); !removed.ok()) return removed;
   if (active_tail_needs_truncation_) {
     if (absl::Status status = active().file().Truncate(active().size_bytes()); !status.ok()) {
       return Annotate(status, absl::StrCat("cutting the partial record at offset ",
@@ -228,6 +233,10 @@ absl::Status ChannelLog::Impl::Append(const LogRecord& record) {
     absl::StatusOr<Segment> rolled =
         Segment::Create(fs_, options_.directory, record.id, options_.index_interval_bytes);
     if (!rolled.ok()) {
+      // The file may exist, empty or with part of a header. Left behind, it would claim
+      // its ids after a Rewind below them, so it goes now or before the next Append.
+      abandoned_segment_ = record.id;
+      RemoveAbandonedSegment().IgnoreError();
       return Annotate(rolled.status(), absl::StrCat("rolling to segment ", PathOf(record.id)));
     }
     segments_.push_back(std::move(*rolled));
@@ -271,6 +280,17 @@ void ChannelLog::Impl::MarkSynced(const SyncBatch& batch) {
   truncated_files_.clear();  // every one was captured by the batch (no Rewind since)
 }
 
+absl::Status ChannelLog::Impl::RemoveAbandonedSegment() {
+  if (!abandoned_segment_.has_value()) return absl::OkStatus();
+  const std::string path = PathOf(*abandoned_segment_);
+  const absl::Status removed = fs_.Remove(path);
+  if (!removed.ok() && !absl::IsNotFound(removed)) {
+    return Annotate(removed, absl::StrCat("removing ", path, " (a roll to it failed)"));
+  }
+  abandoned_segment_.reset();
+  return absl::OkStatus();
+}
+
 absl::StatusOr<uint64_t> ChannelLog::Impl::OffsetOf(const Segment& segment, uint64_t id) const {
   const SparseIndexEntry hint = segment.SeekHint(id);
   SegmentReader reader(segment.file(), hint.offset, segment.size_bytes(),
@@ -296,6 +316,7 @@ absl::Status ChannelLog::Impl::Rewind(uint64_t new_next_id) {
         synced_next_id_, ", ", next_id(), "]"));
   }
   if (new_next_id == next_id()) return absl::OkStatus();
+  if (absl::Status removed = RemoveAbandonedSegment(); !removed.ok()) return removed;
   ++rewind_epoch_;
   while (active().base_id() > new_next_id) {
     LIMINAL_STORAGE_CHECK(segments_.size() > 1, "the first segment starts at or before synced");
