@@ -134,7 +134,8 @@ class ChannelLog {
   // and offset. InvalidArgument when the id is wrong or the key is too long.
   absl::Status Append(const LogRecord& record);
 
-  // The files holding unsynced records, and the ids they cover. Empty when all is synced.
+  // The files holding unsynced records (after a roll, the previous segment too; after a
+  // Rewind, the file it truncated), and the ids they cover. Empty when all is synced.
   SyncBatch PrepareSync();
   // Records that `batch` ran successfully. A batch prepared before a Rewind is ignored (it
   // may have synced records the Rewind then cut); the next batch covers its ids again.
