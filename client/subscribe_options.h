@@ -3,6 +3,7 @@
 //   SubscribeOptions options;
 //   options.max_in_flight = 128;            // credit window the server honours
 //   options.replay = true;                  // durable channels: retained messages first
+//   options.replay_from = 1234;             // ... from message id 1234
 //   options.ack_mode = AckMode::kManual;    // the application calls Ack(seq) itself
 //
 // Thread-safety: a plain value type.
@@ -10,6 +11,7 @@
 #define LIMINAL_CLIENT_SUBSCRIBE_OPTIONS_H_
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "absl/time/time.h"
@@ -32,6 +34,10 @@ struct SubscribeOptions {
   std::vector<protocol::SchemaId> accepted_schemas;
   // Subscribe flag 0x01: on a durable channel, receive the retained messages first.
   bool replay = false;
+  // Durable channels: replay from this message id (an id older than the retention starts at
+  // the oldest message kept). Sent as the channel name's `?from=<id>` suffix, which liminald
+  // reads (README "Replay and resume"); implies `replay`.
+  std::optional<uint64_t> replay_from;
 
   AckMode ack_mode = AckMode::kAuto;
   // Acks are batched: an Accept goes out once half the window is consumed, and no consumed

@@ -15,6 +15,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "core/server/services/channel_registry.h"
 #include "daemon/exit_code.h"
 #include "io/health/bind_acceptor.h"
 
@@ -39,6 +40,26 @@ std::string Describe(const config::ChannelConfig& channel) {
                     " max_bytes=", limit(r.max_bytes), " max_age_ms=", limit(r.max_age_ms));
   }
   return text;
+}
+
+// What opening each durable log found: a torn tail is routine after a crash, corruption is not.
+void LogRecoveries(const server::services::ChannelRegistry& channels) {
+  for (size_t i = 0; i < channels.size(); ++i) {
+    const server::services::Channel& channel = channels.at(i);
+    const storage::RecoveryReport* report = channel.recovery();
+    if (report == nullptr) continue;
+    spdlog::info("channel '{}': durable log recovered: {} message(s) in {} segment(s)",
+                 channel.name(), report->records, report->segments);
+    if (report->truncated_bytes > 0) {
+      spdlog::warn("channel '{}': cut {} byte(s) of unfinished writes from the log's tail",
+                   channel.name(), report->truncated_bytes);
+    }
+    if (report->corruption.has_value()) {
+      spdlog::error("channel '{}': the log is corrupt and was cut there ({} later segment(s) "
+                    "removed): {}",
+                    channel.name(), report->removed_segments, *report->corruption);
+    }
+  }
 }
 
 std::string SignalName(int signal_number) {
@@ -175,6 +196,7 @@ absl::Status Daemon::StartProtocolServer() {
       ProtocolServer::Create(options_.config, metrics_);
   if (!server.ok()) return server.status();
   server_ = *std::move(server);
+  LogRecoveries(server_->services().channels());
   if (absl::Status status = server_->Start(options_.config.listen_address); !status.ok())
     return status;
   listen_address_ = server_->listen_address();

@@ -34,6 +34,7 @@ Examples:
   liminal sub orders
   liminal sub orders --json --count 10 --timeout 30s
   liminal sub audit --replay                 # durable channel: retained messages first
+  liminal sub audit --from 1234              # durable channel: replay from message id 1234
   liminal sub events | grep -i error
 
 Exit codes: 0 ended by --count, --timeout without --count, or Ctrl-C; 1 the server refused
@@ -81,6 +82,7 @@ int RunSub(const GlobalOptions& global, const SubOptions& options, const Command
   client::SubscribeOptions subscribe;
   subscribe.max_in_flight = options.max_in_flight;
   subscribe.replay = options.replay;
+  subscribe.replay_from = options.from;
   const absl::Time start = absl::Now();
   absl::StatusOr<std::unique_ptr<client::BlockingSubscription>> sub =
       (*client)->Subscribe(options.channel, *subscribe_timeout, subscribe);
@@ -155,6 +157,10 @@ Command AddSubCommand(CLI::App& app, const GlobalOptions& global) {
       ->type_name("DURATION");
   sub->add_flag("--replay", options->replay,
                 "Durable channels: receive the retained messages first");
+  AddOptionalOption(*sub, "--from", options->from,
+                    "Durable channels: replay from this message id (implies --replay)")
+      ->check(CLI::PositiveNumber)
+      ->type_name("ID");
   sub->add_option("--subscribe-timeout", options->subscribe_timeout,
                   "Wait this long for the SubscribeAck")
       ->check(DurationFlag())

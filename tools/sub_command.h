@@ -28,6 +28,7 @@ struct SubOptions {
   std::optional<uint64_t> count;       // stop after this many deliveries
   std::optional<std::string> timeout;  // stop after this long in total (a duration flag)
   bool replay = false;                 // durable channels: retained messages first
+  std::optional<uint64_t> from;        // durable channels: replay from this message id
   std::string subscribe_timeout = "5s";
 };
 

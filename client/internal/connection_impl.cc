@@ -153,12 +153,16 @@ void ConnectionImpl::Subscribe(std::string channel, SubscribeOptions options,
     }
     absl::StatusOr<uint32_t> stream = self.NextStream();
     if (!stream.ok()) return done(stream.status());
-    Frame frame = MakeFrame(protocol::Subscribe{.channel = channel,
-                                                .accepted_schemas = options.accepted_schemas,
-                                                .max_in_flight = options.max_in_flight},
-                            *stream,
-                            // The client always acknowledges, so it asks for credit (ACKS).
-                            protocol::kFlagAcks | (options.replay ? protocol::kFlagReplay : 0));
+    const bool replay = options.replay || options.replay_from.has_value();
+    Frame frame = MakeFrame(
+        protocol::Subscribe{.channel = options.replay_from.has_value()
+                                           ? absl::StrCat(channel, "?from=", *options.replay_from)
+                                           : channel,
+                            .accepted_schemas = options.accepted_schemas,
+                            .max_in_flight = options.max_in_flight},
+        *stream,
+        // The client always acknowledges, so it asks for credit (ACKS).
+        protocol::kFlagAcks | (replay ? protocol::kFlagReplay : 0));
     if (absl::Status sent = self.Send(frame); !sent.ok()) return done(sent);
     self.subscriptions_.emplace(*stream, std::make_unique<SubscriptionState>(
                                              self.strand_, std::move(channel), std::move(options),

@@ -57,6 +57,8 @@ ServerMetrics::ServerMetrics()
       durable_fsync_seconds(registry_.AddHistogram("liminal_durable_fsync_seconds",
                                                    "Latency of durable log fsyncs, in seconds.",
                                                    LatencySecondsBuckets())),
+      durable_bytes_total(registry_.AddCounter(
+          "liminal_durable_bytes_total", "Envelope bytes appended to durable channel logs.")),
       drain_state(registry_.AddGauge(
           "liminal_drain_state",
           "Graceful shutdown phase: 0 serving, 1 draining, 2 force-closing, 3 stopped.")) {
@@ -84,6 +86,18 @@ ServerMetrics::ServerMetrics()
   AddLabelled<3>(registry_, "liminal_conversation_replies_total",
                  "Replies to flagged conversation messages, by outcome.", "outcome",
                  {"replied", "timeout", "participant_crashed"}, conversation_replies_);
+}
+
+Gauge& ServerMetrics::AddDurableLogBytes(absl::string_view channel) {
+  return registry_.AddGauge("liminal_durable_log_bytes",
+                            "Bytes held by a durable channel's log (all retained segments).",
+                            {{"channel", std::string(channel)}});
+}
+
+Counter& ServerMetrics::AddDurableSegmentsDropped(absl::string_view channel) {
+  return registry_.AddCounter("liminal_durable_segments_dropped_total",
+                              "Durable log segments dropped by retention.",
+                              {{"channel", std::string(channel)}});
 }
 
 }  // namespace liminal::metrics

@@ -31,6 +31,9 @@
 //   durable_appends_total                    counter  messages appended to durable logs
 //   durable_append_errors_total              counter  appends or fsyncs that failed (E_STORAGE)
 //   durable_fsync_seconds                    histogram  fsync latency
+//   durable_bytes_total                      counter  record bytes appended to durable logs
+//   durable_log_bytes{channel}               gauge    bytes a durable channel's log holds
+//   durable_segments_dropped_total{channel}  counter  log segments dropped by retention
 //   drain_state                              gauge    0 serving, 1 draining, 2 force-closing,
 //                                                     3 stopped (server-behaviour.md §6)
 #ifndef LIMINAL_CORE_METRICS_SERVER_METRICS_H_
@@ -81,6 +84,9 @@ class ServerMetrics {
     return *conversation_replies_[static_cast<int>(outcome)];
   }
   void SetDrainState(DrainState state) { drain_state.Set(static_cast<int64_t>(state)); }
+  // Per durable channel; call once per channel, before the metrics are served.
+  Gauge& AddDurableLogBytes(absl::string_view channel);
+  Counter& AddDurableSegmentsDropped(absl::string_view channel);
 
  private:
   Registry registry_;  // declared first: the references below point into it
@@ -99,6 +105,7 @@ class ServerMetrics {
   Counter& durable_appends_total;
   Counter& durable_append_errors_total;
   Histogram& durable_fsync_seconds;
+  Counter& durable_bytes_total;
   Gauge& drain_state;
 
  private:

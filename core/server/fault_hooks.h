@@ -16,6 +16,9 @@ struct FaultHooks {
   bool skip_control_rollback = false;
   // A rejected registration still fires the unregister hook on close.
   bool unregister_rejected_registrations = false;
+  // A durable channel with fsync "always" acknowledges (and delivers) right after the write,
+  // before any fsync covers the message.
+  bool ack_durable_before_fsync = false;
 };
 
 }  // namespace liminal::server

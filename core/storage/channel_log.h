@@ -24,14 +24,23 @@
 // maps ids to offsets, so Read() seeks without scanning a segment from its start.
 //
 // Recovery (Open): every segment is scanned and every record verified. A record cut short at
-// the end of the last segment (a torn write) is truncated away; a record whose checksum or
-// framing is wrong ends the log there: the rest of that segment is truncated and later
-// segments are removed, and recovery() says where and why. next_id() continues after the
-// last valid record (or from the last segment's base id when it is empty).
+// the end of the last segment (a torn write) is truncated away; a record whose checksum,
+// framing or id is wrong ends the log there: the rest of that segment is truncated and later
+// segments are removed, and recovery() says where and why. A segment whose base id does not
+// continue the segment before it (that one lost its unsynced tail in a crash after the roll)
+// is removed with the ones after it; recovery() reports corruption only if they held records.
+// A segment shorter than its header (torn at creation) is empty and gets its header again;
+// names in the directory that are not segments are left alone. next_id() continues after
+// the last valid record (or from the last segment's base id when it is empty). What recovery
+// keeps is fsynced before Open returns, so synced_next_id() == next_id() then; retention is
+// applied at `wall_now`.
 //
 // Retention: whole sealed segments are dropped, oldest first, while the log exceeds
 // max_messages / max_bytes or the segment's newest record is older than max_age. The active
-// segment is never dropped, so the log overshoots a limit by at most one segment.
+// segment is never dropped, so the log overshoots a limit by at most one segment (the active
+// one: segment_bytes plus one record); a segment holding unsynced records is not dropped
+// either. Retention runs at Open, on every roll (at the new record's timestamp; a failure
+// there leaves the segment for later) and on ApplyRetention.
 //
 // Not thread-safe: the owner (services::Channel) calls everything under its mutex, except
 // SyncBatch::Run, which touches only the files it captured and may run on another thread.
@@ -90,7 +99,8 @@ class ChannelLog {
   // Files to fsync and the id range they cover; produced by PrepareSync, run anywhere.
   class SyncBatch {
    public:
-    // fsyncs every captured file; the first error wins.
+    // fsyncs every captured file in log order, stopping at the first error (a later segment
+    // never becomes durable ahead of an earlier one's unsynced records).
     absl::Status Run() const;
     uint64_t covers_up_to() const { return next_id_ - 1; }  // last id made durable
     bool empty() const { return files_.empty(); }
@@ -99,6 +109,7 @@ class ChannelLog {
     friend class ChannelLog;
     std::vector<std::shared_ptr<runtime::File>> files_;
     uint64_t next_id_ = 1;
+    uint64_t rewind_epoch_ = 0;  // a batch prepared before a Rewind proves nothing
   };
 
   static absl::StatusOr<std::unique_ptr<ChannelLog>> Open(runtime::FileSystem& fs,
@@ -115,35 +126,45 @@ class ChannelLog {
   uint64_t synced_next_id() const;  // records with id < this are known durable
   uint64_t size_bytes() const;      // bytes on disk across retained segments
   uint64_t segment_count() const;
+  uint64_t segments_dropped() const;  // by retention, since Open
 
   // Writes one record (no fsync). `record.id` must equal next_id(). Rolls to a new segment
   // first when the active one is full (and applies retention then). On error nothing is
   // half-written: the partial bytes are truncated away (if even that fails, the log
-  // recovers its active segment from disk before the next Append).
+  // cuts them before the next Append, which fails while it cannot). Errors name the file
+  // and offset. InvalidArgument when the id is wrong or the key is too long.
   absl::Status Append(const LogRecord& record);
 
-  // The files holding unsynced records, and the ids they cover. Empty when all is synced.
+  // The files holding unsynced records (after a roll, the previous segment too; after a
+  // Rewind, the file it truncated), and the ids they cover. Empty when all is synced.
   SyncBatch PrepareSync();
-  // Records that `batch` ran successfully.
+  // Records that `batch` ran successfully. A batch prepared before a Rewind is ignored (it
+  // may have synced records the Rewind then cut); the next batch covers its ids again.
   void MarkSynced(const SyncBatch& batch);
   // Forgets every record with id >= `next_id` that is not synced yet (after a failed
-  // fsync: those records were never acknowledged). next_id() becomes `next_id`.
-  // `next_id` must be >= synced_next_id().
+  // fsync: those records were never acknowledged). next_id() becomes `next_id`: segments
+  // starting after it are removed and the one holding it is truncated (the truncation is
+  // made durable by the next SyncBatch). `next_id` must be in [synced_next_id(), next_id()]
+  // (else InvalidArgument). If truncating fails the log is rewound anyway and Append cuts
+  // the stale bytes first.
   absl::Status Rewind(uint64_t next_id);
 
   // Up to `max_records` records (and about `max_bytes`, at least one) with id >= `from_id`,
-  // in id order. Starts at first_id() if `from_id` is older; empty at next_id().
+  // in id order. Starts at first_id() if `from_id` is older; empty at next_id(). Seeks via
+  // the segment list and the sparse index; never returns ids >= next_id(), synced or not
+  // (the caller decides visibility). DataLoss if a verified record no longer reads back.
   absl::StatusOr<std::vector<LogRecord>> Read(uint64_t from_id, size_t max_records,
                                               size_t max_bytes) const;
 
-  // Idempotency keys of records newer than `since` (for restoring a dedup window), oldest
-  // first. Scans only segments that can hold such records.
+  // The records with an idempotency key and a timestamp after `since` (for restoring a
+  // dedup window), oldest first, envelopes included. Scans only segments whose newest
+  // record is after `since`.
   absl::StatusOr<std::vector<LogRecord>> RecordsWithKeysSince(absl::Time since) const;
 
   // Drops sealed segments beyond the retention limits at `wall_now`. Returns how many.
   absl::StatusOr<size_t> ApplyRetention(absl::Time wall_now);
 
-  // fsyncs everything now, on the calling thread (shutdown).
+  // fsyncs everything now, on the calling thread (shutdown), and marks it synced.
   absl::Status SyncNow();
 
  private:

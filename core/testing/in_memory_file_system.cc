@@ -1,5 +1,7 @@
 #include "core/testing/in_memory_file_system.h"
 
+#include <algorithm>
+
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 
@@ -9,16 +11,26 @@ namespace {
 class InMemoryFile final : public runtime::File {
  public:
   InMemoryFile(std::shared_ptr<InMemoryFileSystem::Contents> contents,
-               const InMemoryFileSystem& fs)
-      : contents_(std::move(contents)), fs_(fs) {}
+               std::shared_ptr<InMemoryFileSystem::Faults> faults)
+      : contents_(std::move(contents)), faults_(std::move(faults)) {}
 
   absl::Status Append(std::string_view data) override {
-    if (!fs_.write_error().ok()) return fs_.write_error();
+    if (!faults_->write_error.ok()) return faults_->write_error;
+    if (!faults_->append_error.ok()) {
+      const size_t written = std::min(data.size(), faults_->append_bytes_before_error);
+      if (written > 0) {
+        contents_->data.append(data.substr(0, written));
+        faults_->last_appended = contents_;
+      }
+      return faults_->append_error;
+    }
     contents_->data.append(data);
+    faults_->last_appended = contents_;
     return absl::OkStatus();
   }
   absl::Status Sync() override {
-    if (!fs_.write_error().ok()) return fs_.write_error();
+    if (!faults_->write_error.ok()) return faults_->write_error;
+    if (!faults_->sync_error.ok()) return faults_->sync_error;
     contents_->synced = contents_->data.size();
     return absl::OkStatus();
   }
@@ -35,16 +47,18 @@ class InMemoryFile final : public runtime::File {
 
  private:
   std::shared_ptr<InMemoryFileSystem::Contents> contents_;
-  const InMemoryFileSystem& fs_;
+  std::shared_ptr<InMemoryFileSystem::Faults> faults_;
 };
 
 }  // namespace
+
+InMemoryFileSystem::InMemoryFileSystem() : faults_(std::make_shared<Faults>()) {}
 
 absl::StatusOr<std::unique_ptr<runtime::File>> InMemoryFileSystem::OpenAppend(
     const std::string& path) {
   auto& contents = files_[path];
   if (contents == nullptr) contents = std::make_shared<Contents>();
-  return std::unique_ptr<runtime::File>(new InMemoryFile(contents, *this));
+  return std::unique_ptr<runtime::File>(new InMemoryFile(contents, faults_));
 }
 
 absl::Status InMemoryFileSystem::Rename(const std::string& from, const std::string& to) {
@@ -86,6 +100,30 @@ void InMemoryFileSystem::RunBlocking(absl::AnyInvocable<void() &&> work) {
   } else {
     std::move(work)();
   }
+}
+
+void InMemoryFileSystem::SimulateCrashTearingLastWrite(size_t unsynced_bytes_kept) {
+  const std::shared_ptr<Contents> torn = faults_->last_appended.lock();
+  for (auto& [path, contents] : files_) {
+    size_t kept = contents->synced;
+    if (contents == torn) kept = std::min(contents->data.size(), kept + unsynced_bytes_kept);
+    contents->data.resize(kept);
+    contents->synced = kept;
+  }
+}
+
+std::shared_ptr<InMemoryFileSystem::Contents> InMemoryFileSystem::ContentsOf(
+    const std::string& path) const {
+  auto it = files_.find(path);
+  return it == files_.end() ? nullptr : it->second;
+}
+
+std::optional<std::string> InMemoryFileSystem::LastAppendedPath() const {
+  const std::shared_ptr<Contents> last = faults_->last_appended.lock();
+  for (const auto& [path, contents] : files_) {
+    if (contents == last && last != nullptr) return path;
+  }
+  return std::nullopt;
 }
 
 }  // namespace liminal::testing

@@ -190,8 +190,10 @@ int Replay(const std::string& scenario, const std::string& seed_text, bool trace
   fmt::print("replay: scenario={} seed={} strategy={} fault={} services={}\n", scenario, Hex(*seed),
              common.strategy, common.fault, common.services);
   if (trace) {
-    std::optional<Workload> workload = GenerateWorkload(scenario, *seed);
-    PrintIndented(DescribeWorkload(*workload), "  ");
+    // durable-crash has no Workload: its plan is in the run's result (printed on failure).
+    if (std::optional<Workload> workload = GenerateWorkload(scenario, *seed)) {
+      PrintIndented(DescribeWorkload(*workload), "  ");
+    }
     options->echo = [](std::string_view line) { fmt::print("  {}\n", line); };
   }
   RunResult r = RunScenario(scenario, *seed, *options);

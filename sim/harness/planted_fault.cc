@@ -4,7 +4,7 @@ namespace liminal::sim {
 
 std::vector<std::string> PlantedFaultNames() {
   return {"skip-reply-slot-cancel-on-close", "skip-post-insert-liveness-check",
-          "skip-control-rollback", "unregister-rejected-registrations"};
+          "skip-control-rollback", "unregister-rejected-registrations", "ack-durable-before-fsync"};
 }
 
 std::optional<server::FaultHooks> ParsePlantedFault(std::string_view name) {
@@ -18,6 +18,8 @@ std::optional<server::FaultHooks> ParsePlantedFault(std::string_view name) {
     hooks.skip_control_rollback = true;
   } else if (name == "unregister-rejected-registrations") {
     hooks.unregister_rejected_registrations = true;
+  } else if (name == "ack-durable-before-fsync") {
+    hooks.ack_durable_before_fsync = true;
   } else {
     return std::nullopt;
   }
@@ -29,6 +31,7 @@ std::string PlantedFaultName(const server::FaultHooks& hooks) {
   if (hooks.skip_post_insert_liveness_check) return "skip-post-insert-liveness-check";
   if (hooks.skip_control_rollback) return "skip-control-rollback";
   if (hooks.unregister_rejected_registrations) return "unregister-rejected-registrations";
+  if (hooks.ack_durable_before_fsync) return "ack-durable-before-fsync";
   return "none";
 }
 

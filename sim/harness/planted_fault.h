@@ -5,6 +5,7 @@
 //   skip-post-insert-liveness-check    → records-match-processes
 //   skip-control-rollback              → control-accounting
 //   unregister-rejected-registrations  → unregister-once
+//   ack-durable-before-fsync           → acknowledged-survive-crash (durable-crash)
 #ifndef LIMINAL_SIM_HARNESS_PLANTED_FAULT_H_
 #define LIMINAL_SIM_HARNESS_PLANTED_FAULT_H_
 

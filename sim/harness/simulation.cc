@@ -14,6 +14,7 @@
 #include "core/server/services/responder.h"
 #include "sim/harness/application.h"
 #include "sim/harness/conn_table.h"
+#include "sim/harness/durable_crash.h"
 #include "sim/harness/fault_injector.h"
 #include "sim/harness/invariant_observer.h"
 #include "sim/harness/planted_fault.h"
@@ -292,6 +293,7 @@ RunResult RunWorkload(const Workload& workload, uint64_t seed, const RunOptions&
 }
 
 RunResult RunScenario(std::string_view scenario, uint64_t seed, const RunOptions& options) {
+  if (scenario == kDurableCrashScenario) return RunDurableCrash(seed, options);
   std::optional<Workload> workload = GenerateWorkload(scenario, seed);
   if (!workload.has_value()) {
     RunResult result;

@@ -18,8 +18,9 @@ absl::StatusOr<std::unique_ptr<ChannelRegistry>> ChannelRegistry::Create(
       return absl::InvalidArgumentError(
           absl::StrCat("channel '", specs[i].name, "' is configured twice"));
     }
-    auto channel = std::make_unique<Channel>(std::move(specs[i]), i, runtime.NewMutex(),
-                                             dedup_window, metrics);
+    auto channel =
+        std::make_unique<Channel>(std::move(specs[i]), i, runtime, dedup_window, metrics);
+    if (absl::Status opened = channel->OpenLog(); !opened.ok()) return opened;
     registry->by_name_.emplace(channel->name(), channel.get());
     registry->channels_.push_back(std::move(channel));
   }

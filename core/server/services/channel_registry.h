@@ -25,7 +25,8 @@ namespace liminal::server::services {
 
 class ChannelRegistry {
  public:
-  // Fails on an empty or duplicate channel name.
+  // Fails on an empty or duplicate channel name, or a durable channel whose log cannot be
+  // opened (the status names the channel and the file).
   static absl::StatusOr<std::unique_ptr<ChannelRegistry>> Create(std::vector<ChannelSpec> specs,
                                                                  runtime::Runtime& runtime,
                                                                  absl::Duration dedup_window,

@@ -27,4 +27,11 @@ void DedupWindow::Remember(std::string_view key, uint64_t message_id, absl::Time
   by_expiry_.emplace(expires, it->first);
 }
 
+void DedupWindow::Forget(std::string_view key, uint64_t message_id) {
+  auto it = entries_.find(key);
+  if (it == entries_.end() || it->second.message_id != message_id) return;
+  by_expiry_.erase({it->second.expires, it->first});
+  entries_.erase(it);
+}
+
 }  // namespace liminal::server::services

@@ -35,6 +35,9 @@ class DedupWindow {
   // Remembers `key` -> `message_id` from `now`. Replaces an expired entry for the same key.
   void Remember(std::string_view key, uint64_t message_id, absl::Time now);
 
+  // Releases `key` if it is remembered under `message_id` (a publish that failed to store).
+  void Forget(std::string_view key, uint64_t message_id);
+
   size_t size() const { return entries_.size(); }
 
  private:

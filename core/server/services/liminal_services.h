@@ -10,9 +10,11 @@
 //   (*services)->responders().Register("pricing", MakePricingResponder);
 //   ConnectionSupervisor supervisor(runtime, **services, supervisor_options);
 //
-// Durable channels are accepted and served as ephemeral ones until durable logs land, so
-// FlushDurableState() has nothing to flush and returns OK. The runtime must outlive the
-// services, and the services must outlive the supervisor and every session's use (stop the
+// Durable channels open (and recover) their logs in Create, which fails with a message
+// naming the channel when a log cannot be opened; recovery() reports what each recovery
+// found, for the operator's log. FlushDurableState() fsyncs every durable log (shutdown).
+// Routing rules from a durable channel apply once its messages are committed (the
+// CommitObserver). The runtime must outlive the services, and the services must outlive the supervisor and every session's use (stop the
 // runtime before destroying them). Thread-safe.
 #ifndef LIMINAL_CORE_SERVER_SERVICES_LIMINAL_SERVICES_H_
 #define LIMINAL_CORE_SERVER_SERVICES_LIMINAL_SERVICES_H_
@@ -31,7 +33,7 @@
 
 namespace liminal::server::services {
 
-class LiminalServices final : public ConnectionServices {
+class LiminalServices final : public ConnectionServices, private CommitObserver {
  public:
   // Fails on a duplicate channel name or a routing rule naming an unknown channel.
   static absl::StatusOr<std::unique_ptr<LiminalServices>> Create(runtime::Runtime& runtime,
@@ -39,19 +41,23 @@ class LiminalServices final : public ConnectionServices {
   ~LiminalServices() override;
 
   std::unique_ptr<ConnectionSession> OpenSession() override;
-  absl::Status FlushDurableState() override { return absl::OkStatus(); }
+  absl::Status FlushDurableState() override;
 
   ResponderRegistry& responders() { return *responders_; }
   const ChannelRegistry& channels() const { return *channels_; }
   const RoutingTable& routes() const { return routes_; }
 
  private:
+  void Committed(const Channel& channel, const SharedEnvelope& envelope,
+                 WakeList& wakes) override;
+
   LiminalServices(runtime::Runtime& runtime, const ServicesOptions& options,
                   std::unique_ptr<ChannelRegistry> channels, RoutingTable routes);
 
   std::unique_ptr<ChannelRegistry> channels_;
   RoutingTable routes_;
   std::unique_ptr<ResponderRegistry> responders_;
+  runtime::Runtime& runtime_;
   SessionEnvironment env_;
 };
 

@@ -32,4 +32,14 @@ const std::vector<Route>& RoutingTable::From(const Channel& source) const {
   return source.index() < by_source_.size() ? by_source_[source.index()] : *kNone;
 }
 
+void PublishRoutedCopies(const RoutingTable& routes, const Channel& source,
+                         const SharedEnvelope& envelope, absl::Time now, WakeList& wakes) {
+  for (const Route& route : routes.From(source)) {
+    if (route.predicate != nullptr && !route.predicate->Matches(envelope->payload)) continue;
+    // The target's schema still holds for what its subscribers receive.
+    if (!route.target->ValidatePayload(envelope->payload).ok()) continue;
+    route.target->Publish(envelope, std::nullopt, now, wakes);
+  }
+}
+
 }  // namespace liminal::server::services

@@ -53,6 +53,12 @@ class RoutingTable {
   size_t size_ = 0;
 };
 
+// Publishes a copy of `envelope` (just published to `source`) to every rule target whose
+// predicate matches and whose schema the payload satisfies. Copies are never routed again
+// and carry no idempotency key; a durable target stores its copy before delivering it.
+void PublishRoutedCopies(const RoutingTable& routes, const Channel& source,
+                         const SharedEnvelope& envelope, absl::Time now, WakeList& wakes);
+
 }  // namespace liminal::server::services
 
 #endif  // LIMINAL_CORE_SERVER_SERVICES_ROUTING_TABLE_H_

@@ -50,6 +50,25 @@ class ServiceMetrics {
     if (m_ != nullptr) m_->ConversationReplies(outcome).Increment();
   }
 
+  void DurableAppended(size_t bytes) const {
+    if (m_ == nullptr) return;
+    m_->durable_appends_total.Increment();
+    m_->durable_bytes_total.Increment(bytes);
+  }
+  void DurableError() const {
+    if (m_ != nullptr) m_->durable_append_errors_total.Increment();
+  }
+  void FsyncObserved(absl::Duration took) const {
+    if (m_ != nullptr) m_->durable_fsync_seconds.Observe(absl::ToDoubleSeconds(took));
+  }
+  // Per-channel instruments (null when not counted).
+  metrics::Gauge* AddDurableLogBytes(absl::string_view channel) const {
+    return m_ == nullptr ? nullptr : &m_->AddDurableLogBytes(channel);
+  }
+  metrics::Counter* AddDurableSegmentsDropped(absl::string_view channel) const {
+    return m_ == nullptr ? nullptr : &m_->AddDurableSegmentsDropped(channel);
+  }
+
  private:
   void Publish(metrics::PublishOutcome outcome) const {
     if (m_ != nullptr) m_->Publishes(outcome).Increment();

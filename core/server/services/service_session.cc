@@ -9,6 +9,8 @@
 #include "core/protocol/frame_type.h"
 #include "core/server/services/delivery_seq.h"
 #include "core/server/services/participant_process.h"
+#include "core/server/services/routing_table.h"
+#include "core/server/services/subscribe_target.h"
 #include "core/server/services/worker_subject.h"
 
 namespace liminal::server::services {
@@ -38,7 +40,9 @@ std::string SchemaHex(const protocol::SchemaId& id) {
 ServiceSession::ServiceSession(const SessionEnvironment& env)
     : env_(env),
       replies_(std::make_shared<ReplyInbox>(env.runtime.NewMutex(), env.runtime.scheduler(),
-                                            env.runtime.clock(), env.conversation_reply_timeout)) {}
+                                            env.runtime.clock(), env.conversation_reply_timeout)),
+      publish_acks_(
+          std::make_shared<PublishAckInbox>(env.runtime.NewMutex(), env.runtime.scheduler())) {}
 
 ServiceSession::~ServiceSession() = default;
 
@@ -46,6 +50,7 @@ void ServiceSession::Bind(ConnectionOutput& out) {
   if (pid_ != runtime::kNoPid) return;
   pid_ = out.pid();
   replies_->SetOwner(pid_);
+  publish_acks_->SetOwner(pid_);
 }
 
 void ServiceSession::HandleFrame(Frame& frame, ConnectionOutput& out) {
@@ -102,18 +107,30 @@ void ServiceSession::HandlePublish(const Frame& frame, protocol::Publish& publis
   // Only the idempotency window looks at the time: unkeyed publishes skip the clock read.
   const absl::Time now =
       publish.idempotency_key.has_value() ? env_.runtime.clock().Now() : absl::InfinitePast();
+  const PublishOrigin origin{.inbox = publish_acks_, .stream_id = frame.stream_id};
   const Channel::PublishResult result =
-      channel->Publish(envelope, publish.idempotency_key, now, wakes_);
-  if (!result.duplicate) RouteCopies(*channel, envelope, now);
+      channel->Publish(envelope, publish.idempotency_key, now, wakes_, &origin);
   // The subscribers' wakes go out at the end of the slice (Pump), not here.
-  uint8_t flags = 0;
-  if (result.duplicate) {
-    env_.metrics.PublishDuplicate();
-  } else {
-    env_.metrics.PublishAcked();
-    if (result.queued > 0) flags = protocol::kFlagDelivered;
+  using Outcome = Channel::PublishResult::Outcome;
+  switch (result.outcome) {
+    case Outcome::kPending:
+      return;  // answered through publish_acks_ once an fsync covers it
+    case Outcome::kStorageError:
+      env_.metrics.PublishRejected();
+      out.Send(MakeFrame(protocol::PublishError{ToWire(ReasonCode::kStorage), result.error},
+                         frame.stream_id));
+      return;
+    case Outcome::kDuplicate:
+      env_.metrics.PublishDuplicate();
+      out.Send(MakeFrame(protocol::PublishAck{result.message_id}, frame.stream_id));
+      return;
+    case Outcome::kAcked:
+      PublishRoutedCopies(env_.routes, *channel, envelope, now, wakes_);
+      env_.metrics.PublishAcked();
+      out.Send(MakeFrame(protocol::PublishAck{result.message_id}, frame.stream_id,
+                         result.queued > 0 ? protocol::kFlagDelivered : uint8_t{0}));
+      return;
   }
-  out.Send(MakeFrame(protocol::PublishAck{result.message_id}, frame.stream_id, flags));
 }
 
 Channel* ServiceSession::FindChannel(std::string_view name) {
@@ -125,36 +142,9 @@ Channel* ServiceSession::FindChannel(std::string_view name) {
   return channel;
 }
 
-void ServiceSession::RouteCopies(const Channel& source, const SharedEnvelope& envelope,
-                                 absl::Time now) {
-  for (const Route& route : env_.routes.From(source)) {
-    if (route.predicate != nullptr && !route.predicate->Matches(envelope->payload)) continue;
-    // The target's schema still holds for what its subscribers receive.
-    if (!route.target->ValidatePayload(envelope->payload).ok()) continue;
-    route.target->Publish(envelope, std::nullopt, now, wakes_);  // never routed again
-  }
-}
-
 void ServiceSession::SendWakes() {
-  // One Wake per process, however many of its subscriptions this publish armed: grouping by
-  // owner keeps a fan-out to many subscriptions of one connection from becoming a storm.
-  if (wakes_.size() > 1) {
-    std::stable_sort(wakes_.begin(), wakes_.end(),
-                     [](const auto& a, const auto& b) { return a->owner() < b->owner(); });
-  }
-  runtime::Pid last = runtime::kNoPid;
-  bool delivered = true;
-  for (const std::shared_ptr<Subscription>& subscription : wakes_) {
-    const runtime::Pid owner = subscription->owner();
-    // This connection's own subscriptions are pumped at the end of the current slice.
-    if (owner == pid_) continue;
-    if (owner != last) {
-      last = owner;
-      delivered = env_.runtime.scheduler().Send(owner, runtime::Wake{});
-    }
-    if (!delivered) subscription->Rearm();
-  }
-  wakes_.clear();
+  // This connection's own subscriptions are pumped at the end of the current slice.
+  services::SendWakes(env_.runtime.scheduler(), wakes_, pid_);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -166,8 +156,26 @@ void ServiceSession::HandleSubscribe(const Frame& frame, const protocol::Subscri
     out.Send(MakeFrame(protocol::SubscribeError{ToWire(code), std::move(text)}, frame.stream_id));
   };
   Channel* channel = env_.worker_front_door ? nullptr : env_.channels.Find(subscribe.channel);
+  // A name that is not a channel as written may carry a replay query (subscribe_target.h).
+  SubscribeTarget target{.channel = subscribe.channel, .from = std::nullopt};
+  if (channel == nullptr && !env_.worker_front_door &&
+      subscribe.channel.find('?') != std::string::npos) {
+    absl::StatusOr<SubscribeTarget> parsed = ParseSubscribeTarget(subscribe.channel);
+    if (!parsed.ok()) {
+      refuse(ReasonCode::kUnknownChannel, std::string(parsed.status().message()));
+      return;
+    }
+    target = *std::move(parsed);
+    channel = env_.channels.Find(target.channel);
+  }
   if (channel == nullptr) {
-    refuse(ReasonCode::kUnknownChannel, UnknownChannel(subscribe.channel, env_.worker_front_door));
+    refuse(ReasonCode::kUnknownChannel, UnknownChannel(target.channel, env_.worker_front_door));
+    return;
+  }
+  if (target.replay_requested() && !channel->durable()) {
+    refuse(ReasonCode::kUnknownChannel,
+           absl::StrCat("channel '", channel->name(),
+                        "' is not durable: only a durable channel can replay from a message id"));
     return;
   }
   if (!subscribe.accepted_schemas.empty() &&
@@ -219,8 +227,17 @@ void ServiceSession::HandleSubscribe(const Frame& frame, const protocol::Subscri
       env_.runtime.NewMutex());
   // Ack first: a Deliver for this subscription can only leave in a later Pump.
   out.Send(MakeFrame(protocol::SubscribeAck{id, channel->schema_id()}, frame.stream_id));
-  channel->AddSubscription(subscription);
-  subscriptions_.emplace(id, SubscriptionEntry{std::move(subscription), channel});
+  SubscriptionEntry entry{
+      .subscription = subscription, .channel = channel, .replay_cursor = std::nullopt};
+  const bool replay = channel->durable() && ((frame.flags & protocol::kFlagReplay) != 0 ||
+                                             target.replay_requested());
+  if (replay) {
+    // Joins the live fan-out from RefillReplay, once it has read up to the live end.
+    entry.replay_cursor = channel->ReplayStart(target.from);
+  } else {
+    channel->AddSubscription(subscription);
+  }
+  subscriptions_.emplace(id, std::move(entry));
 }
 
 void ServiceSession::HandleUnsubscribe(const protocol::Unsubscribe& unsubscribe) {
@@ -276,7 +293,21 @@ bool ServiceSession::PumpSubscriptions(ConnectionOutput& out, bool& sent_any) {
     if (it == subscriptions_.end()) continue;
     Subscription& subscription = *it->second.subscription;
     size_t delivered = 0;
-    const Subscription::PumpStop stop = subscription.Pump(out, delivered);
+    Subscription::PumpStop stop = Subscription::PumpStop::kIdle;
+    // A replaying subscription alternates between refilling its queue from the log and
+    // sending, a few rounds per pump; it asks for another pump while it has not caught up.
+    for (int round = 0; round < kReplayRoundsPerPump; ++round) {
+      if (it->second.replay_cursor.has_value() && !RefillReplay(id, it->second, out)) break;
+      stop = subscription.Pump(out, delivered);
+      if (stop != Subscription::PumpStop::kIdle || !it->second.replay_cursor.has_value()) break;
+    }
+    if (!subscriptions_.contains(id)) {  // the replay failed and dropped it
+      sent_any = true;
+      continue;
+    }
+    if (it->second.replay_cursor.has_value() && stop == Subscription::PumpStop::kIdle) {
+      env_.runtime.scheduler().Send(pid_, runtime::Wake{});
+    }
     env_.metrics.Delivered(delivered);
     sent_any |= delivered > 0;
     if (stop == Subscription::PumpStop::kShed) {
@@ -296,6 +327,30 @@ bool ServiceSession::PumpSubscriptions(ConnectionOutput& out, bool& sent_any) {
       return false;
     }
   }
+  return true;
+}
+
+bool ServiceSession::RefillReplay(uint64_t id, SubscriptionEntry& entry, ConnectionOutput& out) {
+  Subscription& subscription = *entry.subscription;
+  const size_t queued = subscription.pending_size();
+  if (queued >= subscription.pending_limit()) return true;
+  const size_t room = std::min(subscription.pending_limit() - queued, kReplayBatch);
+  Channel::ReplayBatch batch =
+      entry.channel->ReadForReplay(*entry.replay_cursor, room, entry.subscription);
+  if (!batch.error.ok()) {
+    out.Send(MakeFrame(
+        protocol::SubscribeError{
+            ToWire(ReasonCode::kStorage),
+            absl::StrCat("subscription ", id, " could not replay channel '",
+                         entry.channel->name(), "': ", batch.error.message())},
+        subscription.stream_id()));
+    DropSubscription(id);
+    return false;
+  }
+  // Detached while replaying, so nothing else enqueues and `room` cannot overflow.
+  for (const SharedEnvelope& envelope : batch.messages) subscription.Enqueue(envelope);
+  entry.replay_cursor = batch.next_cursor;
+  if (batch.attached) entry.replay_cursor.reset();
   return true;
 }
 
@@ -499,6 +554,10 @@ void ServiceSession::Pump(ConnectionOutput& out) {
   SendWakes();
   bool sent_any = false;
   bool room = true;
+  publish_acks_->Take(ack_frames_);
+  for (protocol::Frame& ack : ack_frames_) out.Send(std::move(ack));  // small; never held back
+  sent_any |= !ack_frames_.empty();
+  ack_frames_.clear();
   replies_->TakeOutcomes(outcomes_);
   while (!outcomes_.empty()) {
     if (!out.HasOutboundRoom()) {
@@ -527,6 +586,7 @@ void ServiceSession::Release() {
   subscriptions_.clear();
   streams_.clear();
   replies_->Shutdown();  // participant exits from here on are not crashes
+  publish_acks_->Shutdown();
   for (auto& [id, conversation] : conversations_) {
     StopParticipant(conversation);
     env_.metrics.ConversationEnded();

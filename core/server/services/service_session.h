@@ -8,6 +8,10 @@
 //     once per slice, at its end (Pump, or Release): a burst of publishes read in one go
 //     wakes each subscriber once, and it finds the whole burst queued (one Deliver batch,
 //     one socket write) instead of racing the publisher message by message.
+//   * Durable channels (§5): with fsync "always" the PublishAck (or E_STORAGE) arrives
+//     through the PublishAckInbox after the fsync and leaves in Pump. A Subscribe with the
+//     REPLAY flag or a `?from=<id>` suffix (subscribe_target.h) first reads the retained
+//     messages from the log, a batch per pump, then joins the live fan-out.
 //   * Subscribe/Unsubscribe and credit: Deliver frames leave in Pump, on the subscriber's
 //     own process, while credit (ACKS subscriptions only) and outbound room allow. Several
 //     subscriptions without ACKS may share a stream and its delivery_seq; a subscription
@@ -38,6 +42,7 @@
 #include "core/server/connection_services.h"
 #include "core/server/services/channel.h"
 #include "core/server/services/participant_inbox.h"
+#include "core/server/services/publish_ack_inbox.h"
 #include "core/server/services/reply_inbox.h"
 #include "core/server/services/session_environment.h"
 #include "core/server/services/stream_sequence.h"
@@ -65,6 +70,9 @@ class ServiceSession final : public ConnectionSession {
   struct SubscriptionEntry {
     std::shared_ptr<Subscription> subscription;
     Channel* channel = nullptr;
+    // Replaying a durable channel: the next message id to read from its log. Unset once the
+    // subscription has caught up and joined the live fan-out.
+    std::optional<uint64_t> replay_cursor;
   };
   // The subscriptions on one client stream.
   struct StreamState {
@@ -86,7 +94,6 @@ class ServiceSession final : public ConnectionSession {
                      ConnectionOutput& out);
   // env_.channels.Find, with the last channel found remembered.
   Channel* FindChannel(std::string_view name);
-  void RouteCopies(const Channel& source, const SharedEnvelope& envelope, absl::Time now);
   // Wakes the owners of the subscriptions this slice's publishes armed (wakes_).
   void SendWakes();
 
@@ -99,6 +106,9 @@ class ServiceSession final : public ConnectionSession {
   void LeaveStream(uint32_t stream_id);
   // Pumps every subscription, round-robin; false when the outbound queue filled up.
   bool PumpSubscriptions(ConnectionOutput& out, bool& sent_any);
+  // Moves the next replayed messages into a replaying subscription's queue (or lets it join
+  // the live fan-out). False when the log could not be read: the subscription was dropped.
+  bool RefillReplay(uint64_t id, SubscriptionEntry& entry, ConnectionOutput& out);
 
   void HandleConversationOpen(const protocol::Frame& frame, const protocol::ConversationOpen& open,
                               ConnectionOutput& out);
@@ -121,6 +131,9 @@ class ServiceSession final : public ConnectionSession {
                                     uint64_t conversation_id, protocol::ReasonCode code,
                                     std::string text);
 
+  static constexpr size_t kReplayBatch = 256;       // messages read from a log at once
+  static constexpr int kReplayRoundsPerPump = 4;
+
   const SessionEnvironment& env_;
   runtime::Pid pid_ = runtime::kNoPid;
   bool released_ = false;
@@ -138,6 +151,11 @@ class ServiceSession final : public ConnectionSession {
   std::shared_ptr<ReplyInbox> replies_;
   uint64_t next_instance_ = 1;
   Conversations conversations_;
+
+  // Answers to durable publishes that waited for an fsync.
+  std::shared_ptr<PublishAckInbox> publish_acks_;
+  std::vector<protocol::Frame> ack_frames_;  // scratch, reused
+
   std::deque<ConversationOutcome> outcomes_;  // taken from replies_, not yet sent
 };
 

@@ -9,6 +9,7 @@
 #include "core/config/config_errors.h"
 #include "core/protocol/schema_id.h"
 #include "core/server/services/predicate_parser.h"
+#include "core/storage/channel_directory.h"
 
 namespace liminal::server::services {
 namespace {
@@ -44,6 +45,16 @@ absl::StatusOr<ServicesOptions> ServicesOptionsFromConfig(const config::ServerCo
     ChannelSpec spec;
     spec.name = Trimmed(channel.name);
     spec.durable = channel.durable;
+    if (channel.durable && config.persistence_path.has_value()) {
+      spec.storage = DurableSpec{
+          .directory = storage::ChannelDirectory(*config.persistence_path, spec.name),
+          .fsync = channel.fsync,
+          .fsync_interval = absl::Milliseconds(channel.fsync_interval_ms),
+          .segment_bytes = static_cast<uint64_t>(channel.segment_bytes),
+          .retention = {.max_messages = static_cast<uint64_t>(channel.retention.max_messages),
+                        .max_bytes = static_cast<uint64_t>(channel.retention.max_bytes),
+                        .max_age = absl::Milliseconds(channel.retention.max_age_ms)}};
+    }
     spec.schema_id = protocol::SchemaIdOf(channel.schema_ref.has_value()
                                               ? std::string_view(channel.schema_document)
                                               : protocol::kNoSchemaDocument);

@@ -16,6 +16,7 @@
 
 #include "absl/time/time.h"
 #include "core/metrics/server_metrics.h"
+#include "core/server/fault_hooks.h"
 #include "core/server/services/channel.h"
 #include "core/server/services/routing_table.h"
 
@@ -35,6 +36,7 @@ struct ServicesOptions {
   // Publish and Subscribe are refused.
   bool worker_front_door = false;
   metrics::ServerMetrics* metrics = nullptr;  // null: not counted
+  FaultHooks faults;  // planted bugs for the simulation (fault_hooks.h); all off normally
 };
 
 }  // namespace liminal::server::services

@@ -50,6 +50,10 @@ TEST(ServicesConfigTest, MapsChannelsRulesAndLimits) {
   config.channels.push_back(ChannelConfig(" orders "));
   config.channels.push_back(ChannelConfig("typed", "{\"type\":\"object\"}"));
   config.channels.back().durable = true;
+  config.channels.back().fsync = config::FsyncPolicy::kInterval;
+  config.channels.back().fsync_interval_ms = 250;
+  config.channels.back().retention.max_messages = 10;
+  config.persistence_path = "/data/liminal/";
   config.routing_rules.push_back({"orders", "typed", std::string("qty > 3 and ok == true")});
   config.routing_rules.push_back({"typed", "orders", std::nullopt});
   metrics::ServerMetrics metrics;
@@ -73,6 +77,10 @@ TEST(ServicesConfigTest, MapsChannelsRulesAndLimits) {
   EXPECT_EQ(options->channels[1].schema_id, protocol::SchemaIdOf("{\"type\":\"object\"}"));
   EXPECT_NE(options->channels[1].validator, nullptr);
   EXPECT_TRUE(options->channels[1].durable);
+  EXPECT_EQ(options->channels[1].storage.directory, "/data/liminal/typed");
+  EXPECT_EQ(options->channels[1].storage.fsync, config::FsyncPolicy::kInterval);
+  EXPECT_EQ(options->channels[1].storage.fsync_interval, absl::Milliseconds(250));
+  EXPECT_EQ(options->channels[1].storage.retention.max_messages, 10u);
   ASSERT_EQ(options->routes.size(), 2u);
   EXPECT_EQ(options->routes[0].predicate_text, "qty > 3 and ok == true");
   EXPECT_NE(options->routes[0].predicate, nullptr);

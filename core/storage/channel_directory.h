@@ -1,0 +1,19 @@
+// Where a durable channel's log lives: `<persistence_path>/<escaped channel name>`. Letters,
+// digits, '-', '_' and '.' are kept; every other byte becomes %XX (so '/' cannot leave the
+// persistence directory), and a name made only of dots has its dots escaped too.
+//
+//   ChannelDirectory("/var/lib/liminal", "orders/eu")  // "/var/lib/liminal/orders%2Feu"
+#ifndef LIMINAL_CORE_STORAGE_CHANNEL_DIRECTORY_H_
+#define LIMINAL_CORE_STORAGE_CHANNEL_DIRECTORY_H_
+
+#include <string>
+#include <string_view>
+
+namespace liminal::storage {
+
+std::string EscapeChannelName(std::string_view channel);
+std::string ChannelDirectory(std::string_view persistence_path, std::string_view channel);
+
+}  // namespace liminal::storage
+
+#endif  // LIMINAL_CORE_STORAGE_CHANNEL_DIRECTORY_H_

@@ -1,0 +1,92 @@
+#include "sim/invariants/durable_history.h"
+
+#include "absl/strings/str_cat.h"
+
+namespace liminal::sim {
+
+void DurableHistory::Acked(const std::string& channel, const std::string& payload,
+                           uint64_t message_id) {
+  ++acked_count_;
+  acked_[channel][payload] = message_id;
+  auto [it, inserted] = by_id_[channel].emplace(message_id, payload);
+  if (!inserted && it->second != payload && !reuse_.has_value()) {
+    reuse_ = Violation{"ids-never-reused",
+                       absl::StrCat("channel '", channel, "': message id ", message_id,
+                                    " was acknowledged for '", it->second, "' and again for '",
+                                    payload, "'")};
+  }
+}
+
+void DurableHistory::Failed(const std::string& channel, const std::string& payload) {
+  failed_[channel].insert(payload);
+}
+
+void DurableHistory::Replayed(int reader, const std::string& channel, const std::string& payload) {
+  Reader& r = readers_[reader];
+  r.channel = channel;
+  r.payloads.push_back(payload);
+}
+
+void DurableHistory::FinalReplay(const std::string& channel, int reader) {
+  final_[channel] = reader;
+  readers_[reader].channel = channel;
+}
+
+std::optional<Violation> DurableHistory::CheckOrder(int reader, const Reader& r) const {
+  absl::btree_set<std::string> seen;
+  uint64_t last_id = 0;
+  std::string last_payload;
+  auto acked = acked_.find(r.channel);
+  auto failed = failed_.find(r.channel);
+  for (const std::string& payload : r.payloads) {
+    if (!seen.insert(payload).second) {
+      return Violation{"replay-order", absl::StrCat("reader ", reader, " on '", r.channel,
+                                                    "' received '", payload, "' twice")};
+    }
+    if (failed != failed_.end() && failed->second.contains(payload)) {
+      return Violation{"failed-not-stored",
+                       absl::StrCat("reader ", reader, " on '", r.channel, "' received '",
+                                    payload, "', whose publish was answered E_STORAGE")};
+    }
+    if (acked == acked_.end()) continue;
+    auto id = acked->second.find(payload);
+    if (id == acked->second.end()) continue;
+    if (id->second <= last_id) {
+      return Violation{"replay-order",
+                       absl::StrCat("reader ", reader, " on '", r.channel, "' received '",
+                                    payload, "' (id ", id->second, ") after '", last_payload,
+                                    "' (id ", last_id, ")")};
+    }
+    last_id = id->second;
+    last_payload = payload;
+  }
+  return std::nullopt;
+}
+
+std::optional<Violation> DurableHistory::Check() const {
+  if (reuse_.has_value()) return reuse_;
+  for (const auto& [index, reader] : readers_) {
+    if (std::optional<Violation> v = CheckOrder(index, reader)) return v;
+  }
+  for (const auto& [channel, payloads] : acked_) {
+    auto final_reader = final_.find(channel);
+    if (final_reader == final_.end()) {
+      return Violation{"acknowledged-survive-crash",
+                       absl::StrCat("channel '", channel, "' has no final replay to check")};
+    }
+    const Reader& r = readers_.at(final_reader->second);
+    const absl::btree_set<std::string> replayed(r.payloads.begin(), r.payloads.end());
+    for (const auto& [payload, id] : payloads) {
+      if (!replayed.contains(payload)) {
+        return Violation{"acknowledged-survive-crash",
+                         absl::StrCat("channel '", channel, "': '", payload,
+                                      "' was acknowledged as message ", id,
+                                      " but the replay after the last restart lacks it (",
+                                      r.payloads.size(), " messages replayed)")};
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace liminal::sim
