@@ -4,6 +4,7 @@
 //   options.max_in_flight = 128;            // credit window the server honours
 //   options.replay = true;                  // durable channels: retained messages first
 //   options.replay_from = 1234;             // ... from message id 1234
+//   options.consumer = "billing";           // ... or where consumer "billing" left off
 //   options.ack_mode = AckMode::kManual;    // the application calls Ack(seq) itself
 //
 // Thread-safety: a plain value type.
@@ -12,6 +13,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "absl/time/time.h"
@@ -38,6 +40,10 @@ struct SubscribeOptions {
   // the oldest message kept). Sent as the channel name's `?from=<id>` suffix, which liminald
   // reads (README "Replay and resume"); implies `replay`.
   std::optional<uint64_t> replay_from;
+  // Durable channels: subscribe as this named consumer, which resumes after the last message
+  // it acknowledged, across disconnects and server restarts (`?consumer=<name>`; a new
+  // consumer starts at `replay_from`, or at the oldest message kept). Implies `replay`.
+  std::optional<std::string> consumer;
 
   AckMode ack_mode = AckMode::kAuto;
   // Acks are batched: an Accept goes out once half the window is consumed, and no consumed

@@ -14,6 +14,9 @@ absl::StatusOr<std::unique_ptr<ProtocolServer>> ProtocolServer::Create(
   absl::StatusOr<server::services::ServicesOptions> services_options =
       server::services::ServicesOptionsFromConfig(config, backend, &metrics);
   if (!services_options.ok()) return services_options.status();
+  services_options->storage_report = [](const std::string& message) {
+    spdlog::error("{}", message);
+  };
 
   std::unique_ptr<ProtocolServer> server(new ProtocolServer());
   server->runtime_ = std::make_unique<io::AsioRuntime>(

@@ -35,6 +35,7 @@ Examples:
   liminal sub orders --json --count 10 --timeout 30s
   liminal sub audit --replay                 # durable channel: retained messages first
   liminal sub audit --from 1234              # durable channel: replay from message id 1234
+  liminal sub audit --consumer billing       # durable channel: resume where "billing" left off
   liminal sub events | grep -i error
 
 Exit codes: 0 ended by --count, --timeout without --count, or Ctrl-C; 1 the server refused
@@ -83,6 +84,7 @@ int RunSub(const GlobalOptions& global, const SubOptions& options, const Command
   subscribe.max_in_flight = options.max_in_flight;
   subscribe.replay = options.replay;
   subscribe.replay_from = options.from;
+  subscribe.consumer = options.consumer;
   const absl::Time start = absl::Now();
   absl::StatusOr<std::unique_ptr<client::BlockingSubscription>> sub =
       (*client)->Subscribe(options.channel, *subscribe_timeout, subscribe);
@@ -161,6 +163,10 @@ Command AddSubCommand(CLI::App& app, const GlobalOptions& global) {
                     "Durable channels: replay from this message id (implies --replay)")
       ->check(CLI::PositiveNumber)
       ->type_name("ID");
+  AddOptionalOption(*sub, "--consumer", options->consumer,
+                    "Durable channels: subscribe as this named consumer, which resumes after "
+                    "the last message it acknowledged (implies --replay)")
+      ->type_name("NAME");
   sub->add_option("--subscribe-timeout", options->subscribe_timeout,
                   "Wait this long for the SubscribeAck")
       ->check(DurationFlag())

@@ -29,6 +29,7 @@ struct SubOptions {
   std::optional<std::string> timeout;  // stop after this long in total (a duration flag)
   bool replay = false;                 // durable channels: retained messages first
   std::optional<uint64_t> from;        // durable channels: replay from this message id
+  std::optional<std::string> consumer;  // durable channels: resume this named consumer
   std::string subscribe_timeout = "5s";
 };
 

@@ -18,6 +18,20 @@
 namespace liminal::client::internal {
 namespace {
 
+// The channel name with the replay query liminald reads (README "Replay"): ?from=, ?consumer=.
+std::string SubscribeTargetName(const std::string& channel, const SubscribeOptions& options) {
+  std::string name = channel;
+  char separator = '?';
+  if (options.consumer.has_value()) {
+    absl::StrAppend(&name, std::string(1, separator), "consumer=", *options.consumer);
+    separator = '&';
+  }
+  if (options.replay_from.has_value()) {
+    absl::StrAppend(&name, std::string(1, separator), "from=", *options.replay_from);
+  }
+  return name;
+}
+
 namespace asio = boost::asio;
 using asio::ip::tcp;
 using protocol::Frame;
@@ -153,11 +167,10 @@ void ConnectionImpl::Subscribe(std::string channel, SubscribeOptions options,
     }
     absl::StatusOr<uint32_t> stream = self.NextStream();
     if (!stream.ok()) return done(stream.status());
-    const bool replay = options.replay || options.replay_from.has_value();
+    const bool replay =
+        options.replay || options.replay_from.has_value() || options.consumer.has_value();
     Frame frame = MakeFrame(
-        protocol::Subscribe{.channel = options.replay_from.has_value()
-                                           ? absl::StrCat(channel, "?from=", *options.replay_from)
-                                           : channel,
+        protocol::Subscribe{.channel = SubscribeTargetName(channel, options),
                             .accepted_schemas = options.accepted_schemas,
                             .max_in_flight = options.max_in_flight},
         *stream,

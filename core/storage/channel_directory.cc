@@ -6,7 +6,7 @@
 
 namespace liminal::storage {
 
-std::string EscapeChannelName(std::string_view channel) {
+std::string EscapePathComponent(std::string_view channel) {
   const bool only_dots = channel.find_first_not_of('.') == std::string_view::npos;
   std::string out;
   for (const char c : channel) {
@@ -24,7 +24,7 @@ std::string EscapeChannelName(std::string_view channel) {
 std::string ChannelDirectory(std::string_view persistence_path, std::string_view channel) {
   std::string_view base = persistence_path;
   while (base.size() > 1 && base.back() == '/') base.remove_suffix(1);
-  return std::string(base) + "/" + EscapeChannelName(channel);
+  return std::string(base) + "/" + EscapePathComponent(channel);
 }
 
 }  // namespace liminal::storage

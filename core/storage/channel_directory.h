@@ -1,6 +1,7 @@
-// Where a durable channel's log lives: `<persistence_path>/<escaped channel name>`. Letters,
-// digits, '-', '_' and '.' are kept; every other byte becomes %XX (so '/' cannot leave the
-// persistence directory), and a name made only of dots has its dots escaped too.
+// Where a durable channel's log lives: `<persistence_path>/<escaped channel name>`.
+// EscapePathComponent keeps letters, digits, '-', '_' and '.'; every other byte becomes %XX
+// (so '/' cannot leave the directory), and a name made only of dots has its dots escaped too.
+// Consumer position files are named the same way.
 //
 //   ChannelDirectory("/var/lib/liminal", "orders/eu")  // "/var/lib/liminal/orders%2Feu"
 #ifndef LIMINAL_CORE_STORAGE_CHANNEL_DIRECTORY_H_
@@ -11,7 +12,7 @@
 
 namespace liminal::storage {
 
-std::string EscapeChannelName(std::string_view channel);
+std::string EscapePathComponent(std::string_view channel);
 std::string ChannelDirectory(std::string_view persistence_path, std::string_view channel);
 
 }  // namespace liminal::storage

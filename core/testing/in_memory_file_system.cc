@@ -64,8 +64,10 @@ absl::StatusOr<std::unique_ptr<runtime::File>> InMemoryFileSystem::OpenAppend(
 absl::Status InMemoryFileSystem::Rename(const std::string& from, const std::string& to) {
   auto it = files_.find(from);
   if (it == files_.end()) return absl::NotFoundError(absl::StrCat("no such file: ", from));
-  files_[to] = std::move(it->second);
-  files_.erase(from);
+  // Out of the map before inserting: a btree insert may move its nodes.
+  std::shared_ptr<Contents> contents = std::move(it->second);
+  files_.erase(it);
+  files_[to] = std::move(contents);
   return absl::OkStatus();
 }
 

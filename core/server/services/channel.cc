@@ -55,8 +55,17 @@ absl::Status Channel::OpenLog() {
                                      "': cannot read its idempotency keys: ",
                                      keyed.status().message()));
   }
+  absl::StatusOr<storage::ConsumerPositions> consumers = storage::ConsumerPositions::Load(
+      runtime_.file_system(), ConsumersDirectory());
+  if (!consumers.ok()) {
+    return absl::Status(consumers.status().code(),
+                        absl::StrCat("durable channel '", spec_.name,
+                                     "': cannot read its consumer positions: ",
+                                     consumers.status().message()));
+  }
   const absl::Time now = runtime_.clock().Now();
   MutexLock lock(*mu_);
+  consumers_ = *std::move(consumers);
   for (const storage::LogRecord& record : *keyed) {
     if (!record.idempotency_key.has_value()) continue;
     // Measured on the monotonic clock as if remembered when it was first published.
@@ -69,6 +78,7 @@ absl::Status Channel::OpenLog() {
   log_bytes_ = metrics_.AddDurableLogBytes(spec_.name);
   segments_dropped_ = metrics_.AddDurableSegmentsDropped(spec_.name);
   NoteLogSizeLocked();
+  ArmAgeRetention();
   return absl::OkStatus();
 }
 
@@ -77,12 +87,13 @@ const storage::RecoveryReport* Channel::recovery() const {
   return log_ == nullptr ? nullptr : &log_->recovery();
 }
 
-size_t Channel::FanOutLocked(const SharedEnvelope& envelope, WakeList& wakes) {
+size_t Channel::FanOutLocked(const SharedEnvelope& envelope, uint64_t message_id,
+                             WakeList& wakes) {
   size_t queued = 0;
   size_t kept = 0;
   for (size_t i = 0; i < subscriptions_.size(); ++i) {
     std::shared_ptr<Subscription>& subscription = subscriptions_[i];
-    switch (subscription->Enqueue(envelope)) {
+    switch (subscription->Enqueue(envelope, message_id)) {
       case Subscription::Enqueued::kQueuedNeedsWake:
         wakes.push_back(subscription);
         [[fallthrough]];
@@ -124,7 +135,7 @@ Channel::PublishResult Channel::Publish(const SharedEnvelope& envelope,
   }
   result.message_id = next_message_id_++;
   if (idempotency_key.has_value()) dedup_.Remember(*idempotency_key, result.message_id, now);
-  result.queued = FanOutLocked(envelope, wakes);
+  result.queued = FanOutLocked(envelope, result.message_id, wakes);
   return result;
 }
 
@@ -159,6 +170,7 @@ Channel::PublishResult Channel::PublishDurableLocked(
                                        .timestamp = runtime_.clock().WallNow(),
                                        .idempotency_key = idempotency_key,
                                        .envelope = std::move(stored)});
+  NoteStorageOutcomeLocked(written, "writing a message");
   if (!written.ok()) {
     metrics_.DurableError();
     result.outcome = Outcome::kStorageError;
@@ -179,29 +191,30 @@ Channel::PublishResult Channel::PublishDurableLocked(
     return result;
   }
   visible_next_id_ = id + 1;
-  result.queued = FanOutLocked(envelope, wakes);
+  result.queued = FanOutLocked(envelope, id, wakes);
   if (spec_.storage.fsync == config::FsyncPolicy::kInterval) ArmIntervalSyncLocked();
   return result;
 }
 
 void Channel::StartSyncLocked() {
   sync_in_flight_ = true;
-  runtime_.file_system().RunBlocking([this, batch = log_->PrepareSync()] {
-    const absl::Time start = runtime_.clock().Now();
-    const absl::Status status = batch.Run();
-    metrics_.FsyncObserved(runtime_.clock().Now() - start);
-    CompleteSync(batch, status);
-  });
+  runtime_.file_system().RunBlocking(
+      WhileAlive([batch = log_->PrepareSync()](Channel& self) {
+        const absl::Time start = self.runtime_.clock().Now();
+        const absl::Status status = batch.Run();
+        self.metrics_.FsyncObserved(self.runtime_.clock().Now() - start);
+        self.CompleteSync(batch, status);
+      }));
 }
 
 void Channel::ArmIntervalSyncLocked() {
   if (interval_sync_armed_) return;
   interval_sync_armed_ = true;
-  runtime_.clock().RunAfter(spec_.storage.fsync_interval, [this] {
-    MutexLock lock(*mu_);
-    interval_sync_armed_ = false;
-    if (!sync_in_flight_) StartSyncLocked();
-  });
+  runtime_.clock().RunAfter(spec_.storage.fsync_interval, WhileAlive([](Channel& self) {
+                              MutexLock lock(*self.mu_);
+                              self.interval_sync_armed_ = false;
+                              if (!self.sync_in_flight_) self.StartSyncLocked();
+                            }));
 }
 
 void Channel::CompleteSync(const storage::ChannelLog::SyncBatch& batch,
@@ -221,6 +234,7 @@ void Channel::FinishSyncLocked(const storage::ChannelLog::SyncBatch& batch,
                                std::vector<Answer>& answers,
                                std::vector<SharedEnvelope>& committed) {
   sync_in_flight_ = false;
+  NoteStorageOutcomeLocked(status, "fsync");
   if (status.ok()) {
     log_->MarkSynced(batch);
     // What is durable now (a batch from before a rewind marks nothing; the next one will).
@@ -231,7 +245,9 @@ void Channel::FinishSyncLocked(const storage::ChannelLog::SyncBatch& batch,
       uint8_t flags = 0;
       if (publish.envelope != nullptr) {
         visible_next_id_ = publish.message_id + 1;
-        if (FanOutLocked(publish.envelope, wakes) > 0) flags = protocol::kFlagDelivered;
+        if (FanOutLocked(publish.envelope, publish.message_id, wakes) > 0) {
+          flags = protocol::kFlagDelivered;
+        }
         committed.push_back(std::move(publish.envelope));
         metrics_.PublishAcked();
       } else {
@@ -290,9 +306,108 @@ void Channel::NoteLogSizeLocked() {
   segments_dropped_seen_ = dropped;
 }
 
+void Channel::NoteStorageOutcomeLocked(const absl::Status& status, std::string_view what) {
+  if (status.ok()) {
+    if (storage_failures_ > 0 && spec_.storage.report) {
+      spec_.storage.report(absl::StrCat("durable channel '", spec_.name,
+                                        "': its log works again after ", storage_failures_,
+                                        " failed write(s) or fsync(s)"));
+    }
+    storage_failures_ = 0;
+    return;
+  }
+  ++storage_failures_;
+  if (spec_.storage.report) {
+    spec_.storage.report(absl::StrCat(
+        "durable channel '", spec_.name, "': ", std::string(what), " failed: ", status.message(),
+        spec_.storage.fsync == config::FsyncPolicy::kAlways
+            ? absl::StrCat("; ", pending_.size(), " waiting publish(es) answered E_STORAGE")
+            : std::string("; the messages were acknowledged already (fsync is not \"always\")")));
+  }
+}
+
 std::string Channel::StorageErrorText(const absl::Status& status) const {
   return absl::StrCat("durable channel '", spec_.name,
                       "' could not store the message: ", status.message());
+}
+
+std::string Channel::ConsumersDirectory() const {
+  return absl::StrCat(spec_.storage.directory, "/consumers");
+}
+
+absl::Status Channel::ClaimConsumer(const std::string& name) {
+  MutexLock lock(*mu_);
+  if (!claimed_consumers_.insert(name).second) {
+    return absl::AlreadyExistsError(absl::StrCat(
+        "consumer '", name, "' of channel '", spec_.name,
+        "' is already subscribed; a named consumer has one subscription at a time"));
+  }
+  return absl::OkStatus();
+}
+
+void Channel::ReleaseConsumer(const std::string& name) {
+  MutexLock lock(*mu_);
+  claimed_consumers_.erase(name);
+}
+
+std::optional<uint64_t> Channel::ConsumerPosition(const std::string& name) const {
+  MutexLock lock(*mu_);
+  return consumers_.has_value() ? consumers_->Get(name) : std::nullopt;
+}
+
+void Channel::AdvanceConsumer(const std::string& name, uint64_t acknowledged_through) {
+  MutexLock lock(*mu_);
+  if (!consumers_.has_value() || !consumers_->Advance(name, acknowledged_through)) return;
+  if (consumer_save_armed_) return;
+  consumer_save_armed_ = true;
+  runtime_.clock().RunAfter(kConsumerSaveDelay, WhileAlive([](Channel& self) {
+                              self.runtime_.file_system().RunBlocking(
+                                  self.WhileAlive([](Channel& c) { c.SaveConsumers(); }));
+                            }));
+}
+
+void Channel::SaveConsumers() {
+  std::vector<storage::ConsumerPosition> dirty;
+  {
+    MutexLock lock(*mu_);
+    consumer_save_armed_ = false;
+    dirty = consumers_->TakeDirty();
+  }
+  if (dirty.empty()) return;
+  absl::Status saved =
+      storage::ConsumerPositions::Save(runtime_.file_system(), ConsumersDirectory(), dirty);
+  if (saved.ok()) return;
+  metrics_.DurableError();
+  MutexLock lock(*mu_);
+  consumers_->MarkDirty(dirty);  // the next advance (or the shutdown flush) tries again
+}
+
+absl::AnyInvocable<void() &&> Channel::WhileAlive(absl::AnyInvocable<void(Channel&) &&> fn) {
+  return [weak = weak_from_this(), fn = std::move(fn)]() mutable {
+    if (std::shared_ptr<Channel> self = weak.lock()) std::move(fn)(*self);
+  };
+}
+
+void Channel::ArmAgeRetention() {
+  const absl::Duration max_age = spec_.storage.retention.max_age;
+  if (max_age <= absl::ZeroDuration()) return;
+  // Often enough that a segment outlives its age by at most a tenth of it (and a minute).
+  const absl::Duration period =
+      std::clamp(max_age / 10, absl::Milliseconds(100), absl::Minutes(1));
+  runtime_.clock().RunAfter(period, WhileAlive([](Channel& self) {
+                              self.runtime_.file_system().RunBlocking(
+                                  self.WhileAlive([](Channel& c) {
+                                    {
+                                      MutexLock lock(*c.mu_);
+                                      absl::StatusOr<size_t> dropped =
+                                          c.log_->ApplyRetention(c.runtime_.clock().WallNow());
+                                      c.NoteStorageOutcomeLocked(dropped.status(),
+                                                                 "dropping old segments");
+                                      c.NoteLogSizeLocked();
+                                    }
+                                    c.ArmAgeRetention();
+                                  }));
+                            }));
 }
 
 uint64_t Channel::ReplayStart(std::optional<uint64_t> from) const {
@@ -328,7 +443,8 @@ Channel::ReplayBatch Channel::ReadForReplay(uint64_t cursor, size_t max_messages
                                                      envelope.status().message()));
       return batch;
     }
-    batch.messages.push_back(std::make_shared<const protocol::Envelope>(*std::move(envelope)));
+    batch.messages.push_back(
+        {std::make_shared<const protocol::Envelope>(*std::move(envelope)), record.id});
     batch.next_cursor = record.id + 1;
   }
   return batch;
@@ -353,6 +469,17 @@ absl::Status Channel::Flush() {
   if (!status.ok()) {
     return absl::Status(status.code(), absl::StrCat("durable channel '", spec_.name,
                                                     "': final fsync failed: ", status.message()));
+  }
+  std::vector<storage::ConsumerPosition> dirty;
+  {
+    MutexLock lock(*mu_);
+    dirty = consumers_->TakeDirty();
+  }
+  absl::Status saved =
+      storage::ConsumerPositions::Save(runtime_.file_system(), ConsumersDirectory(), dirty);
+  if (!saved.ok()) {
+    return absl::Status(saved.code(), absl::StrCat("durable channel '", spec_.name,
+                                                   "': ", saved.message()));
   }
   return absl::OkStatus();
 }

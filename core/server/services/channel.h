@@ -28,6 +28,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -35,7 +36,9 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/container/btree_set.h"
 #include "absl/container/inlined_vector.h"
+#include "absl/functional/any_invocable.h"
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "core/config/server_config.h"
@@ -51,6 +54,7 @@
 #include "core/server/services/subscription.h"
 #include "core/server/services/wake_list.h"
 #include "core/storage/channel_log.h"
+#include "core/storage/consumer_positions.h"
 
 namespace liminal::server::services {
 
@@ -65,6 +69,9 @@ struct DurableSpec {
   storage::RetentionLimits retention;
   // Planted bug (FaultHooks::ack_durable_before_fsync): "always" acknowledges after the write.
   bool fault_ack_before_fsync = false;
+  // Told, for the operator's log, when the log fails to write or sync and when it works
+  // again. Called with the channel's lock held: it must not call back into the services.
+  std::function<void(const std::string&)> report;
 };
 
 // Told about each message a durable channel committed after an fsync, once the channel's
@@ -92,7 +99,7 @@ struct ChannelSpec {
   std::shared_ptr<const PayloadValidator> validator;  // null: any bytes are accepted
 };
 
-class Channel {
+class Channel : public std::enable_shared_from_this<Channel> {
  public:
   struct PublishResult {
     enum class Outcome {
@@ -110,7 +117,7 @@ class Channel {
   // One batch of a replay: messages with consecutive ids from the cursor, or `attached`
   // once the cursor reached the live end (the subscription now receives live messages).
   struct ReplayBatch {
-    std::vector<SharedEnvelope> messages;
+    std::vector<QueuedMessage> messages;
     uint64_t next_cursor = 0;
     bool attached = false;
     absl::Status error;  // the log could not be read
@@ -152,7 +159,20 @@ class Channel {
   ReplayBatch ReadForReplay(uint64_t cursor, size_t max_messages,
                             const std::shared_ptr<Subscription>& subscription);
 
-  // Syncs the log now, on the calling thread, and completes what waited for it (shutdown).
+  // Named durable consumers (`?consumer=<name>`). Claim fails (AlreadyExists) while another
+  // subscription holds the name; Release gives it back. ConsumerPosition is the id the
+  // consumer has acknowledged up to (nullopt: a new consumer). AdvanceConsumer moves it
+  // forward and saves it (file written and fsynced off the serving threads, within
+  // kConsumerSaveDelay): a crash may replay the last few acknowledged messages again
+  // (at-least-once), never skip one.
+  absl::Status ClaimConsumer(const std::string& name);
+  void ReleaseConsumer(const std::string& name);
+  std::optional<uint64_t> ConsumerPosition(const std::string& name) const;
+  void AdvanceConsumer(const std::string& name, uint64_t acknowledged_through);
+  static constexpr absl::Duration kConsumerSaveDelay = absl::Milliseconds(100);
+
+  // Syncs the log and saves consumer positions now, on the calling thread, and completes
+  // what waited for the log (shutdown).
   absl::Status Flush();
 
   void AddSubscription(std::shared_ptr<Subscription> subscription);
@@ -177,7 +197,7 @@ class Channel {
   };
 
   // Queues `envelope` on every live subscription; returns how many queued it.
-  size_t FanOutLocked(const SharedEnvelope& envelope, WakeList& wakes)
+  size_t FanOutLocked(const SharedEnvelope& envelope, uint64_t message_id, WakeList& wakes)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(*mu_);
   PublishResult PublishDurableLocked(const SharedEnvelope& envelope, std::string stored,
                                      const std::optional<std::string>& idempotency_key,
@@ -192,9 +212,20 @@ class Channel {
                         std::vector<SharedEnvelope>& committed) ABSL_EXCLUSIVE_LOCKS_REQUIRED(*mu_);
   void CompleteSync(const storage::ChannelLog::SyncBatch& batch, const absl::Status& status);
   void ArmIntervalSyncLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(*mu_);
+  // Writes the consumer positions that moved, off the serving threads.
+  void SaveConsumers();
+  // Drops old segments by age (retention.max_age) even when nobody publishes.
+  void ArmAgeRetention();
+  // `fn` for a timer or blocking work: it runs only if the channel still exists by then
+  // (a channel is owned by a shared_ptr, ChannelRegistry's).
+  absl::AnyInvocable<void() &&> WhileAlive(absl::AnyInvocable<void(Channel&) &&> fn);
   void AfterCommit(WakeList& wakes, std::vector<Answer>& answers,
                    std::vector<SharedEnvelope>& committed);
   std::string StorageErrorText(const absl::Status& status) const;
+  std::string ConsumersDirectory() const;
+  // Logs (spec_.storage.report) a failure, or the first success after failures.
+  void NoteStorageOutcomeLocked(const absl::Status& status, std::string_view what)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(*mu_);
   // Updates the per-channel log gauges (size, segments dropped by retention).
   void NoteLogSizeLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(*mu_);
 
@@ -220,6 +251,10 @@ class Channel {
   metrics::Gauge* log_bytes_ = nullptr;
   metrics::Counter* segments_dropped_ = nullptr;
   uint64_t segments_dropped_seen_ ABSL_GUARDED_BY(*mu_) = 0;
+  std::optional<storage::ConsumerPositions> consumers_ ABSL_GUARDED_BY(*mu_);
+  absl::btree_set<std::string> claimed_consumers_ ABSL_GUARDED_BY(*mu_);
+  bool consumer_save_armed_ ABSL_GUARDED_BY(*mu_) = false;
+  uint64_t storage_failures_ ABSL_GUARDED_BY(*mu_) = 0;  // since the log last worked
 };
 
 }  // namespace liminal::server::services

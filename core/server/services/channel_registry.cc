@@ -19,7 +19,7 @@ absl::StatusOr<std::unique_ptr<ChannelRegistry>> ChannelRegistry::Create(
           absl::StrCat("channel '", specs[i].name, "' is configured twice"));
     }
     auto channel =
-        std::make_unique<Channel>(std::move(specs[i]), i, runtime, dedup_window, metrics);
+        std::make_shared<Channel>(std::move(specs[i]), i, runtime, dedup_window, metrics);
     if (absl::Status opened = channel->OpenLog(); !opened.ok()) return opened;
     registry->by_name_.emplace(channel->name(), channel.get());
     registry->channels_.push_back(std::move(channel));

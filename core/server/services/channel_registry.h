@@ -41,7 +41,8 @@ class ChannelRegistry {
  private:
   ChannelRegistry() = default;
 
-  std::vector<std::unique_ptr<Channel>> channels_;
+  // Shared: a channel's timers and blocking work hold it weakly (Channel::WhileAlive).
+  std::vector<std::shared_ptr<Channel>> channels_;
   absl::btree_map<std::string, Channel*, std::less<>> by_name_;
 };
 

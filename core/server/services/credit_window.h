@@ -3,9 +3,9 @@
 // the window is full once `max_in_flight` of them are outstanding.
 //
 //   CreditWindow window(/*max_in_flight=*/2);
-//   uint64_t seq = window.Record(envelope);          // 1
-//   window.Accept(seq);                               // cumulative: releases every seq <= 1
-//   SharedEnvelope again = window.Take(seq2);         // Defer/Reject: remove one delivery
+//   uint64_t seq = window.Record({envelope, message_id});   // 1
+//   window.Accept(seq);                       // cumulative: releases every seq <= 1
+//   QueuedMessage again = window.Take(seq2);  // Defer/Reject: remove one delivery
 //
 // Sequence numbers are never reused: a deferred message is redelivered under a new seq.
 // The deliveries sit in a deque in seq order, so Record and the common cumulative Accept are
@@ -16,6 +16,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <optional>
 #include <utility>
 
 #include "core/server/services/shared_envelope.h"
@@ -34,7 +35,7 @@ class CreditWindow {
   uint64_t next_seq() const { return next_seq_; }
 
   // Records a delivery about to be sent; returns its delivery_seq. Precondition: HasCredit().
-  uint64_t Record(SharedEnvelope envelope);
+  uint64_t Record(QueuedMessage message);
 
   // Acknowledges every outstanding delivery with seq <= `seq`. Returns false, changing
   // nothing, when `seq` was never handed out (0, or not yet delivered).
@@ -42,14 +43,16 @@ class CreditWindow {
 
   // Removes one outstanding delivery and returns its envelope; null when `seq` is not
   // outstanding (never delivered, already acknowledged, rejected or deferred).
-  SharedEnvelope Take(uint64_t seq);
+  QueuedMessage Take(uint64_t seq);
+  // The smallest message id still outstanding, if any.
+  std::optional<uint64_t> MinOutstandingMessageId() const;
 
   void Clear() { in_flight_.clear(); }
 
  private:
   uint32_t max_in_flight_;
   uint64_t next_seq_ = 1;
-  std::deque<std::pair<uint64_t, SharedEnvelope>> in_flight_;  // ascending seq
+  std::deque<std::pair<uint64_t, QueuedMessage>> in_flight_;  // ascending seq
 };
 
 }  // namespace liminal::server::services

@@ -12,6 +12,7 @@ absl::StatusOr<std::unique_ptr<LiminalServices>> LiminalServices::Create(runtime
   const ServiceMetrics metrics(options.metrics);
   for (ChannelSpec& channel : options.channels) {
     channel.storage.fault_ack_before_fsync = options.faults.ack_durable_before_fsync;
+    channel.storage.report = options.storage_report;
   }
   absl::StatusOr<std::unique_ptr<ChannelRegistry>> channels =
       ChannelRegistry::Create(std::move(options.channels), runtime, options.dedup_window, metrics);

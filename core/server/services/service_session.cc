@@ -157,7 +157,7 @@ void ServiceSession::HandleSubscribe(const Frame& frame, const protocol::Subscri
   };
   Channel* channel = env_.worker_front_door ? nullptr : env_.channels.Find(subscribe.channel);
   // A name that is not a channel as written may carry a replay query (subscribe_target.h).
-  SubscribeTarget target{.channel = subscribe.channel, .from = std::nullopt};
+  SubscribeTarget target{.channel = subscribe.channel, .from = std::nullopt, .consumer = {}};
   if (channel == nullptr && !env_.worker_front_door &&
       subscribe.channel.find('?') != std::string::npos) {
     absl::StatusOr<SubscribeTarget> parsed = ParseSubscribeTarget(subscribe.channel);
@@ -175,7 +175,8 @@ void ServiceSession::HandleSubscribe(const Frame& frame, const protocol::Subscri
   if (target.replay_requested() && !channel->durable()) {
     refuse(ReasonCode::kUnknownChannel,
            absl::StrCat("channel '", channel->name(),
-                        "' is not durable: only a durable channel can replay from a message id"));
+                        "' is not durable: only a durable channel can replay from a message "
+                        "id or keep a named consumer"));
     return;
   }
   if (!subscribe.accepted_schemas.empty() &&
@@ -211,6 +212,12 @@ void ServiceSession::HandleSubscribe(const Frame& frame, const protocol::Subscri
                                             env_.max_subscriptions_per_connection, ")"));
     return;
   }
+  if (target.consumer.has_value()) {
+    if (absl::Status claimed = channel->ClaimConsumer(*target.consumer); !claimed.ok()) {
+      refuse(ReasonCode::kInvalidStateTransition, std::string(claimed.message()));
+      return;
+    }
+  }
   const uint64_t id = next_subscription_id_++;
   StreamState& stream = streams_[frame.stream_id];
   ++stream.subscriptions;
@@ -227,13 +234,22 @@ void ServiceSession::HandleSubscribe(const Frame& frame, const protocol::Subscri
       env_.runtime.NewMutex());
   // Ack first: a Deliver for this subscription can only leave in a later Pump.
   out.Send(MakeFrame(protocol::SubscribeAck{id, channel->schema_id()}, frame.stream_id));
-  SubscriptionEntry entry{
-      .subscription = subscription, .channel = channel, .replay_cursor = std::nullopt};
+  SubscriptionEntry entry{.subscription = subscription,
+                          .channel = channel,
+                          .replay_cursor = std::nullopt,
+                          .consumer = target.consumer};
   const bool replay = channel->durable() && ((frame.flags & protocol::kFlagReplay) != 0 ||
                                              target.replay_requested());
   if (replay) {
-    // Joins the live fan-out from RefillReplay, once it has read up to the live end.
-    entry.replay_cursor = channel->ReplayStart(target.from);
+    // Joins the live fan-out from RefillReplay, once it has read up to the live end. A
+    // known consumer resumes after what it acknowledged; a new one starts at `from`.
+    std::optional<uint64_t> from = target.from;
+    if (target.consumer.has_value()) {
+      if (std::optional<uint64_t> position = channel->ConsumerPosition(*target.consumer)) {
+        from = *position + 1;
+      }
+    }
+    entry.replay_cursor = channel->ReplayStart(from);
   } else {
     channel->AddSubscription(subscription);
   }
@@ -245,9 +261,18 @@ void ServiceSession::HandleUnsubscribe(const protocol::Unsubscribe& unsubscribe)
   DropSubscription(unsubscribe.subscription_id);
 }
 
+void ServiceSession::SaveConsumerPosition(const SubscriptionEntry& entry) {
+  if (!entry.consumer.has_value()) return;
+  if (std::optional<uint64_t> through = entry.subscription->AcknowledgedThrough()) {
+    entry.channel->AdvanceConsumer(*entry.consumer, *through);
+  }
+}
+
 void ServiceSession::DropSubscription(uint64_t id) {
   auto it = subscriptions_.find(id);
   if (it == subscriptions_.end()) return;
+  SaveConsumerPosition(it->second);
+  if (it->second.consumer.has_value()) it->second.channel->ReleaseConsumer(*it->second.consumer);
   it->second.channel->RemoveSubscription(*it->second.subscription);
   LeaveStream(it->second.subscription->stream_id());
   subscriptions_.erase(it);
@@ -276,6 +301,7 @@ void ServiceSession::HandleAck(const Frame& frame, const std::string& referenced
   } else if (type == protocol::FrameType::kDefer) {
     if (subscription.Defer(*seq)) env_.metrics.Ack(metrics::AckKind::kDefer);
   }
+  SaveConsumerPosition(entry->second);
 }
 
 bool ServiceSession::PumpSubscriptions(ConnectionOutput& out, bool& sent_any) {
@@ -308,6 +334,8 @@ bool ServiceSession::PumpSubscriptions(ConnectionOutput& out, bool& sent_any) {
     if (it->second.replay_cursor.has_value() && stop == Subscription::PumpStop::kIdle) {
       env_.runtime.scheduler().Send(pid_, runtime::Wake{});
     }
+    // Without ACKS, a message counts as acknowledged once it is written.
+    if (delivered > 0 && !subscription.acks()) SaveConsumerPosition(it->second);
     env_.metrics.Delivered(delivered);
     sent_any |= delivered > 0;
     if (stop == Subscription::PumpStop::kShed) {
@@ -319,6 +347,10 @@ bool ServiceSession::PumpSubscriptions(ConnectionOutput& out, bool& sent_any) {
                            " messages were waiting (limits.max_subscription_inbox_depth)")},
           subscription.stream_id()));
       sent_any = true;
+      SaveConsumerPosition(it->second);  // before Close() forgets what is outstanding
+      if (it->second.consumer.has_value()) {
+        it->second.channel->ReleaseConsumer(*it->second.consumer);
+      }
       subscription.Close();  // the channel detached it when it shed it
       LeaveStream(subscription.stream_id());
       subscriptions_.erase(it);
@@ -348,7 +380,9 @@ bool ServiceSession::RefillReplay(uint64_t id, SubscriptionEntry& entry, Connect
     return false;
   }
   // Detached while replaying, so nothing else enqueues and `room` cannot overflow.
-  for (const SharedEnvelope& envelope : batch.messages) subscription.Enqueue(envelope);
+  for (const QueuedMessage& message : batch.messages) {
+    subscription.Enqueue(message.envelope, message.message_id);
+  }
   entry.replay_cursor = batch.next_cursor;
   if (batch.attached) entry.replay_cursor.reset();
   return true;
@@ -581,6 +615,8 @@ void ServiceSession::Release() {
   released_ = true;
   SendWakes();  // publishes of this slice still reach their subscribers
   for (auto& [id, entry] : subscriptions_) {
+    SaveConsumerPosition(entry);
+    if (entry.consumer.has_value()) entry.channel->ReleaseConsumer(*entry.consumer);
     entry.channel->RemoveSubscription(*entry.subscription);
   }
   subscriptions_.clear();

@@ -73,6 +73,7 @@ class ServiceSession final : public ConnectionSession {
     // Replaying a durable channel: the next message id to read from its log. Unset once the
     // subscription has caught up and joined the live fan-out.
     std::optional<uint64_t> replay_cursor;
+    std::optional<std::string> consumer;  // a named durable consumer this subscription holds
   };
   // The subscriptions on one client stream.
   struct StreamState {
@@ -102,6 +103,8 @@ class ServiceSession final : public ConnectionSession {
   void HandleUnsubscribe(const protocol::Unsubscribe& unsubscribe);
   void HandleAck(const protocol::Frame& frame, const std::string& referenced);
   void DropSubscription(uint64_t id);
+  // A named consumer's position follows what its subscription has acknowledged.
+  void SaveConsumerPosition(const SubscriptionEntry& entry);
   // One subscription fewer on `stream_id`; the stream is forgotten with its last one.
   void LeaveStream(uint32_t stream_id);
   // Pumps every subscription, round-robin; false when the outbound queue filled up.

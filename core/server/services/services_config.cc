@@ -46,14 +46,14 @@ absl::StatusOr<ServicesOptions> ServicesOptionsFromConfig(const config::ServerCo
     spec.name = Trimmed(channel.name);
     spec.durable = channel.durable;
     if (channel.durable && config.persistence_path.has_value()) {
-      spec.storage = DurableSpec{
-          .directory = storage::ChannelDirectory(*config.persistence_path, spec.name),
-          .fsync = channel.fsync,
-          .fsync_interval = absl::Milliseconds(channel.fsync_interval_ms),
-          .segment_bytes = static_cast<uint64_t>(channel.segment_bytes),
-          .retention = {.max_messages = static_cast<uint64_t>(channel.retention.max_messages),
-                        .max_bytes = static_cast<uint64_t>(channel.retention.max_bytes),
-                        .max_age = absl::Milliseconds(channel.retention.max_age_ms)}};
+      spec.storage.directory = storage::ChannelDirectory(*config.persistence_path, spec.name);
+      spec.storage.fsync = channel.fsync;
+      spec.storage.fsync_interval = absl::Milliseconds(channel.fsync_interval_ms);
+      spec.storage.segment_bytes = static_cast<uint64_t>(channel.segment_bytes);
+      spec.storage.retention = {
+          .max_messages = static_cast<uint64_t>(channel.retention.max_messages),
+          .max_bytes = static_cast<uint64_t>(channel.retention.max_bytes),
+          .max_age = absl::Milliseconds(channel.retention.max_age_ms)};
     }
     spec.schema_id = protocol::SchemaIdOf(channel.schema_ref.has_value()
                                               ? std::string_view(channel.schema_document)

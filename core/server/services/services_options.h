@@ -12,6 +12,8 @@
 #define LIMINAL_CORE_SERVER_SERVICES_SERVICES_OPTIONS_H_
 
 #include <cstddef>
+#include <functional>
+#include <string>
 #include <vector>
 
 #include "absl/time/time.h"
@@ -37,6 +39,9 @@ struct ServicesOptions {
   bool worker_front_door = false;
   metrics::ServerMetrics* metrics = nullptr;  // null: not counted
   FaultHooks faults;  // planted bugs for the simulation (fault_hooks.h); all off normally
+  // Durable logs' failures and recoveries, for the operator's log (null: not reported).
+  // Called with a channel's lock held: it must not call back into the services.
+  std::function<void(const std::string&)> storage_report;
 };
 
 }  // namespace liminal::server::services

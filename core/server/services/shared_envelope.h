@@ -5,6 +5,7 @@
 #ifndef LIMINAL_CORE_SERVER_SERVICES_SHARED_ENVELOPE_H_
 #define LIMINAL_CORE_SERVER_SERVICES_SHARED_ENVELOPE_H_
 
+#include <cstdint>
 #include <memory>
 
 #include "core/protocol/envelope.h"
@@ -12,6 +13,13 @@
 namespace liminal::server::services {
 
 using SharedEnvelope = std::shared_ptr<const protocol::Envelope>;
+
+// One message on its way to one subscription: the shared envelope and the message id the
+// channel gave it (a durable consumer's position is counted in these ids).
+struct QueuedMessage {
+  SharedEnvelope envelope;
+  uint64_t message_id = 0;
+};
 
 }  // namespace liminal::server::services
 

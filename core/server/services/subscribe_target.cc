@@ -30,10 +30,20 @@ absl::StatusOr<SubscribeTarget> ParseSubscribeTarget(std::string_view whole) {
                          " is not a message id (a decimal number >= 1)"));
       }
       target.from = id;
+    } else if (key == "consumer") {
+      if (target.consumer.has_value()) {
+        return absl::InvalidArgumentError(absl::StrCat("'", text, "': 'consumer' is given twice"));
+      }
+      if (value.empty() || value.size() > kMaxConsumerNameBytes) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "'", text, "': a consumer name has 1 to ", kMaxConsumerNameBytes, " bytes"));
+      }
+      target.consumer = std::string(value);
     } else {
       return absl::InvalidArgumentError(
           absl::StrCat("'", text, "': unknown subscribe parameter '", key,
-                       "' (a channel name may carry ?from=<message id>)"));
+                       "' (a channel name may carry ?from=<message id> and "
+                       "?consumer=<name>, joined by '&')"));
     }
   }
   return target;

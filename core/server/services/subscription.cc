@@ -15,7 +15,8 @@ Subscription::Subscription(Params params, std::unique_ptr<runtime::Mutex> mu)
   }
 }
 
-Subscription::Enqueued Subscription::Enqueue(const SharedEnvelope& envelope) {
+Subscription::Enqueued Subscription::Enqueue(const SharedEnvelope& envelope,
+                                             uint64_t message_id) {
   MutexLock lock(*mu_);
   if (closed_) return Enqueued::kClosed;
   if (pending_.size() >= params_.pending_limit) {
@@ -24,7 +25,7 @@ Subscription::Enqueued Subscription::Enqueue(const SharedEnvelope& envelope) {
     shed_.store(true, std::memory_order_release);
     return Enqueued::kShed;
   }
-  pending_.push_back(envelope);
+  pending_.push_back({envelope, message_id});
   if (!armed_) return Enqueued::kQueued;
   armed_ = false;
   return Enqueued::kQueuedNeedsWake;
@@ -36,7 +37,7 @@ void Subscription::Rearm() {
 }
 
 void Subscription::Close() {
-  std::deque<SharedEnvelope> dropped;
+  std::deque<QueuedMessage> dropped;
   {
     MutexLock lock(*mu_);
     closed_ = true;
@@ -55,10 +56,20 @@ size_t Subscription::pending_size() const {
 }
 
 bool Subscription::Defer(uint64_t seq) {
-  SharedEnvelope envelope = credit_.Take(seq);
-  if (envelope == nullptr) return false;
-  redeliver_.push_back(std::move(envelope));
+  QueuedMessage message = credit_.Take(seq);
+  if (message.envelope == nullptr) return false;
+  redeliver_.push_back(std::move(message));
   return true;
+}
+
+std::optional<uint64_t> Subscription::AcknowledgedThrough() const {
+  if (!last_taken_id_.has_value()) return std::nullopt;
+  uint64_t next_unacknowledged = *last_taken_id_ + 1;
+  auto lower = [&](uint64_t id) { next_unacknowledged = std::min(next_unacknowledged, id); };
+  if (!batch_.empty()) lower(batch_.front().message_id);
+  for (const QueuedMessage& message : redeliver_) lower(message.message_id);
+  if (std::optional<uint64_t> in_flight = credit_.MinOutstandingMessageId()) lower(*in_flight);
+  return next_unacknowledged - 1;
 }
 
 Subscription::PumpStop Subscription::Pump(ConnectionOutput& out, size_t& delivered) {
@@ -66,7 +77,7 @@ Subscription::PumpStop Subscription::Pump(ConnectionOutput& out, size_t& deliver
   for (;;) {
     if (params_.acks && !credit_.HasCredit()) return PumpStop::kNoCredit;
     if (!out.HasOutboundRoom()) return PumpStop::kNoRoom;
-    std::deque<SharedEnvelope>* source = !redeliver_.empty() ? &redeliver_
+    std::deque<QueuedMessage>* source = !redeliver_.empty() ? &redeliver_
                                          : !batch_.empty()   ? &batch_
                                                              : nullptr;
     if (source == nullptr) {
@@ -83,17 +94,18 @@ Subscription::PumpStop Subscription::Pump(ConnectionOutput& out, size_t& deliver
         batch_.push_back(std::move(pending_.front()));
         pending_.pop_front();
       }
+      if (take > 0) last_taken_id_ = batch_.back().message_id;
       continue;
     }
-    SharedEnvelope envelope = std::move(source->front());
+    QueuedMessage message = std::move(source->front());
     source->pop_front();
     if (params_.acks) {
-      const protocol::Envelope& sent = *envelope;  // the credit window keeps it alive
-      const uint64_t seq = credit_.Record(std::move(envelope));
+      const protocol::Envelope& sent = *message.envelope;  // the credit window keeps it alive
+      const uint64_t seq = credit_.Record(std::move(message));
       out.SendDeliver(params_.stream_id, seq, params_.schema_id, sent);
     } else {
       out.SendDeliver(params_.stream_id, params_.stream_sequence->Next(), params_.schema_id,
-                      *envelope);
+                      *message.envelope);
     }
     ++delivered;
   }

@@ -3,7 +3,7 @@
 // them out as Deliver frames (server-behaviour.md §3).
 //
 // Publisher side (caller holds the channel's mutex):
-//   switch (subscription->Enqueue(envelope)) {
+//   switch (subscription->Enqueue(envelope, message_id)) {
 //     case Enqueued::kQueuedNeedsWake: wake subscription->owner() (after unlocking); break;
 //     case Enqueued::kShed: detach it from the channel and wake the owner to report; break;
 //     ...
@@ -34,6 +34,7 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "absl/base/thread_annotations.h"
@@ -88,7 +89,7 @@ class Subscription {
   size_t pending_limit() const { return params_.pending_limit; }
 
   // --- Publisher side ---
-  Enqueued Enqueue(const SharedEnvelope& envelope);
+  Enqueued Enqueue(const SharedEnvelope& envelope, uint64_t message_id);
   // The wake requested by kQueuedNeedsWake could not be delivered: re-arm so the next
   // Enqueue asks again.
   void Rearm();
@@ -107,22 +108,27 @@ class Subscription {
   // Each returns false (changing nothing) when seq does not name a delivery it can act on,
   // which is always the case without ACKS (nothing is outstanding).
   bool Accept(uint64_t seq) { return credit_.Accept(seq); }
-  bool Reject(uint64_t seq) { return credit_.Take(seq) != nullptr; }
+  bool Reject(uint64_t seq) { return credit_.Take(seq).envelope != nullptr; }
   bool Defer(uint64_t seq);
   size_t outstanding() const { return credit_.outstanding(); }
+  // The highest message id up to which every message this subscription took from its queue
+  // is acknowledged (Accept or Reject with ACKS; sent, without); nullopt before the first.
+  // Valid as a durable consumer's position because a durable channel queues consecutive ids.
+  std::optional<uint64_t> AcknowledgedThrough() const;
 
  private:
   Params params_;  // const after construction
   std::unique_ptr<runtime::Mutex> mu_;
-  std::deque<SharedEnvelope> pending_ ABSL_GUARDED_BY(*mu_);
+  std::deque<QueuedMessage> pending_ ABSL_GUARDED_BY(*mu_);
   bool armed_ ABSL_GUARDED_BY(*mu_) = true;
   bool closed_ ABSL_GUARDED_BY(*mu_) = false;
   std::atomic<bool> shed_{false};
 
   // Owner-only state.
-  std::deque<SharedEnvelope> redeliver_;  // deferred, sent before anything else
-  std::deque<SharedEnvelope> batch_;      // taken from pending_, not yet sent
+  std::deque<QueuedMessage> redeliver_;  // deferred, sent before anything else
+  std::deque<QueuedMessage> batch_;      // taken from pending_, not yet sent
   CreditWindow credit_;
+  std::optional<uint64_t> last_taken_id_;  // the newest message moved into batch_
 };
 
 }  // namespace liminal::server::services

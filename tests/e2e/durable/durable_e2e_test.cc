@@ -33,6 +33,7 @@ class DurableE2eTest : public ::testing::Test {
     absl::StatusOr<TempDir> dir = TempDir::Create("durable-e2e");
     ASSERT_TRUE(dir.ok()) << dir.status();
     data_ = std::make_unique<TempDir>(*std::move(dir));
+    ASSERT_TRUE(data_->MakeDir("data").ok());
   }
 
   // A config whose durable channel `orders` keeps its log in this test's directory, which
@@ -135,7 +136,9 @@ TEST_F(DurableE2eTest, EveryAcknowledgedMessageSurvivesSigkillInOrder) {
   ASSERT_TRUE(daemon->Signal(SIGKILL).ok());  // mid-stream: publishes are in flight
   stop = true;
   for (std::thread& t : publishers) t.join();
-  ASSERT_THAT(daemon->WaitForExit(std::chrono::seconds(10)), ::testing::Optional(-SIGKILL));
+  absl::StatusOr<int> exit_code = daemon->WaitForExit(std::chrono::seconds(10));
+  ASSERT_TRUE(exit_code.ok()) << exit_code.status();
+  EXPECT_EQ(*exit_code, -SIGKILL);
   daemon.reset();
 
   std::unique_ptr<DaemonProcess> restarted = StartDaemon("always");
@@ -183,6 +186,51 @@ TEST_F(DurableE2eTest, GracefulShutdownFlushesANeverSyncedLog) {
   auto [tail, second_marker] = ReplayToMarker(*restarted, 19);
   EXPECT_THAT(tail, ::testing::ElementsAre("m18", "m19"));
   EXPECT_EQ(second_marker, 22u);
+  EXPECT_EQ(*restarted->Stop(), 0);
+}
+
+TEST_F(DurableE2eTest, ANamedConsumerResumesAfterARestart) {
+  std::unique_ptr<DaemonProcess> daemon = StartDaemon("always");
+  ASSERT_NE(daemon, nullptr);
+  {
+    std::unique_ptr<client::BlockingClient> client = Connect(*daemon);
+    ASSERT_NE(client, nullptr);
+    for (int i = 1; i <= 6; ++i) {
+      ASSERT_TRUE(client->Publish("orders", absl::StrCat("m", i), absl::Seconds(10)).ok());
+    }
+    client::SubscribeOptions options;
+    options.consumer = "billing";
+    options.ack_mode = client::AckMode::kManual;
+    absl::StatusOr<std::unique_ptr<client::BlockingSubscription>> sub =
+        client->Subscribe("orders", absl::Seconds(10), options);
+    ASSERT_TRUE(sub.ok()) << sub.status();
+    for (int i = 1; i <= 6; ++i) {
+      absl::StatusOr<client::Delivery> delivery = (*sub)->Next(absl::Seconds(10));
+      ASSERT_TRUE(delivery.ok()) << delivery.status();
+      EXPECT_EQ(delivery->payload, absl::StrCat("m", i));
+      if (i == 4) (*sub)->Ack(delivery->seq);  // m1..m4 acknowledged; m5, m6 not
+    }
+    client->Close();  // flushes the pending Accept
+  }
+  EXPECT_EQ(*daemon->Stop(), 0);  // the graceful shutdown saves consumer positions
+  daemon.reset();
+
+  std::unique_ptr<DaemonProcess> restarted = StartDaemon("always");
+  ASSERT_NE(restarted, nullptr);
+  std::unique_ptr<client::BlockingClient> client = Connect(*restarted);
+  ASSERT_NE(client, nullptr);
+  client::SubscribeOptions options;
+  options.consumer = "billing";
+  absl::StatusOr<std::unique_ptr<client::BlockingSubscription>> sub =
+      client->Subscribe("orders", absl::Seconds(10), options);
+  ASSERT_TRUE(sub.ok()) << sub.status();
+  for (const char* want : {"m5", "m6"}) {
+    absl::StatusOr<client::Delivery> delivery = (*sub)->Next(absl::Seconds(10));
+    ASSERT_TRUE(delivery.ok()) << delivery.status();
+    EXPECT_EQ(delivery->payload, want);
+  }
+  sub->reset();
+  client.reset();
   EXPECT_EQ(*restarted->Stop(), 0);
 }
 

@@ -2,7 +2,8 @@
 // and its in-memory disk: the ack follows the fsync, group commit, E_STORAGE on a failed
 // write or fsync (nothing delivered, the key released, the log rewound), restarts that keep
 // ids, messages and idempotency keys, replay with no gap and no duplicate at the seam,
-// replay from an id, the "interval" and "never" policies, and routing after the commit.
+// replay from an id, named consumers that resume across disconnects and crashes, the
+// "interval" and "never" policies, and routing after the commit.
 #include <deque>
 
 #include "core/storage/channel_log.h"
@@ -111,6 +112,8 @@ TEST_F(DurableTest, PublishesDuringAnFsyncShareTheNextOne) {
 }
 
 TEST_F(DurableTest, AFailedFsyncAnswersEStorageAndNothingIsDeliveredOrKept) {
+  std::vector<std::string> reports;  // what the operator's log says
+  options_.storage_report = [&](const std::string& message) { reports.push_back(message); };
   Start();
   HoldSyncs();
   Client publisher = Connect();
@@ -135,6 +138,10 @@ TEST_F(DurableTest, AFailedFsyncAnswersEStorageAndNothingIsDeliveredOrKept) {
                                       ReasonCode::kStorage, "EIO");
   EXPECT_TRUE(subscriber.Take().empty());
   EXPECT_EQ(metrics_.durable_append_errors_total.Value(), 1u);
+  ASSERT_EQ(reports.size(), 1u);
+  EXPECT_EQ(reports[0],
+            "durable channel 'orders': fsync failed: EIO; 2 waiting publish(es) answered "
+            "E_STORAGE");
 
   // The disk recovers: the channel serves again, the key was released, and the failed
   // messages are gone from the log (a restart replays only what was acknowledged).
@@ -145,6 +152,9 @@ TEST_F(DurableTest, AFailedFsyncAnswersEStorageAndNothingIsDeliveredOrKept) {
   std::vector<Frame> again = publisher.Take();
   ASSERT_EQ(again.size(), 1u);
   ExpectPublishAck(again[0], 7, 2, true);
+  ASSERT_EQ(reports.size(), 2u);
+  EXPECT_EQ(reports[1],
+            "durable channel 'orders': its log works again after 1 failed write(s) or fsync(s)");
   EXPECT_EQ(Payloads(subscriber.Take()), std::vector<std::string>{"{\"n\":4}"});
   Restart(/*crash=*/true);
   Client reader = Connect("10.0.0.3:4000");
@@ -290,6 +300,102 @@ TEST_F(DurableTest, RoutingFromADurableChannelFollowsTheCommit) {
   EXPECT_TRUE(subscriber.Take().empty()) << "routed before the commit";
   ReleaseSyncs();
   EXPECT_EQ(Payloads(subscriber.Take()), std::vector<std::string>{"{\"n\":1}"});
+}
+
+TEST_F(DurableTest, ANamedConsumerResumesAfterItsLastAcknowledgedMessage) {
+  Start();
+  Client publisher = Connect();
+  PublishMany(publisher, "orders", 5);
+  {
+    Client consumer = Connect("10.0.0.2:4000");
+    consumer.Send(SubscribeFrame(1, "orders?consumer=billing"));
+    Run();
+    EXPECT_EQ(Payloads(consumer.Take()), (std::vector<std::string>{"m1", "m2", "m3", "m4", "m5"}));
+    // A second subscription under the same name is refused while this one lives.
+    Client other = Connect("10.0.0.3:4000");
+    other.Send(SubscribeFrame(1, "orders?consumer=billing"));
+    Run();
+    std::vector<Frame> refused = other.Take();
+    ASSERT_EQ(refused.size(), 1u);
+    ExpectError<protocol::SubscribeError>(refused[0], FrameType::kSubscribeError, 1,
+                                          ReasonCode::kInvalidStateTransition,
+                                          "consumer 'billing' of channel 'orders' is already");
+    consumer.Send(AcceptFrame(1, "3"));
+    Run();
+    consumer.peer->Close();
+    Run();
+  }
+  // m4 and m5 were delivered but never acknowledged: they come again, then live messages.
+  Client again = Connect("10.0.0.4:4000");
+  again.Send(SubscribeFrame(1, "orders?consumer=billing"));
+  Run();
+  PublishMany(publisher, "orders", 1, 6);
+  EXPECT_EQ(Payloads(again.Take()), (std::vector<std::string>{"m4", "m5", "m6"}));
+  // Another consumer name has its own position: from the start (or `from`).
+  Client fresh = Connect("10.0.0.5:4000");
+  fresh.Send(SubscribeFrame(1, "orders?consumer=audit&from=5"));
+  Run();
+  EXPECT_EQ(Payloads(fresh.Take()), (std::vector<std::string>{"m5", "m6"}));
+}
+
+TEST_F(DurableTest, ANamedConsumerPositionSurvivesACrash) {
+  Start();
+  Client publisher = Connect();
+  PublishMany(publisher, "orders", 4);
+  Client consumer = Connect("10.0.0.2:4000");
+  consumer.Send(SubscribeFrame(1, "orders?consumer=billing"));
+  Run();
+  EXPECT_EQ(Payloads(consumer.Take()).size(), 4u);
+  consumer.Send(AcceptFrame(1, "2"));
+  Run();
+  rt_.AdvanceTime(Channel::kConsumerSaveDelay);  // the position is saved (and fsynced)
+  Restart(/*crash=*/true);
+  Client again = Connect("10.0.0.3:4000");
+  again.Send(SubscribeFrame(1, "orders?consumer=billing"));
+  Run();
+  EXPECT_EQ(Payloads(again.Take()), (std::vector<std::string>{"m3", "m4"}));
+}
+
+TEST_F(DurableTest, AConsumerWithoutAcksAdvancesAsMessagesAreWritten) {
+  Start();
+  Client publisher = Connect();
+  PublishMany(publisher, "orders", 3);
+  {
+    Client consumer = Connect("10.0.0.2:4000");
+    consumer.Send(ReferenceSubscribeFrame(1, "orders?consumer=sdk"));
+    Run();
+    EXPECT_EQ(Payloads(consumer.Take()).size(), 3u);
+    consumer.peer->Close();
+    Run();
+  }
+  PublishMany(publisher, "orders", 1, 4);
+  Client again = Connect("10.0.0.3:4000");
+  again.Send(ReferenceSubscribeFrame(1, "orders?consumer=sdk"));
+  Run();
+  EXPECT_EQ(Payloads(again.Take()), std::vector<std::string>{"m4"});
+}
+
+TEST_F(DurableTest, OldSegmentsAreDroppedByAgeEvenWithoutNewPublishes) {
+  options_.channels[0].storage.segment_bytes = 256;  // a few messages per segment
+  options_.channels[0].storage.retention.max_age = absl::Seconds(10);
+  Start();
+  Client publisher = Connect();
+  PublishMany(publisher, "orders", 30);
+  rt_.AdvanceTime(absl::Seconds(5));
+  PublishMany(publisher, "orders", 1, 31);  // newer than the rest: its segment stays
+  rt_.AdvanceTime(absl::Seconds(7));        // m1..m30 are 12 s old now; m31 7 s
+  Run();
+  EXPECT_THAT(metrics_.RenderPrometheusText(),
+              ::testing::Not(::testing::HasSubstr(
+                  "liminal_durable_segments_dropped_total{channel=\"orders\"} 0\n")));
+  Client reader = Connect("10.0.0.2:4000");
+  std::vector<std::string> kept = ReplayAll(reader, 1, "orders");
+  ASSERT_FALSE(kept.empty());
+  EXPECT_EQ(kept.back(), "m31");
+  EXPECT_LT(kept.size(), 31u) << "nothing was dropped";
+  // A replay from an id that is gone starts at the oldest message kept.
+  Client from_start = Connect("10.0.0.3:4000");
+  EXPECT_EQ(ReplayAll(from_start, 1, "orders?from=1"), kept);
 }
 
 TEST_F(DurableTest, AnUnopenableLogFailsStartupNamingTheChannel) {

@@ -40,11 +40,15 @@ SharedEnvelope Envelope(std::string payload) {
   return std::make_shared<const protocol::Envelope>(std::move(envelope));
 }
 
+QueuedMessage Message(std::string payload, uint64_t message_id) {
+  return {Envelope(std::move(payload)), message_id};
+}
+
 TEST(CreditWindowTest, CountsOutstandingAndAcceptsCumulatively) {
   CreditWindow window(3);
-  EXPECT_EQ(window.Record(Envelope("a")), 1u);
-  EXPECT_EQ(window.Record(Envelope("b")), 2u);
-  EXPECT_EQ(window.Record(Envelope("c")), 3u);
+  EXPECT_EQ(window.Record(Message("a", 1)), 1u);
+  EXPECT_EQ(window.Record(Message("b", 2)), 2u);
+  EXPECT_EQ(window.Record(Message("c", 3)), 3u);
   EXPECT_FALSE(window.HasCredit());
   EXPECT_FALSE(window.Accept(0));
   EXPECT_FALSE(window.Accept(4));  // never delivered
@@ -58,12 +62,13 @@ TEST(CreditWindowTest, CountsOutstandingAndAcceptsCumulatively) {
 
 TEST(CreditWindowTest, TakeRemovesOneAndSeqsAreNeverReused) {
   CreditWindow window(2);
-  window.Record(Envelope("a"));
-  window.Record(Envelope("b"));
-  SharedEnvelope taken = window.Take(1);
-  ASSERT_NE(taken, nullptr);
-  EXPECT_EQ(taken->payload, "a");
-  EXPECT_EQ(window.Take(1), nullptr);
+  window.Record(Message("a", 7));
+  window.Record(Message("b", 8));
+  QueuedMessage taken = window.Take(1);
+  ASSERT_NE(taken.envelope, nullptr);
+  EXPECT_EQ(taken.envelope->payload, "a");
+  EXPECT_EQ(taken.message_id, 7u);
+  EXPECT_EQ(window.Take(1).envelope, nullptr);
   EXPECT_EQ(window.Record(taken), 3u);
   EXPECT_TRUE(window.Accept(3));
   EXPECT_EQ(window.outstanding(), 0u);
@@ -72,17 +77,21 @@ TEST(CreditWindowTest, TakeRemovesOneAndSeqsAreNeverReused) {
 
 TEST(CreditWindowTest, TakeFromTheMiddleKeepsTheRestInOrder) {
   CreditWindow window(4);
-  for (const char* payload : {"a", "b", "c", "d"}) window.Record(Envelope(payload));
-  ASSERT_NE(window.Take(3), nullptr);
-  ASSERT_NE(window.Take(2), nullptr);
-  EXPECT_EQ(window.Take(5), nullptr);  // never delivered
+  uint64_t id = 1;
+  for (const char* payload : {"a", "b", "c", "d"}) window.Record(Message(payload, id++));
+  ASSERT_NE(window.Take(3).envelope, nullptr);
+  ASSERT_NE(window.Take(2).envelope, nullptr);
+  EXPECT_EQ(window.Take(5).envelope, nullptr);  // never delivered
   EXPECT_EQ(window.outstanding(), 2u);
+  EXPECT_EQ(window.MinOutstandingMessageId(), 1u);
   EXPECT_TRUE(window.Accept(3));  // covers 1; 2 and 3 are gone already
   EXPECT_EQ(window.outstanding(), 1u);
-  SharedEnvelope last = window.Take(4);
-  ASSERT_NE(last, nullptr);
-  EXPECT_EQ(last->payload, "d");
+  EXPECT_EQ(window.MinOutstandingMessageId(), 4u);
+  QueuedMessage last = window.Take(4);
+  ASSERT_NE(last.envelope, nullptr);
+  EXPECT_EQ(last.envelope->payload, "d");
   EXPECT_EQ(window.outstanding(), 0u);
+  EXPECT_EQ(window.MinOutstandingMessageId(), std::nullopt);
   EXPECT_TRUE(window.Accept(4));  // still a seq that was handed out
 }
 
