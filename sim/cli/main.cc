@@ -219,6 +219,8 @@ int List() {
   fmt::print("faults:     {}\n", absl::StrJoin(PlantedFaultNames(), ", "));
   fmt::print("invariants: {}, session-release-once, client-wire, progress\n",
              absl::StrJoin(InvariantSuite::Standard().Names(), ", "));
+  fmt::print("durable-crash: acknowledged-survive-crash, replay-order, failed-not-stored, "
+             "ids-never-reused, server-restarts\n");
   return kExitPass;
 }
 

@@ -64,10 +64,6 @@ std::optional<Violation> DurableHistory::CheckOrder(int reader, const Reader& r)
 }
 
 std::optional<Violation> DurableHistory::Check() const {
-  if (reuse_.has_value()) return reuse_;
-  for (const auto& [index, reader] : readers_) {
-    if (std::optional<Violation> v = CheckOrder(index, reader)) return v;
-  }
   for (const auto& [channel, payloads] : acked_) {
     auto final_reader = final_.find(channel);
     if (final_reader == final_.end()) {
@@ -85,6 +81,10 @@ std::optional<Violation> DurableHistory::Check() const {
                                       r.payloads.size(), " messages replayed)")};
       }
     }
+  }
+  if (reuse_.has_value()) return reuse_;
+  for (const auto& [index, reader] : readers_) {
+    if (std::optional<Violation> v = CheckOrder(index, reader)) return v;
   }
   return std::nullopt;
 }

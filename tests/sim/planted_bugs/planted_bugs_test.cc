@@ -90,5 +90,19 @@ INSTANTIATE_TEST_SUITE_P(EveryRaceClass, PlantedBugTest,
                            return name;
                          });
 
+// Storage bugs have their own scenario (the whole server crashes and restarts), which
+// `mixed` does not draw from.
+INSTANTIATE_TEST_SUITE_P(
+    DurableStorage, PlantedBugTest,
+    ::testing::Combine(::testing::Values(PlantedBug{"ack-durable-before-fsync", "durable-crash",
+                                                    "acknowledged-survive-crash"}),
+                       ::testing::Values(StrategyKind::kRandom, StrategyKind::kPct),
+                       ::testing::Values(false)),
+    [](const ::testing::TestParamInfo<Param>& param_info) {
+      std::string name = absl::StrCat("ack_durable_before_fsync_",
+                                      StrategyKindName(std::get<1>(param_info.param)));
+      return name;
+    });
+
 }  // namespace
 }  // namespace liminal::sim
