@@ -99,6 +99,7 @@ TargetResult AckWithinDiskSync(const RunResults& results) {
                      results.disk_sync_error);
     return target;
   }
+  constexpr double kSuspiciousDurableAckOverFsync = 0.25;
   const double lim = *workload->Find(System::kLiminald)->Median("p50_us");
   const double fsync = results.disk_sync->p50_us;
   const double ratio = fsync > 0 ? lim / fsync : 0;
@@ -106,10 +107,11 @@ TargetResult AckWithinDiskSync(const RunResults& results) {
   target.detail = absl::StrCat(
       "liminald ", FormatValue(lim, "us"), ", disk fsync ", FormatValue(fsync, "us"), ": ratio ",
       FormatRatio(ratio), " (needs liminald <= ", FormatRatio(kMaxDurableAckOverFsync), " fsync)");
-  if (lim < fsync) {
+  // The probe's fsync and the acks' fsyncs are separate samples of a noisy disk: only far
+  // below one fsync is suspicious.
+  if (lim < kSuspiciousDurableAckOverFsync * fsync) {
     absl::StrAppend(&target.detail,
-                    "; below one fsync: these acks did not wait for an fsync (a liminald "
-                    "serving durable channels from memory?)");
+                    "; far below one fsync: these acks cannot have waited for an fsync");
   }
   return target;
 }
