@@ -7,6 +7,7 @@
 #include "tools/command.h"
 #include "tools/frame_command.h"
 #include "tools/global_options.h"
+#include "tools/log_command.h"
 #include "tools/ping_command.h"
 #include "tools/pub_command.h"
 #include "tools/req_command.h"
@@ -48,6 +49,7 @@ int main(int argc, char** argv) {
   commands.push_back(liminal::tools::AddWorkerCommand(app, global));
   commands.push_back(liminal::tools::AddPingCommand(app, global));
   commands.push_back(liminal::tools::AddFrameCommand(app));
+  commands.push_back(liminal::tools::AddLogCommand(app, global));
 
   try {
     app.parse(argc, argv);
