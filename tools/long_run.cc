@@ -16,7 +16,7 @@ LongRun::LongRun(LongRunOptions options, const CommandIo& io, InterruptWatcher& 
       progress_(io.err, options_.summary && io.err_is_terminal) {
   if (options_.rate.has_value()) {
     const double burst = std::max(1.0, *options_.rate * absl::ToDoubleSeconds(kRateCatchUp));
-    bucket_.emplace(*options_.rate, burst, stats_.start());
+    bucket_.emplace(*options_.rate, burst, stats_.start(), TokenBucket::Start::kEmpty);
   }
 }
 
