@@ -23,7 +23,8 @@ constexpr char kFooter[] =
 Exit codes:
   0  success
   1  the server refused an operation (the error names its reason code, e.g.
-     E_UNKNOWN_CHANNEL), an operation timed out, or an input failed (frame)
+     E_UNKNOWN_CHANNEL), an operation timed out, an input failed (frame), or a log
+     is corrupt or unreadable (log)
   2  usage error, or unparseable input
   3  cannot connect to liminald (refused, unreachable, handshake or authentication
      failure), or the connection was lost
