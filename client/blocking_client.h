@@ -110,6 +110,11 @@ class BlockingClient {
   // True once the server has sent Disconnect (it is shutting down).
   bool draining() const { return connection_->draining(); }
 
+  // The asynchronous connection underneath, for callers that keep many operations in
+  // flight (the blocking calls above wait for one at a time). Its callbacks run on this
+  // client's I/O thread. Valid as long as the client.
+  Connection& connection() { return *connection_; }
+
   // OK while the connection is up; afterwards the reason it ended.
   absl::Status status() const;
 

@@ -1,5 +1,6 @@
 #include "client/blocking_subscription.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -47,6 +48,32 @@ absl::StatusOr<Delivery> BlockingSubscription::Next(absl::Duration timeout) {
   if (queue.ended.has_value()) return *queue.ended;
   return ClientTimeoutError(absl::StrCat("no delivery on '", subscription_.channel(), "' within ",
                                          absl::FormatDuration(timeout)));
+}
+
+absl::StatusOr<std::vector<Delivery>> BlockingSubscription::NextBatch(size_t max,
+                                                                      absl::Duration timeout) {
+  Queue& queue = *queue_;
+  std::vector<Delivery> batch;
+  {
+    absl::MutexLock lock(&queue.mu);
+    auto ready = [](Queue* q) ABSL_EXCLUSIVE_LOCKS_REQUIRED(q->mu) {
+      return !q->deliveries.empty() || q->ended.has_value();
+    };
+    queue.mu.AwaitWithTimeout(absl::Condition(+ready, &queue), timeout);
+    const size_t take = std::min(std::max<size_t>(max, 1), queue.deliveries.size());
+    batch.reserve(take);
+    for (size_t i = 0; i < take; ++i) {
+      batch.push_back(std::move(queue.deliveries.front()));
+      queue.deliveries.pop_front();
+    }
+    if (batch.empty()) {
+      if (queue.ended.has_value()) return *queue.ended;
+      return ClientTimeoutError(absl::StrCat("no delivery on '", subscription_.channel(),
+                                             "' within ", absl::FormatDuration(timeout)));
+    }
+  }
+  if (ack_mode_ == AckMode::kAuto) subscription_.Ack(batch.back().seq);
+  return batch;
 }
 
 size_t BlockingSubscription::queued() const {

@@ -3,7 +3,7 @@
 //   absl::StatusOr<std::unique_ptr<BlockingSubscription>> sub =
 //       client->Subscribe("orders", absl::Seconds(5));
 //   while (true) {
-//     absl::StatusOr<Delivery> d = (*sub)->Next(absl::Seconds(1));
+//     absl::StatusOr<Delivery> d = (*sub)->Next(absl::Seconds(1));   // or NextBatch(256, ...)
 //     if (IsClientTimeout(d.status())) continue;      // nothing arrived within 1 s
 //     if (!d.ok()) break;                              // ended: E_SLOW_CONSUMER, Disconnected
 //     Process(d->payload);                             // AckMode::kAuto: already acknowledged
@@ -28,6 +28,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
@@ -53,6 +54,12 @@ class BlockingSubscription {
   // The next delivery; a client timeout error (IsClientTimeout) if none arrives within
   // `timeout`; the end reason once the subscription has ended and the queue is empty.
   absl::StatusOr<Delivery> Next(absl::Duration timeout);
+
+  // Like Next(), but takes up to `max` (>= 1) queued deliveries at once, in order: waits up to
+  // `timeout` for the first, then returns it with every one queued behind it. With
+  // AckMode::kAuto they are acknowledged together (one cumulative ack), so a consumer that
+  // keeps up pays for one wake-up and one ack per batch instead of per delivery.
+  absl::StatusOr<std::vector<Delivery>> NextBatch(size_t max, absl::Duration timeout);
 
   // Deliveries received and not yet taken by Next().
   size_t queued() const;

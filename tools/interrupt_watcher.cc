@@ -74,6 +74,9 @@ bool InterruptWatcher::interrupted() const {
 
 bool InterruptWatcher::SleepUntil(absl::Time deadline) {
   absl::MutexLock lock(&mu_);
+  // A deadline already passed must not wait at all: a timed wait, even an expired one, costs
+  // the kernel's timer slack (~50 us), which alone would cap a paced run near 15000/s.
+  if (deadline <= absl::Now()) return !interrupted_;
   mu_.AwaitWithDeadline(absl::Condition(&interrupted_), deadline);
   return !interrupted_;
 }

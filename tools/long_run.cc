@@ -1,5 +1,6 @@
 #include "tools/long_run.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "absl/strings/str_format.h"
@@ -13,7 +14,10 @@ LongRun::LongRun(LongRunOptions options, const CommandIo& io, InterruptWatcher& 
       watcher_(watcher),
       stats_(absl::Now()),
       progress_(io.err, options_.summary && io.err_is_terminal) {
-  if (options_.rate.has_value()) bucket_.emplace(*options_.rate, 1.0, stats_.start());
+  if (options_.rate.has_value()) {
+    const double burst = std::max(1.0, *options_.rate * absl::ToDoubleSeconds(kRateCatchUp));
+    bucket_.emplace(*options_.rate, burst, stats_.start(), TokenBucket::Start::kEmpty);
+  }
 }
 
 bool LongRun::WaitForTurn() {
@@ -53,7 +57,8 @@ void LongRun::DrawProgress() {
 void LongRun::Finish() {
   progress_.Clear();
   if (!options_.summary) return;
-  const RunSummary summary = stats_.Summarize(absl::Now());
+  RunSummary summary = stats_.Summarize(absl::Now());
+  summary.requested_rate = options_.rate;
   if (options_.format == OutputFormat::kJson) {
     WriteJsonLine(io_.out, SummaryToJson(options_.command, summary));
   } else {

@@ -13,8 +13,14 @@
 //   run.Finish();   // erases the progress line, prints the summary when asked for
 //
 // The summary goes to stderr as text ("pub: published 1000 messages in ..."), or with --json
-// to stdout as a {"summary":{...}} line (run_stats.h).
-// Thread-safety: none; use from one thread.
+// to stdout as a {"summary":{...}} line (run_stats.h); it says so when --rate was not held.
+//
+// Pacing: sends start spaced by the rate (no initial burst); a caller that wakes up late
+// (timer slack, a busy machine) may catch up with the sends it missed in the last
+// kRateCatchUp, so high rates (50000/s: one send every 20 us) are held on average.
+//
+// Thread-safety: none, with one exception: WaitForTurn() touches only the pacing, so one
+// thread may pace while another records results (one call at a time, e.g. under a lock).
 #ifndef LIMINAL_TOOLS_LONG_RUN_H_
 #define LIMINAL_TOOLS_LONG_RUN_H_
 
@@ -46,6 +52,8 @@ struct LongRunOptions {
 
 class LongRun {
  public:
+  static constexpr absl::Duration kRateCatchUp = absl::Milliseconds(10);
+
   LongRun(LongRunOptions options, const CommandIo& io, InterruptWatcher& watcher);
   LongRun(const LongRun&) = delete;
   LongRun& operator=(const LongRun&) = delete;

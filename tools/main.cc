@@ -7,6 +7,7 @@
 #include "tools/command.h"
 #include "tools/frame_command.h"
 #include "tools/global_options.h"
+#include "tools/log_command.h"
 #include "tools/ping_command.h"
 #include "tools/pub_command.h"
 #include "tools/req_command.h"
@@ -22,7 +23,8 @@ constexpr char kFooter[] =
 Exit codes:
   0  success
   1  the server refused an operation (the error names its reason code, e.g.
-     E_UNKNOWN_CHANNEL), an operation timed out, or an input failed (frame)
+     E_UNKNOWN_CHANNEL), an operation timed out, an input failed (frame), or a log
+     is corrupt or unreadable (log)
   2  usage error, or unparseable input
   3  cannot connect to liminald (refused, unreachable, handshake or authentication
      failure), or the connection was lost
@@ -48,6 +50,7 @@ int main(int argc, char** argv) {
   commands.push_back(liminal::tools::AddWorkerCommand(app, global));
   commands.push_back(liminal::tools::AddPingCommand(app, global));
   commands.push_back(liminal::tools::AddFrameCommand(app));
+  commands.push_back(liminal::tools::AddLogCommand(app, global));
 
   try {
     app.parse(argc, argv);

@@ -5,11 +5,14 @@
 
 namespace liminal::tools {
 
-void WriteJsonLine(std::ostream& out, const Json& value) {
-  out << value.dump(-1, ' ', false, Json::error_handler_t::replace) << std::endl;
+void WriteJsonLine(std::ostream& out, const Json& value, Flush flush) {
+  WriteTextLine(out, value.dump(-1, ' ', false, Json::error_handler_t::replace), flush);
 }
 
-void WriteTextLine(std::ostream& out, std::string_view text) { out << text << std::endl; }
+void WriteTextLine(std::ostream& out, std::string_view text, Flush flush) {
+  out << text << '\n';
+  if (flush == Flush::kNow) out.flush();
+}
 
 void SetPayload(Json& object, std::string_view payload, std::string_view name) {
   if (protocol::IsValidUtf8(payload)) {

@@ -7,6 +7,9 @@
 //   WriteJsonLine(io.out, line);                 // {"message_id":17,"delivered":true,...}
 //   WriteTextLine(io.out, delivery.payload);
 //
+// A command printing many results at once (`sub` taking a batch of deliveries) may pass
+// Flush::kByCaller and flush once after the batch.
+//
 // JSON keys keep the order they were added in (nlohmann::ordered_json).
 #ifndef LIMINAL_TOOLS_OUTPUT_FORMAT_H_
 #define LIMINAL_TOOLS_OUTPUT_FORMAT_H_
@@ -24,11 +27,16 @@ enum class OutputFormat { kText, kJson };
 
 using Json = nlohmann::ordered_json;
 
-// `value` compact on one line, then a newline; flushed.
-void WriteJsonLine(std::ostream& out, const Json& value);
+enum class Flush {
+  kNow,       // flush after the line
+  kByCaller,  // leave it buffered: the caller flushes after a batch of lines
+};
 
-// `text` then a newline; flushed.
-void WriteTextLine(std::ostream& out, std::string_view text);
+// `value` compact on one line, then a newline; flushed unless kByCaller.
+void WriteJsonLine(std::ostream& out, const Json& value, Flush flush = Flush::kNow);
+
+// `text` then a newline; flushed unless kByCaller.
+void WriteTextLine(std::ostream& out, std::string_view text, Flush flush = Flush::kNow);
 
 // object["payload"] = the payload as a string when it is valid UTF-8; otherwise
 // object["payload_hex"] = its bytes in lower-case hex. `name` replaces "payload" in both.

@@ -12,6 +12,8 @@
 #include "tools/optional_option.h"
 #include "tools/output_format.h"
 #include "tools/payload_run.h"
+#include "tools/publish_pipeline.h"
+#include "tools/run_stats.h"
 
 namespace liminal::tools {
 namespace {
@@ -29,13 +31,21 @@ Idempotency keys: with one DATA, --key is used as given. With --count or stdin i
 message i (counting from 1) uses "<key>-<i>": the copies are distinct messages, and running
 the same command again publishes nothing new.
 
-Stdin: with DATA "-" (or no DATA) every non-empty stdin line is one message. The run stops
-at the first failed publish.
+Stdin: with DATA "-" (or no DATA) every non-empty stdin line is one message.
+
+Pipelining: up to --window publishes (default 1024) are sent before their PublishAcks
+arrive; each one's publish->ack latency is still measured, and results are printed in
+publish order. The run stops sending at the first failed publish; the ones already in
+flight are still reported, each failure on its own line naming the message number.
+With --rate the summary says when the requested rate was not held ("requested 50000
+msg/s, achieved 31200 msg/s: the rate was not held").
 
 Examples:
   liminal pub orders '{"id":17}'
   liminal pub orders '{"id":17}' --key order-17        # a re-run is not delivered again
   liminal pub events ping --count 10000 --rate 2000    # load run with a latency summary
+  liminal pub events ping --count 2000000              # as fast as the server acks
+  liminal pub events ping --count 1000 --window 1      # one publish at a time
   printf 'a\nb\nc\n' | liminal pub events - --json
   liminal --server 10.0.0.5:7400 pub audit "user 7 logged in"
 
@@ -51,9 +61,32 @@ std::optional<std::string> KeyFor(const PubOptions& options, const PayloadSource
   return many ? absl::StrCat(*options.key, "-", source.index()) : *options.key;
 }
 
+// Prints one acknowledged message's line (single DATA or stdin input).
+void PrintAck(const GlobalOptions& global, const PubOptions& options, const PublishOutcome& outcome,
+              const CommandIo& io) {
+  const client::PublishResult& ack = *outcome.result;
+  if (global.json) {
+    Json line = {{"channel", options.channel},
+                 {"message_id", ack.message_id},
+                 {"delivered", ack.delivered}};
+    if (outcome.key.has_value()) line["key"] = *outcome.key;
+    line["latency_ms"] = ToMilliseconds(outcome.latency);
+    WriteJsonLine(io.out, line);
+    return;
+  }
+  std::string text =
+      absl::StrCat("id=", ack.message_id, " delivered=", ack.delivered ? "true" : "false");
+  if (outcome.key.has_value()) absl::StrAppend(&text, " key=", *outcome.key);
+  WriteTextLine(io.out, text);
+}
+
 }  // namespace
 
 int RunPub(const GlobalOptions& global, const PubOptions& options, const CommandIo& io) {
+  if (options.window == 0 || options.window > kMaxPublishWindow) {
+    io.err << "liminal pub: --window must be between 1 and " << kMaxPublishWindow << std::endl;
+    return kExitUsage;
+  }
   std::variant<PayloadRun, int> started =
       StartPayloadRun("pub", global, options.data, options.count, options.timeout, io);
   if (const int* exit_code = std::get_if<int>(&started)) return *exit_code;
@@ -66,6 +99,7 @@ int RunPub(const GlobalOptions& global, const PubOptions& options, const Command
 
   const bool long_run = options.count.has_value() || options.rate.has_value();
   const bool each = options.count.value_or(1) <= 1;
+  const bool many = options.count.value_or(1) > 1 || setup.source->reads_lines();
   LongRun run({.command = "pub",
                .verb = "published",
                .total = setup.source->total(),
@@ -73,38 +107,37 @@ int RunPub(const GlobalOptions& global, const PubOptions& options, const Command
                .summary = long_run,
                .format = global.format()},
               io, *setup.watcher);
+  const std::string failed = absl::StrCat("publish to '", options.channel, "' failed");
+  // Written by the outcome callback (under the pipeline's lock), read after Drain().
   int exit_code = kExitOk;
+  PublishPipeline pipeline(
+      setup.client->connection(),
+      {.channel = options.channel, .window = options.window, .ack_timeout = setup.timeout},
+      [&](const PublishOutcome& outcome) {
+        if (!outcome.result.ok()) {
+          const int code = run.Fail(
+              many ? absl::StrCat(failed, " (message ", outcome.index, ")") : failed,
+              outcome.result.status());
+          if (exit_code == kExitOk) exit_code = code;
+          return;
+        }
+        run.RecordSuccess(outcome.latency);
+        if (!each) return;
+        run.ClearProgress();
+        PrintAck(global, options, outcome, io);
+      });
   while (run.WaitForTurn()) {
     std::optional<std::string> payload = setup.source->Next();
     if (!payload.has_value()) break;
     client::PublishOptions publish;
     publish.idempotency_key = KeyFor(options, *setup.source);
-    const absl::Time start = absl::Now();
-    absl::StatusOr<client::PublishResult> ack =
-        setup.client->Publish(options.channel, *std::move(payload), setup.timeout, publish);
-    const absl::Duration latency = absl::Now() - start;
-    if (!ack.ok()) {
-      exit_code = run.Fail(absl::StrCat("publish to '", options.channel, "' failed"), ack.status());
-      break;
-    }
-    run.RecordSuccess(latency);
-    if (!each) continue;
+    if (!pipeline.Publish(*std::move(payload), std::move(publish))) break;
+  }
+  const uint64_t abandoned = pipeline.Drain();
+  if (abandoned > 0) {
     run.ClearProgress();
-    if (global.json) {
-      Json line = {{"channel", options.channel},
-                   {"message_id", ack->message_id},
-                   {"delivered", ack->delivered}};
-      if (publish.idempotency_key.has_value()) line["key"] = *publish.idempotency_key;
-      line["latency_ms"] = ToMilliseconds(latency);
-      WriteJsonLine(io.out, line);
-    } else {
-      std::string text =
-          absl::StrCat("id=", ack->message_id, " delivered=", ack->delivered ? "true" : "false");
-      if (publish.idempotency_key.has_value()) {
-        absl::StrAppend(&text, " key=", *publish.idempotency_key);
-      }
-      WriteTextLine(io.out, text);
-    }
+    io.err << "liminal pub: stopped waiting for the acks of " << CountOf(abandoned, "more message")
+           << " sent after it" << std::endl;
   }
   run.Finish();
   return exit_code;
@@ -122,6 +155,10 @@ Command AddPubCommand(CLI::App& app, const GlobalOptions& global) {
       ->check(CLI::PositiveNumber);
   AddOptionalOption(*pub, "--rate,-r", options->rate, "Messages per second")
       ->check(CLI::PositiveNumber);
+  pub->add_option("--window,-w", options->window,
+                  "Most publishes unacknowledged at a time (1: one at a time)")
+      ->check(CLI::Range(1u, kMaxPublishWindow))
+      ->capture_default_str();
   pub->add_option("--timeout,-t", options->timeout, "Wait this long for each PublishAck")
       ->check(DurationFlag())
       ->type_name("DURATION")

@@ -2,6 +2,10 @@
 // each message's id and whether a subscriber took it; --count/--rate make it a load run
 // with a progress line and a latency summary.
 //
+// Publishes are pipelined (publish_pipeline.h): up to --window (default 1024) are
+// unacknowledged at a time, each one's publish->ack latency is measured, and results are
+// printed in publish order. --window 1 publishes one message at a time.
+//
 //   liminal pub orders '{"id":1}'                 ->  id=1 delivered=true
 //   liminal pub orders '{"id":1}' --key order-1   ->  same id again on a re-run, not delivered
 //   liminal pub events hi --count 10000 --rate 2000
@@ -24,12 +28,16 @@
 
 namespace liminal::tools {
 
+inline constexpr uint32_t kDefaultPublishWindow = 1024;
+inline constexpr uint32_t kMaxPublishWindow = 1u << 20;
+
 struct PubOptions {
   std::string channel;
   std::optional<std::string> data;  // nullopt or "-": one message per stdin line
   std::optional<std::string> key;
   std::optional<uint64_t> count;  // copies of DATA
   std::optional<double> rate;     // messages per second
+  uint32_t window = kDefaultPublishWindow;  // most publishes unacknowledged at a time
   std::string timeout = "5s";     // per PublishAck
 };
 

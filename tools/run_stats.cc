@@ -46,6 +46,11 @@ std::string CountOf(uint64_t count, std::string_view noun) {
   return absl::StrFormat("%d %s%s", count, word, count == 1 ? "" : sibilant ? "es" : "s");
 }
 
+bool RateHeld(const RunSummary& summary) {
+  return !summary.requested_rate.has_value() ||
+         summary.rate >= *summary.requested_rate * kRateHeldFraction;
+}
+
 std::string FormatSummary(std::string_view command, std::string_view verb, std::string_view noun,
                           const RunSummary& summary) {
   std::string text = absl::StrFormat(
@@ -56,6 +61,11 @@ std::string FormatSummary(std::string_view command, std::string_view verb, std::
     absl::StrAppendFormat(&text, "; latency ms p50 %.3f p90 %.3f p99 %.3f max %.3f",
                           ToMilliseconds(l.p50), ToMilliseconds(l.p90), ToMilliseconds(l.p99),
                           ToMilliseconds(l.max));
+  }
+  if (!RateHeld(summary)) {
+    const std::string unit = noun == "message" ? "msg/s" : std::string(noun) + "/s";
+    absl::StrAppendFormat(&text, "\n%s: requested %.0f %s, achieved %.0f %s: the rate was not held",
+                          command, *summary.requested_rate, unit, summary.rate, unit);
   }
   return text;
 }
@@ -72,6 +82,10 @@ Json SummaryToJson(std::string_view command, const RunSummary& summary) {
                           {"p90", ToMilliseconds(l.p90)},
                           {"p99", ToMilliseconds(l.p99)},
                           {"max", ToMilliseconds(l.max)}};
+  }
+  if (summary.requested_rate.has_value()) {
+    body["requested_rate_per_s"] = *summary.requested_rate;
+    body["rate_held"] = RateHeld(summary);
   }
   return Json{{"summary", std::move(body)}};
 }

@@ -43,7 +43,15 @@ struct RunSummary {
   absl::Duration elapsed;
   double rate = 0;  // messages per second of elapsed time (0 when elapsed is zero)
   std::optional<LatencySummary> latency;  // only when latencies were recorded
+  std::optional<double> requested_rate;   // --rate, when the run was paced
 };
+
+// A paced run held its rate when it achieved at least this fraction of the requested rate
+// (the slack covers timer granularity and the last reply's latency in short runs).
+inline constexpr double kRateHeldFraction = 0.98;
+
+// False when summary.requested_rate is set and summary.rate fell short of it.
+bool RateHeld(const RunSummary& summary);
 
 // The nearest-rank percentile `p` (0 < p <= 100) of `sorted` (ascending, non-empty): the
 // smallest sample with at least p% of the samples at or below it.
@@ -70,7 +78,9 @@ class RunStats {
   std::vector<absl::Duration> latencies_;
 };
 
-// "<command>: <verb> N <noun>s in S s (R/s), E errors[; latency ms p50 .. max ..]".
+// "<command>: <verb> N <noun>s in S s (R/s), E errors[; latency ms p50 .. max ..]", and
+// when the requested rate was not held a second line "<command>: requested 50000 msg/s,
+// achieved 31200 msg/s: the rate was not held" ("<noun>/s" for nouns other than message).
 std::string FormatSummary(std::string_view command, std::string_view verb, std::string_view noun,
                           const RunSummary& summary);
 
@@ -79,7 +89,9 @@ std::string CountOf(uint64_t count, std::string_view noun);
 
 // {"summary":{"command":..,"messages":.. (successful results, whatever the
 // noun),"errors":..,"elapsed_s":..,"rate_per_s":..,
-//   "latency_ms":{"p50":..,"p90":..,"p99":..,"max":..}}} (latency_ms only when recorded).
+//   "latency_ms":{"p50":..,"p90":..,"p99":..,"max":..},
+//   "requested_rate_per_s":..,"rate_held":true|false}}
+// (latency_ms only when recorded, the rate fields only for a paced run).
 Json SummaryToJson(std::string_view command, const RunSummary& summary);
 
 // A duration in milliseconds as a double (for JSON and text output).

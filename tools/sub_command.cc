@@ -1,5 +1,6 @@
 #include "tools/sub_command.h"
 
+#include <algorithm>
 #include <memory>
 #include <utility>
 
@@ -43,10 +44,11 @@ or shed the subscription, or --timeout passed before --count deliveries; 2 usage
 3 cannot connect or connection lost.
 )";
 
+// Prints one delivery, leaving the flush to the caller (once per batch).
 void PrintDelivery(const GlobalOptions& global, const std::string& channel,
                    const client::Delivery& delivery, const CommandIo& io) {
   if (!global.json) {
-    WriteTextLine(io.out, delivery.payload);
+    WriteTextLine(io.out, delivery.payload, Flush::kByCaller);
     return;
   }
   Json line = {{"channel", channel}, {"seq", delivery.seq}};
@@ -57,7 +59,7 @@ void PrintDelivery(const GlobalOptions& global, const std::string& channel,
   line["vector_clock"] = delivery.causal.vector_clock.has_value()
                              ? Json(*delivery.causal.vector_clock)
                              : Json(nullptr);
-  WriteJsonLine(io.out, line);
+  WriteJsonLine(io.out, line, Flush::kByCaller);
 }
 
 }  // namespace
@@ -110,14 +112,22 @@ int RunSub(const GlobalOptions& global, const SubOptions& options, const Command
   const absl::Time deadline = timeout.has_value() ? start + *timeout : absl::InfiniteFuture();
   int exit_code = kExitOk;
   while (!options.count.has_value() || run.stats().messages() < *options.count) {
-    absl::StatusOr<client::Delivery> delivery = (*sub)->Next(deadline - absl::Now());
-    if (delivery.ok()) {
+    // Every delivery queued so far (never more than --count still wants), printed with one
+    // flush and acknowledged with one ack: a subscriber that keeps up pays per batch.
+    const uint64_t wanted = options.count.has_value() ? *options.count - run.stats().messages()
+                                                      : options.max_in_flight;
+    absl::StatusOr<std::vector<client::Delivery>> batch =
+        (*sub)->NextBatch(std::min<uint64_t>(wanted, options.max_in_flight), deadline - absl::Now());
+    if (batch.ok()) {
       run.ClearProgress();
-      PrintDelivery(global, options.channel, *delivery, io);
-      run.RecordSuccess();
+      for (const client::Delivery& delivery : *batch) {
+        PrintDelivery(global, options.channel, delivery, io);
+      }
+      io.out.flush();  // before the progress line is redrawn
+      for (size_t i = 0; i < batch->size(); ++i) run.RecordSuccess();
       continue;
     }
-    const absl::Status& status = delivery.status();
+    const absl::Status& status = batch.status();
     if (client::IsClientTimeout(status)) {
       if (options.count.has_value()) {
         exit_code = run.Fail(absl::StrCat("waiting for ", CountOf(*options.count, "message"),

@@ -24,7 +24,7 @@ namespace liminal::tools {
 
 struct SubOptions {
   std::string channel;
-  uint32_t max_in_flight = 64;
+  uint32_t max_in_flight = 1024;  // deep enough to keep up with a pipelined `pub`
   std::optional<uint64_t> count;       // stop after this many deliveries
   std::optional<std::string> timeout;  // stop after this long in total (a duration flag)
   bool replay = false;                 // durable channels: retained messages first

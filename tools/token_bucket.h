@@ -1,5 +1,6 @@
 // The --rate limiter: a token bucket refilled at `rate` tokens per second that holds at most
-// `burst` tokens (it starts full). Take() reserves the next token and says when it may be
+// `burst` tokens. It starts full, or empty (kEmpty: the first sends are spaced by the rate,
+// and `burst` only lets a caller that woke up late catch up). Take() reserves the next token and says when it may be
 // used; the caller sleeps until then (no busy waiting).
 //
 //   TokenBucket bucket(/*rate=*/500, /*burst=*/1, absl::Now());
@@ -22,8 +23,10 @@ namespace liminal::tools {
 
 class TokenBucket {
  public:
+  enum class Start { kFull, kEmpty };
+
   // `rate` > 0 tokens per second; `burst` >= 1.
-  TokenBucket(double rate, double burst, absl::Time now);
+  TokenBucket(double rate, double burst, absl::Time now, Start start = Start::kFull);
 
   // Reserves one token; returns when it is available (`now` if one is available at once).
   absl::Time Take(absl::Time now);

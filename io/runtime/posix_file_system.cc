@@ -147,6 +147,17 @@ absl::StatusOr<std::unique_ptr<runtime::File>> PosixFileSystem::OpenAppend(
   return absl::UnavailableError(absl::StrCat("open ", path, ": the file kept disappearing"));
 }
 
+absl::StatusOr<std::unique_ptr<runtime::File>> PosixFileSystem::OpenForReading(
+    const std::string& path) const {
+  int fd;
+  do {
+    fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  } while (fd < 0 && errno == EINTR);
+  if (fd < 0) return ErrnoStatus(errno, "open", path);
+  // A read-only descriptor: the kernel refuses Append and Truncate on it.
+  return std::make_unique<PosixFile>(fd, path);
+}
+
 absl::Status PosixFileSystem::Rename(const std::string& from, const std::string& to) {
   if (::rename(from.c_str(), to.c_str()) != 0) {
     return ErrnoStatus(errno, absl::StrCat("rename ", from, " to"), to);

@@ -37,6 +37,9 @@ class PosixFileSystem final : public runtime::FileSystem {
  public:
   // Opens read+append (O_APPEND), creating the file with mode 0644 if needed.
   absl::StatusOr<std::unique_ptr<runtime::File>> OpenAppend(const std::string& path) override;
+  // Opens an existing file read-only (O_RDONLY; never creates it), for tools that inspect
+  // a log without touching it: ReadAt and Size work; Append and Truncate fail (EBADF).
+  absl::StatusOr<std::unique_ptr<runtime::File>> OpenForReading(const std::string& path) const;
   // rename(2): atomically replaces `to` if it exists.
   absl::Status Rename(const std::string& from, const std::string& to) override;
   // Removes a file (or an empty directory).

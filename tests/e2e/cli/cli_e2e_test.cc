@@ -21,6 +21,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
@@ -252,6 +253,44 @@ TEST_F(CliE2eTest, PubRateSpacesTheMessages) {
   EXPECT_GE(summary["elapsed_s"].get<double>(), 0.0475);
   EXPECT_LE(summary["rate_per_s"].get<double>(), 421.0);
   EXPECT_TRUE(summary["latency_ms"].contains("p99"));
+  EXPECT_EQ(summary["requested_rate_per_s"], 400.0);
+  EXPECT_TRUE(summary["rate_held"].is_boolean());
+}
+
+TEST_F(CliE2eTest, PubRateSummarySaysWhenTheRateWasNotHeld) {
+  // A billion messages a second cannot be reached: every publish waits for its ack at the
+  // end, so 5 messages take at least one round trip.
+  const CliRun json = Run({"pub", "events", "x", "--count", "5", "--rate", "1000000000", "--json"});
+  EXPECT_EQ(json.exit_code, 0) << json.err;
+  const std::vector<Json> lines = json.OutJson();
+  const Json& summary = Summary(lines);
+  EXPECT_EQ(summary["messages"], 5);
+  EXPECT_EQ(summary["requested_rate_per_s"], 1e9);
+  EXPECT_EQ(summary["rate_held"], false);
+  EXPECT_LT(summary["rate_per_s"].get<double>(), 1e9);
+
+  // One publish at a time (--window 1) cannot reach a million a second either.
+  const CliRun text = Run({"pub", "events", "x", "--count", "50", "--rate", "1000000",
+                           "--window", "1"});
+  EXPECT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_THAT(text.err, MatchesRegex("pub: published 50 messages in .*\n"
+                                     "pub: requested 1000000 msg/s, achieved [0-9]+ msg/s: "
+                                     "the rate was not held\n"));
+}
+
+TEST_F(CliE2eTest, PubReportsEveryFailedPublishOfAPipelinedRun) {
+  const CliRun run = Run({"pub", "nope", "x", "--count", "3", "--json"});
+  EXPECT_EQ(run.exit_code, 1);
+  const std::vector<std::string> errors = absl::StrSplit(run.err, '\n', absl::SkipEmpty());
+  ASSERT_THAT(errors, Not(IsEmpty()));
+  for (size_t i = 0; i < errors.size(); ++i) {
+    EXPECT_THAT(errors[i], StartsWith(absl::StrCat("liminal pub: publish to 'nope' failed (message ",
+                                                   i + 1, "): E_UNKNOWN_CHANNEL (0x0100)")));
+  }
+  const std::vector<Json> lines = run.OutJson();
+  const Json& summary = Summary(lines);
+  EXPECT_EQ(summary["messages"], 0);
+  EXPECT_EQ(summary["errors"], errors.size());
 }
 
 TEST_F(CliE2eTest, ProgressLineIsDrawnOnATerminalOnly) {
@@ -355,7 +394,9 @@ TEST_F(CliShedTest, SubReportsBeingShedAsASlowConsumer) {
   ASSERT_TRUE(sub->Signal(SIGSTOP).ok());
   siginfo_t info{};
   ASSERT_EQ(::waitid(P_PID, static_cast<id_t>(sub->pid()), &info, WSTOPPED | WNOWAIT), 0);
-  const CliRun pub = Run({"pub", "events", "m", "--count", "5"});
+  // One publish at a time, so the first delivery reaches the subscriber's socket before the
+  // third overflows the queue (a pipelined burst may shed it before anything is written).
+  const CliRun pub = Run({"pub", "events", "m", "--count", "5", "--window", "1"});
   EXPECT_EQ(pub.exit_code, 0) << pub.err;
   ASSERT_TRUE(sub->Signal(SIGCONT).ok());
   EXPECT_EQ(ExitCode(*sub), 1);
@@ -363,6 +404,62 @@ TEST_F(CliShedTest, SubReportsBeingShedAsASlowConsumer) {
               HasSubstr("subscription to 'events' was shed by the server (this subscriber fell "
                         "too far behind): E_SLOW_CONSUMER (0x0102)"));
   EXPECT_THAT(sub->stdout_text(), StartsWith("m\n"));
+}
+
+// A subscriber that may fall behind a pipelined publisher without being shed.
+class CliPipelineTest : public CliE2eTest {
+ protected:
+  DaemonProcessOptions DaemonOptions() override {
+    DaemonProcessOptions options;
+    options.config_toml =
+        absl::StrCat(kDefaultDaemonConfig, "\n[limits]\nmax_subscription_inbox_depth = 100000\n");
+    return options;
+  }
+
+  // The subscriber's payloads once it has received `count` messages, the last of which is
+  // the "end" marker published after the run: a lost or duplicated message shows.
+  std::vector<std::string> ReceivedUntilEnd(Subprocess& sub) {
+    EXPECT_EQ(Run({"pub", "events", "end"}).exit_code, 0);
+    EXPECT_EQ(ExitCode(sub), 0) << sub.stderr_text();
+    return absl::StrSplit(sub.stdout_text(), '\n', absl::SkipEmpty());
+  }
+};
+
+TEST_F(CliPipelineTest, PipelinedCountDeliversEveryMessageExactlyOnce) {
+  constexpr int kMessages = 5000;
+  std::unique_ptr<Subprocess> sub =
+      StartSubscribed({"events", "--count", absl::StrCat(kMessages + 1), "-m", "1024"});
+  ASSERT_NE(sub, nullptr);
+  const CliRun pub = Run({"pub", "events", "x", "--count", absl::StrCat(kMessages), "--json"});
+  ASSERT_EQ(pub.exit_code, 0) << pub.err;
+  const std::vector<Json> lines = pub.OutJson();
+  EXPECT_EQ(Summary(lines)["messages"], kMessages);
+  std::vector<std::string> expected(kMessages, "x");
+  expected.push_back("end");
+  EXPECT_EQ(ReceivedUntilEnd(*sub), expected);
+}
+
+TEST_F(CliPipelineTest, PipelinedStdinPublishesInOrderAndPrintsResultsInOrder) {
+  constexpr int kMessages = 3000;
+  std::string lines;
+  std::vector<std::string> expected;
+  for (int i = 1; i <= kMessages; ++i) {
+    absl::StrAppend(&lines, "m", i, "\n");
+    expected.push_back(absl::StrCat("m", i));
+  }
+  expected.push_back("end");
+  std::unique_ptr<Subprocess> sub =
+      StartSubscribed({"events", "--count", absl::StrCat(kMessages + 1), "-m", "1024"});
+  ASSERT_NE(sub, nullptr);
+  const CliRun pub = Run({"pub", "events", "-", "--key", "line", "--window", "100"},
+                         {.stdin_text = lines});
+  ASSERT_EQ(pub.exit_code, 0) << pub.err;
+  const std::vector<std::string> results = pub.OutLines();
+  ASSERT_THAT(results, SizeIs(kMessages));
+  for (int i = 1; i <= kMessages; ++i) {
+    ASSERT_EQ(results[i - 1], absl::StrCat("id=", i, " delivered=true key=line-", i));
+  }
+  EXPECT_EQ(ReceivedUntilEnd(*sub), expected);
 }
 
 // --- req ------------------------------------------------------------------------------------
@@ -583,6 +680,9 @@ TEST(CliUsageTest, UsageErrorsExitWith2) {
       {"pub", "events", "x", "--count", "0"},
       {"pub", "events", "-", "--count", "2"},
       {"pub", "events", "x", "--rate", "-5"},
+      {"pub", "events", "x", "--window", "0"},
+      {"pub", "events", "x", "--window", "2000000"},
+      {"pub", "events", "x", "--window", "many"},
       {"pub", "events", "x", "--timeout", "soon"},
       {"pub", "events", "x", "--no-such-flag"},
       {"sub"},

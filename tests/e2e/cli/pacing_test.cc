@@ -45,6 +45,26 @@ TEST(TokenBucketTest, BurstAllowsThatManyAtOnce) {
   EXPECT_EQ(bucket.Take(kStart), kStart + absl::Milliseconds(250));
 }
 
+TEST(TokenBucketTest, StartingEmptySpacesTheFirstSendsAndLetsALateCallerCatchUp) {
+  TokenBucket bucket(/*rate=*/4, /*burst=*/3, kStart, TokenBucket::Start::kEmpty);
+  EXPECT_EQ(bucket.Take(kStart), kStart);
+  EXPECT_EQ(bucket.Take(kStart), kStart + absl::Milliseconds(250));
+  EXPECT_EQ(bucket.Take(kStart + absl::Milliseconds(250)), kStart + absl::Milliseconds(500));
+  // Woken 600 ms late: the two missed sends go at once, then the spacing resumes.
+  const absl::Time late = kStart + absl::Milliseconds(1100);
+  EXPECT_EQ(bucket.Take(late), late);
+  EXPECT_EQ(bucket.Take(late), late);
+  EXPECT_EQ(bucket.Take(late), late + absl::Milliseconds(150));
+}
+
+TEST(InterruptWatcherTest, SleepUntilAPassedDeadlineReturnsAtOnce) {
+  InterruptWatcher watcher;
+  const absl::Time start = absl::Now();
+  for (int i = 0; i < 1000; ++i) ASSERT_TRUE(watcher.SleepUntil(start));
+  // A timed wait per call would cost the timer slack (~50 us) each: 50 ms in all.
+  EXPECT_LT(absl::Now() - start, absl::Milliseconds(40));
+}
+
 TEST(InterruptWatcherTest, RunsRegisteredCallbacksOnce) {
   InterruptWatcher watcher;
   int runs = 0;

@@ -74,6 +74,27 @@ TEST(RunStatsTest, TextSummary) {
             "worker: answered 1 push in 1.000 s (1.0/s), 1 error");
 }
 
+TEST(RunStatsTest, RateHeldWithinTheSlackAndSaidWhenNot) {
+  RunStats stats(kStart);
+  for (int i = 0; i < 980; ++i) stats.RecordSuccess();
+  RunSummary summary = stats.Summarize(kStart + absl::Seconds(1));  // 980/s
+  EXPECT_TRUE(RateHeld(summary)) << "not paced";
+  summary.requested_rate = 1000;
+  EXPECT_TRUE(RateHeld(summary)) << "98% of the requested rate is held";
+  EXPECT_THAT(FormatSummary("pub", "published", "message", summary), Not(HasSubstr("not held")));
+  EXPECT_EQ(SummaryToJson("pub", summary)["summary"]["rate_held"], true);
+
+  summary.requested_rate = 50000;
+  EXPECT_FALSE(RateHeld(summary));
+  EXPECT_THAT(FormatSummary("pub", "published", "message", summary),
+              HasSubstr("\npub: requested 50000 msg/s, achieved 980 msg/s: the rate was not held"));
+  EXPECT_THAT(FormatSummary("req", "answered", "request", summary),
+              HasSubstr("\nreq: requested 50000 request/s, achieved 980 request/s"));
+  const Json json = SummaryToJson("pub", summary);
+  EXPECT_EQ(json["summary"]["requested_rate_per_s"], 50000.0);
+  EXPECT_EQ(json["summary"]["rate_held"], false);
+}
+
 TEST(RunStatsTest, CountOfPluralises) {
   EXPECT_EQ(CountOf(0, "message"), "0 messages");
   EXPECT_EQ(CountOf(1, "message"), "1 message");

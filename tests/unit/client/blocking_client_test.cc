@@ -201,6 +201,43 @@ TEST(BlockingClientTest, SubscriptionQueuesDeliveriesAndAcksAsTheyAreTaken) {
   EXPECT_TRUE(IsClientTimeout(nothing.status())) << nothing.status();
 }
 
+TEST(BlockingClientTest, NextBatchTakesQueuedDeliveriesInOrderAndAcksThemTogether) {
+  FakeServer server(Script);
+  std::unique_ptr<BlockingClient> client = ConnectOrDie(server);
+  ASSERT_NE(client, nullptr);
+  std::shared_ptr<FakeSession> session = server.WaitForSession(kWait);
+  ASSERT_NE(session, nullptr);
+  SubscribeOptions options;
+  options.max_in_flight = 8;
+  options.ack_delay = absl::InfiniteDuration();  // whole batches only: exact expectations
+  absl::StatusOr<std::unique_ptr<BlockingSubscription>> sub =
+      client->Subscribe("orders", kWait, options);
+  ASSERT_TRUE(sub.ok()) << sub.status();
+  std::optional<Frame> subscribe = session->NextFrameOf<protocol::Subscribe>(kWait);
+  ASSERT_TRUE(subscribe.has_value());
+  for (uint64_t seq = 1; seq <= 4; ++seq) {
+    session->Send(DeliverFrame(subscribe->stream_id, seq, absl::StrCat("m", seq)));
+  }
+  std::vector<std::string> payloads;
+  while (payloads.size() < 4) {
+    absl::StatusOr<std::vector<Delivery>> batch = (*sub)->NextBatch(3, kWait);
+    ASSERT_TRUE(batch.ok()) << batch.status();
+    ASSERT_THAT(*batch, ::testing::Not(::testing::IsEmpty()));
+    ASSERT_LE(batch->size(), 3u);
+    for (const Delivery& delivery : *batch) {
+      EXPECT_EQ(delivery.seq, payloads.size() + 1);
+      payloads.push_back(delivery.payload);
+    }
+  }
+  EXPECT_THAT(payloads, ::testing::ElementsAre("m1", "m2", "m3", "m4"));
+  // Half the window of 8 taken: one cumulative Accept "4" covers the four.
+  std::optional<Frame> accept = session->NextFrameOf<protocol::Accept>(kWait);
+  ASSERT_TRUE(accept.has_value());
+  EXPECT_EQ(As<protocol::Accept>(*accept)->referenced_message_id, "4");
+  absl::StatusOr<std::vector<Delivery>> nothing = (*sub)->NextBatch(3, absl::Milliseconds(20));
+  EXPECT_TRUE(IsClientTimeout(nothing.status())) << nothing.status();
+}
+
 TEST(BlockingClientTest, ShedSubscriptionDrainsItsQueueThenReportsTheReason) {
   FakeServer server(Script);
   std::unique_ptr<BlockingClient> client = ConnectOrDie(server);
