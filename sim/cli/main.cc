@@ -48,8 +48,8 @@ std::string ReplayCommand(const RunResult& r, const RunOptions& options) {
                                     r.scenario, Hex(r.seed), StrategyKindName(options.strategy));
   const std::string fault = PlantedFaultName(options.faults);
   if (fault != "none") command += " --fault " + fault;
-  if (options.strict_handshake) command += " --strict-handshake";
-  if (options.services != ServicesKind::kDouble) {
+  if (!options.strict_handshake) command += " --lenient-handshake";
+  if (options.services != ServicesKind::kReal) {
     command += fmt::format(" --services {}", ServicesKindName(options.services));
   }
   return command;
@@ -79,8 +79,8 @@ struct Common {
   std::string strategy = "random";
   std::string fault = "none";
   int pct_depth = 3;
-  bool strict_handshake = false;
-  std::string services = "double";
+  bool lenient_handshake = false;
+  std::string services = "real";
 };
 
 std::optional<RunOptions> MakeRunOptions(const Common& common) {
@@ -99,7 +99,7 @@ std::optional<RunOptions> MakeRunOptions(const Common& common) {
     return std::nullopt;
   }
   options.faults = *hooks;
-  options.strict_handshake = common.strict_handshake;
+  options.strict_handshake = !common.lenient_handshake;
   std::optional<ServicesKind> services = ParseServicesKind(common.services);
   if (!services.has_value()) {
     fmt::print(stderr, "liminal-sim: unknown services '{}' (double, real)\n", common.services);
@@ -236,10 +236,11 @@ int Main(int argc, char** argv) {
     sub->add_option("--pct-depth", common.pct_depth, "PCT bug depth d (d-1 change points)")
         ->capture_default_str();
     sub->add_option("--services", common.services,
-                    "double (sim/services) | real (core/server/services LiminalServices)")
+                    "real (core/server/services LiminalServices, the default) | double (sim/services)")
         ->capture_default_str();
-    sub->add_flag("--strict-handshake", common.strict_handshake,
-                  "also fail a run whose server sends Push before ConnectAck");
+    sub->add_flag("--lenient-handshake", common.lenient_handshake,
+                  "do not fail a run whose server sends Push before ConnectAck (the check is "
+                  "on by default)");
   };
 
   CLI::App* explore = app.add_subcommand("explore", "run many seeds, stop at the first failure");

@@ -23,11 +23,10 @@ struct RunOptions {
   StrategyKind strategy = StrategyKind::kRandom;
   StrategyOptions strategy_options;
   server::FaultHooks faults;  // planted bugs (all off by default)
-  ServicesKind services = ServicesKind::kDouble;
+  ServicesKind services = ServicesKind::kReal;  // what production runs
   // Also require that the server sends no Push before the connection's ConnectAck (the
-  // client SDKs treat any other first frame as a failed handshake). Off by default: see
-  // the simulation report, the core does not guarantee it today.
-  bool strict_handshake = false;
+  // client SDKs treat any other first frame as a failed handshake).
+  bool strict_handshake = true;
   bool keep_full_trace = false;
   size_t trace_tail = 40;
   std::function<void(std::string_view)> echo;  // stream every trace record as it happens
