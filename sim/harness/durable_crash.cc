@@ -356,14 +356,6 @@ class Incarnation {
   int final_readers_left_ = 2;
 };
 
-TraceOptions MakeTraceOptions(const RunOptions& options) {
-  TraceOptions t;
-  t.keep_all = options.keep_full_trace;
-  t.tail = options.trace_tail;
-  t.echo = options.echo;
-  return t;
-}
-
 }  // namespace
 
 RunResult RunDurableCrash(uint64_t seed, const RunOptions& options) {
@@ -377,7 +369,7 @@ RunResult RunDurableCrash(uint64_t seed, const RunOptions& options) {
   result.workload = DescribePlan(plan);
   result.workload_summary = absl::StrCat(plan.size(), " incarnations");
 
-  Trace trace(MakeTraceOptions(options));
+  Trace trace(TraceOptionsFor(options));
   trace.Add(TraceKind::kNote, seed, 0, 0,
             absl::StrCat("run durable-crash seed=0x", absl::Hex(seed),
                          " fault=", PlantedFaultName(options.faults)));

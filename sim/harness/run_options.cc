@@ -18,4 +18,12 @@ std::optional<ServicesKind> ParseServicesKind(std::string_view name) {
   return std::nullopt;
 }
 
+TraceOptions TraceOptionsFor(const RunOptions& options) {
+  TraceOptions t;
+  t.keep_all = options.keep_full_trace;
+  t.tail = options.trace_tail;
+  t.echo = options.echo;
+  return t;
+}
+
 }  // namespace liminal::sim

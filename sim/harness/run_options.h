@@ -10,6 +10,7 @@
 #include "core/server/fault_hooks.h"
 #include "sim/kernel/fiber_kernel.h"
 #include "sim/kernel/scheduling_strategy.h"
+#include "sim/trace/trace.h"
 
 namespace liminal::sim {
 
@@ -32,6 +33,9 @@ struct RunOptions {
   std::function<void(std::string_view)> echo;  // stream every trace record as it happens
   KernelLimits limits;
 };
+
+// How much of the trace a run with `options` keeps, and where it echoes.
+TraceOptions TraceOptionsFor(const RunOptions& options);
 
 }  // namespace liminal::sim
 

@@ -84,14 +84,6 @@ Services MakeServices(ServicesKind kind, SimRuntime& runtime) {
   return services;
 }
 
-TraceOptions MakeTraceOptions(const RunOptions& options) {
-  TraceOptions t;
-  t.keep_all = options.keep_full_trace;
-  t.tail = options.trace_tail;
-  t.echo = options.echo;
-  return t;
-}
-
 // Everything one run owns. Members are declared in dependency order; the destructor first
 // destroys the remaining processes (which point into the supervisor and the network).
 class Simulation {
@@ -100,7 +92,7 @@ class Simulation {
       : workload_(workload),
         seed_(seed),
         options_(options),
-        trace_(MakeTraceOptions(options)),
+        trace_(TraceOptionsFor(options)),
         kernel_(
             MakeStrategy(options.strategy, DeriveSeed(seed, "schedule"), options.strategy_options),
             trace_),

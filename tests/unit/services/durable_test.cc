@@ -73,6 +73,13 @@ class DurableTest : public ServicesTest {
     return Payloads(frames);
   }
 
+  // Sends `subscribe` and returns the payloads delivered by Run().
+  std::vector<std::string> Delivered(const Client& client, const Frame& subscribe) {
+    client.Send(subscribe);
+    Run();
+    return Payloads(client.Take());
+  }
+
   std::deque<absl::AnyInvocable<void() &&>> held_;
 };
 
@@ -308,9 +315,7 @@ TEST_F(DurableTest, ANamedConsumerResumesAfterItsLastAcknowledgedMessage) {
   PublishMany(publisher, "orders", 5);
   {
     Client consumer = Connect("10.0.0.2:4000");
-    consumer.Send(SubscribeFrame(1, "orders?consumer=billing"));
-    Run();
-    EXPECT_EQ(Payloads(consumer.Take()), (std::vector<std::string>{"m1", "m2", "m3", "m4", "m5"}));
+    EXPECT_EQ(Delivered(consumer, SubscribeFrame(1, "orders?consumer=billing")), (std::vector<std::string>{"m1", "m2", "m3", "m4", "m5"}));
     // A second subscription under the same name is refused while this one lives.
     Client other = Connect("10.0.0.3:4000");
     other.Send(SubscribeFrame(1, "orders?consumer=billing"));
@@ -333,9 +338,7 @@ TEST_F(DurableTest, ANamedConsumerResumesAfterItsLastAcknowledgedMessage) {
   EXPECT_EQ(Payloads(again.Take()), (std::vector<std::string>{"m4", "m5", "m6"}));
   // Another consumer name has its own position: from the start (or `from`).
   Client fresh = Connect("10.0.0.5:4000");
-  fresh.Send(SubscribeFrame(1, "orders?consumer=audit&from=5"));
-  Run();
-  EXPECT_EQ(Payloads(fresh.Take()), (std::vector<std::string>{"m5", "m6"}));
+  EXPECT_EQ(Delivered(fresh, SubscribeFrame(1, "orders?consumer=audit&from=5")), (std::vector<std::string>{"m5", "m6"}));
 }
 
 TEST_F(DurableTest, ANamedConsumerPositionSurvivesACrash) {
@@ -343,17 +346,13 @@ TEST_F(DurableTest, ANamedConsumerPositionSurvivesACrash) {
   Client publisher = Connect();
   PublishMany(publisher, "orders", 4);
   Client consumer = Connect("10.0.0.2:4000");
-  consumer.Send(SubscribeFrame(1, "orders?consumer=billing"));
-  Run();
-  EXPECT_EQ(Payloads(consumer.Take()).size(), 4u);
+  EXPECT_EQ(Delivered(consumer, SubscribeFrame(1, "orders?consumer=billing")).size(), 4u);
   consumer.Send(AcceptFrame(1, "2"));
   Run();
   rt_.AdvanceTime(Channel::kConsumerSaveDelay);  // the position is saved (and fsynced)
   Restart(/*crash=*/true);
   Client again = Connect("10.0.0.3:4000");
-  again.Send(SubscribeFrame(1, "orders?consumer=billing"));
-  Run();
-  EXPECT_EQ(Payloads(again.Take()), (std::vector<std::string>{"m3", "m4"}));
+  EXPECT_EQ(Delivered(again, SubscribeFrame(1, "orders?consumer=billing")), (std::vector<std::string>{"m3", "m4"}));
 }
 
 TEST_F(DurableTest, AConsumerWithoutAcksAdvancesAsMessagesAreWritten) {
@@ -362,17 +361,13 @@ TEST_F(DurableTest, AConsumerWithoutAcksAdvancesAsMessagesAreWritten) {
   PublishMany(publisher, "orders", 3);
   {
     Client consumer = Connect("10.0.0.2:4000");
-    consumer.Send(ReferenceSubscribeFrame(1, "orders?consumer=sdk"));
-    Run();
-    EXPECT_EQ(Payloads(consumer.Take()).size(), 3u);
+    EXPECT_EQ(Delivered(consumer, ReferenceSubscribeFrame(1, "orders?consumer=sdk")).size(), 3u);
     consumer.peer->Close();
     Run();
   }
   PublishMany(publisher, "orders", 1, 4);
   Client again = Connect("10.0.0.3:4000");
-  again.Send(ReferenceSubscribeFrame(1, "orders?consumer=sdk"));
-  Run();
-  EXPECT_EQ(Payloads(again.Take()), std::vector<std::string>{"m4"});
+  EXPECT_EQ(Delivered(again, ReferenceSubscribeFrame(1, "orders?consumer=sdk")), std::vector<std::string>{"m4"});
 }
 
 TEST_F(DurableTest, OldSegmentsAreDroppedByAgeEvenWithoutNewPublishes) {
