@@ -55,9 +55,10 @@ void LogRecoveries(const server::services::ChannelRegistry& channels) {
                    channel.name(), report->truncated_bytes);
     }
     if (report->corruption.has_value()) {
-      spdlog::error("channel '{}': the log is corrupt and was cut there ({} later segment(s) "
-                    "removed): {}",
-                    channel.name(), report->removed_segments, *report->corruption);
+      spdlog::error(
+          "channel '{}': the log is corrupt and was cut there ({} later segment(s) "
+          "removed): {}",
+          channel.name(), report->removed_segments, *report->corruption);
     }
   }
 }

@@ -19,8 +19,7 @@ constexpr size_t kReadChunkBytes = 1 << 20;
 }  // namespace
 
 bool IsCorruption(storage::SegmentEnding ending) {
-  return ending == storage::SegmentEnding::kCorrupt ||
-         ending == storage::SegmentEnding::kBadHeader;
+  return ending == storage::SegmentEnding::kCorrupt || ending == storage::SegmentEnding::kBadHeader;
 }
 
 std::string_view DescribeEnding(storage::SegmentEnding ending) {

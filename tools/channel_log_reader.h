@@ -63,8 +63,7 @@ class ChannelLogReader {
           visit) const;
 
  private:
-  explicit ChannelLogReader(std::vector<SegmentReport> segments)
-      : segments_(std::move(segments)) {}
+  explicit ChannelLogReader(std::vector<SegmentReport> segments) : segments_(std::move(segments)) {}
 
   std::vector<SegmentReport> segments_;
 };

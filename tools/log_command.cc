@@ -23,7 +23,8 @@
 namespace liminal::tools {
 namespace {
 
-constexpr char kHelp[] = R"(Reads a durable channel's log (see README "Durable channels") without changing it:
+constexpr char kHelp[] =
+    R"(Reads a durable channel's log (see README "Durable channels") without changing it:
 nothing is truncated, repaired or removed, so it is safe on a running server's log (a
 record being written may show as a torn tail).
 
@@ -232,13 +233,13 @@ int RunLog(const GlobalOptions& global, const LogOptions& options, const Command
     summary["problems"] = std::move(listed);
     WriteJsonLine(io.out, Json{{"summary", std::move(summary)}});
   } else {
-    std::string text = absl::StrCat("log: ", *directory, ": ",
-                                    CountOf(log->segments().size(), "segment"), ", ",
-                                    CountOf(records, "record"));
+    std::string text =
+        absl::StrCat("log: ", *directory, ": ", CountOf(log->segments().size(), "segment"), ", ",
+                     CountOf(records, "record"));
     if (first_id.has_value()) absl::StrAppend(&text, " (ids ", *first_id, "..", *last_id, ")");
-    absl::StrAppend(&text, ", ", CountOf(bytes, "byte"), "; ",
-                    problems.empty() ? "no problems found"
-                                     : CountOf(problems.size(), "problem") + " found");
+    absl::StrAppend(
+        &text, ", ", CountOf(bytes, "byte"), "; ",
+        problems.empty() ? "no problems found" : CountOf(problems.size(), "problem") + " found");
     io.err << text << std::endl;
     for (const LogProblem& problem : problems) {
       io.err << "log: " << problem.segment << " at offset " << problem.offset << ": "

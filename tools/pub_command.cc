@@ -66,9 +66,8 @@ void PrintAck(const GlobalOptions& global, const PubOptions& options, const Publ
               const CommandIo& io) {
   const client::PublishResult& ack = *outcome.result;
   if (global.json) {
-    Json line = {{"channel", options.channel},
-                 {"message_id", ack.message_id},
-                 {"delivered", ack.delivered}};
+    Json line = {
+        {"channel", options.channel}, {"message_id", ack.message_id}, {"delivered", ack.delivered}};
     if (outcome.key.has_value()) line["key"] = *outcome.key;
     line["latency_ms"] = ToMilliseconds(outcome.latency);
     WriteJsonLine(io.out, line);
@@ -115,9 +114,9 @@ int RunPub(const GlobalOptions& global, const PubOptions& options, const Command
       {.channel = options.channel, .window = options.window, .ack_timeout = setup.timeout},
       [&](const PublishOutcome& outcome) {
         if (!outcome.result.ok()) {
-          const int code = run.Fail(
-              many ? absl::StrCat(failed, " (message ", outcome.index, ")") : failed,
-              outcome.result.status());
+          const int code =
+              run.Fail(many ? absl::StrCat(failed, " (message ", outcome.index, ")") : failed,
+                       outcome.result.status());
           if (exit_code == kExitOk) exit_code = code;
           return;
         }

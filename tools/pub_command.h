@@ -35,10 +35,10 @@ struct PubOptions {
   std::string channel;
   std::optional<std::string> data;  // nullopt or "-": one message per stdin line
   std::optional<std::string> key;
-  std::optional<uint64_t> count;  // copies of DATA
-  std::optional<double> rate;     // messages per second
+  std::optional<uint64_t> count;            // copies of DATA
+  std::optional<double> rate;               // messages per second
   uint32_t window = kDefaultPublishWindow;  // most publishes unacknowledged at a time
-  std::string timeout = "5s";     // per PublishAck
+  std::string timeout = "5s";               // per PublishAck
 };
 
 // Registers `pub` on `app`; `global` is read when the command runs.

@@ -64,13 +64,12 @@ struct PublishPipeline::State {
     stopped = true;
     abandoned = true;
     abandoned_count = in_flight.size() - 1;
-    on_outcome(PublishOutcome{
-        .index = oldest.index,
-        .key = std::move(oldest.key),
-        .result = client::ClientTimeoutError(absl::StrCat(
-            "no PublishAck for '", options.channel, "' within ",
-            absl::FormatDuration(options.ack_timeout))),
-        .latency = absl::Now() - oldest.sent});
+    on_outcome(PublishOutcome{.index = oldest.index,
+                              .key = std::move(oldest.key),
+                              .result = client::ClientTimeoutError(
+                                  absl::StrCat("no PublishAck for '", options.channel, "' within ",
+                                               absl::FormatDuration(options.ack_timeout))),
+                              .latency = absl::Now() - oldest.sent});
     in_flight.clear();
   }
 
@@ -105,12 +104,11 @@ bool PublishPipeline::Publish(std::string payload, client::PublishOptions option
     };
     if (!state_->AwaitOrExpire(+has_room) || state_->stopped) return false;
     index = state_->next_index++;
-    state_->in_flight.push_back(
-        State::InFlight{.index = index,
-                        .sent = absl::Now(),
-                        .key = options.idempotency_key,
-                        .result = std::nullopt,
-                        .latency = absl::ZeroDuration()});
+    state_->in_flight.push_back(State::InFlight{.index = index,
+                                                .sent = absl::Now(),
+                                                .key = options.idempotency_key,
+                                                .result = std::nullopt,
+                                                .latency = absl::ZeroDuration()});
   }
   connection_.Publish(channel_, std::move(payload), std::move(options),
                       [state = state_, index](absl::StatusOr<client::PublishResult> result) {
@@ -121,9 +119,8 @@ bool PublishPipeline::Publish(std::string payload, client::PublishOptions option
 
 uint64_t PublishPipeline::Drain() {
   absl::MutexLock lock(&state_->mu);
-  auto drained = [](State* state) ABSL_EXCLUSIVE_LOCKS_REQUIRED(state->mu) {
-    return state->in_flight.empty();
-  };
+  auto drained = [](State* state)
+                     ABSL_EXCLUSIVE_LOCKS_REQUIRED(state->mu) { return state->in_flight.empty(); };
   state_->AwaitOrExpire(+drained);
   return state_->abandoned_count;
 }

@@ -3,7 +3,8 @@
 // order with its own publish->ack latency.
 //
 //   PublishPipeline pipeline(client->connection(),
-//                            {.channel = "orders", .window = 1024, .ack_timeout = absl::Seconds(5)},
+//                            {.channel = "orders", .window = 1024, .ack_timeout =
+//                            absl::Seconds(5)},
 //                            [&](const PublishOutcome& outcome) {
 //                              if (outcome.result.ok()) stats.RecordSuccess(outcome.latency);
 //                            });
@@ -44,10 +45,10 @@ struct PublishPipelineOptions {
 };
 
 struct PublishOutcome {
-  uint64_t index = 0;                      // 1 for the first Publish(), then +1
-  std::optional<std::string> key;          // the idempotency key it was sent with
+  uint64_t index = 0;              // 1 for the first Publish(), then +1
+  std::optional<std::string> key;  // the idempotency key it was sent with
   absl::StatusOr<client::PublishResult> result;
-  absl::Duration latency;                  // from Publish() to the ack (or the failure)
+  absl::Duration latency;  // from Publish() to the ack (or the failure)
 };
 
 class PublishPipeline {

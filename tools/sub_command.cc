@@ -114,10 +114,10 @@ int RunSub(const GlobalOptions& global, const SubOptions& options, const Command
   while (!options.count.has_value() || run.stats().messages() < *options.count) {
     // Every delivery queued so far (never more than --count still wants), printed with one
     // flush and acknowledged with one ack: a subscriber that keeps up pays per batch.
-    const uint64_t wanted = options.count.has_value() ? *options.count - run.stats().messages()
-                                                      : options.max_in_flight;
-    absl::StatusOr<std::vector<client::Delivery>> batch =
-        (*sub)->NextBatch(std::min<uint64_t>(wanted, options.max_in_flight), deadline - absl::Now());
+    const uint64_t wanted =
+        options.count.has_value() ? *options.count - run.stats().messages() : options.max_in_flight;
+    absl::StatusOr<std::vector<client::Delivery>> batch = (*sub)->NextBatch(
+        std::min<uint64_t>(wanted, options.max_in_flight), deadline - absl::Now());
     if (batch.ok()) {
       run.ClearProgress();
       for (const client::Delivery& delivery : *batch) {

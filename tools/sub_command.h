@@ -24,11 +24,11 @@ namespace liminal::tools {
 
 struct SubOptions {
   std::string channel;
-  uint32_t max_in_flight = 1024;  // deep enough to keep up with a pipelined `pub`
-  std::optional<uint64_t> count;       // stop after this many deliveries
-  std::optional<std::string> timeout;  // stop after this long in total (a duration flag)
-  bool replay = false;                 // durable channels: retained messages first
-  std::optional<uint64_t> from;        // durable channels: replay from this message id
+  uint32_t max_in_flight = 1024;        // deep enough to keep up with a pipelined `pub`
+  std::optional<uint64_t> count;        // stop after this many deliveries
+  std::optional<std::string> timeout;   // stop after this long in total (a duration flag)
+  bool replay = false;                  // durable channels: retained messages first
+  std::optional<uint64_t> from;         // durable channels: replay from this message id
   std::optional<std::string> consumer;  // durable channels: resume this named consumer
   std::string subscribe_timeout = "5s";
 };

@@ -1,7 +1,7 @@
 // The --rate limiter: a token bucket refilled at `rate` tokens per second that holds at most
 // `burst` tokens. It starts full, or empty (kEmpty: the first sends are spaced by the rate,
-// and `burst` only lets a caller that woke up late catch up). Take() reserves the next token and says when it may be
-// used; the caller sleeps until then (no busy waiting).
+// and `burst` only lets a caller that woke up late catch up). Take() reserves the next token and
+// says when it may be used; the caller sleeps until then (no busy waiting).
 //
 //   TokenBucket bucket(/*rate=*/500, /*burst=*/1, absl::Now());
 //   for (...) {

@@ -169,13 +169,12 @@ void ConnectionImpl::Subscribe(std::string channel, SubscribeOptions options,
     if (!stream.ok()) return done(stream.status());
     const bool replay =
         options.replay || options.replay_from.has_value() || options.consumer.has_value();
-    Frame frame = MakeFrame(
-        protocol::Subscribe{.channel = SubscribeTargetName(channel, options),
-                            .accepted_schemas = options.accepted_schemas,
-                            .max_in_flight = options.max_in_flight},
-        *stream,
-        // The client always acknowledges, so it asks for credit (ACKS).
-        protocol::kFlagAcks | (replay ? protocol::kFlagReplay : 0));
+    Frame frame = MakeFrame(protocol::Subscribe{.channel = SubscribeTargetName(channel, options),
+                                                .accepted_schemas = options.accepted_schemas,
+                                                .max_in_flight = options.max_in_flight},
+                            *stream,
+                            // The client always acknowledges, so it asks for credit (ACKS).
+                            protocol::kFlagAcks | (replay ? protocol::kFlagReplay : 0));
     if (absl::Status sent = self.Send(frame); !sent.ok()) return done(sent);
     self.subscriptions_.emplace(*stream, std::make_unique<SubscriptionState>(
                                              self.strand_, std::move(channel), std::move(options),

@@ -57,8 +57,8 @@ ServerMetrics::ServerMetrics()
       durable_fsync_seconds(registry_.AddHistogram("liminal_durable_fsync_seconds",
                                                    "Latency of durable log fsyncs, in seconds.",
                                                    LatencySecondsBuckets())),
-      durable_bytes_total(registry_.AddCounter(
-          "liminal_durable_bytes_total", "Envelope bytes appended to durable channel logs.")),
+      durable_bytes_total(registry_.AddCounter("liminal_durable_bytes_total",
+                                               "Envelope bytes appended to durable channel logs.")),
       drain_state(registry_.AddGauge(
           "liminal_drain_state",
           "Graceful shutdown phase: 0 serving, 1 draining, 2 force-closing, 3 stopped.")) {

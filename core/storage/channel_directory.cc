@@ -10,8 +10,8 @@ std::string EscapePathComponent(std::string_view channel) {
   const bool only_dots = channel.find_first_not_of('.') == std::string_view::npos;
   std::string out;
   for (const char c : channel) {
-    const bool keep = absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '-' ||
-                      c == '_' || (c == '.' && !only_dots);
+    const bool keep = absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' ||
+                      (c == '.' && !only_dots);
     if (keep) {
       out.push_back(c);
     } else {

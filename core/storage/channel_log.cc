@@ -109,9 +109,8 @@ absl::Status ChannelLog::Impl::Recover(absl::Time wall_now) {
       if (!hold_records.ok()) return hold_records.status();
       if (*hold_records) {
         recovery_.corruption = absl::StrCat(
-            path, ": starts at id ", bases[i], " but the log before it ends at id ",
-            next_id() - 1, "; removed it and the ", removed.size() - 1,
-            " segments after it");
+            path, ": starts at id ", bases[i], " but the log before it ends at id ", next_id() - 1,
+            "; removed it and the ", removed.size() - 1, " segments after it");
       }
       if (absl::Status status = RemoveSegmentFiles(removed); !status.ok()) return status;
       break;
@@ -120,13 +119,13 @@ absl::Status ChannelLog::Impl::Recover(absl::Time wall_now) {
     if (!opened.ok()) return Annotate(opened.status(), "recovering the channel log");
     const uint64_t stop_before = later.empty() ? UINT64_MAX : later.front();
     absl::StatusOr<SegmentScan> scan =
-        ScanSegment(path, std::shared_ptr<runtime::File>(std::move(*opened)), bases[i],
-                    stop_before, options_.index_interval_bytes);
+        ScanSegment(path, std::shared_ptr<runtime::File>(std::move(*opened)), bases[i], stop_before,
+                    options_.index_interval_bytes);
     if (!scan.ok()) return Annotate(scan.status(), absl::StrCat("recovering ", path));
     Segment& segment = scan->segment;
     runtime::File& file = segment.file();
-    const bool rewrite_header = scan->ending == SegmentEnding::kShortHeader ||
-                                scan->ending == SegmentEnding::kBadHeader;
+    const bool rewrite_header =
+        scan->ending == SegmentEnding::kShortHeader || scan->ending == SegmentEnding::kBadHeader;
     if (rewrite_header) {
       if (scan->ending == SegmentEnding::kBadHeader) recovery_.truncated_bytes += scan->file_bytes;
       absl::Status status = file.Truncate(0);
@@ -135,8 +134,8 @@ absl::Status ChannelLog::Impl::Recover(absl::Time wall_now) {
     } else if (scan->file_bytes > segment.size_bytes()) {
       recovery_.truncated_bytes += scan->file_bytes - segment.size_bytes();
       if (absl::Status status = file.Truncate(segment.size_bytes()); !status.ok()) {
-        return Annotate(status, absl::StrCat("truncating ", path, " to ", segment.size_bytes(),
-                                             " bytes"));
+        return Annotate(status,
+                        absl::StrCat("truncating ", path, " to ", segment.size_bytes(), " bytes"));
       }
     }
     recovery_.records += segment.record_count();
@@ -149,10 +148,10 @@ absl::Status ChannelLog::Impl::Recover(absl::Time wall_now) {
     }
     if (scan->ending == SegmentEnding::kBadHeader || scan->ending == SegmentEnding::kCorrupt) {
       // Nothing after a corrupt record can be trusted to continue the log.
-      recovery_.corruption = absl::StrCat(
-          path, ": offset ", scan->problem_offset, ": ", scan->problem, "; truncated ",
-          scan->file_bytes - (rewrite_header ? 0 : segments_.back().size_bytes()),
-          " bytes there and removed the ", later.size(), " segments after it");
+      recovery_.corruption =
+          absl::StrCat(path, ": offset ", scan->problem_offset, ": ", scan->problem, "; truncated ",
+                       scan->file_bytes - (rewrite_header ? 0 : segments_.back().size_bytes()),
+                       " bytes there and removed the ", later.size(), " segments after it");
       if (absl::Status status = RemoveSegmentFiles(later); !status.ok()) return status;
       break;
     }
@@ -215,9 +214,8 @@ void ChannelLog::Impl::CheckInvariants() const {
 
 absl::Status ChannelLog::Impl::Append(const LogRecord& record) {
   if (record.id != next_id()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        options_.directory, ": append of record id ", record.id, ", but the next id is ",
-        next_id()));
+    return absl::InvalidArgumentError(absl::StrCat(options_.directory, ": append of record id ",
+                                                   record.id, ", but the next id is ", next_id()));
   }
   std::string bytes;
   if (absl::Status encoded = AppendEncodedRecord(record, bytes); !encoded.ok()) {
@@ -303,8 +301,8 @@ absl::StatusOr<uint64_t> ChannelLog::Impl::OffsetOf(const Segment& segment, uint
     absl::StatusOr<RecordDecodeResult> next = reader.Next();
     if (!next.ok()) return Annotate(next.status(), segment.path());
     if (next->outcome != DecodeOutcome::kRecord || next->view.id != expected) {
-      return absl::DataLossError(absl::StrCat(segment.path(), ": offset ", offset,
-                                              ": record ", expected, " is unreadable"));
+      return absl::DataLossError(absl::StrCat(segment.path(), ": offset ", offset, ": record ",
+                                              expected, " is unreadable"));
     }
   }
   return absl::DataLossError(
@@ -313,9 +311,9 @@ absl::StatusOr<uint64_t> ChannelLog::Impl::OffsetOf(const Segment& segment, uint
 
 absl::Status ChannelLog::Impl::Rewind(uint64_t new_next_id) {
   if (new_next_id < synced_next_id_ || new_next_id > next_id()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        options_.directory, ": rewind to id ", new_next_id, " outside the unsynced records [",
-        synced_next_id_, ", ", next_id(), "]"));
+    return absl::InvalidArgumentError(absl::StrCat(options_.directory, ": rewind to id ",
+                                                   new_next_id, " outside the unsynced records [",
+                                                   synced_next_id_, ", ", next_id(), "]"));
   }
   if (new_next_id == next_id()) return absl::OkStatus();
   if (absl::Status removed = RemoveAbandonedSegment(); !removed.ok()) return removed;
@@ -323,8 +321,8 @@ absl::Status ChannelLog::Impl::Rewind(uint64_t new_next_id) {
   while (active().base_id() > new_next_id) {
     LIMINAL_STORAGE_CHECK(segments_.size() > 1, "the first segment starts at or before synced");
     if (absl::Status status = fs_.Remove(active().path()); !status.ok()) {
-      return Annotate(status, absl::StrCat("removing ", active().path(), " to rewind to id ",
-                                           new_next_id));
+      return Annotate(status,
+                      absl::StrCat("removing ", active().path(), " to rewind to id ", new_next_id));
     }
     segments_.pop_back();
     active_tail_needs_truncation_ = false;  // that concerned the removed segment
@@ -347,8 +345,7 @@ absl::Status ChannelLog::Impl::Rewind(uint64_t new_next_id) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::vector<LogRecord>> ChannelLog::Impl::Read(uint64_t from_id,
-                                                              size_t max_records,
+absl::StatusOr<std::vector<LogRecord>> ChannelLog::Impl::Read(uint64_t from_id, size_t max_records,
                                                               size_t max_bytes) const {
   std::vector<LogRecord> records;
   from_id = std::max(from_id, first_id());

@@ -62,32 +62,32 @@
 namespace liminal::storage {
 
 struct RetentionLimits {
-  uint64_t max_messages = 0;                    // 0: unlimited
-  uint64_t max_bytes = 0;                       // 0: unlimited
+  uint64_t max_messages = 0;                      // 0: unlimited
+  uint64_t max_bytes = 0;                         // 0: unlimited
   absl::Duration max_age = absl::ZeroDuration();  // zero: unlimited
 };
 
 struct ChannelLogOptions {
-  std::string directory;                  // created if missing
-  uint64_t segment_bytes = 64ull << 20;   // a segment is sealed once it reaches this size
-  uint64_t index_interval_bytes = 4096;   // sparse index density
+  std::string directory;                 // created if missing
+  uint64_t segment_bytes = 64ull << 20;  // a segment is sealed once it reaches this size
+  uint64_t index_interval_bytes = 4096;  // sparse index density
   RetentionLimits retention;
 };
 
 struct LogRecord {
   uint64_t id = 0;
-  absl::Time timestamp;                         // wall clock at append
-  std::optional<std::string> idempotency_key;   // at most 65534 bytes
-  std::string envelope;                         // encoded envelope bytes, opaque here
+  absl::Time timestamp;                        // wall clock at append
+  std::optional<std::string> idempotency_key;  // at most 65534 bytes
+  std::string envelope;                        // encoded envelope bytes, opaque here
 
   friend bool operator==(const LogRecord&, const LogRecord&) = default;
 };
 
 // What Open found and did.
 struct RecoveryReport {
-  uint64_t records = 0;         // valid records kept
-  uint64_t segments = 0;        // segments kept
-  uint64_t truncated_bytes = 0; // bytes cut from torn or corrupt tails
+  uint64_t records = 0;           // valid records kept
+  uint64_t segments = 0;          // segments kept
+  uint64_t truncated_bytes = 0;   // bytes cut from torn or corrupt tails
   uint64_t removed_segments = 0;  // segments after a corrupt record, removed
   // Set when a corrupt record (not merely a torn tail) ended the log: segment file, offset
   // and what was wrong, written for the operator.
@@ -121,8 +121,8 @@ class ChannelLog {
 
   const RecoveryReport& recovery() const;
 
-  uint64_t next_id() const;   // the id the next Append must carry
-  uint64_t first_id() const;  // oldest retained id; == next_id() when empty
+  uint64_t next_id() const;         // the id the next Append must carry
+  uint64_t first_id() const;        // oldest retained id; == next_id() when empty
   uint64_t synced_next_id() const;  // records with id < this are known durable
   uint64_t size_bytes() const;      // bytes on disk across retained segments
   uint64_t segment_count() const;

@@ -2,12 +2,11 @@
 
 #include <utility>
 
-#include "absl/strings/string_view.h"
-
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "core/storage/channel_directory.h"
 
 namespace liminal::storage {
@@ -54,8 +53,8 @@ absl::StatusOr<ConsumerPositions> ConsumerPositions::Load(runtime::FileSystem& f
     if (!text.ok()) return Annotate(text.status(), absl::StrCat("reading ", path));
     uint64_t id = 0;
     if (!absl::SimpleAtoi(absl::StripAsciiWhitespace(*text), &id)) {
-      return absl::DataLossError(absl::StrCat("consumer position file ", path,
-                                              " does not hold a message id"));
+      return absl::DataLossError(
+          absl::StrCat("consumer position file ", path, " does not hold a message id"));
     }
     positions.positions_.emplace(UnescapeName(file_name), id);
   }

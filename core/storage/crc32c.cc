@@ -37,8 +37,8 @@ uint32_t ExtendCrc32c(uint32_t crc, std::string_view data) {
   while (remaining >= 4) {
     crc ^= static_cast<uint32_t>(bytes[0]) | (static_cast<uint32_t>(bytes[1]) << 8) |
            (static_cast<uint32_t>(bytes[2]) << 16) | (static_cast<uint32_t>(bytes[3]) << 24);
-    crc = kTables[3][crc & 0xFF] ^ kTables[2][(crc >> 8) & 0xFF] ^
-          kTables[1][(crc >> 16) & 0xFF] ^ kTables[0][crc >> 24];
+    crc = kTables[3][crc & 0xFF] ^ kTables[2][(crc >> 8) & 0xFF] ^ kTables[1][(crc >> 16) & 0xFF] ^
+          kTables[0][crc >> 24];
     bytes += 4;
     remaining -= 4;
   }

@@ -13,12 +13,11 @@ namespace liminal::storage::internal {
 
 }  // namespace liminal::storage::internal
 
-#define LIMINAL_STORAGE_CHECK(condition, explanation)                                   \
-  do {                                                                                  \
-    if (!(condition)) {                                                                 \
-      ::liminal::storage::internal::InvariantFailed(__FILE__, __LINE__, #condition,     \
-                                                    explanation);                       \
-    }                                                                                   \
+#define LIMINAL_STORAGE_CHECK(condition, explanation)                                             \
+  do {                                                                                            \
+    if (!(condition)) {                                                                           \
+      ::liminal::storage::internal::InvariantFailed(__FILE__, __LINE__, #condition, explanation); \
+    }                                                                                             \
   } while (false)
 
 #endif  // LIMINAL_CORE_STORAGE_INVARIANT_H_

@@ -112,8 +112,8 @@ RecordDecodeResult DecodeRecord(std::string_view bytes) {
     return result;
   };
   if (body_bytes < kMinRecordBodyBytes) {
-    return corrupt(absl::StrCat("record length ", body_bytes, " is below the minimum ",
-                                kMinRecordBodyBytes));
+    return corrupt(
+        absl::StrCat("record length ", body_bytes, " is below the minimum ", kMinRecordBodyBytes));
   }
   const size_t total = kRecordFrameBytes + size_t{body_bytes};
   if (bytes.size() < total) {

@@ -32,7 +32,8 @@ std::optional<uint64_t> ParseSegmentFileName(std::string_view name) {
     return std::nullopt;
   }
   uint64_t base_id = 0;
-  if (!absl::SimpleAtoi(absl::string_view(digits.data(), digits.size()), &base_id) || base_id == 0) return std::nullopt;  // ids start at 1
+  if (!absl::SimpleAtoi(absl::string_view(digits.data(), digits.size()), &base_id) || base_id == 0)
+    return std::nullopt;  // ids start at 1
   return base_id;
 }
 
@@ -78,10 +79,9 @@ SparseIndexEntry Segment::SeekHint(uint64_t id) const {
   LIMINAL_STORAGE_CHECK(!index_.empty() && index_.front().id == base_id_,
                         "the first record is indexed");
   // The last entry with entry.id <= id.
-  auto after = std::upper_bound(index_.begin(), index_.end(), id,
-                                [](uint64_t wanted, const SparseIndexEntry& entry) {
-                                  return wanted < entry.id;
-                                });
+  auto after = std::upper_bound(
+      index_.begin(), index_.end(), id,
+      [](uint64_t wanted, const SparseIndexEntry& entry) { return wanted < entry.id; });
   return *std::prev(after);
 }
 
@@ -114,8 +114,8 @@ absl::StatusOr<RecordDecodeResult> SegmentReader::Next() {
   // Read on while the record runs past the buffer: the first read may only reveal, through
   // the record's length field, how much more it needs.
   while (result.outcome == DecodeOutcome::kIncomplete && buffered.size() < remaining) {
-    const uint64_t wanted = std::min<uint64_t>(
-        remaining, std::max<uint64_t>(result.encoded_bytes, chunk_bytes_));
+    const uint64_t wanted =
+        std::min<uint64_t>(remaining, std::max<uint64_t>(result.encoded_bytes, chunk_bytes_));
     absl::StatusOr<std::string> bytes = file_.ReadAt(offset_, static_cast<size_t>(wanted));
     if (!bytes.ok()) return bytes.status();
     if (bytes->size() <= buffered.size()) break;  // the file is shorter than it was

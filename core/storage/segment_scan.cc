@@ -54,16 +54,16 @@ absl::StatusOr<SegmentScan> ScanSegment(const std::string& path,
     const uint64_t expected_id = scan.segment.next_id();
     if (next->view.id != expected_id) {
       scan.ending = SegmentEnding::kCorrupt;
-      scan.problem = absl::StrCat("record id ", next->view.id, " where id ", expected_id,
-                                  " was expected");
+      scan.problem =
+          absl::StrCat("record id ", next->view.id, " where id ", expected_id, " was expected");
       scan.problem_offset = offset;
       break;
     }
     if (next->view.id >= stop_before_id) {
       scan.ending = SegmentEnding::kSuperseded;
-      scan.problem = absl::StrCat("record id ", next->view.id,
-                                  " is also in the next segment, which starts at id ",
-                                  stop_before_id);
+      scan.problem =
+          absl::StrCat("record id ", next->view.id,
+                       " is also in the next segment, which starts at id ", stop_before_id);
       scan.problem_offset = offset;
       break;
     }

@@ -27,10 +27,10 @@ enum class SegmentEnding {
 };
 
 struct SegmentScan {
-  Segment segment;           // the valid records (size_bytes(): where they end)
-  uint64_t file_bytes = 0;   // the file's size
+  Segment segment;          // the valid records (size_bytes(): where they end)
+  uint64_t file_bytes = 0;  // the file's size
   SegmentEnding ending = SegmentEnding::kClean;
-  std::string problem;       // kBadHeader / kCorrupt / kSuperseded: what is wrong
+  std::string problem;  // kBadHeader / kCorrupt / kSuperseded: what is wrong
   uint64_t problem_offset = 0;
 };
 

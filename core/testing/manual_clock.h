@@ -18,8 +18,7 @@ class ManualClock final : public runtime::Clock {
 
   absl::Time Now() const override { return now_; }
   absl::Time WallNow() const override { return now_; }
-  runtime::TimerId RunAfter(absl::Duration delay,
-                            absl::AnyInvocable<void() &&> callback) override;
+  runtime::TimerId RunAfter(absl::Duration delay, absl::AnyInvocable<void() &&> callback) override;
   bool Cancel(runtime::TimerId timer) override;
 
   // Moves time forward to `when` (never backwards), handing every timer due by then to
@@ -33,8 +32,7 @@ class ManualClock final : public runtime::Clock {
   DueCallback on_due_;
   absl::Time now_ = absl::UnixEpoch();
   runtime::TimerId next_id_ = 1;
-  absl::btree_map<std::pair<absl::Time, runtime::TimerId>, absl::AnyInvocable<void() &&>>
-      timers_;
+  absl::btree_map<std::pair<absl::Time, runtime::TimerId>, absl::AnyInvocable<void() &&>> timers_;
   absl::btree_map<runtime::TimerId, absl::Time> deadlines_;
 };
 

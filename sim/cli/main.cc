@@ -219,8 +219,9 @@ int List() {
   fmt::print("faults:     {}\n", absl::StrJoin(PlantedFaultNames(), ", "));
   fmt::print("invariants: {}, session-release-once, client-wire, progress\n",
              absl::StrJoin(InvariantSuite::Standard().Names(), ", "));
-  fmt::print("durable-crash: acknowledged-survive-crash, replay-order, failed-not-stored, "
-             "ids-never-reused, server-restarts\n");
+  fmt::print(
+      "durable-crash: acknowledged-survive-crash, replay-order, failed-not-stored, "
+      "ids-never-reused, server-restarts\n");
   return kExitPass;
 }
 
@@ -235,8 +236,9 @@ int Main(int argc, char** argv) {
         ->capture_default_str();
     sub->add_option("--pct-depth", common.pct_depth, "PCT bug depth d (d-1 change points)")
         ->capture_default_str();
-    sub->add_option("--services", common.services,
-                    "real (core/server/services LiminalServices, the default) | double (sim/services)")
+    sub->add_option(
+           "--services", common.services,
+           "real (core/server/services LiminalServices, the default) | double (sim/services)")
         ->capture_default_str();
     sub->add_flag("--lenient-handshake", common.lenient_handshake,
                   "do not fail a run whose server sends Push before ConnectAck (the check is "

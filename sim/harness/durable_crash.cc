@@ -45,7 +45,7 @@ struct ReaderPlan {
 
 struct IncarnationPlan {
   std::vector<PublisherPlan> publishers;
-  std::vector<ReaderPlan> readers;        // cut off by the crash (or the end)
+  std::vector<ReaderPlan> readers;         // cut off by the crash (or the end)
   std::optional<absl::Duration> crash_at;  // none: the last incarnation
   bool tear = false;
   std::optional<std::pair<absl::Duration, absl::Duration>> failing_syncs;  // from, for
@@ -133,8 +133,7 @@ server::services::ServicesOptions DurableServices(const RunOptions& options) {
 // One client connection driven from a fiber: frames out, frames in.
 class WireClient {
  public:
-  WireClient(SimNetwork& network, const LinkParams& link, std::string address)
-      : network_(network) {
+  WireClient(SimNetwork& network, const LinkParams& link, std::string address) : network_(network) {
     ConnectionParams params;
     params.client_to_server = link;
     params.server_to_client = link;
@@ -242,8 +241,7 @@ class Incarnation {
         const int id = next_reader++;
         history_.FinalReplay(kChannels[channel], id);
         kernel_.Spawn(absl::StrCat("final-reader:", id), [this, id, channel] {
-          Read(id, ReaderPlan{.channel = channel, .start = absl::ZeroDuration(), .from = {}},
-               true);
+          Read(id, ReaderPlan{.channel = channel, .start = absl::ZeroDuration(), .from = {}}, true);
         });
       }
     }
@@ -275,8 +273,8 @@ class Incarnation {
         std::string payload = absl::StrCat("i", index_, "-p", index, "-", sent);
         protocol::Envelope envelope;
         envelope.payload = payload;
-        client.Send(MakeFrame(protocol::Publish{channel, std::move(envelope), std::nullopt},
-                              stream));
+        client.Send(
+            MakeFrame(protocol::Publish{channel, std::move(envelope), std::nullopt}, stream));
         waiting.emplace(stream, std::move(payload));
         stream += 2;
       }
@@ -317,8 +315,8 @@ class Incarnation {
     auto publish_marker = [&] {
       protocol::Envelope envelope;
       envelope.payload = marker;
-      client.Send(MakeFrame(protocol::Publish{channel, std::move(envelope), std::nullopt},
-                            marker_stream));
+      client.Send(
+          MakeFrame(protocol::Publish{channel, std::move(envelope), std::nullopt}, marker_stream));
     };
     if (final) publish_marker();
     const std::string target =
@@ -388,9 +386,9 @@ RunResult RunDurableCrash(uint64_t seed, const RunOptions& options) {
     result.stop = incarnation.stop();
     if (incarnation.stop() == KernelStop::kStepLimit ||
         incarnation.stop() == KernelStop::kTimeLimit) {
-      result.violation = Violation{
-          "progress", absl::StrCat("incarnation ", i, " hit its ",
-                                   KernelStopName(incarnation.stop()), " guard")};
+      result.violation =
+          Violation{"progress", absl::StrCat("incarnation ", i, " hit its ",
+                                             KernelStopName(incarnation.stop()), " guard")};
     } else if (!plan[i].crash_at.has_value() && incarnation.stop() != KernelStop::kStopped) {
       result.violation = Violation{
           "progress", absl::StrCat("the final replay did not reach its marker (the run went ",

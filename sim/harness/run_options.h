@@ -23,7 +23,7 @@ std::optional<ServicesKind> ParseServicesKind(std::string_view name);
 struct RunOptions {
   StrategyKind strategy = StrategyKind::kRandom;
   StrategyOptions strategy_options;
-  server::FaultHooks faults;  // planted bugs (all off by default)
+  server::FaultHooks faults;                    // planted bugs (all off by default)
   ServicesKind services = ServicesKind::kReal;  // what production runs
   // Also require that the server sends no Push before the connection's ConnectAck (the
   // client SDKs treat any other first frame as a failed handshake).

@@ -10,10 +10,10 @@ void DurableHistory::Acked(const std::string& channel, const std::string& payloa
   acked_[channel][payload] = message_id;
   auto [it, inserted] = by_id_[channel].emplace(message_id, payload);
   if (!inserted && it->second != payload && !reuse_.has_value()) {
-    reuse_ = Violation{"ids-never-reused",
-                       absl::StrCat("channel '", channel, "': message id ", message_id,
-                                    " was acknowledged for '", it->second, "' and again for '",
-                                    payload, "'")};
+    reuse_ =
+        Violation{"ids-never-reused", absl::StrCat("channel '", channel, "': message id ",
+                                                   message_id, " was acknowledged for '",
+                                                   it->second, "' and again for '", payload, "'")};
   }
 }
 
@@ -45,17 +45,17 @@ std::optional<Violation> DurableHistory::CheckOrder(int reader, const Reader& r)
     }
     if (failed != failed_.end() && failed->second.contains(payload)) {
       return Violation{"failed-not-stored",
-                       absl::StrCat("reader ", reader, " on '", r.channel, "' received '",
-                                    payload, "', whose publish was answered E_STORAGE")};
+                       absl::StrCat("reader ", reader, " on '", r.channel, "' received '", payload,
+                                    "', whose publish was answered E_STORAGE")};
     }
     if (acked == acked_.end()) continue;
     auto id = acked->second.find(payload);
     if (id == acked->second.end()) continue;
     if (id->second <= last_id) {
-      return Violation{"replay-order",
-                       absl::StrCat("reader ", reader, " on '", r.channel, "' received '",
-                                    payload, "' (id ", id->second, ") after '", last_payload,
-                                    "' (id ", last_id, ")")};
+      return Violation{
+          "replay-order",
+          absl::StrCat("reader ", reader, " on '", r.channel, "' received '", payload, "' (id ",
+                       id->second, ") after '", last_payload, "' (id ", last_id, ")")};
     }
     last_id = id->second;
     last_payload = payload;
@@ -74,11 +74,11 @@ std::optional<Violation> DurableHistory::Check() const {
     const absl::btree_set<std::string> replayed(r.payloads.begin(), r.payloads.end());
     for (const auto& [payload, id] : payloads) {
       if (!replayed.contains(payload)) {
-        return Violation{"acknowledged-survive-crash",
-                         absl::StrCat("channel '", channel, "': '", payload,
-                                      "' was acknowledged as message ", id,
-                                      " but the replay after the last restart lacks it (",
-                                      r.payloads.size(), " messages replayed)")};
+        return Violation{
+            "acknowledged-survive-crash",
+            absl::StrCat("channel '", channel, "': '", payload, "' was acknowledged as message ",
+                         id, " but the replay after the last restart lacks it (", r.payloads.size(),
+                         " messages replayed)")};
       }
     }
   }

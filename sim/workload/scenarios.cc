@@ -433,7 +433,7 @@ Workload Mixed(Builder& b) {
 
 std::vector<std::string> ScenarioNames() {
   return {"spawn-crash",    "orphan-reap",      "push-vs-close", "register-vs-close",
-          "shutdown-drain", "protocol-garbage", "mixed",       "durable-crash"};
+          "shutdown-drain", "protocol-garbage", "mixed",         "durable-crash"};
 }
 
 bool IsScenario(std::string_view name) {

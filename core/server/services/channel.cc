@@ -35,12 +35,12 @@ absl::Status Channel::ValidatePayload(std::string_view payload) const {
 absl::Status Channel::OpenLog() {
   if (!spec_.durable) return absl::OkStatus();
   const absl::Time wall_now = runtime_.clock().WallNow();
-  absl::StatusOr<std::unique_ptr<storage::ChannelLog>> log = storage::ChannelLog::Open(
-      runtime_.file_system(),
-      {.directory = spec_.storage.directory,
-       .segment_bytes = spec_.storage.segment_bytes,
-       .retention = spec_.storage.retention},
-      wall_now);
+  absl::StatusOr<std::unique_ptr<storage::ChannelLog>> log =
+      storage::ChannelLog::Open(runtime_.file_system(),
+                                {.directory = spec_.storage.directory,
+                                 .segment_bytes = spec_.storage.segment_bytes,
+                                 .retention = spec_.storage.retention},
+                                wall_now);
   if (!log.ok()) {
     return absl::Status(log.status().code(),
                         absl::StrCat("durable channel '", spec_.name,
@@ -50,18 +50,17 @@ absl::Status Channel::OpenLog() {
   absl::StatusOr<std::vector<storage::LogRecord>> keyed =
       (*log)->RecordsWithKeysSince(wall_now - dedup_window_);
   if (!keyed.ok()) {
-    return absl::Status(keyed.status().code(),
-                        absl::StrCat("durable channel '", spec_.name,
-                                     "': cannot read its idempotency keys: ",
-                                     keyed.status().message()));
+    return absl::Status(keyed.status().code(), absl::StrCat("durable channel '", spec_.name,
+                                                            "': cannot read its idempotency keys: ",
+                                                            keyed.status().message()));
   }
-  absl::StatusOr<storage::ConsumerPositions> consumers = storage::ConsumerPositions::Load(
-      runtime_.file_system(), ConsumersDirectory());
+  absl::StatusOr<storage::ConsumerPositions> consumers =
+      storage::ConsumerPositions::Load(runtime_.file_system(), ConsumersDirectory());
   if (!consumers.ok()) {
-    return absl::Status(consumers.status().code(),
-                        absl::StrCat("durable channel '", spec_.name,
-                                     "': cannot read its consumer positions: ",
-                                     consumers.status().message()));
+    return absl::Status(
+        consumers.status().code(),
+        absl::StrCat("durable channel '", spec_.name,
+                     "': cannot read its consumer positions: ", consumers.status().message()));
   }
   const absl::Time now = runtime_.clock().Now();
   MutexLock lock(*mu_);
@@ -87,8 +86,7 @@ const storage::RecoveryReport* Channel::recovery() const {
   return log_ == nullptr ? nullptr : &log_->recovery();
 }
 
-size_t Channel::FanOutLocked(const SharedEnvelope& envelope, uint64_t message_id,
-                             WakeList& wakes) {
+size_t Channel::FanOutLocked(const SharedEnvelope& envelope, uint64_t message_id, WakeList& wakes) {
   size_t queued = 0;
   size_t kept = 0;
   for (size_t i = 0; i < subscriptions_.size(); ++i) {
@@ -149,8 +147,8 @@ Channel::PublishResult Channel::PublishDurableLocked(
     result.error = StorageErrorText(absl::FailedPreconditionError("its log is not open"));
     return result;
   }
-  const bool always = spec_.storage.fsync == config::FsyncPolicy::kAlways &&
-                      !spec_.storage.fault_ack_before_fsync;
+  const bool always =
+      spec_.storage.fsync == config::FsyncPolicy::kAlways && !spec_.storage.fault_ack_before_fsync;
   if (idempotency_key.has_value()) {
     if (std::optional<uint64_t> original = dedup_.Find(*idempotency_key, now)) {
       result.message_id = *original;
@@ -159,7 +157,10 @@ Channel::PublishResult Channel::PublishDurableLocked(
         return result;
       }
       // The original still waits for its fsync: so does this answer (and it fails with it).
-      pending_.push_back({.message_id = *original, .envelope = nullptr, .idempotency_key = std::nullopt, .origin = *origin});
+      pending_.push_back({.message_id = *original,
+                          .envelope = nullptr,
+                          .idempotency_key = std::nullopt,
+                          .origin = *origin});
       result.outcome = Outcome::kPending;
       return result;
     }
@@ -198,13 +199,12 @@ Channel::PublishResult Channel::PublishDurableLocked(
 
 void Channel::StartSyncLocked() {
   sync_in_flight_ = true;
-  runtime_.file_system().RunBlocking(
-      WhileAlive([batch = log_->PrepareSync()](Channel& self) {
-        const absl::Time start = self.runtime_.clock().Now();
-        const absl::Status status = batch.Run();
-        self.metrics_.FsyncObserved(self.runtime_.clock().Now() - start);
-        self.CompleteSync(batch, status);
-      }));
+  runtime_.file_system().RunBlocking(WhileAlive([batch = log_->PrepareSync()](Channel& self) {
+    const absl::Time start = self.runtime_.clock().Now();
+    const absl::Status status = batch.Run();
+    self.metrics_.FsyncObserved(self.runtime_.clock().Now() - start);
+    self.CompleteSync(batch, status);
+  }));
 }
 
 void Channel::ArmIntervalSyncLocked() {
@@ -254,9 +254,9 @@ void Channel::FinishSyncLocked(const storage::ChannelLog::SyncBatch& batch,
         metrics_.PublishDuplicate();
       }
       if (publish.origin.inbox != nullptr) {
-        answers.push_back({std::move(publish.origin.inbox),
-                           MakeFrame(protocol::PublishAck{publish.message_id},
-                                     publish.origin.stream_id, flags)});
+        answers.push_back(
+            {std::move(publish.origin.inbox),
+             MakeFrame(protocol::PublishAck{publish.message_id}, publish.origin.stream_id, flags)});
       }
     }
     NoteLogSizeLocked();
@@ -270,10 +270,9 @@ void Channel::FinishSyncLocked(const storage::ChannelLog::SyncBatch& batch,
       }
       if (publish.envelope != nullptr) metrics_.PublishRejected();
       if (publish.origin.inbox != nullptr) {
-        answers.push_back(
-            {std::move(publish.origin.inbox),
-             MakeFrame(protocol::PublishError{ToWire(ReasonCode::kStorage), text},
-                       publish.origin.stream_id)});
+        answers.push_back({std::move(publish.origin.inbox),
+                           MakeFrame(protocol::PublishError{ToWire(ReasonCode::kStorage), text},
+                                     publish.origin.stream_id)});
       }
     }
     pending_.clear();
@@ -338,9 +337,9 @@ std::string Channel::ConsumersDirectory() const {
 absl::Status Channel::ClaimConsumer(const std::string& name) {
   MutexLock lock(*mu_);
   if (!claimed_consumers_.insert(name).second) {
-    return absl::AlreadyExistsError(absl::StrCat(
-        "consumer '", name, "' of channel '", spec_.name,
-        "' is already subscribed; a named consumer has one subscription at a time"));
+    return absl::AlreadyExistsError(
+        absl::StrCat("consumer '", name, "' of channel '", spec_.name,
+                     "' is already subscribed; a named consumer has one subscription at a time"));
   }
   return absl::OkStatus();
 }
@@ -392,22 +391,19 @@ void Channel::ArmAgeRetention() {
   const absl::Duration max_age = spec_.storage.retention.max_age;
   if (max_age <= absl::ZeroDuration()) return;
   // Often enough that a segment outlives its age by at most a tenth of it (and a minute).
-  const absl::Duration period =
-      std::clamp(max_age / 10, absl::Milliseconds(100), absl::Minutes(1));
-  runtime_.clock().RunAfter(period, WhileAlive([](Channel& self) {
-                              self.runtime_.file_system().RunBlocking(
-                                  self.WhileAlive([](Channel& c) {
-                                    {
-                                      MutexLock lock(*c.mu_);
-                                      absl::StatusOr<size_t> dropped =
-                                          c.log_->ApplyRetention(c.runtime_.clock().WallNow());
-                                      c.NoteStorageOutcomeLocked(dropped.status(),
-                                                                 "dropping old segments");
-                                      c.NoteLogSizeLocked();
-                                    }
-                                    c.ArmAgeRetention();
-                                  }));
-                            }));
+  const absl::Duration period = std::clamp(max_age / 10, absl::Milliseconds(100), absl::Minutes(1));
+  runtime_.clock().RunAfter(
+      period, WhileAlive([](Channel& self) {
+        self.runtime_.file_system().RunBlocking(self.WhileAlive([](Channel& c) {
+          {
+            MutexLock lock(*c.mu_);
+            absl::StatusOr<size_t> dropped = c.log_->ApplyRetention(c.runtime_.clock().WallNow());
+            c.NoteStorageOutcomeLocked(dropped.status(), "dropping old segments");
+            c.NoteLogSizeLocked();
+          }
+          c.ArmAgeRetention();
+        }));
+      }));
 }
 
 uint64_t Channel::ReplayStart(std::optional<uint64_t> from) const {
@@ -439,8 +435,8 @@ Channel::ReplayBatch Channel::ReadForReplay(uint64_t cursor, size_t max_messages
     if (record.id >= visible_next_id_) break;
     absl::StatusOr<protocol::Envelope> envelope = DecodeStoredEnvelope(record.envelope);
     if (!envelope.ok()) {
-      batch.error = absl::DataLossError(absl::StrCat("message ", record.id, ": ",
-                                                     envelope.status().message()));
+      batch.error = absl::DataLossError(
+          absl::StrCat("message ", record.id, ": ", envelope.status().message()));
       return batch;
     }
     batch.messages.push_back(
@@ -478,8 +474,8 @@ absl::Status Channel::Flush() {
   absl::Status saved =
       storage::ConsumerPositions::Save(runtime_.file_system(), ConsumersDirectory(), dirty);
   if (!saved.ok()) {
-    return absl::Status(saved.code(), absl::StrCat("durable channel '", spec_.name,
-                                                   "': ", saved.message()));
+    return absl::Status(saved.code(),
+                        absl::StrCat("durable channel '", spec_.name, "': ", saved.message()));
   }
   return absl::OkStatus();
 }

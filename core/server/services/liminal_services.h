@@ -14,8 +14,8 @@
 // naming the channel when a log cannot be opened; recovery() reports what each recovery
 // found, for the operator's log. FlushDurableState() fsyncs every durable log (shutdown).
 // Routing rules from a durable channel apply once its messages are committed (the
-// CommitObserver). The runtime must outlive the services, and the services must outlive the supervisor and every session's use (stop the
-// runtime before destroying them). Thread-safe.
+// CommitObserver). The runtime must outlive the services, and the services must outlive the
+// supervisor and every session's use (stop the runtime before destroying them). Thread-safe.
 #ifndef LIMINAL_CORE_SERVER_SERVICES_LIMINAL_SERVICES_H_
 #define LIMINAL_CORE_SERVER_SERVICES_LIMINAL_SERVICES_H_
 
@@ -48,8 +48,7 @@ class LiminalServices final : public ConnectionServices, private CommitObserver 
   const RoutingTable& routes() const { return routes_; }
 
  private:
-  void Committed(const Channel& channel, const SharedEnvelope& envelope,
-                 WakeList& wakes) override;
+  void Committed(const Channel& channel, const SharedEnvelope& envelope, WakeList& wakes) override;
 
   LiminalServices(runtime::Runtime& runtime, const ServicesOptions& options,
                   std::unique_ptr<ChannelRegistry> channels, RoutingTable routes);

@@ -238,8 +238,8 @@ void ServiceSession::HandleSubscribe(const Frame& frame, const protocol::Subscri
                           .channel = channel,
                           .replay_cursor = std::nullopt,
                           .consumer = target.consumer};
-  const bool replay = channel->durable() && ((frame.flags & protocol::kFlagReplay) != 0 ||
-                                             target.replay_requested());
+  const bool replay = channel->durable() &&
+                      ((frame.flags & protocol::kFlagReplay) != 0 || target.replay_requested());
   if (replay) {
     // Joins the live fan-out from RefillReplay, once it has read up to the live end. A
     // known consumer resumes after what it acknowledged; a new one starts at `from`.
@@ -371,10 +371,9 @@ bool ServiceSession::RefillReplay(uint64_t id, SubscriptionEntry& entry, Connect
       entry.channel->ReadForReplay(*entry.replay_cursor, room, entry.subscription);
   if (!batch.error.ok()) {
     out.Send(MakeFrame(
-        protocol::SubscribeError{
-            ToWire(ReasonCode::kStorage),
-            absl::StrCat("subscription ", id, " could not replay channel '",
-                         entry.channel->name(), "': ", batch.error.message())},
+        protocol::SubscribeError{ToWire(ReasonCode::kStorage),
+                                 absl::StrCat("subscription ", id, " could not replay channel '",
+                                              entry.channel->name(), "': ", batch.error.message())},
         subscription.stream_id()));
     DropSubscription(id);
     return false;

@@ -134,7 +134,7 @@ class ServiceSession final : public ConnectionSession {
                                     uint64_t conversation_id, protocol::ReasonCode code,
                                     std::string text);
 
-  static constexpr size_t kReplayBatch = 256;       // messages read from a log at once
+  static constexpr size_t kReplayBatch = 256;  // messages read from a log at once
   static constexpr int kReplayRoundsPerPump = 4;
 
   const SessionEnvironment& env_;

@@ -25,9 +25,8 @@ absl::StatusOr<SubscribeTarget> ParseSubscribeTarget(std::string_view whole) {
         return absl::InvalidArgumentError(absl::StrCat("'", text, "': 'from' is given twice"));
       }
       if (!absl::SimpleAtoi(value, &id) || id == 0 || value.front() == '+') {
-        return absl::InvalidArgumentError(
-            absl::StrCat("'", text, "': from=", value,
-                         " is not a message id (a decimal number >= 1)"));
+        return absl::InvalidArgumentError(absl::StrCat(
+            "'", text, "': from=", value, " is not a message id (a decimal number >= 1)"));
       }
       target.from = id;
     } else if (key == "consumer") {
@@ -35,8 +34,8 @@ absl::StatusOr<SubscribeTarget> ParseSubscribeTarget(std::string_view whole) {
         return absl::InvalidArgumentError(absl::StrCat("'", text, "': 'consumer' is given twice"));
       }
       if (value.empty() || value.size() > kMaxConsumerNameBytes) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "'", text, "': a consumer name has 1 to ", kMaxConsumerNameBytes, " bytes"));
+        return absl::InvalidArgumentError(absl::StrCat("'", text, "': a consumer name has 1 to ",
+                                                       kMaxConsumerNameBytes, " bytes"));
       }
       target.consumer = std::string(value);
     } else {

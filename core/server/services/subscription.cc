@@ -15,8 +15,7 @@ Subscription::Subscription(Params params, std::unique_ptr<runtime::Mutex> mu)
   }
 }
 
-Subscription::Enqueued Subscription::Enqueue(const SharedEnvelope& envelope,
-                                             uint64_t message_id) {
+Subscription::Enqueued Subscription::Enqueue(const SharedEnvelope& envelope, uint64_t message_id) {
   MutexLock lock(*mu_);
   if (closed_) return Enqueued::kClosed;
   if (pending_.size() >= params_.pending_limit) {
@@ -78,8 +77,8 @@ Subscription::PumpStop Subscription::Pump(ConnectionOutput& out, size_t& deliver
     if (params_.acks && !credit_.HasCredit()) return PumpStop::kNoCredit;
     if (!out.HasOutboundRoom()) return PumpStop::kNoRoom;
     std::deque<QueuedMessage>* source = !redeliver_.empty() ? &redeliver_
-                                         : !batch_.empty()   ? &batch_
-                                                             : nullptr;
+                                        : !batch_.empty()   ? &batch_
+                                                            : nullptr;
     if (source == nullptr) {
       // Refill the local batch with as much as the free credit allows, under one lock.
       MutexLock lock(*mu_);

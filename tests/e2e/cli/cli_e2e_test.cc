@@ -270,8 +270,8 @@ TEST_F(CliE2eTest, PubRateSummarySaysWhenTheRateWasNotHeld) {
   EXPECT_LT(summary["rate_per_s"].get<double>(), 1e9);
 
   // One publish at a time (--window 1) cannot reach a million a second either.
-  const CliRun text = Run({"pub", "events", "x", "--count", "50", "--rate", "1000000",
-                           "--window", "1"});
+  const CliRun text =
+      Run({"pub", "events", "x", "--count", "50", "--rate", "1000000", "--window", "1"});
   EXPECT_EQ(text.exit_code, 0) << text.err;
   EXPECT_THAT(text.err, MatchesRegex("pub: published 50 messages in .*\n"
                                      "pub: requested 1000000 msg/s, achieved [0-9]+ msg/s: "
@@ -284,8 +284,9 @@ TEST_F(CliE2eTest, PubReportsEveryFailedPublishOfAPipelinedRun) {
   const std::vector<std::string> errors = absl::StrSplit(run.err, '\n', absl::SkipEmpty());
   ASSERT_THAT(errors, Not(IsEmpty()));
   for (size_t i = 0; i < errors.size(); ++i) {
-    EXPECT_THAT(errors[i], StartsWith(absl::StrCat("liminal pub: publish to 'nope' failed (message ",
-                                                   i + 1, "): E_UNKNOWN_CHANNEL (0x0100)")));
+    EXPECT_THAT(errors[i],
+                StartsWith(absl::StrCat("liminal pub: publish to 'nope' failed (message ", i + 1,
+                                        "): E_UNKNOWN_CHANNEL (0x0100)")));
   }
   const std::vector<Json> lines = run.OutJson();
   const Json& summary = Summary(lines);
@@ -451,8 +452,8 @@ TEST_F(CliPipelineTest, PipelinedStdinPublishesInOrderAndPrintsResultsInOrder) {
   std::unique_ptr<Subprocess> sub =
       StartSubscribed({"events", "--count", absl::StrCat(kMessages + 1), "-m", "1024"});
   ASSERT_NE(sub, nullptr);
-  const CliRun pub = Run({"pub", "events", "-", "--key", "line", "--window", "100"},
-                         {.stdin_text = lines});
+  const CliRun pub =
+      Run({"pub", "events", "-", "--key", "line", "--window", "100"}, {.stdin_text = lines});
   ASSERT_EQ(pub.exit_code, 0) << pub.err;
   const std::vector<std::string> results = pub.OutLines();
   ASSERT_THAT(results, SizeIs(kMessages));

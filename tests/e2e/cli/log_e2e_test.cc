@@ -130,13 +130,12 @@ TEST_F(CliLogTest, PrintsOneLinePerRecordAndASummaryWithoutChangingAnything) {
 
   const CliRun run = Log({log_dir().string()});
   EXPECT_EQ(run.exit_code, 0) << run.err;
-  EXPECT_THAT(run.OutLines(),
-              ElementsAre(MatchesRegex(absl::StrCat("id=1 time=", kTime,
-                                                    " size=8 payload=\\{\"id\":1\\}")),
-                          MatchesRegex(absl::StrCat("id=2 time=", kTime,
-                                                    " key=order-2 size=6 payload=second")),
-                          MatchesRegex(absl::StrCat("id=3 time=", kTime,
-                                                    " size=8 payload_hex=7461620968657265"))));
+  EXPECT_THAT(
+      run.OutLines(),
+      ElementsAre(
+          MatchesRegex(absl::StrCat("id=1 time=", kTime, " size=8 payload=\\{\"id\":1\\}")),
+          MatchesRegex(absl::StrCat("id=2 time=", kTime, " key=order-2 size=6 payload=second")),
+          MatchesRegex(absl::StrCat("id=3 time=", kTime, " size=8 payload_hex=7461620968657265"))));
   EXPECT_THAT(run.err, MatchesRegex(absl::StrCat("log: ", log_dir().string(),
                                                  ": 1 segment, 3 records \\(ids 1\\.\\.3\\), "
                                                  "[0-9]+ bytes; no problems found\n")));
@@ -146,8 +145,8 @@ TEST_F(CliLogTest, PrintsOneLinePerRecordAndASummaryWithoutChangingAnything) {
 TEST_F(CliLogTest, JsonFromAndCountByPersistencePathAndChannel) {
   PublishThree();
   StopDaemon();
-  const CliRun run = Log({"--persistence-path", persistence_path().string(), "--channel",
-                          "orders", "--from", "2", "--count", "1", "--json"});
+  const CliRun run = Log({"--persistence-path", persistence_path().string(), "--channel", "orders",
+                          "--from", "2", "--count", "1", "--json"});
   EXPECT_EQ(run.exit_code, 0) << run.err;
   const std::vector<Json> lines = run.OutJson();
   ASSERT_THAT(lines, SizeIs(2)) << run.out;
@@ -219,8 +218,8 @@ TEST_F(CliLogTest, ATornTailIsReportedButIsNotCorruption) {
 
 TEST_F(CliLogTest, PipelinedCountStoresEveryMessageOnceInOrder) {
   constexpr int kMessages = 3000;
-  const CliRun pub = Run({"pub", "orders", "x", "--count", absl::StrCat(kMessages), "--key",
-                          "run", "--window", "256", "--json"});
+  const CliRun pub = Run({"pub", "orders", "x", "--count", absl::StrCat(kMessages), "--key", "run",
+                          "--window", "256", "--json"});
   ASSERT_EQ(pub.exit_code, 0) << pub.err;
   StopDaemon();
   const CliRun run = Log({log_dir().string(), "--json"});

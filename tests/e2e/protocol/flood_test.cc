@@ -40,14 +40,12 @@ size_t ResidentBytes(pid_t pid) {
 }
 
 TEST(InputBackpressureTest, AFloodFromAClientThatNeverReadsIsBoundedAndOthersAreServed) {
-  absl::StatusOr<std::unique_ptr<DaemonProcess>> daemon =
-      StartDaemon(absl::StrCat(kDefaultDaemonConfig, "\n[limits]\nmax_outbound_bytes = ",
-                               kMaxOutboundBytes, "\nmax_frame_bytes = 1048576",
-                               "\nmax_connection_inbox_bytes = ", kInboxBytes, "\n"));
+  absl::StatusOr<std::unique_ptr<DaemonProcess>> daemon = StartDaemon(absl::StrCat(
+      kDefaultDaemonConfig, "\n[limits]\nmax_outbound_bytes = ", kMaxOutboundBytes,
+      "\nmax_frame_bytes = 1048576", "\nmax_connection_inbox_bytes = ", kInboxBytes, "\n"));
   ASSERT_TRUE(daemon.ok()) << daemon.status();
   const pid_t server = (*daemon)->process().pid();
-  absl::StatusOr<std::unique_ptr<client::BlockingClient>> pinger =
-      ConnectClient(**daemon);
+  absl::StatusOr<std::unique_ptr<client::BlockingClient>> pinger = ConnectClient(**daemon);
   ASSERT_TRUE(pinger.ok()) << pinger.status();
   ASSERT_TRUE((*pinger)->Ping(kCallTimeout).ok());
   const size_t baseline = ResidentBytes(server);

@@ -55,9 +55,15 @@ struct Action {
 };
 
 std::ostream& operator<<(std::ostream& os, const Action& action) {
-  static constexpr const char* kNames[] = {"Append",        "Sync",  "SyncWithAppendsInFlight",
-                                           "FailedSyncThenRewind", "FailedAppend", "Crash",
-                                           "TornCrash",     "Reopen", "Read"};
+  static constexpr const char* kNames[] = {"Append",
+                                           "Sync",
+                                           "SyncWithAppendsInFlight",
+                                           "FailedSyncThenRewind",
+                                           "FailedAppend",
+                                           "Crash",
+                                           "TornCrash",
+                                           "Reopen",
+                                           "Read"};
   return os << kNames[static_cast<int>(action.op)] << "{key=" << action.has_key << "/"
             << action.key_bytes << " envelope=" << action.envelope_bytes
             << " amount=" << action.amount << "}";
@@ -81,8 +87,8 @@ rc::Gen<Action> GenAction() {
                                     {5, Op::kTornCrash},
                                     {2, Op::kReopen},
                                     {4, Op::kRead}}),
-      rc::gen::arbitrary<bool>(), rc::gen::inRange<size_t>(0, 30),
-      rc::gen::inRange<size_t>(0, 300), rc::gen::inRange<size_t>(0, 400));
+      rc::gen::arbitrary<bool>(), rc::gen::inRange<size_t>(0, 30), rc::gen::inRange<size_t>(0, 300),
+      rc::gen::inRange<size_t>(0, 400));
 }
 
 const absl::Time kEpoch = absl::FromUnixSeconds(1'900'000'000);

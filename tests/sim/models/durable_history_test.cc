@@ -1,9 +1,10 @@
 // DurableHistory (the durable-crash scenario's history checker) against hand-made histories:
 // each guarantee passes when kept and names the message when broken.
+#include "sim/invariants/durable_history.h"
+
 #include <string>
 
 #include "gtest/gtest.h"
-#include "sim/invariants/durable_history.h"
 
 namespace liminal::sim {
 namespace {

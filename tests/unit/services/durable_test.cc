@@ -41,7 +41,7 @@ class DurableTest : public ServicesTest {
   size_t ReleaseSyncs() {
     size_t ran = 0;
     while (!held_.empty()) {
-      absl::AnyInvocable<void() &&> work = std::move(held_.front());
+      absl::AnyInvocable<void()&&> work = std::move(held_.front());
       held_.pop_front();
       std::move(work)();
       ++ran;
@@ -139,10 +139,10 @@ TEST_F(DurableTest, AFailedFsyncAnswersEStorageAndNothingIsDeliveredOrKept) {
   ReleaseSyncs();
   std::vector<Frame> answers = publisher.Take();
   ASSERT_EQ(answers.size(), 2u);
-  ExpectError<protocol::PublishError>(answers[0], FrameType::kPublishError, 3,
-                                      ReasonCode::kStorage, "could not store the message: EIO");
-  ExpectError<protocol::PublishError>(answers[1], FrameType::kPublishError, 5,
-                                      ReasonCode::kStorage, "EIO");
+  ExpectError<protocol::PublishError>(answers[0], FrameType::kPublishError, 3, ReasonCode::kStorage,
+                                      "could not store the message: EIO");
+  ExpectError<protocol::PublishError>(answers[1], FrameType::kPublishError, 5, ReasonCode::kStorage,
+                                      "EIO");
   EXPECT_TRUE(subscriber.Take().empty());
   EXPECT_EQ(metrics_.durable_append_errors_total.Value(), 1u);
   ASSERT_EQ(reports.size(), 1u);
@@ -315,7 +315,8 @@ TEST_F(DurableTest, ANamedConsumerResumesAfterItsLastAcknowledgedMessage) {
   PublishMany(publisher, "orders", 5);
   {
     Client consumer = Connect("10.0.0.2:4000");
-    EXPECT_EQ(Delivered(consumer, SubscribeFrame(1, "orders?consumer=billing")), (std::vector<std::string>{"m1", "m2", "m3", "m4", "m5"}));
+    EXPECT_EQ(Delivered(consumer, SubscribeFrame(1, "orders?consumer=billing")),
+              (std::vector<std::string>{"m1", "m2", "m3", "m4", "m5"}));
     // A second subscription under the same name is refused while this one lives.
     Client other = Connect("10.0.0.3:4000");
     other.Send(SubscribeFrame(1, "orders?consumer=billing"));
@@ -338,7 +339,8 @@ TEST_F(DurableTest, ANamedConsumerResumesAfterItsLastAcknowledgedMessage) {
   EXPECT_EQ(Payloads(again.Take()), (std::vector<std::string>{"m4", "m5", "m6"}));
   // Another consumer name has its own position: from the start (or `from`).
   Client fresh = Connect("10.0.0.5:4000");
-  EXPECT_EQ(Delivered(fresh, SubscribeFrame(1, "orders?consumer=audit&from=5")), (std::vector<std::string>{"m5", "m6"}));
+  EXPECT_EQ(Delivered(fresh, SubscribeFrame(1, "orders?consumer=audit&from=5")),
+            (std::vector<std::string>{"m5", "m6"}));
 }
 
 TEST_F(DurableTest, ANamedConsumerPositionSurvivesACrash) {
@@ -352,7 +354,8 @@ TEST_F(DurableTest, ANamedConsumerPositionSurvivesACrash) {
   rt_.AdvanceTime(Channel::kConsumerSaveDelay);  // the position is saved (and fsynced)
   Restart(/*crash=*/true);
   Client again = Connect("10.0.0.3:4000");
-  EXPECT_EQ(Delivered(again, SubscribeFrame(1, "orders?consumer=billing")), (std::vector<std::string>{"m3", "m4"}));
+  EXPECT_EQ(Delivered(again, SubscribeFrame(1, "orders?consumer=billing")),
+            (std::vector<std::string>{"m3", "m4"}));
 }
 
 TEST_F(DurableTest, AConsumerWithoutAcksAdvancesAsMessagesAreWritten) {
@@ -367,7 +370,8 @@ TEST_F(DurableTest, AConsumerWithoutAcksAdvancesAsMessagesAreWritten) {
   }
   PublishMany(publisher, "orders", 1, 4);
   Client again = Connect("10.0.0.3:4000");
-  EXPECT_EQ(Delivered(again, ReferenceSubscribeFrame(1, "orders?consumer=sdk")), std::vector<std::string>{"m4"});
+  EXPECT_EQ(Delivered(again, ReferenceSubscribeFrame(1, "orders?consumer=sdk")),
+            std::vector<std::string>{"m4"});
 }
 
 TEST_F(DurableTest, OldSegmentsAreDroppedByAgeEvenWithoutNewPublishes) {

@@ -3,7 +3,6 @@
 // of a Rewind. Each case checks what survives, what recovery() reports and that the log
 // keeps working.
 #include "core/storage/channel_log.h"
-
 #include "tests/unit/storage/channel_log_test_support.h"
 
 namespace liminal::storage {
@@ -258,8 +257,7 @@ TEST(ChannelLogRecovery, OpenFailsCleanlyWhenTheDiskFails) {
   absl::StatusOr<std::unique_ptr<ChannelLog>> log =
       ChannelLog::Open(fs, Options(), test_support::kEpoch);
   EXPECT_EQ(log.status().code(), absl::StatusCode::kUnavailable);
-  EXPECT_NE(log.status().message().find(SegmentPath(1)), absl::string_view::npos)
-      << log.status();
+  EXPECT_NE(log.status().message().find(SegmentPath(1)), absl::string_view::npos) << log.status();
   EXPECT_EQ(ChannelLog::Open(fs, ChannelLogOptions{}, test_support::kEpoch).status().code(),
             absl::StatusCode::kInvalidArgument);
 }

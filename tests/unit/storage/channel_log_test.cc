@@ -165,7 +165,8 @@ TEST(ChannelLog, ReadSeeksThroughTheSparseIndex) {
     }
     // Every starting point, across segment boundaries, returns the right records.
     for (uint64_t from = 1; from <= 3000; from += 7) {
-      EXPECT_EQ(IdsOf(*log->Read(from, 5, SIZE_MAX)), IdRange(from, std::min<uint64_t>(from + 4, 3000)));
+      EXPECT_EQ(IdsOf(*log->Read(from, 5, SIZE_MAX)),
+                IdRange(from, std::min<uint64_t>(from + 4, 3000)));
     }
   }
 }

@@ -26,8 +26,8 @@ std::string Encode(const LogRecord& record) {
 
 TEST(LogRecord, RoundTripsWithAndWithoutKey) {
   for (const LogRecord& record :
-       {Record(1, std::nullopt, "envelope"), Record(2, "key-2", "payload"),
-        Record(3, "", ""), Record(UINT64_MAX, std::string(kMaxIdempotencyKeyBytes, 'k'), "x"),
+       {Record(1, std::nullopt, "envelope"), Record(2, "key-2", "payload"), Record(3, "", ""),
+        Record(UINT64_MAX, std::string(kMaxIdempotencyKeyBytes, 'k'), "x"),
         Record(5, std::nullopt, std::string(100000, '\x7F'))}) {
     const std::string bytes = Encode(record);
     EXPECT_EQ(bytes.size(), EncodedRecordBytes(record));
@@ -44,12 +44,14 @@ TEST(LogRecord, LayoutIsBigEndianWithChecksumOverTheRest) {
   // crc, length = 8 + 8 + 2 + 2 + 4 + 3 = 27, id, timestamp, key length 2, key, env length 3.
   EXPECT_EQ(bytes.substr(4, 4), std::string("\0\0\0\x1b", 4));
   EXPECT_EQ(bytes.substr(8, 8), std::string("\x01\x02\x03\x04\x05\x06\x07\x08", 8));
-  EXPECT_EQ(bytes.substr(24, 4), std::string("\0\x02" "ab", 4));
+  EXPECT_EQ(bytes.substr(24, 4), std::string("\0\x02"
+                                             "ab",
+                                             4));
   EXPECT_EQ(bytes.substr(28), std::string("\0\0\0\x03xyz", 7));
   const uint32_t crc = Crc32c(std::string_view(bytes).substr(4));
-  EXPECT_EQ(bytes.substr(0, 4), std::string({static_cast<char>(crc >> 24),
-                                             static_cast<char>(crc >> 16),
-                                             static_cast<char>(crc >> 8), static_cast<char>(crc)}));
+  EXPECT_EQ(bytes.substr(0, 4),
+            std::string({static_cast<char>(crc >> 24), static_cast<char>(crc >> 16),
+                         static_cast<char>(crc >> 8), static_cast<char>(crc)}));
 }
 
 TEST(LogRecord, NoKeyIsMarkedDistinctFromEmptyKey) {
