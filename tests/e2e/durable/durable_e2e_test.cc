@@ -135,7 +135,9 @@ TEST_F(DurableE2eTest, EveryAcknowledgedMessageSurvivesSigkillInOrder) {
   ASSERT_TRUE(daemon->Signal(SIGKILL).ok());  // mid-stream: publishes are in flight
   stop = true;
   for (std::thread& t : publishers) t.join();
-  ASSERT_THAT(daemon->WaitForExit(std::chrono::seconds(10)), ::testing::Optional(-SIGKILL));
+  absl::StatusOr<int> exit_code = daemon->WaitForExit(std::chrono::seconds(10));
+  ASSERT_TRUE(exit_code.ok()) << exit_code.status();
+  EXPECT_EQ(*exit_code, -SIGKILL);
   daemon.reset();
 
   std::unique_ptr<DaemonProcess> restarted = StartDaemon("always");
