@@ -6,7 +6,7 @@ JOBS ?= $(shell nproc)
 CONFIG ?= config/liminald.toml
 FUZZ_SECONDS ?= 300
 
-.PHONY: all deps build release run test test-sanitize test-sanitize-all fuzz fuzz-smoke bench format clean
+.PHONY: all deps build release run test test-sanitize test-sanitize-all test-debug test-tsan fuzz fuzz-smoke bench format clean
 
 all: build
 
@@ -25,25 +25,32 @@ release: deps
 run: release
 	./build/release/daemon/liminald --config $(CONFIG)
 
-# Every test: the Debug suite (unit, property, simulation, end-to-end), the codec
-# properties under ASan/UBSan, and a bounded libFuzzer smoke when clang is present.
-test: build
-	ctest --preset debug
-	$(MAKE) --no-print-directory test-sanitize
+# Every test, from one build: Debug + ASan + UBSan (preset `asan`), in which every suite runs
+# (unit, property, simulation, end-to-end, the bench smoke), then a bounded libFuzzer smoke
+# when clang is present. One sanitized build replaces a plain Debug build plus a second
+# ASan build of the core's suites.
+test: test-sanitize
 	$(MAKE) --no-print-directory fuzz-smoke
 
-# The core's suites (codec, supervisor, services, dispatch, metrics) under ASan + UBSan.
+# Every suite under ASan + UBSan: what `make test` runs before the fuzz smoke.
 test-sanitize: deps
 	cmake --preset asan
-	cmake --build --preset asan -j $(JOBS) --target sanitize_tests
+	cmake --build --preset asan -j $(JOBS)
 	ctest --preset asan
 
-# Also the threaded layers (io runtime, client, health endpoint, JSON backend): a second
-# full build, so it is not part of `make test`.
-test-sanitize-all: deps
-	cmake --preset asan
-	cmake --build --preset asan -j $(JOBS) --target sanitize_tests sanitize_extended_tests
-	ctest --test-dir build/asan -L 'sanitize' --output-on-failure -j 2
+# Kept for old habits: every suite already runs under ASan/UBSan in `make test-sanitize`.
+test-sanitize-all: test-sanitize
+
+# The unsanitized Debug build (`make build`) and every suite in it: faster to iterate on.
+test-debug: build
+	ctest --preset debug
+
+# The threaded suites (io runtime, client, metrics, health endpoint, liminald end to end)
+# under ThreadSanitizer: a separate build, not part of `make test`.
+test-tsan: deps
+	cmake --preset tsan
+	cmake --build --preset tsan -j $(JOBS)
+	ctest --preset tsan
 
 fuzz-smoke:
 	@scripts/fuzz.sh 30

@@ -14,7 +14,7 @@
 namespace liminal::tools {
 namespace {
 
-constexpr char kHelp[] = R"(Output: one line per ping on stdout,
+constexpr char kPingHelp[] = R"(Output: one line per ping on stdout,
   pong from 127.0.0.1:7400: seq=1 time=0.142 ms            (text)
   {"server":"127.0.0.1:7400","seq":1,"rtt_ms":0.142}         (--json)
 With --count a progress line is drawn on a terminal and a summary (pings, elapsed, rate,
@@ -92,7 +92,7 @@ Command AddPingCommand(CLI::App& app, const GlobalOptions& global) {
       ->check(DurationFlag())
       ->type_name("DURATION")
       ->capture_default_str();
-  ping->footer(std::string(kHelp) + kGlobalOptionsNote);
+  ping->footer(std::string(kPingHelp) + kGlobalOptionsNote);
   return {ping, [=, &global] { return RunPing(global, *options, StandardIo()); }};
 }
 

@@ -18,7 +18,7 @@
 namespace liminal::tools {
 namespace {
 
-constexpr char kHelp[] = R"(Output: one line per message on stdout,
+constexpr char kPubHelp[] = R"(Output: one line per message on stdout,
   id=17 delivered=true             (text)
   {"channel":"orders","message_id":17,"delivered":true,"latency_ms":0.21}   (--json)
 delivered=false means no subscription took the message: nobody is subscribed, or the
@@ -162,7 +162,7 @@ Command AddPubCommand(CLI::App& app, const GlobalOptions& global) {
       ->check(DurationFlag())
       ->type_name("DURATION")
       ->capture_default_str();
-  pub->footer(std::string(kHelp) + kGlobalOptionsNote);
+  pub->footer(std::string(kPubHelp) + kGlobalOptionsNote);
   return {pub, [=, &global] { return RunPub(global, *options, StandardIo()); }};
 }
 

@@ -16,7 +16,7 @@
 namespace liminal::tools {
 namespace {
 
-constexpr char kHelp[] =
+constexpr char kReqHelp[] =
     R"(Output: one line per reply on stdout: the reply payload as is, or with --json
   {"subject":"pricing","reply":"...","latency_ms":0.35}
 (a reply that is not UTF-8 appears as "reply_hex"). With --count N > 1 only the summary
@@ -116,7 +116,7 @@ Command AddReqCommand(CLI::App& app, const GlobalOptions& global) {
       ->check(DurationFlag())
       ->type_name("DURATION")
       ->capture_default_str();
-  req->footer(std::string(kHelp) + kGlobalOptionsNote);
+  req->footer(std::string(kReqHelp) + kGlobalOptionsNote);
   return {req, [=, &global] { return RunReq(global, *options, StandardIo()); }};
 }
 

@@ -18,7 +18,7 @@
 namespace liminal::tools {
 namespace {
 
-constexpr char kHelp[] =
+constexpr char kSubHelp[] =
     R"(Output: one line per delivery on stdout: the payload as is, or with --json
   {"channel":"orders","seq":1,"payload":"...","schema_id":"<64 hex>","parent_id":null,
    "vector_clock":null}
@@ -182,7 +182,7 @@ Command AddSubCommand(CLI::App& app, const GlobalOptions& global) {
       ->check(DurationFlag())
       ->type_name("DURATION")
       ->capture_default_str();
-  sub->footer(std::string(kHelp) + kGlobalOptionsNote);
+  sub->footer(std::string(kSubHelp) + kGlobalOptionsNote);
   return {sub, [=, &global] { return RunSub(global, *options, StandardIo()); }};
 }
 

@@ -19,7 +19,7 @@
 namespace liminal::tools {
 namespace {
 
-constexpr char kHelp[] =
+constexpr char kWorkerHelp[] =
     R"(How it works: liminald dispatches every request on the subject "worker.<task_queue>"
 to the workers registered for that queue (round robin) as a push; the worker's reply is
 the conversation's reply. Try `liminal req worker.<task_queue> hello` from another shell.
@@ -228,7 +228,7 @@ Command AddWorkerCommand(CLI::App& app, const GlobalOptions& global) {
       ->check(DurationFlag())
       ->type_name("DURATION")
       ->capture_default_str();
-  worker->footer(std::string(kHelp) + kGlobalOptionsNote);
+  worker->footer(std::string(kWorkerHelp) + kGlobalOptionsNote);
   return {worker, [=, &global] { return RunWorker(global, *options, StandardIo()); }};
 }
 

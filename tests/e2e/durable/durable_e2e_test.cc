@@ -33,7 +33,9 @@ class DurableE2eTest : public ::testing::Test {
     absl::StatusOr<TempDir> dir = TempDir::Create("durable-e2e");
     ASSERT_TRUE(dir.ok()) << dir.status();
     data_ = std::make_unique<TempDir>(*std::move(dir));
-    ASSERT_TRUE(data_->MakeDir("data").ok());
+    // liminald requires persistence_path to exist (ConfigLoaderTest.PersistencePath*).
+    absl::StatusOr<std::filesystem::path> data = data_->MakeDir("data");
+    ASSERT_TRUE(data.ok()) << data.status();
   }
 
   // A config whose durable channel `orders` keeps its log in this test's directory, which
