@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "core/storage/annotate.h"
 #include "core/storage/invariant.h"
 #include "core/storage/log_record.h"
 #include "core/storage/segment.h"
@@ -13,12 +14,6 @@ namespace liminal::storage {
 namespace {
 
 constexpr size_t kMaxReadChunkBytes = 1 << 20;
-
-// `status` with `context` in front of its message (same code).
-absl::Status Annotate(const absl::Status& status, absl::string_view context) {
-  if (status.ok()) return status;
-  return absl::Status(status.code(), absl::StrCat(context, ": ", status.message()));
-}
 
 }  // namespace
 

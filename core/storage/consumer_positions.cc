@@ -7,6 +7,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "core/storage/annotate.h"
 #include "core/storage/channel_directory.h"
 
 namespace liminal::storage {
@@ -28,10 +29,6 @@ std::string UnescapeName(std::string_view escaped) {
     }
   }
   return name;
-}
-
-absl::Status Annotate(const absl::Status& status, std::string_view what) {
-  return absl::Status(status.code(), absl::StrCat(std::string(what), ": ", status.message()));
 }
 
 }  // namespace
