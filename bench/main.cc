@@ -190,14 +190,18 @@ int Main(int argc, char** argv) {
   }
   std::cout << "\nJSON results: " << options.json_out << "\n";
 
+  // A liminald workload that fails, or a liminald that cannot be found, is a failure (the
+  // harness exists to measure it). A peer's error is reported in the table, not fatal: on a
+  // loaded 2-core machine a peer's trial can miss its short window (Redis once delivered
+  // nothing in 300 ms of a smoke run), and that says nothing about liminald.
   bool workload_failed = false;
   for (const WorkloadResult& workload : results.workloads) {
     for (const SystemResult& system : workload.systems) {
-      if (system.outcome == Outcome::kError) workload_failed = true;
+      if (system.system == System::kLiminald && system.outcome == Outcome::kError) {
+        workload_failed = true;
+      }
     }
   }
-  // A liminald that cannot be found is a failure (the harness exists to measure it); a
-  // missing peer is not.
   for (const SystemEntry& entry : systems.entries) {
     if (entry.system == System::kLiminald && entry.driver == nullptr) workload_failed = true;
   }
