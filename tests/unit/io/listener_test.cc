@@ -208,8 +208,9 @@ TEST_F(ListenerTest, RunningOutOfDescriptorsBacksOffAndRecovers) {
     hogs.push_back(fd);
   }
   ASSERT_EQ(errno, EMFILE);
-  ASSERT_TRUE(client.ConnectTo((*listener)->LocalAddress()).ok());  // lands in the backlog
+  // Taken before the connect: the first failed accept may come before ConnectTo returns.
   const absl::Time exhausted_at = absl::Now();
+  ASSERT_TRUE(client.ConnectTo((*listener)->LocalAddress()).ok());  // lands in the backlog
 
   // Three failed attempts, each logged: the loop retried after backing off.
   const bool logged = sink->lines.WaitForSize(3);
