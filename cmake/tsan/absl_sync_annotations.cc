@@ -1,4 +1,5 @@
 // ThreadSanitizer builds only (preset `tsan`; linked into every executable there).
+// Also covers absl::Status's reference count (see the end of the file).
 //
 // Debian's Abseil is not built with -fsanitize=thread, so absl::Mutex, absl::CondVar and
 // absl::Notification synchronise threads without TSan seeing it: every object handed over
@@ -19,6 +20,7 @@
 
 #include "absl/base/config.h"
 #include "absl/base/macros.h"
+#include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
@@ -278,6 +280,17 @@ bool Notification::WaitForNotificationWithDeadline(Time deadline) const {
   const bool notified = real(this, deadline);
   if (notified) __tsan_acquire(NotifiedFlag(this));
   return notified;
+}
+
+// absl::Status shares a reference-counted representation between copies, and the last
+// Unref (in the uninstrumented library) deletes it: a copy handed to another thread made
+// TSan report the delete as racing with the other thread's earlier reads. Each unref
+// releases, and the one that may delete first acquires every earlier release.
+void Status::UnrefNonInlined(uintptr_t rep) {
+  static const auto real = Real<void (*)(uintptr_t)>("6Status15UnrefNonInlinedEm");
+  __tsan_release(reinterpret_cast<void*>(rep));
+  __tsan_acquire(reinterpret_cast<void*>(rep));
+  real(rep);
 }
 
 ABSL_NAMESPACE_END
