@@ -2,6 +2,9 @@
 function(liminal_set_warnings target)
   target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow=local
                                            -Wnon-virtual-dtor -Woverloaded-virtual)
+  if(CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+    target_compile_options(${target} PRIVATE -Wno-unknown-warning-option)  # -Wshadow=local
+  endif()
   if(LIMINAL_WERROR)
     target_compile_options(${target} PRIVATE -Werror)
   endif()

@@ -429,7 +429,7 @@ class JsonReader {
 template <size_t... Index>
 FrameBody EmptyBody(size_t index, std::index_sequence<Index...>) {
   FrameBody body;
-  ((index == Index ? (body.emplace<Index>(), true) : false) || ...);
+  (void)((index == Index ? (body.emplace<Index>(), true) : false) || ...);
   return body;
 }
 

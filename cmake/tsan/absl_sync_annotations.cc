@@ -1,4 +1,5 @@
 // ThreadSanitizer builds only (preset `tsan`; linked into every executable there).
+// Also covers absl::Status's reference count (see the end of the file).
 //
 // Debian's Abseil is not built with -fsanitize=thread, so absl::Mutex, absl::CondVar and
 // absl::Notification synchronise threads without TSan seeing it: every object handed over
@@ -19,6 +20,7 @@
 
 #include "absl/base/config.h"
 #include "absl/base/macros.h"
+#include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
@@ -33,7 +35,10 @@ namespace {
 template <typename Fn>
 Fn Real(const char* rest) {
   const std::string ns = ABSL_INTERNAL_TOKEN_STR(ABSL_OPTION_INLINE_NAMESPACE_NAME);
-  const std::string name = "_ZN4absl" + std::to_string(ns.size()) + ns + rest;
+  // A leading 'K' marks a const member function (_ZNK...).
+  const bool is_const = rest[0] == 'K';
+  const std::string name = std::string(is_const ? "_ZNK4absl" : "_ZN4absl") +
+                           std::to_string(ns.size()) + ns + (is_const ? rest + 1 : rest);
   void* fn = dlsym(RTLD_NEXT, name.c_str());
   if (fn == nullptr) {
     std::fprintf(stderr, "absl_sync_annotations: %s not found in Abseil\n", name.c_str());
@@ -42,8 +47,20 @@ Fn Real(const char* rest) {
   return reinterpret_cast<Fn>(fn);
 }
 
+// Abseil's members call each other through the PLT too (AwaitWithTimeout calls
+// AwaitWithDeadline, Notification calls Lock and LockWhen): only the outermost call on a
+// thread is reported, nested ones go straight to Abseil.
+thread_local int depth = 0;
+struct Outermost {
+  Outermost() : outer(depth++ == 0) {}
+  ~Outermost() { --depth; }
+  const bool outer;
+};
+
 #define LIMINAL_REAL(type, mangled)                         \
-  static const auto real = Real<type>(mangled)
+  static const auto real = Real<type>(mangled);             \
+  const Outermost outermost;                                \
+  if (!outermost.outer) return real(LIMINAL_ARGS)
 
 // An absl::Notification is {Mutex mutex_; std::atomic<bool> notified_yet_;}; its inline
 // HasBeenNotified() is an (instrumented) acquire load of notified_yet_, so Notify releases
@@ -79,22 +96,28 @@ namespace absl {
 ABSL_NAMESPACE_BEGIN
 
 Mutex::~Mutex() {
-  LIMINAL_REAL(void (*)(Mutex*), "5MutexD2Ev");
+  static const auto real = Real<void (*)(Mutex*)>("5MutexD2Ev");
   __tsan_mutex_destroy(this, 0);
   real(this);
 }
 
 void Mutex::Lock() {
+#undef LIMINAL_ARGS
+#define LIMINAL_ARGS this
   LIMINAL_REAL(void (*)(Mutex*), "5Mutex4LockEv");
   Acquired(this, 0, [&] { real(this); return 0; });
 }
 
 void Mutex::ReaderLock() {
+#undef LIMINAL_ARGS
+#define LIMINAL_ARGS this
   LIMINAL_REAL(void (*)(Mutex*), "5Mutex10ReaderLockEv");
   Acquired(this, __tsan_mutex_read_lock, [&] { real(this); return 0; });
 }
 
 bool Mutex::TryLock() {
+#undef LIMINAL_ARGS
+#define LIMINAL_ARGS this
   LIMINAL_REAL(bool (*)(Mutex*), "5Mutex7TryLockEv");
   __tsan_mutex_pre_lock(this, __tsan_mutex_try_lock);
   const bool locked = real(this);
@@ -103,6 +126,8 @@ bool Mutex::TryLock() {
 }
 
 bool Mutex::ReaderTryLock() {
+#undef LIMINAL_ARGS
+#define LIMINAL_ARGS this
   LIMINAL_REAL(bool (*)(Mutex*), "5Mutex13ReaderTryLockEv");
   const unsigned flags = __tsan_mutex_try_lock | __tsan_mutex_read_lock;
   __tsan_mutex_pre_lock(this, flags);
@@ -112,6 +137,8 @@ bool Mutex::ReaderTryLock() {
 }
 
 void Mutex::Unlock() {
+#undef LIMINAL_ARGS
+#define LIMINAL_ARGS this
   LIMINAL_REAL(void (*)(Mutex*), "5Mutex6UnlockEv");
   __tsan_mutex_pre_unlock(this, 0);
   real(this);
@@ -119,6 +146,8 @@ void Mutex::Unlock() {
 }
 
 void Mutex::ReaderUnlock() {
+#undef LIMINAL_ARGS
+#define LIMINAL_ARGS this
   LIMINAL_REAL(void (*)(Mutex*), "5Mutex12ReaderUnlockEv");
   __tsan_mutex_pre_unlock(this, __tsan_mutex_read_lock);
   real(this);
@@ -126,99 +155,142 @@ void Mutex::ReaderUnlock() {
 }
 
 void Mutex::LockWhen(const Condition& cond) {
+#undef LIMINAL_ARGS
+#define LIMINAL_ARGS this, cond
   LIMINAL_REAL(void (*)(Mutex*, const Condition&), "5Mutex8LockWhenERKNS0_9ConditionE");
   Acquired(this, 0, [&] { real(this, cond); return 0; });
 }
 
 void Mutex::ReaderLockWhen(const Condition& cond) {
+#undef LIMINAL_ARGS
+#define LIMINAL_ARGS this, cond
   LIMINAL_REAL(void (*)(Mutex*, const Condition&), "5Mutex14ReaderLockWhenERKNS0_9ConditionE");
   Acquired(this, __tsan_mutex_read_lock, [&] { real(this, cond); return 0; });
 }
 
 bool Mutex::LockWhenWithTimeout(const Condition& cond, Duration timeout) {
+#undef LIMINAL_ARGS
+#define LIMINAL_ARGS this, cond, timeout
   LIMINAL_REAL(bool (*)(Mutex*, const Condition&, Duration),
                "5Mutex19LockWhenWithTimeoutERKNS0_9ConditionENS0_8DurationE");
   return Acquired(this, 0, [&] { return real(this, cond, timeout); });
 }
 
 bool Mutex::ReaderLockWhenWithTimeout(const Condition& cond, Duration timeout) {
+#undef LIMINAL_ARGS
+#define LIMINAL_ARGS this, cond, timeout
   LIMINAL_REAL(bool (*)(Mutex*, const Condition&, Duration),
                "5Mutex25ReaderLockWhenWithTimeoutERKNS0_9ConditionENS0_8DurationE");
   return Acquired(this, __tsan_mutex_read_lock, [&] { return real(this, cond, timeout); });
 }
 
 bool Mutex::LockWhenWithDeadline(const Condition& cond, Time deadline) {
+#undef LIMINAL_ARGS
+#define LIMINAL_ARGS this, cond, deadline
   LIMINAL_REAL(bool (*)(Mutex*, const Condition&, Time),
                "5Mutex20LockWhenWithDeadlineERKNS0_9ConditionENS0_4TimeE");
   return Acquired(this, 0, [&] { return real(this, cond, deadline); });
 }
 
 bool Mutex::ReaderLockWhenWithDeadline(const Condition& cond, Time deadline) {
+#undef LIMINAL_ARGS
+#define LIMINAL_ARGS this, cond, deadline
   LIMINAL_REAL(bool (*)(Mutex*, const Condition&, Time),
                "5Mutex26ReaderLockWhenWithDeadlineERKNS0_9ConditionENS0_4TimeE");
   return Acquired(this, __tsan_mutex_read_lock, [&] { return real(this, cond, deadline); });
 }
 
 void Mutex::Await(const Condition& cond) {
+#undef LIMINAL_ARGS
+#define LIMINAL_ARGS this, cond
   LIMINAL_REAL(void (*)(Mutex*, const Condition&), "5Mutex5AwaitERKNS0_9ConditionE");
   Released(this, [&] { real(this, cond); return 0; });
 }
 
 bool Mutex::AwaitWithTimeout(const Condition& cond, Duration timeout) {
+#undef LIMINAL_ARGS
+#define LIMINAL_ARGS this, cond, timeout
   LIMINAL_REAL(bool (*)(Mutex*, const Condition&, Duration),
                "5Mutex16AwaitWithTimeoutERKNS0_9ConditionENS0_8DurationE");
   return Released(this, [&] { return real(this, cond, timeout); });
 }
 
 bool Mutex::AwaitWithDeadline(const Condition& cond, Time deadline) {
+#undef LIMINAL_ARGS
+#define LIMINAL_ARGS this, cond, deadline
   LIMINAL_REAL(bool (*)(Mutex*, const Condition&, Time),
                "5Mutex17AwaitWithDeadlineERKNS0_9ConditionENS0_4TimeE");
   return Released(this, [&] { return real(this, cond, deadline); });
 }
 
 void CondVar::Wait(Mutex* mu) {
+#undef LIMINAL_ARGS
+#define LIMINAL_ARGS this, mu
   LIMINAL_REAL(void (*)(CondVar*, Mutex*), "7CondVar4WaitEPNS0_5MutexE");
   Released(mu, [&] { real(this, mu); return 0; });
 }
 
 bool CondVar::WaitWithTimeout(Mutex* mu, Duration timeout) {
+#undef LIMINAL_ARGS
+#define LIMINAL_ARGS this, mu, timeout
   LIMINAL_REAL(bool (*)(CondVar*, Mutex*, Duration),
                "7CondVar15WaitWithTimeoutEPNS0_5MutexENS0_8DurationE");
   return Released(mu, [&] { return real(this, mu, timeout); });
 }
 
 bool CondVar::WaitWithDeadline(Mutex* mu, Time deadline) {
+#undef LIMINAL_ARGS
+#define LIMINAL_ARGS this, mu, deadline
   LIMINAL_REAL(bool (*)(CondVar*, Mutex*, Time),
                "7CondVar16WaitWithDeadlineEPNS0_5MutexENS0_4TimeE");
   return Released(mu, [&] { return real(this, mu, deadline); });
 }
 
 void Notification::Notify() {
+#undef LIMINAL_ARGS
+#define LIMINAL_ARGS this
   LIMINAL_REAL(void (*)(Notification*), "12Notification6NotifyEv");
   __tsan_release(NotifiedFlag(this));
   real(this);
 }
 
 void Notification::WaitForNotification() const {
-  LIMINAL_REAL(void (*)(const Notification*), "12Notification19WaitForNotificationEv");
+#undef LIMINAL_ARGS
+#define LIMINAL_ARGS this
+  LIMINAL_REAL(void (*)(const Notification*), "K12Notification19WaitForNotificationEv");
   real(this);
   __tsan_acquire(NotifiedFlag(this));
 }
 
 bool Notification::WaitForNotificationWithTimeout(Duration timeout) const {
+#undef LIMINAL_ARGS
+#define LIMINAL_ARGS this, timeout
   LIMINAL_REAL(bool (*)(const Notification*, Duration),
-               "12Notification30WaitForNotificationWithTimeoutENS0_8DurationE");
+               "K12Notification30WaitForNotificationWithTimeoutENS0_8DurationE");
   const bool notified = real(this, timeout);
   if (notified) __tsan_acquire(NotifiedFlag(this));
   return notified;
 }
 
 bool Notification::WaitForNotificationWithDeadline(Time deadline) const {
+#undef LIMINAL_ARGS
+#define LIMINAL_ARGS this, deadline
   LIMINAL_REAL(bool (*)(const Notification*, Time),
-               "12Notification31WaitForNotificationWithDeadlineENS0_4TimeE");
+               "K12Notification31WaitForNotificationWithDeadlineENS0_4TimeE");
   const bool notified = real(this, deadline);
   if (notified) __tsan_acquire(NotifiedFlag(this));
   return notified;
+}
+
+// absl::Status shares a reference-counted representation between copies, and the last
+// Unref (in the uninstrumented library) deletes it: a copy handed to another thread made
+// TSan report the delete as racing with the other thread's earlier reads. Each unref
+// releases, and the one that may delete first acquires every earlier release.
+void Status::UnrefNonInlined(uintptr_t rep) {
+  static const auto real = Real<void (*)(uintptr_t)>("6Status15UnrefNonInlinedEm");
+  __tsan_release(reinterpret_cast<void*>(rep));
+  __tsan_acquire(reinterpret_cast<void*>(rep));
+  real(rep);
 }
 
 ABSL_NAMESPACE_END

@@ -64,7 +64,7 @@ std::optional<std::string> ReplySlotAccounting::OnState(const WorldView& view) {
                           it == slots_.end() ? "it was never registered" : it->second.ended);
     }
     auto record = std::find_if(s.records.begin(), s.records.end(),
-                               [&](const auto& r) { return r.pid == owner; });
+                               [owner_pid = owner](const auto& r) { return r.pid == owner_pid; });
     if (record == s.records.end()) {
       return absl::StrCat("slot ", id, " is pending but its owner pid ", owner,
                           " has no record: nothing will ever resolve or cancel it");

@@ -6,7 +6,15 @@
 
 #include "absl/strings/str_cat.h"
 
+// GCC defines __SANITIZE_ADDRESS__; clang answers __has_feature(address_sanitizer).
 #if defined(__SANITIZE_ADDRESS__)
+#define LIMINAL_SIM_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define LIMINAL_SIM_ASAN 1
+#endif
+#endif
+#if defined(LIMINAL_SIM_ASAN)
 #include <sanitizer/lsan_interface.h>
 #endif
 
@@ -16,7 +24,7 @@ namespace {
 // An abandoned fiber (see ~FiberKernel) is leaked on purpose: tell LeakSanitizer, which
 // otherwise fails every ASan run that abandons one (a crash incarnation, a failing seed).
 void KeepAbandoned(const void* object) {
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(LIMINAL_SIM_ASAN)
   __lsan_ignore_object(object);
 #else
   (void)object;

@@ -445,13 +445,22 @@ TEST_F(SchedulerTest, TaskMessagesRunInsideTheProcessSlice) {
 // With one thread, a process that keeps messaging itself must not starve the others: a
 // drain handler yields after kSlicesPerTurn slices.
 TEST_F(SingleThreadSchedulerTest, ABusyProcessDoesNotStarveOthers) {
-  std::atomic<bool> stop{false};
-  std::atomic<uint64_t> spins{0};
+  // Shared with the busy process, which may still be in a slice when the test body returns
+  // (it reads `stop` once more): on the test's stack that read was a use after scope.
+  struct BusyState {
+    std::atomic<bool> stop{false};
+    std::atomic<uint64_t> spins{0};
+  };
+  auto state = std::make_shared<BusyState>();
+  std::atomic<bool>& stop = state->stop;
+  std::atomic<uint64_t>& spins = state->spins;
   const Pid busy = scheduler().Spawn(
       std::make_unique<LambdaProcess>(nullptr,
-                                      [&](ProcessContext& ctx, Message&) {
-                                        spins++;
-                                        if (!stop) scheduler().Send(ctx.self(), TimerFired{0});
+                                      [this, state](ProcessContext& ctx, Message&) {
+                                        state->spins++;
+                                        if (!state->stop) {
+                                          scheduler().Send(ctx.self(), TimerFired{0});
+                                        }
                                       }),
       {.name = "busy"});
   scheduler().Send(busy, TimerFired{0});
