@@ -15,7 +15,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "core/server/services/channel_registry.h"
+#include "core/server/services/pubsub/channel_registry.h"
 #include "daemon/exit_code.h"
 #include "io/health/bind_acceptor.h"
 

@@ -10,7 +10,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/time.h"
 #include "core/protocol/utf8.h"
-#include "core/server/services/stored_envelope.h"
+#include "core/server/services/pubsub/stored_envelope.h"
 #include "core/storage/channel_directory.h"
 #include "io/runtime/posix_file_system.h"
 #include "tools/channel_log_reader.h"

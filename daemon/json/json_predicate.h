@@ -1,4 +1,4 @@
-// JsonPredicate: evaluates a parsed routing predicate (core/server/services/predicate_expr.h)
+// JsonPredicate: evaluates a parsed routing predicate (core/server/services/routing/predicate_expr.h)
 // against a JSON payload with nlohmann::json — the MessagePredicate the daemon installs for
 // every `routing_rules[].predicate`.
 //
@@ -20,8 +20,8 @@
 
 #include <string_view>
 
-#include "core/server/services/message_predicate.h"
-#include "core/server/services/predicate_expr.h"
+#include "core/server/services/routing/message_predicate.h"
+#include "core/server/services/routing/predicate_expr.h"
 
 namespace liminal::daemon {
 

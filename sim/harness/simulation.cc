@@ -11,7 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "core/server/connection_supervisor.h"
 #include "core/server/services/liminal_services.h"
-#include "core/server/services/responder.h"
+#include "core/server/services/conversations/responder.h"
 #include "sim/harness/application.h"
 #include "sim/harness/conn_table.h"
 #include "sim/harness/durable_crash.h"

@@ -33,9 +33,9 @@
 #include "core/runtime/runtime.h"
 #include "core/server/connection_notifier.h"
 #include "core/server/connection_supervisor.h"
-#include "core/server/services/responder.h"
-#include "core/server/services/responder_registry.h"
-#include "core/server/services/worker_subject.h"
+#include "core/server/services/conversations/responder.h"
+#include "core/server/services/conversations/responder_registry.h"
+#include "core/server/services/conversations/worker_subject.h"
 
 namespace liminal::server::dispatch {
 

@@ -25,9 +25,9 @@
 #include "absl/status/statusor.h"
 #include "core/runtime/runtime.h"
 #include "core/server/connection_services.h"
-#include "core/server/services/channel_registry.h"
-#include "core/server/services/responder_registry.h"
-#include "core/server/services/routing_table.h"
+#include "core/server/services/pubsub/channel_registry.h"
+#include "core/server/services/conversations/responder_registry.h"
+#include "core/server/services/routing/routing_table.h"
 #include "core/server/services/services_options.h"
 #include "core/server/services/session_environment.h"
 

@@ -7,11 +7,11 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "core/protocol/frame_type.h"
-#include "core/server/services/delivery_seq.h"
-#include "core/server/services/participant_process.h"
-#include "core/server/services/routing_table.h"
-#include "core/server/services/subscribe_target.h"
-#include "core/server/services/worker_subject.h"
+#include "core/server/services/pubsub/delivery_seq.h"
+#include "core/server/services/conversations/participant_process.h"
+#include "core/server/services/routing/routing_table.h"
+#include "core/server/services/pubsub/subscribe_target.h"
+#include "core/server/services/conversations/worker_subject.h"
 
 namespace liminal::server::services {
 namespace {

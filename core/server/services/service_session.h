@@ -40,13 +40,13 @@
 #include "core/protocol/reason_code.h"
 #include "core/runtime/pid.h"
 #include "core/server/connection_services.h"
-#include "core/server/services/channel.h"
-#include "core/server/services/participant_inbox.h"
-#include "core/server/services/publish_ack_inbox.h"
-#include "core/server/services/reply_inbox.h"
+#include "core/server/services/pubsub/channel.h"
+#include "core/server/services/conversations/participant_inbox.h"
+#include "core/server/services/pubsub/publish_ack_inbox.h"
+#include "core/server/services/conversations/reply_inbox.h"
 #include "core/server/services/session_environment.h"
-#include "core/server/services/stream_sequence.h"
-#include "core/server/services/subscription.h"
+#include "core/server/services/pubsub/stream_sequence.h"
+#include "core/server/services/pubsub/subscription.h"
 
 namespace liminal::server::services {
 

@@ -8,7 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "core/config/config_errors.h"
 #include "core/protocol/schema_id.h"
-#include "core/server/services/predicate_parser.h"
+#include "core/server/services/routing/predicate_parser.h"
 #include "core/storage/channel_directory.h"
 
 namespace liminal::server::services {

@@ -19,8 +19,8 @@
 #include "absl/time/time.h"
 #include "core/metrics/server_metrics.h"
 #include "core/server/fault_hooks.h"
-#include "core/server/services/channel.h"
-#include "core/server/services/routing_table.h"
+#include "core/server/services/pubsub/channel.h"
+#include "core/server/services/routing/routing_table.h"
 
 namespace liminal::server::services {
 

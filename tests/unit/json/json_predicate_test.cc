@@ -3,7 +3,7 @@
 
 #include <string>
 
-#include "core/server/services/predicate_parser.h"
+#include "core/server/services/routing/predicate_parser.h"
 #include "gtest/gtest.h"
 
 namespace liminal::daemon {

@@ -3,7 +3,7 @@
 // messages, duplicate opens, unknown ids, and teardown when the connection closes.
 #include <deque>
 
-#include "core/server/services/responder.h"
+#include "core/server/services/conversations/responder.h"
 #include "tests/unit/services/services_fixture.h"
 
 namespace liminal::server::services::testing {

@@ -1,6 +1,6 @@
 // The routing predicate language: grammar, precedence, literals, canonical printing and
 // error messages with columns.
-#include "core/server/services/predicate_parser.h"
+#include "core/server/services/routing/predicate_parser.h"
 
 #include <string>
 

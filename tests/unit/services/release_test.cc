@@ -2,7 +2,7 @@
 // connection's subscriptions and conversations exactly once — peer close, client Disconnect,
 // ForceClose/Shutdown, and a crash released by the supervisor's exit monitor — and
 // HasSubscriptions drives NotifyShutdown.
-#include "core/server/services/responder.h"
+#include "core/server/services/conversations/responder.h"
 #include "tests/unit/services/services_fixture.h"
 
 namespace liminal::server::services::testing {

@@ -1,10 +1,10 @@
 // ReplyInbox on its own: every flagged request ends exactly once (reply, timeout or crash),
 // in any order of the racing parties, and the owner is woken once per batch.
-#include "core/server/services/reply_inbox.h"
+#include "core/server/services/conversations/reply_inbox.h"
 
 #include <memory>
 
-#include "core/server/services/reply_handle.h"
+#include "core/server/services/conversations/reply_handle.h"
 #include "core/testing/manual_runtime.h"
 #include "gtest/gtest.h"
 

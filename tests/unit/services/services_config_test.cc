@@ -3,7 +3,7 @@
 #include "core/server/services/services_config.h"
 
 #include "core/protocol/schema_id.h"
-#include "core/server/services/predicate_parser.h"
+#include "core/server/services/routing/predicate_parser.h"
 #include "gtest/gtest.h"
 #include "tests/unit/services/services_fixture.h"
 

@@ -31,7 +31,7 @@
 #include "core/protocol/reason_code.h"
 #include "core/server/connection_supervisor.h"
 #include "core/server/services/liminal_services.h"
-#include "core/server/services/message_predicate.h"
+#include "core/server/services/routing/message_predicate.h"
 #include "core/server/services/payload_validator.h"
 #include "core/server/services/services_options.h"
 #include "core/testing/in_memory_socket.h"

@@ -1,9 +1,9 @@
 // The pure building blocks: DedupWindow, CreditWindow and ParseDeliverySeq.
 #include <memory>
 
-#include "core/server/services/credit_window.h"
-#include "core/server/services/dedup_window.h"
-#include "core/server/services/delivery_seq.h"
+#include "core/server/services/pubsub/credit_window.h"
+#include "core/server/services/pubsub/dedup_window.h"
+#include "core/server/services/pubsub/delivery_seq.h"
 #include "gtest/gtest.h"
 
 namespace liminal::server::services {
