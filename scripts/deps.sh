@@ -6,7 +6,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build pkg-config python3
-  clang libclang-rt-14-dev lld
+  clang libclang-rt-14-dev lld ccache clang-format
   libboost-dev libboost-context-dev
   libabsl-dev
   libgtest-dev libgmock-dev librapidcheck-dev
