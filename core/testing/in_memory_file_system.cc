@@ -92,8 +92,17 @@ absl::StatusOr<std::vector<std::string>> InMemoryFileSystem::List(const std::str
   return names;
 }
 
+void InMemoryFileSystem::SimulateCrash(UnsyncedBytesKept unsynced_bytes_kept) {
+  for (auto& [path, contents] : files_) {
+    const size_t unsynced = contents->data.size() - contents->synced;
+    const size_t kept = contents->synced + std::min(unsynced, unsynced_bytes_kept(path, unsynced));
+    contents->data.resize(kept);
+    contents->synced = kept;
+  }
+}
+
 void InMemoryFileSystem::SimulateCrash() {
-  for (auto& [path, contents] : files_) contents->data.resize(contents->synced);
+  SimulateCrash([](const std::string&, size_t) -> size_t { return 0; });
 }
 
 void InMemoryFileSystem::RunBlocking(absl::AnyInvocable<void() &&> work) {
@@ -106,11 +115,23 @@ void InMemoryFileSystem::RunBlocking(absl::AnyInvocable<void() &&> work) {
 
 void InMemoryFileSystem::SimulateCrashTearingLastWrite(size_t unsynced_bytes_kept) {
   const std::shared_ptr<Contents> torn = faults_->last_appended.lock();
-  for (auto& [path, contents] : files_) {
-    size_t kept = contents->synced;
-    if (contents == torn) kept = std::min(contents->data.size(), kept + unsynced_bytes_kept);
-    contents->data.resize(kept);
-    contents->synced = kept;
+  SimulateCrash([&](const std::string& path, size_t) -> size_t {
+    return torn != nullptr && files_.at(path) == torn ? unsynced_bytes_kept : 0;
+  });
+}
+
+InMemoryFileSystem::Image InMemoryFileSystem::Snapshot() const {
+  Image image;
+  for (const auto& [path, contents] : files_) image.emplace(path, contents->data);
+  return image;
+}
+
+void InMemoryFileSystem::Load(const Image& image) {
+  for (const auto& [path, data] : image) {
+    auto contents = std::make_shared<Contents>();
+    contents->data = data;
+    contents->synced = data.size();
+    files_[path] = std::move(contents);
   }
 }
 

@@ -1,8 +1,8 @@
-// An in-memory FileSystem (after LevelDB's memenv). Each file keeps its synced prefix
-// separately, so SimulateCrash() can drop whatever was never fsynced, and
-// SimulateCrashTearingLastWrite() can keep part of it (a torn write). Faults: every write
-// failing (FailWrites), only syncs failing (FailSyncs), appends failing after writing a
-// prefix (FailAppends).
+// The one in-memory FileSystem (after LevelDB's memenv), used directly by unit tests and
+// wrapped by the simulation's SimDisk (which adds switch points and seeded crash tearing).
+// Each file keeps its synced prefix separately, so a simulated crash can drop whatever was
+// never fsynced, or keep part of it (a torn write). Faults: every write failing (FailWrites),
+// only syncs failing (FailSyncs), appends failing after writing a prefix (FailAppends).
 //
 //   InMemoryFileSystem fs;
 //   auto file = fs.OpenAppend("/data/log");  (*file)->Append("abc");
@@ -17,6 +17,7 @@
 
 #include "absl/container/btree_map.h"
 #include "absl/container/btree_set.h"
+#include "absl/functional/function_ref.h"
 #include "core/runtime/file.h"
 
 namespace liminal::testing {
@@ -41,6 +42,12 @@ class InMemoryFileSystem final : public runtime::FileSystem {
   using BlockingRunner = absl::AnyInvocable<void(absl::AnyInvocable<void() &&>)>;
   void SetBlockingRunner(BlockingRunner runner) { blocking_runner_ = std::move(runner); }
 
+  // A power loss: every file keeps its synced prefix plus the first
+  // `unsynced_bytes_kept(path, unsynced)` of its `unsynced` bytes (clamped to them; writes
+  // reach the disk in order, so the survivors are a prefix, possibly cut mid-write). What
+  // survives counts as synced. Files are visited in path order.
+  using UnsyncedBytesKept = absl::FunctionRef<size_t(const std::string& path, size_t unsynced)>;
+  void SimulateCrash(UnsyncedBytesKept unsynced_bytes_kept);
   // Truncates every file to its synced prefix.
   void SimulateCrash();
   // Like SimulateCrash, except that the file appended to last keeps the first
@@ -57,6 +64,12 @@ class InMemoryFileSystem final : public runtime::FileSystem {
     faults_->append_error = std::move(error);
     faults_->append_bytes_before_error = bytes_written_first;
   }
+
+  // Every file's bytes, by path: a disk carried to another file system by Load (every file
+  // fully synced there), as a whole-server crash-and-restart does.
+  using Image = absl::btree_map<std::string, std::string>;
+  Image Snapshot() const;
+  void Load(const Image& image);
 
   // The file at `path` (nullptr if none), to inspect or damage in tests.
   std::shared_ptr<Contents> ContentsOf(const std::string& path) const;

@@ -1,94 +1,67 @@
 #include "sim/disk/sim_disk.h"
 
-#include "absl/strings/match.h"
-#include "absl/strings/str_cat.h"
-
 namespace liminal::sim {
 namespace {
 
+// A file of the in-memory file system whose every call is a switch point.
 class SimFile final : public runtime::File {
  public:
-  SimFile(std::shared_ptr<SimDisk::Contents> contents, SimDisk& disk)
-      : contents_(std::move(contents)), disk_(disk) {}
+  SimFile(std::unique_ptr<runtime::File> file, FiberKernel& kernel)
+      : file_(std::move(file)), kernel_(kernel) {}
 
   absl::Status Append(std::string_view data) override {
-    disk_.kernel().SwitchPoint(SwitchKind::kFile);
-    if (!disk_.append_error().ok()) return disk_.append_error();
-    contents_->last_append_at = contents_->data.size();
-    contents_->data.append(data);
-    return absl::OkStatus();
+    kernel_.SwitchPoint(SwitchKind::kFile);
+    return file_->Append(data);
   }
   absl::Status Sync() override {
-    disk_.kernel().SwitchPoint(SwitchKind::kFile);
-    if (!disk_.sync_error().ok()) return disk_.sync_error();
-    contents_->synced = contents_->data.size();
-    return absl::OkStatus();
+    kernel_.SwitchPoint(SwitchKind::kFile);
+    return file_->Sync();
   }
   absl::StatusOr<std::string> ReadAt(uint64_t offset, size_t length) const override {
-    disk_.kernel().SwitchPoint(SwitchKind::kFile);
-    if (offset >= contents_->data.size()) return std::string();
-    return contents_->data.substr(offset, length);
+    kernel_.SwitchPoint(SwitchKind::kFile);
+    return file_->ReadAt(offset, length);
   }
   absl::StatusOr<uint64_t> Size() const override {
-    disk_.kernel().SwitchPoint(SwitchKind::kFile);
-    return contents_->data.size();
+    kernel_.SwitchPoint(SwitchKind::kFile);
+    return file_->Size();
   }
   absl::Status Truncate(uint64_t size) override {
-    disk_.kernel().SwitchPoint(SwitchKind::kFile);
-    if (size < contents_->data.size()) contents_->data.resize(size);
-    if (contents_->synced > contents_->data.size()) contents_->synced = contents_->data.size();
-    if (contents_->last_append_at > contents_->data.size()) {
-      contents_->last_append_at = contents_->data.size();
-    }
-    return absl::OkStatus();
+    kernel_.SwitchPoint(SwitchKind::kFile);
+    return file_->Truncate(size);
   }
 
  private:
-  std::shared_ptr<SimDisk::Contents> contents_;
-  SimDisk& disk_;
+  std::unique_ptr<runtime::File> file_;
+  FiberKernel& kernel_;
 };
 
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<runtime::File>> SimDisk::OpenAppend(const std::string& path) {
   kernel_.SwitchPoint(SwitchKind::kFile);
-  auto& contents = files_[path];
-  if (contents == nullptr) contents = std::make_shared<Contents>();
-  return std::unique_ptr<runtime::File>(new SimFile(contents, *this));
+  absl::StatusOr<std::unique_ptr<runtime::File>> file = memory_.OpenAppend(path);
+  if (!file.ok()) return file.status();
+  return std::unique_ptr<runtime::File>(new SimFile(*std::move(file), kernel_));
 }
 
 absl::Status SimDisk::Rename(const std::string& from, const std::string& to) {
   kernel_.SwitchPoint(SwitchKind::kFile);
-  auto it = files_.find(from);
-  if (it == files_.end()) return absl::NotFoundError(absl::StrCat("no such file: ", from));
-  std::shared_ptr<Contents> contents = std::move(it->second);
-  files_.erase(it);
-  files_[to] = std::move(contents);
-  return absl::OkStatus();
+  return memory_.Rename(from, to);
 }
 
 absl::Status SimDisk::Remove(const std::string& path) {
   kernel_.SwitchPoint(SwitchKind::kFile);
-  if (files_.erase(path) == 0) return absl::NotFoundError(absl::StrCat("no such file: ", path));
-  return absl::OkStatus();
+  return memory_.Remove(path);
 }
 
 absl::Status SimDisk::CreateDirectories(const std::string& path) {
   kernel_.SwitchPoint(SwitchKind::kFile);
-  directories_.insert(path);
-  return absl::OkStatus();
+  return memory_.CreateDirectories(path);
 }
 
 absl::StatusOr<std::vector<std::string>> SimDisk::List(const std::string& dir) const {
   kernel_.SwitchPoint(SwitchKind::kFile);
-  const std::string prefix = absl::StrCat(dir, "/");
-  std::vector<std::string> names;
-  for (const auto& [path, contents] : files_) {
-    if (absl::StartsWith(path, prefix) && path.find('/', prefix.size()) == std::string::npos) {
-      names.push_back(path.substr(prefix.size()));
-    }
-  }
-  return names;
+  return memory_.List(dir);
 }
 
 void SimDisk::RunBlocking(absl::AnyInvocable<void() &&> work) {
@@ -102,44 +75,25 @@ void SimDisk::RunBlocking(absl::AnyInvocable<void() &&> work) {
 }
 
 void SimDisk::Crash(const CrashOptions& options) {
-  for (auto& [path, contents] : files_) {
-    size_t keep = contents->synced;
-    if (options.tear_last_write && contents->data.size() > contents->synced) {
-      // Writes reach the platter in order and the crash cuts them anywhere after the
-      // synced prefix: the surviving unsynced bytes are a prefix, and the cut may fall in
-      // the middle of a write (a torn write).
-      keep += rng_.Uniform(contents->data.size() - contents->synced + 1);
-    }
-    contents->data.resize(keep);
-    contents->synced = keep;
-    if (contents->last_append_at > keep) contents->last_append_at = keep;
-  }
-}
-
-SimDisk::DiskImage SimDisk::Image() const {
-  DiskImage image;
-  for (const auto& [path, contents] : files_) image.emplace(path, contents->data);
-  return image;
-}
-
-void SimDisk::Load(const DiskImage& image) {
-  for (const auto& [path, data] : image) {
-    auto contents = std::make_shared<Contents>();
-    contents->data = data;
-    contents->synced = data.size();
-    contents->last_append_at = data.size();
-    files_[path] = std::move(contents);
-  }
+  // Writes reach the platter in order and the crash cuts them anywhere after the synced
+  // prefix: the surviving unsynced bytes are a prefix, and the cut may fall in the middle of
+  // a write (a torn write).
+  memory_.SimulateCrash([&](const std::string&, size_t unsynced) -> size_t {
+    if (!options.tear_last_write || unsynced == 0) return 0;
+    return rng_.Uniform(unsynced + 1);
+  });
 }
 
 std::string SimDisk::ContentsOf(const std::string& path) const {
-  auto it = files_.find(path);
-  return it == files_.end() ? std::string() : it->second->data;
+  const std::shared_ptr<testing::InMemoryFileSystem::Contents> contents =
+      memory_.ContentsOf(path);
+  return contents == nullptr ? std::string() : contents->data;
 }
 
 size_t SimDisk::SyncedBytesOf(const std::string& path) const {
-  auto it = files_.find(path);
-  return it == files_.end() ? 0 : it->second->synced;
+  const std::shared_ptr<testing::InMemoryFileSystem::Contents> contents =
+      memory_.ContentsOf(path);
+  return contents == nullptr ? 0 : contents->synced;
 }
 
 }  // namespace liminal::sim

@@ -1,8 +1,10 @@
-// The simulated disk behind the File seam: an in-memory file system that keeps, per file,
-// what has been written and how much of it was synced. Crash() models a power loss: each
-// file keeps its synced prefix, and with tear_last_write a random prefix of the unsynced
-// bytes survives too, cut possibly in the middle of a write (a torn last write). Faults: failing
-// appends and failing syncs (a full or broken disk). Every call is a switch point.
+// The simulated disk behind the File seam: the one in-memory file system
+// (testing::InMemoryFileSystem) wrapped with what the simulation adds — every call is a
+// switch point, RunBlocking runs its work on a fiber after a seeded latency, and Crash()
+// draws how much of each file's unsynced bytes survive from the seed. Crash() models a power
+// loss: each file keeps its synced prefix, and with tear_last_write a random prefix of the
+// unsynced bytes survives too, cut possibly in the middle of a write (a torn last write).
+// Faults: failing appends and failing syncs (a full or broken disk).
 //
 //   SimDisk disk(kernel, seed);
 //   auto file = disk.OpenAppend("/data/log");   (*file)->Append("abc"); (*file)->Sync();
@@ -18,10 +20,9 @@
 #include <string>
 #include <vector>
 
-#include "absl/container/btree_map.h"
-#include "absl/container/btree_set.h"
 #include "absl/status/status.h"
 #include "core/runtime/file.h"
+#include "core/testing/in_memory_file_system.h"
 #include "sim/kernel/fiber_kernel.h"
 #include "sim/kernel/rng.h"
 
@@ -33,12 +34,6 @@ struct CrashOptions {
 
 class SimDisk final : public runtime::FileSystem {
  public:
-  struct Contents {
-    std::string data;
-    size_t synced = 0;          // bytes of `data` that survive a crash
-    size_t last_append_at = 0;  // offset where the last append started
-  };
-
   SimDisk(FiberKernel& kernel, uint64_t seed) : kernel_(kernel), rng_(seed) {}
 
   absl::StatusOr<std::unique_ptr<runtime::File>> OpenAppend(const std::string& path) override;
@@ -51,16 +46,14 @@ class SimDisk final : public runtime::FileSystem {
   void set_max_blocking_latency(absl::Duration latency) { max_blocking_latency_ = latency; }
 
   void Crash(const CrashOptions& options);
-  void FailAppends(absl::Status error) { append_error_ = std::move(error); }
-  void FailSyncs(absl::Status error) { sync_error_ = std::move(error); }
-  const absl::Status& append_error() const { return append_error_; }
-  const absl::Status& sync_error() const { return sync_error_; }
+  void FailAppends(absl::Status error) { memory_.FailAppends(std::move(error)); }
+  void FailSyncs(absl::Status error) { memory_.FailSyncs(std::move(error)); }
 
   // Harness side (no switch points). A whole-server crash moves the disk to the next
   // incarnation: Crash(), then Image() here and Load() into the new runtime's disk.
-  using DiskImage = absl::btree_map<std::string, std::string>;
-  DiskImage Image() const;
-  void Load(const DiskImage& image);  // every file fully synced
+  using DiskImage = testing::InMemoryFileSystem::Image;
+  DiskImage Image() const { return memory_.Snapshot(); }
+  void Load(const DiskImage& image) { memory_.Load(image); }  // every file fully synced
   // The bytes a file holds now, and how many are synced.
   std::string ContentsOf(const std::string& path) const;
   size_t SyncedBytesOf(const std::string& path) const;
@@ -69,10 +62,7 @@ class SimDisk final : public runtime::FileSystem {
  private:
   FiberKernel& kernel_;
   Rng rng_;
-  absl::btree_map<std::string, std::shared_ptr<Contents>> files_;
-  absl::btree_set<std::string> directories_;
-  absl::Status append_error_;
-  absl::Status sync_error_;
+  testing::InMemoryFileSystem memory_;
   absl::Duration max_blocking_latency_ = absl::Milliseconds(2);
 };
 
