@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <string>
 
-#include "core/metrics/server_metrics.h"
+#include "core/server/supervisor_metrics.h"
 #include "core/protocol/frame.h"
 #include "core/runtime/pid.h"
 #include "core/server/connection_state.h"
@@ -26,8 +26,8 @@ class ConnectionHost {
   // The connection is closing: release everything it owns (idempotent).
   virtual void ReleaseConnection(ConnectionState& state, runtime::Pid pid) = 0;
   virtual void RecordEvent(const SupervisorEvent& event) = 0;
-  // Null when the server exports no metrics (unit tests, simulation).
-  virtual metrics::ServerMetrics* metrics() const = 0;
+  // A no-op handle when the server exports no metrics (unit tests, simulation).
+  virtual SupervisorMetrics metrics() const = 0;
 };
 
 }  // namespace liminal::server

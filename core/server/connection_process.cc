@@ -162,7 +162,7 @@ void ConnectionProcess::DecodeBuffered() {
       return;
     }
     inbound_offset_ += result.consumed();
-    if (metrics::ServerMetrics* m = host_.metrics()) m->FramesIn(header->type_id).Increment();
+    host_.metrics().FrameIn(header->type_id);
     HandleFrame(result.mutable_frame());
   }
 }
@@ -298,7 +298,7 @@ void ConnectionProcess::RecordSent(const absl::Status& encoded, uint8_t type_id)
     return;
   }
   host_.RecordEvent({SupervisorEventKind::kFrameSent, pid_, type_id});
-  if (metrics::ServerMetrics* m = host_.metrics()) m->FramesOut(type_id).Increment();
+  host_.metrics().FrameOut(type_id);
 }
 
 std::string& ConnectionProcess::OutboundBatch() {

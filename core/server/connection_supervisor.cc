@@ -34,7 +34,12 @@ ConnectionSupervisor::ConnectionSupervisor(runtime::Runtime& runtime, Connection
     : runtime_(runtime),
       services_(services),
       options_(std::move(options)),
-      mu_(runtime.NewMutex()) {}
+      metrics_(options_.metrics),
+      mu_(runtime.NewMutex()),
+      pushes_(runtime, *mu_, *this,
+              {.max_pending_per_connection = options_.max_pending_pushes_per_connection,
+               .skip_cancel_on_close = options_.faults.skip_reply_slot_cancel_on_close,
+               .metrics = metrics_}) {}
 
 ConnectionSupervisor::~ConnectionSupervisor() = default;
 
@@ -44,12 +49,12 @@ absl::StatusOr<ConnectionHandle> ConnectionSupervisor::SpawnConnection(
   {
     MutexLock lock(*mu_);
     if (shutting_down_) {
-      if (options_.metrics != nullptr) options_.metrics->connections_rejected_total.Increment();
+      metrics_.ConnectionRejected();
       RefuseConnection(*socket, protocol::ReasonCode::kShuttingDown, "server is shutting down");
       return absl::FailedPreconditionError("supervisor is shutting down");
     }
     if (options_.max_connections != 0 && records_.size() >= options_.max_connections) {
-      if (options_.metrics != nullptr) options_.metrics->connections_rejected_total.Increment();
+      metrics_.ConnectionRejected();
       RefuseConnection(*socket, protocol::ReasonCode::kLimit,
                        absl::StrCat("connection limit reached (max_connections=",
                                     options_.max_connections, ")"));
@@ -68,10 +73,7 @@ absl::StatusOr<ConnectionHandle> ConnectionSupervisor::SpawnConnection(
                                       options_.connection, scheduler, runtime_.clock()),
                                   {.name = "connection"});
   RecordEvent({SupervisorEventKind::kSpawned, pid, 0});
-  if (options_.metrics != nullptr) {
-    options_.metrics->connections_total.Increment();
-    options_.metrics->connections_current.Increment();
-  }
+  metrics_.ConnectionAccepted();
   scheduler.Monitor(
       pid, [this, state](Pid exited, const runtime::ExitReason&) { OnProcessExit(exited, state); });
 
@@ -87,7 +89,7 @@ absl::StatusOr<ConnectionHandle> ConnectionSupervisor::SpawnConnection(
     if (!options_.faults.skip_post_insert_liveness_check && !scheduler.IsAlive(pid)) {
       records_.erase(pid);
       RecordEvent({SupervisorEventKind::kRecordRemoved, pid, 0});
-      CancelSlotsLocked(pid);
+      pushes_.CancelOwnedByLocked(pid);
       orphaned = true;
     }
     close_now = shutting_down_ && !orphaned;
@@ -144,7 +146,7 @@ size_t ConnectionSupervisor::ReapCrashedConnections() {
       }
       reaped.emplace_back(it->first, std::move(it->second));
       RecordEvent({SupervisorEventKind::kRecordRemoved, it->first, 0});
-      CancelSlotsLocked(it->first);
+      pushes_.CancelOwnedByLocked(it->first);
       it = records_.erase(it);
     }
   }
@@ -193,186 +195,30 @@ ControlOutcome ConnectionSupervisor::EnqueueAndWake(ConnectionState& state, Pid 
   return ControlOutcome::kDelivered;
 }
 
-absl::StatusOr<std::shared_ptr<ReplySlot>> ConnectionSupervisor::RegisterSlot(
-    Pid pid, PushCallback& on_done, std::optional<absl::Duration> timeout,
-    std::shared_ptr<ConnectionState>& state) {
-  const absl::Time now = runtime_.clock().Now();
-  MutexLock lock(*mu_);
-  auto it = records_.find(pid);
-  if (it == records_.end() || it->second->released()) return nullptr;
-  const size_t limit = options_.max_pending_pushes_per_connection;
-  if (limit != 0 && pushes_.PendingOwnedBy(pid) >= limit) {
-    return absl::ResourceExhaustedError(
-        absl::StrCat("connection ", pid, " already has ", limit,
-                     " pushes awaiting a reply (max_pending_pushes_per_connection)"));
-  }
-  state = it->second;
-  std::shared_ptr<ReplySlot> slot = pushes_.Register(pid, now);
-  RecordEvent({SupervisorEventKind::kSlotRegistered, pid, slot->correlation_id});
-  if (on_done) {
-    slot->on_done = std::move(on_done);
-    const uint64_t id = slot->correlation_id;
-    slot->timer = runtime_.clock().RunAfter(timeout.value_or(absl::ZeroDuration()),
-                                            [this, id] { OnAsyncPushTimeout(id); });
-  }
-  return slot;
-}
-
-bool ConnectionSupervisor::SendPush(ConnectionState& state, Pid pid,
-                                    const std::shared_ptr<ReplySlot>& slot, std::string payload) {
-  // The close path may run right here; it cancels the slot registered just before.
-  const ControlOutcome outcome =
-      EnqueueAndWake(state, pid, PushControl{slot->correlation_id, std::move(payload)});
-  if (outcome == ControlOutcome::kDelivered) return true;
-  MutexLock lock(*mu_);
-  if (outcome == ControlOutcome::kRolledBack && slot->state == ReplySlotState::kPending) {
-    // Rolled back cleanly: the push never happened, so nobody is told it ended.
-    slot->on_done = nullptr;
-    if (slot->timer != 0) runtime_.clock().Cancel(slot->timer);
-    pushes_.Finish(slot->correlation_id, ReplySlotState::kCancelled);
-    RecordEvent({SupervisorEventKind::kSlotCancelled, pid, slot->correlation_id});
-    return false;
-  }
-  // Refused (the connection was released in the window) or already ended by the close path.
-  if (std::shared_ptr<ReplySlot> ended =
-          pushes_.Finish(slot->correlation_id, ReplySlotState::kCancelled)) {
-    SlotEndedLocked(*ended, SupervisorEventKind::kSlotCancelled,
-                    PushResult{PushOutcome::kDisconnected, ""});
-  }
-  return true;
-}
-
 absl::StatusOr<PushReplyAwaiter> ConnectionSupervisor::PushToConnection(Pid pid,
                                                                         std::string payload) {
-  std::shared_ptr<ConnectionState> state;
-  PushCallback none;
-  absl::StatusOr<std::shared_ptr<ReplySlot>> registered =
-      RegisterSlot(pid, none, std::nullopt, state);
-  if (!registered.ok()) return registered.status();
-  std::shared_ptr<ReplySlot> slot = *std::move(registered);
-  if (slot == nullptr) {
-    auto closed = std::make_shared<ReplySlot>();
-    closed->owner = pid;
-    closed->state = ReplySlotState::kCancelled;
-    return PushReplyAwaiter(*this, std::move(closed));
-  }
-  if (!SendPush(*state, pid, slot, std::move(payload))) {
-    return absl::UnavailableError(absl::StrCat("push to connection ", pid,
-                                               " was rolled back: its process could not be woken"));
-  }
-  return PushReplyAwaiter(*this, std::move(slot));
+  return pushes_.Push(pid, std::move(payload));
 }
 
 absl::StatusOr<uint64_t> ConnectionSupervisor::PushToConnectionAsync(Pid pid, std::string payload,
                                                                      absl::Duration timeout,
                                                                      PushCallback done) {
-  std::shared_ptr<ConnectionState> state;
-  absl::StatusOr<std::shared_ptr<ReplySlot>> registered = RegisterSlot(pid, done, timeout, state);
-  if (!registered.ok()) return registered.status();
-  std::shared_ptr<ReplySlot> slot = *std::move(registered);
-  if (slot == nullptr) {
-    RecordPushOutcome(pid, 0, PushResult{PushOutcome::kDisconnected, ""});
-    runtime_.scheduler().Post([done = std::move(done)]() mutable {
-      std::move(done)(PushResult{PushOutcome::kDisconnected, ""});
-    });
-    return uint64_t{0};
-  }
-  const uint64_t id = slot->correlation_id;
-  if (!SendPush(*state, pid, slot, std::move(payload))) {
-    return absl::UnavailableError(absl::StrCat("push to connection ", pid,
-                                               " was rolled back: its process could not be woken"));
-  }
-  return id;
-}
-
-void ConnectionSupervisor::SlotEndedLocked(ReplySlot& slot, SupervisorEventKind slot_event,
-                                           PushResult result) {
-  RecordEvent({slot_event, slot.owner, slot.correlation_id});
-  if (!slot.on_done) return;
-  if (slot.timer != 0) {
-    runtime_.clock().Cancel(slot.timer);
-    slot.timer = 0;
-  }
-  RecordPushOutcome(slot.owner, slot.correlation_id, result);
-  runtime_.scheduler().Post([done = std::move(slot.on_done), result = std::move(result)]() mutable {
-    std::move(done)(std::move(result));
-  });
-  slot.on_done = nullptr;
-}
-
-bool ConnectionSupervisor::OwnerLiveLocked(Pid owner) {
-  auto it = records_.find(owner);
-  return it != records_.end() && !it->second->released() && runtime_.scheduler().IsAlive(owner);
-}
-
-void ConnectionSupervisor::OnAsyncPushTimeout(uint64_t correlation_id) {
-  MutexLock lock(*mu_);
-  std::shared_ptr<ReplySlot> slot = pushes_.Finish(correlation_id, ReplySlotState::kTimedOut);
-  if (slot == nullptr) return;
-  slot->timer = 0;
-  const bool live = OwnerLiveLocked(slot->owner);
-  SlotEndedLocked(*slot, SupervisorEventKind::kSlotTimedOut,
-                  PushResult{live ? PushOutcome::kTimeout : PushOutcome::kDisconnected, ""});
-}
-
-void ConnectionSupervisor::RecordPushOutcome(Pid owner, uint64_t correlation_id,
-                                             const PushResult& result) {
-  SupervisorEventKind ended = SupervisorEventKind::kAwaiterDisconnected;
-  metrics::PushOutcome metric = metrics::PushOutcome::kDisconnected;
-  if (result.outcome == PushOutcome::kReply) {
-    ended = SupervisorEventKind::kAwaiterReply;
-    metric = metrics::PushOutcome::kReplied;
-  } else if (result.outcome == PushOutcome::kTimeout) {
-    ended = SupervisorEventKind::kAwaiterTimeout;
-    metric = metrics::PushOutcome::kTimeout;
-  }
-  RecordEvent({ended, owner, correlation_id});
-  if (options_.metrics != nullptr) options_.metrics->Pushes(metric).Increment();
-}
-
-PushResult ConnectionSupervisor::AwaitSlot(const std::shared_ptr<ReplySlot>& slot,
-                                           absl::Duration timeout) {
-  MutexLock lock(*mu_);
-  mu_->AwaitWithTimeout([&] { return slot->state != ReplySlotState::kPending; }, timeout);
-  PushResult result;
-  switch (slot->state) {
-    case ReplySlotState::kReplied:
-      result.outcome = PushOutcome::kReply;
-      result.reply = std::move(slot->reply);
-      break;
-    case ReplySlotState::kCancelled:
-    case ReplySlotState::kTimedOut:
-      result.outcome = PushOutcome::kDisconnected;
-      break;
-    case ReplySlotState::kPending:
-      pushes_.Finish(slot->correlation_id, ReplySlotState::kTimedOut);
-      RecordEvent({SupervisorEventKind::kSlotTimedOut, slot->owner, slot->correlation_id});
-      result.outcome =
-          OwnerLiveLocked(slot->owner) ? PushOutcome::kTimeout : PushOutcome::kDisconnected;
-      break;
-  }
-  RecordPushOutcome(slot->owner, slot->correlation_id, result);
-  return result;
-}
-
-void ConnectionSupervisor::AbandonSlot(const std::shared_ptr<ReplySlot>& slot) {
-  MutexLock lock(*mu_);
-  if (pushes_.Finish(slot->correlation_id, ReplySlotState::kCancelled)) {
-    RecordEvent({SupervisorEventKind::kSlotCancelled, slot->owner, slot->correlation_id});
-  }
+  return pushes_.PushAsync(pid, std::move(payload), timeout, std::move(done));
 }
 
 void ConnectionSupervisor::ResolvePushReply(Pid from, uint64_t correlation_id,
                                             std::string payload) {
-  const absl::Time now = runtime_.clock().Now();
-  MutexLock lock(*mu_);
-  std::shared_ptr<ReplySlot> slot = pushes_.Resolve(from, correlation_id, std::move(payload));
-  if (slot == nullptr) return;
-  if (options_.metrics != nullptr) {
-    options_.metrics->push_latency_seconds.Observe(absl::ToDoubleSeconds(now - slot->sent_at));
-  }
-  PushResult result{PushOutcome::kReply, slot->on_done ? std::move(slot->reply) : std::string()};
-  SlotEndedLocked(*slot, SupervisorEventKind::kSlotReplied, std::move(result));
+  pushes_.Resolve(from, correlation_id, std::move(payload));
+}
+
+std::shared_ptr<ConnectionState> ConnectionSupervisor::LiveConnectionLocked(Pid pid) {
+  auto it = records_.find(pid);
+  if (it == records_.end() || it->second->released()) return nullptr;
+  return it->second;
+}
+
+bool ConnectionSupervisor::ConnectionAliveLocked(Pid pid) {
+  return LiveConnectionLocked(pid) != nullptr && runtime_.scheduler().IsAlive(pid);
 }
 
 protocol::WorkerRegisterAck ConnectionSupervisor::RegisterWorker(
@@ -405,17 +251,9 @@ void ConnectionSupervisor::OnProcessExit(Pid pid, const std::shared_ptr<Connecti
       records_.erase(it);
       RecordEvent({SupervisorEventKind::kRecordRemoved, pid, 0});
     }
-    CancelSlotsLocked(pid);
+    pushes_.CancelOwnedByLocked(pid);
   }
   ReleaseConnection(*state, pid);
-}
-
-void ConnectionSupervisor::CancelSlotsLocked(Pid pid) {
-  if (options_.faults.skip_reply_slot_cancel_on_close) return;
-  for (const std::shared_ptr<ReplySlot>& slot : pushes_.CancelOwnedBy(pid)) {
-    SlotEndedLocked(*slot, SupervisorEventKind::kSlotCancelled,
-                    PushResult{PushOutcome::kDisconnected, ""});
-  }
 }
 
 void ConnectionSupervisor::ReleaseConnection(ConnectionState& state, Pid pid) {
@@ -427,7 +265,7 @@ void ConnectionSupervisor::ReleaseConnection(ConnectionState& state, Pid pid) {
   }
   {
     MutexLock lock(*mu_);
-    CancelSlotsLocked(pid);
+    pushes_.CancelOwnedByLocked(pid);
   }
   if (work->session != nullptr) work->session->Release();
   const bool unregister =
@@ -438,7 +276,7 @@ void ConnectionSupervisor::ReleaseConnection(ConnectionState& state, Pid pid) {
     RecordEvent({SupervisorEventKind::kUnregisterFired, pid, 0});
   }
   // Last, so that a watcher of the gauge sees the whole release done.
-  if (options_.metrics != nullptr) options_.metrics->connections_current.Decrement();
+  metrics_.ConnectionReleased();
 }
 
 absl::Status ConnectionSupervisor::FlushDurableState() {
@@ -455,9 +293,7 @@ void ConnectionSupervisor::Shutdown() {
     for (const auto& [pid, state] : records_) pids.push_back(pid);
   }
   for (Pid pid : pids) {
-    if (ForceClose(pid) != ControlOutcome::kRefused && options_.metrics != nullptr) {
-      options_.metrics->connections_force_closed_total.Increment();
-    }
+    if (ForceClose(pid) != ControlOutcome::kRefused) metrics_.ConnectionForceClosed();
   }
 }
 
@@ -473,7 +309,7 @@ SupervisorSnapshot ConnectionSupervisor::Snapshot() const {
   for (const auto& [pid, state] : records_) {
     snapshot.records.push_back({pid, state->released()});
   }
-  snapshot.pending_slots = pushes_.Pending();
+  snapshot.pending_slots = pushes_.PendingLocked();
   return snapshot;
 }
 

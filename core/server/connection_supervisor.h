@@ -1,6 +1,6 @@
 // The connection supervisor: one ConnectionProcess per accepted socket, the registry of
-// their records, the control queue path (NotifyShutdown, ForceClose, Push), the push-reply
-// correlation registry, worker-registration notifications, orphan reaping and shutdown.
+// their records, the control queue path (NotifyShutdown, ForceClose, Push), pushes (through
+// its PushCorrelator), worker-registration notifications, orphan reaping and shutdown.
 //
 //   ConnectionSupervisor supervisor(runtime, services, {.notifier = &notifier});
 //   listener.StartAccepting([&](auto socket) { supervisor.SpawnConnection(std::move(socket)); });
@@ -41,7 +41,7 @@
 #include "core/server/connection_state.h"
 #include "core/server/control.h"
 #include "core/server/fault_hooks.h"
-#include "core/server/push_registry.h"
+#include "core/server/push_correlator.h"
 #include "core/server/push_reply_awaiter.h"
 #include "core/server/supervisor_event.h"
 
@@ -72,7 +72,7 @@ struct SupervisorSnapshot {
 absl::Status ShutdownFlushError(const absl::Status& cause);
 bool IsShutdownFlushError(const absl::Status& status);
 
-class ConnectionSupervisor final : private ConnectionHost {
+class ConnectionSupervisor final : private ConnectionHost, private PushCorrelator::Connections {
  public:
   ConnectionSupervisor(runtime::Runtime& runtime, ConnectionServices& services,
                        SupervisorOptions options);
@@ -126,50 +126,31 @@ class ConnectionSupervisor final : private ConnectionHost {
   runtime::Runtime& runtime() { return runtime_; }
 
  private:
-  friend class PushReplyAwaiter;
-
   // ConnectionHost
   void ResolvePushReply(runtime::Pid from, uint64_t correlation_id, std::string payload) override;
   protocol::WorkerRegisterAck RegisterWorker(ConnectionState& state, runtime::Pid pid,
                                              const protocol::WorkerRegister& registration) override;
   void ReleaseConnection(ConnectionState& state, runtime::Pid pid) override;
   void RecordEvent(const SupervisorEvent& event) override;
-  metrics::ServerMetrics* metrics() const override { return options_.metrics; }
+  SupervisorMetrics metrics() const override { return metrics_; }
 
-  ControlOutcome EnqueueAndWake(ConnectionState& state, runtime::Pid pid, Control control);
+  // PushCorrelator::Connections
+  std::shared_ptr<ConnectionState> LiveConnectionLocked(runtime::Pid pid) override
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(*mu_);
+  bool ConnectionAliveLocked(runtime::Pid pid) override ABSL_EXCLUSIVE_LOCKS_REQUIRED(*mu_);
+  ControlOutcome EnqueueAndWake(ConnectionState& state, runtime::Pid pid,
+                                Control control) override;
   void OnProcessExit(runtime::Pid pid, const std::shared_ptr<ConnectionState>& state);
-  // Cancels the pid's pending slots; caller holds mu_.
-  void CancelSlotsLocked(runtime::Pid pid) ABSL_EXCLUSIVE_LOCKS_REQUIRED(*mu_);
   std::shared_ptr<ConnectionState> FindState(runtime::Pid pid) const;
   void RefuseConnection(runtime::Socket& socket, protocol::ReasonCode code, std::string text);
-
-  // Registers a pending slot for a push to `pid`: null if the connection is gone,
-  // ResourceExhausted at max_pending_pushes_per_connection. An async slot (non-empty
-  // `on_done`, moved from) also gets its timeout timer.
-  absl::StatusOr<std::shared_ptr<ReplySlot>> RegisterSlot(runtime::Pid pid, PushCallback& on_done,
-                                                          std::optional<absl::Duration> timeout,
-                                                          std::shared_ptr<ConnectionState>& state);
-  // Enqueues the Push control and wakes the process. False if the push was rolled back
-  // cleanly (the slot ended silently); otherwise the slot is live or has been ended for
-  // its waiter.
-  bool SendPush(ConnectionState& state, runtime::Pid pid, const std::shared_ptr<ReplySlot>& slot,
-                std::string payload);
-  // Ends `slot` (already finished in the registry) for its waiter: records the event, and
-  // for an async slot cancels its timer and posts its callback. Caller holds mu_.
-  void SlotEndedLocked(ReplySlot& slot, SupervisorEventKind slot_event, PushResult result)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(*mu_);
-  bool OwnerLiveLocked(runtime::Pid owner) ABSL_EXCLUSIVE_LOCKS_REQUIRED(*mu_);
-  void OnAsyncPushTimeout(uint64_t correlation_id);
-  void RecordPushOutcome(runtime::Pid owner, uint64_t correlation_id, const PushResult& result);
-  PushResult AwaitSlot(const std::shared_ptr<ReplySlot>& slot, absl::Duration timeout);
-  void AbandonSlot(const std::shared_ptr<ReplySlot>& slot);
 
   runtime::Runtime& runtime_;
   ConnectionServices& services_;
   const SupervisorOptions options_;
+  const SupervisorMetrics metrics_;
   std::unique_ptr<runtime::Mutex> mu_;
   absl::btree_map<runtime::Pid, std::shared_ptr<ConnectionState>> records_ ABSL_GUARDED_BY(*mu_);
-  PushRegistry pushes_ ABSL_GUARDED_BY(*mu_);
+  PushCorrelator pushes_;  // shares mu_
   bool shutting_down_ ABSL_GUARDED_BY(*mu_) = false;
   size_t spawns_in_flight_ ABSL_GUARDED_BY(*mu_) = 0;  // admitted, record not yet inserted
 };

@@ -27,14 +27,14 @@
 
 namespace liminal::server {
 
-class ConnectionSupervisor;
+class PushCorrelator;
 
 class PushReplyAwaiter {
  public:
-  PushReplyAwaiter(ConnectionSupervisor& supervisor, std::shared_ptr<ReplySlot> slot)
-      : supervisor_(&supervisor), slot_(std::move(slot)) {}
+  PushReplyAwaiter(PushCorrelator& pushes, std::shared_ptr<ReplySlot> slot)
+      : pushes_(&pushes), slot_(std::move(slot)) {}
   PushReplyAwaiter(PushReplyAwaiter&& other) noexcept
-      : supervisor_(other.supervisor_), slot_(std::move(other.slot_)) {}
+      : pushes_(other.pushes_), slot_(std::move(other.slot_)) {}
   PushReplyAwaiter& operator=(PushReplyAwaiter&& other) noexcept;
   PushReplyAwaiter(const PushReplyAwaiter&) = delete;
   PushReplyAwaiter& operator=(const PushReplyAwaiter&) = delete;
@@ -46,7 +46,7 @@ class PushReplyAwaiter {
   PushResult Receive(absl::Duration timeout);
 
  private:
-  ConnectionSupervisor* supervisor_;
+  PushCorrelator* pushes_;
   std::shared_ptr<ReplySlot> slot_;  // null once received or moved from
 };
 
