@@ -6,7 +6,7 @@ JOBS ?= $(shell nproc)
 CONFIG ?= config/liminald.toml
 FUZZ_SECONDS ?= 300
 
-.PHONY: all deps build release run test test-sanitize test-sanitize-all test-debug test-tsan fuzz fuzz-smoke bench format clean
+.PHONY: all deps build release run test format-check test-sanitize test-sanitize-all test-debug test-tsan fuzz fuzz-smoke bench format clean
 
 all: build
 
@@ -62,7 +62,11 @@ bench: release
 	./build/release/bench/liminal-bench $(BENCH_ARGS)
 
 format:
-	find core io sim daemon client tools bench tests -name '*.h' -o -name '*.cc' | xargs clang-format -i
+	find core io sim daemon client tools bench tests cmake \( -name '*.h' -o -name '*.cc' \) -print | xargs clang-format -i
+
+# Fails on any C++ source that `make format` would change.
+format-check:
+	@scripts/format-check.sh
 
 clean:
 	rm -rf build
