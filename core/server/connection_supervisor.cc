@@ -89,6 +89,7 @@ absl::StatusOr<ConnectionHandle> ConnectionSupervisor::SpawnConnection(
     if (!options_.faults.skip_post_insert_liveness_check && !scheduler.IsAlive(pid)) {
       records_.erase(pid);
       RecordEvent({SupervisorEventKind::kRecordRemoved, pid, 0});
+      pushes_.AssertShared(*mu_);
       pushes_.CancelOwnedByLocked(pid);
       orphaned = true;
     }
@@ -146,6 +147,7 @@ size_t ConnectionSupervisor::ReapCrashedConnections() {
       }
       reaped.emplace_back(it->first, std::move(it->second));
       RecordEvent({SupervisorEventKind::kRecordRemoved, it->first, 0});
+      pushes_.AssertShared(*mu_);
       pushes_.CancelOwnedByLocked(it->first);
       it = records_.erase(it);
     }
@@ -251,6 +253,7 @@ void ConnectionSupervisor::OnProcessExit(Pid pid, const std::shared_ptr<Connecti
       records_.erase(it);
       RecordEvent({SupervisorEventKind::kRecordRemoved, pid, 0});
     }
+    pushes_.AssertShared(*mu_);
     pushes_.CancelOwnedByLocked(pid);
   }
   ReleaseConnection(*state, pid);
@@ -265,6 +268,7 @@ void ConnectionSupervisor::ReleaseConnection(ConnectionState& state, Pid pid) {
   }
   {
     MutexLock lock(*mu_);
+    pushes_.AssertShared(*mu_);
     pushes_.CancelOwnedByLocked(pid);
   }
   if (work->session != nullptr) work->session->Release();
@@ -299,7 +303,9 @@ void ConnectionSupervisor::Shutdown() {
 
 bool ConnectionSupervisor::AwaitIdle(absl::Duration timeout) {
   MutexLock lock(*mu_);
-  return mu_->AwaitWithTimeout([&] { return records_.empty() && spawns_in_flight_ == 0; }, timeout);
+  return mu_->AwaitWithTimeout([&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(
+                                   *mu_) { return records_.empty() && spawns_in_flight_ == 0; },
+                               timeout);
 }
 
 SupervisorSnapshot ConnectionSupervisor::Snapshot() const {
@@ -309,6 +315,7 @@ SupervisorSnapshot ConnectionSupervisor::Snapshot() const {
   for (const auto& [pid, state] : records_) {
     snapshot.records.push_back({pid, state->released()});
   }
+  pushes_.AssertShared(*mu_);
   snapshot.pending_slots = pushes_.PendingLocked();
   return snapshot;
 }

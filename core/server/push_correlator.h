@@ -33,6 +33,7 @@
 #include "core/server/push_result.h"
 #include "core/server/supervisor_event.h"
 #include "core/server/supervisor_metrics.h"
+#include "core/storage/invariant.h"
 
 namespace liminal::server {
 
@@ -65,11 +66,18 @@ class PushCorrelator {
 
   // See ConnectionSupervisor::PushToConnection and PushToConnectionAsync.
   absl::StatusOr<PushReplyAwaiter> Push(runtime::Pid pid, std::string payload);
-  absl::StatusOr<uint64_t> PushAsync(runtime::Pid pid, std::string payload,
-                                     absl::Duration timeout, PushCallback done);
+  absl::StatusOr<uint64_t> PushAsync(runtime::Pid pid, std::string payload, absl::Duration timeout,
+                                     PushCallback done);
 
   // A PushReply arrived on connection `from`: resolves the slot if `from` owns it.
   void Resolve(runtime::Pid from, uint64_t correlation_id, std::string payload);
+
+  // For the supervisor, which holds the shared mutex under its own name: checks that `held`
+  // is the correlator's mutex and tells the thread-safety analysis that it is held.
+  void AssertShared(runtime::Mutex& held) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(held)
+      ABSL_ASSERT_EXCLUSIVE_LOCK(mu_) {
+    LIMINAL_STORAGE_CHECK(&held == &mu_, "the supervisor and its PushCorrelator share a mutex");
+  }
 
   // Ends every pending slot of `pid` as Disconnected (its connection is closing).
   void CancelOwnedByLocked(runtime::Pid pid) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
