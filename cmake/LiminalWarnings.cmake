@@ -4,6 +4,10 @@ function(liminal_set_warnings target)
                                            -Wnon-virtual-dtor -Woverloaded-virtual)
   if(CMAKE_CXX_COMPILER_ID MATCHES "Clang")
     target_compile_options(${target} PRIVATE -Wno-unknown-warning-option)  # -Wshadow=local
+    # Verifies the ABSL_GUARDED_BY / ABSL_EXCLUSIVE_LOCKS_REQUIRED annotations: with
+    # LIMINAL_WERROR (the asan preset that make test builds, the thread-safety preset) a
+    # guarded member touched without its lock fails the build.
+    target_compile_options(${target} PRIVATE -Wthread-safety)
   endif()
   if(LIMINAL_WERROR)
     target_compile_options(${target} PRIVATE -Werror)

@@ -53,7 +53,7 @@ template <typename T, typename... Ts>
 constexpr bool kIsAnyOf = (std::is_same_v<T, Ts> || ...);
 
 template <typename T>
-constexpr bool kAlwaysFalse = false;
+[[maybe_unused]] constexpr bool kAlwaysFalse = false;  // clang: used only in a discarded branch
 
 // The JSON fields of every frame body in the vectors' key order, listed once for both
 // directions: V is JsonWriter (Body is const) or JsonReader.
