@@ -1,8 +1,10 @@
 #include "core/server/connection_supervisor.h"
 
+#include <string_view>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "core/auth/permissions.h"
 #include "core/protocol/frame_encoder.h"
 #include "core/server/connection_process.h"
 
@@ -34,7 +36,17 @@ ConnectionSupervisor::ConnectionSupervisor(runtime::Runtime& runtime, Connection
     : runtime_(runtime),
       services_(services),
       options_(std::move(options)),
-      mu_(runtime.NewMutex()) {}
+      mu_(runtime.NewMutex()) {
+  // Every user's permission-denied series exists (at 0) from the start.
+  if (options_.metrics != nullptr) {
+    for (const auth::UserCredential& user : options_.connection.auth_users) {
+      for (auth::Operation op : auth::kAllOperations) {
+        const std::string_view operation = auth::OperationName(op);
+        options_.metrics->PermissionDenied(user.name, {operation.data(), operation.size()});
+      }
+    }
+  }
+}
 
 ConnectionSupervisor::~ConnectionSupervisor() = default;
 
