@@ -190,7 +190,7 @@ TEST_F(PermissionsE2eTest, AWorkerRegistersOnlyForItsQueueAndServesPermittedRequ
 
   std::future<absl::StatusOr<size_t>> served = std::async(std::launch::async, [&worker] {
     return worker->ServePushes(
-        [](uint64_t, std::string_view payload) { return absl::StrCat("sent:", payload); }, 1,
+        [](uint64_t, std::string_view payload) { return absl::StrCat("sent:", std::string(payload)); }, 1,
         kCallTimeout);
   });
   EXPECT_THAT(web->Request("worker.emails", "hello", kCallTimeout), IsOkAndHolds("sent:hello"));

@@ -76,7 +76,7 @@ TEST(ReasonCodeTest, NamesTheTableAndNothingElse) {
   EXPECT_EQ(ReasonCodeName(0xFFFF), "E_INTERNAL");
   EXPECT_EQ(ReasonCodeName(0x0000), "");
   EXPECT_EQ(ReasonCodeName(0x000A), "");
-  EXPECT_EQ(ReasonCodeName(0x010A), "");
+  EXPECT_EQ(ReasonCodeName(0x010B), "");
 }
 
 }  // namespace
