@@ -53,9 +53,6 @@ class AccessGuard {
     return Deny(op, subject);
   }
 
-  // The authenticated user's name, or empty.
-  std::string_view user_name() const { return user_ == nullptr ? "" : user_->name; }
-
  private:
   absl::Status Deny(auth::Operation op, std::string_view subject);
 
