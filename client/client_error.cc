@@ -49,6 +49,8 @@ absl::StatusCode StatusCodeForReason(uint16_t code) {
     case ReasonCode::kStorage:
     case ReasonCode::kShuttingDown:
       return absl::StatusCode::kUnavailable;
+    case ReasonCode::kForbidden:
+      return absl::StatusCode::kPermissionDenied;
     case ReasonCode::kInternal:
       return absl::StatusCode::kInternal;
   }

@@ -15,6 +15,7 @@
 //
 // Status codes: server reason codes map to the closest absl code (E_UNKNOWN_CHANNEL →
 // NOT_FOUND, E_SLOW_CONSUMER → RESOURCE_EXHAUSTED, AuthenticationFailure → UNAUTHENTICATED,
+// E_FORBIDDEN → PERMISSION_DENIED,
 // ...); a lost connection is UNAVAILABLE; a client-side timeout is DEADLINE_EXCEEDED; a
 // malformed or oversize frame from the server is DATA_LOSS; an operation on a conversation
 // or subscription the caller already closed is CANCELLED.

@@ -15,6 +15,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "core/server/services/pubsub/channel_registry.h"
 #include "daemon/exit_code.h"
 #include "io/health/bind_acceptor.h"
@@ -114,16 +115,23 @@ void LogServingPlan(const config::ServerConfig& cfg, const config::HostPort& lis
                  rule.predicate.has_value() ? absl::StrCat(" when ", *rule.predicate) : "");
   }
   const size_t tokens = cfg.auth.AcceptedTokens().size();
-  if (tokens == 0) {
+  if (tokens == 0 && cfg.auth.users.empty()) {
     spdlog::info("auth: disabled (no tokens configured; every Connect is accepted)");
     if (!IsLoopback(cfg.listen_address.host)) {
       spdlog::warn(
           "listen address {} is not loopback and auth is disabled: anyone who can reach it "
-          "can connect; configure [auth] token, tokens or token_file",
+          "can connect; configure [auth] token, tokens, token_file or [[auth.users]]",
           listen.ToString());
     }
   } else {
-    spdlog::info("auth: {} token(s) accepted", tokens);
+    spdlog::info("auth: {} shared token(s) accepted (every permission), {} user(s)", tokens,
+                 cfg.auth.users.size());
+    for (const config::AuthUserConfig& user : cfg.auth.users) {
+      spdlog::info("auth: user '{}' may publish [{}], subscribe [{}], request [{}], respond [{}]",
+                   user.name, absl::StrJoin(user.publish, ", "),
+                   absl::StrJoin(user.subscribe, ", "), absl::StrJoin(user.request, ", "),
+                   absl::StrJoin(user.respond, ", "));
+    }
   }
 }
 

@@ -1,12 +1,41 @@
 #include "daemon/protocol_server.h"
 
+#include <string>
 #include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "core/auth/permissions.h"
+#include "core/auth/user_credential.h"
 
 #include "core/server/services/services_config.h"
 #include "daemon/json/json_services_backend.h"
 #include "spdlog/spdlog.h"
 
 namespace liminal::daemon {
+namespace {
+
+// [[auth.users]] with their patterns compiled (validated already; an error here is a bug).
+absl::StatusOr<std::vector<auth::UserCredential>> AuthUsers(const config::AuthConfig& auth) {
+  std::vector<auth::UserCredential> users;
+  for (const config::AuthUserConfig& user : auth.users) {
+    absl::StatusOr<auth::Permissions> permissions =
+        auth::Permissions::Parse({.publish = user.publish,
+                                  .subscribe = user.subscribe,
+                                  .request = user.request,
+                                  .respond = user.respond});
+    if (!permissions.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("auth user '", user.name, "': ", permissions.status().message()));
+    }
+    users.push_back({.name = user.name,
+                     .token = user.token.value_or(""),
+                     .permissions = *std::move(permissions)});
+  }
+  return users;
+}
+
+}  // namespace
 
 absl::StatusOr<std::unique_ptr<ProtocolServer>> ProtocolServer::Create(
     const config::ServerConfig& config, metrics::ServerMetrics& metrics) {
@@ -41,6 +70,12 @@ absl::StatusOr<std::unique_ptr<ProtocolServer>> ProtocolServer::Create(
   options.connection.handshake_timeout = absl::Milliseconds(limits.handshake_timeout_ms);
   options.connection.idle_timeout = absl::Milliseconds(limits.idle_timeout_ms);
   options.connection.auth_tokens = config.auth.AcceptedTokens();
+  absl::StatusOr<std::vector<auth::UserCredential>> users = AuthUsers(config.auth);
+  if (!users.ok()) return users.status();
+  options.connection.auth_users = *std::move(users);
+  options.connection.access_report = [](const std::string& message) {
+    spdlog::warn("{}", message);
+  };
   options.max_connections = static_cast<size_t>(limits.max_connections);
   options.max_pending_pushes_per_connection =
       static_cast<size_t>(limits.max_pending_pushes_per_connection);

@@ -194,6 +194,18 @@ std::vector<std::string> StringList(TableReader& reader, absl::string_view key) 
   return values;
 }
 
+void DecodeAuthUser(const toml::table& table, const std::string& path, ConfigErrors& errors,
+                    config::AuthUserConfig& user) {
+  TableReader reader(table, path, errors);
+  reader.Trimmed("name", user.name);
+  user.token = reader.String("token");
+  user.publish = StringList(reader, "publish");
+  user.subscribe = StringList(reader, "subscribe");
+  user.request = StringList(reader, "request");
+  user.respond = StringList(reader, "respond");
+  reader.RejectUnknownKeys();
+}
+
 void DecodeAuth(TableReader& top, const std::filesystem::path& base_dir, config::AuthConfig& auth) {
   const toml::table* table = top.Table("auth");
   if (table == nullptr) return;
@@ -201,6 +213,9 @@ void DecodeAuth(TableReader& top, const std::filesystem::path& base_dir, config:
   auth.token = reader.String("token");
   auth.tokens = StringList(reader, "tokens");
   reader.Path("token_file", base_dir, auth.token_file);
+  ForEachTable(reader, "users", [&](const toml::table& user, const std::string& path) {
+    DecodeAuthUser(user, path, top.errors(), auth.users.emplace_back());
+  });
   reader.RejectUnknownKeys();
 }
 

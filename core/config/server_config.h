@@ -83,15 +83,29 @@ struct RoutingRuleConfig {
   std::optional<std::string> predicate{};
 };
 
-// [auth]. With no tokens configured every Connect token is accepted.
+// One [[auth.users]] entry: a named client with its own token and its own permissions, each a
+// list of subject patterns (core/auth/subject_pattern.h). An operation without patterns is
+// not permitted (least privilege).
+struct AuthUserConfig {
+  std::string name{};                  // trimmed by the loader; non-empty and unique
+  std::optional<std::string> token{};  // required, non-empty, unique across every credential
+  std::vector<std::string> publish{};    // channels it may publish to
+  std::vector<std::string> subscribe{};  // channels it may subscribe to
+  std::vector<std::string> request{};    // conversation subjects it may open (worker.<queue>)
+  std::vector<std::string> respond{};    // worker.<task_queue> it may register as a worker for
+};
+
+// [auth]. With no tokens and no users configured every Connect token is accepted. The shared
+// tokens permit everything (the reference's meaning); users get their listed permissions.
 struct AuthConfig {
   // The accepted tokens: the reference's single `token`, the inline `tokens` array, plus
   // (after loading) one token per non-blank, non-'#' line of `token_file`.
   std::optional<std::string> token{};
   std::vector<std::string> tokens{};
   std::optional<std::string> token_file{};  // absolute after loading
+  std::vector<AuthUserConfig> users{};
 
-  // Every accepted token: `token` (if set) followed by `tokens`.
+  // Every accepted shared token: `token` (if set) followed by `tokens`.
   std::vector<std::string> AcceptedTokens() const;
 };
 

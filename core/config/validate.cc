@@ -10,6 +10,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "core/auth/permissions.h"
 
 namespace liminal::config {
 namespace {
@@ -131,6 +132,61 @@ void CheckLimits(const LimitsConfig& limits, ConfigErrors& errors) {
   }
 }
 
+// [[auth.users]]: every user needs a unique name, its own non-empty token (shared with no
+// other user and no shared token: a token is the identity) and valid patterns. Messages never
+// quote a token, since they end up in logs.
+void CheckAuthUsers(const AuthConfig& auth, ConfigErrors& errors) {
+  absl::btree_set<std::string> shared;
+  for (std::string& token : auth.AcceptedTokens()) shared.insert(std::move(token));
+  absl::btree_map<absl::string_view, size_t> names;   // trimmed name -> index
+  absl::btree_map<absl::string_view, size_t> tokens;  // token -> index
+  for (size_t i = 0; i < auth.users.size(); ++i) {
+    const AuthUserConfig& user = auth.users[i];
+    const std::string key = absl::StrCat("auth.users[", i, "]");
+    const absl::string_view name = absl::StripAsciiWhitespace(user.name);
+    if (name.empty()) {
+      errors.Add(key + ".name", "must not be empty (it names the user in logs and metrics)");
+    } else if (auto [it, inserted] = names.emplace(name, i); !inserted) {
+      errors.Add(key + ".name",
+                 absl::StrCat("'", name, "' is already used by auth.users[", it->second, "]"));
+    }
+    if (!user.token.has_value()) {
+      errors.Add(key + ".token",
+                 absl::StrCat("is missing: user '", name, "' needs a token of its own"));
+    } else if (user.token->empty()) {
+      errors.Add(key + ".token", "must not be empty");
+    } else if (shared.contains(*user.token)) {
+      errors.Add(key + ".token",
+                 absl::StrCat("user '", name,
+                              "' has the same token as a shared token (auth.token, auth.tokens or "
+                              "auth.token_file), which permits everything; give the user a token "
+                              "of its own"));
+    } else if (auto [it, inserted] = tokens.emplace(*user.token, i); !inserted) {
+      errors.Add(key + ".token",
+                 absl::StrCat("user '", name, "' has the same token as auth.users[", it->second,
+                              "]; every user needs a token of its own"));
+    }
+    const auth::PermissionPatterns patterns{.publish = user.publish,
+                                            .subscribe = user.subscribe,
+                                            .request = user.request,
+                                            .respond = user.respond};
+    for (auth::Operation op : auth::kAllOperations) {
+      const std::vector<std::string>& texts = patterns.Of(op);
+      const std::string_view op_name = auth::OperationName(op);
+      for (size_t j = 0; j < texts.size(); ++j) {
+        absl::StatusOr<auth::SubjectPattern> pattern = auth::SubjectPattern::Parse(texts[j]);
+        if (!pattern.ok()) {
+          errors.Add(absl::StrCat(key, ".", absl::string_view(op_name.data(), op_name.size()),
+                                  "[", j, "]"),
+                     absl::StrCat(pattern.status().message(),
+                                  " (patterns are channel names or subjects with the wildcards "
+                                  "'*' for one dot-separated token and a final '>' for the rest)"));
+        }
+      }
+    }
+  }
+}
+
 // [cluster] is checked field by field, so a reference file gets precise answers, and then
 // refused as a whole: liminald runs standalone until it clusters.
 void CheckCluster(const ClusterConfig& cluster, ConfigErrors& errors) {
@@ -185,6 +241,7 @@ void ValidateInto(const ServerConfig& config, ConfigErrors& errors) {
   }
   CheckNotBlank("auth.token_file", config.auth.token_file, "omit it to use only auth.tokens",
                 errors);
+  CheckAuthUsers(config.auth, errors);
 
   CheckChannels(config, errors);
   CheckRoutingRules(config, errors);

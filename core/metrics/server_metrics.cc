@@ -100,4 +100,11 @@ Counter& ServerMetrics::AddDurableSegmentsDropped(absl::string_view channel) {
                               {{"channel", std::string(channel)}});
 }
 
+Counter& ServerMetrics::PermissionDenied(absl::string_view user, absl::string_view operation) {
+  return registry_.AddCounter(
+      "liminal_permission_denied_total",
+      "Operations refused with E_FORBIDDEN because the user's permissions do not allow them.",
+      {{"operation", std::string(operation)}, {"user", std::string(user)}});
+}
+
 }  // namespace liminal::metrics

@@ -34,6 +34,9 @@
 //   durable_bytes_total                      counter  record bytes appended to durable logs
 //   durable_log_bytes{channel}               gauge    bytes a durable channel's log holds
 //   durable_segments_dropped_total{channel}  counter  log segments dropped by retention
+//   permission_denied_total{operation,user}  counter  operations refused with E_FORBIDDEN
+//                                                     (publish | subscribe | request |
+//                                                     respond), per [[auth.users]] name
 //   drain_state                              gauge    0 serving, 1 draining, 2 force-closing,
 //                                                     3 stopped (server-behaviour.md §6)
 #ifndef LIMINAL_CORE_METRICS_SERVER_METRICS_H_
@@ -87,6 +90,9 @@ class ServerMetrics {
   // Per durable channel; call once per channel, before the metrics are served.
   Gauge& AddDurableLogBytes(absl::string_view channel);
   Counter& AddDurableSegmentsDropped(absl::string_view channel);
+  // Per configured user and operation (auth::OperationName). Get-or-create under the
+  // registry's lock: register every user's series at startup, and cache the reference.
+  Counter& PermissionDenied(absl::string_view user, absl::string_view operation);
 
  private:
   Registry registry_;  // declared first: the references below point into it

@@ -42,6 +42,8 @@ std::string_view ReasonCodeName(uint16_t code) {
       return "E_SHUTTING_DOWN";
     case ReasonCode::kLimit:
       return "E_LIMIT";
+    case ReasonCode::kForbidden:
+      return "E_FORBIDDEN";
     case ReasonCode::kInternal:
       return "E_INTERNAL";
   }

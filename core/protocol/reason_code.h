@@ -29,6 +29,9 @@ enum class ReasonCode : uint16_t {
   kStorage = 0x0107,
   kShuttingDown = 0x0108,
   kLimit = 0x0109,
+  // liminald's own (not in server-behaviour.md §9): the authenticated user's permissions do
+  // not allow the operation (README "Per-client permissions").
+  kForbidden = 0x010A,
   kInternal = 0xFFFF,
 };
 

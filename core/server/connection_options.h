@@ -8,6 +8,8 @@
 #include <vector>
 
 #include "absl/time/time.h"
+#include "core/auth/user_credential.h"
+#include "core/server/access_guard.h"
 
 namespace liminal::server {
 
@@ -19,7 +21,14 @@ struct ConnectionOptions {
   size_t max_inbox_bytes = 4 << 20;
   absl::Duration handshake_timeout = absl::Seconds(10);  // ZeroDuration() disables
   absl::Duration idle_timeout = absl::ZeroDuration();    // ZeroDuration() disables
-  std::vector<std::string> auth_tokens;                  // empty: every token accepted
+  // Shared tokens: a Connect carrying one is permitted everything. With auth_users, a Connect
+  // must carry one of either; both empty: every token is accepted (auth off).
+  std::vector<std::string> auth_tokens;
+  // Named users ([[auth.users]]), each with its own token and permissions (access_guard.h).
+  std::vector<auth::UserCredential> auth_users;
+  // Where permission denials are reported (once per operation kind per connection); empty:
+  // not reported.
+  AccessReport access_report;
 };
 
 }  // namespace liminal::server

@@ -4,10 +4,13 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "core/auth/authenticate.h"
 #include "core/protocol/frame_decoder.h"
 #include "core/protocol/frame_encoder.h"
 #include "core/protocol/frame_header.h"
 #include "core/protocol/frame_type.h"
+#include "core/server/worker_subject.h"
 
 namespace liminal::server {
 namespace {
@@ -22,18 +25,6 @@ ReasonCode ReasonFor(protocol::DecodeErrorClass error_class) {
                                                                    : ReasonCode::kCodecError;
 }
 
-// Compares in time independent of where the first difference is.
-bool ConstantTimeEquals(const std::string& a, const std::string& b) {
-  const size_t n = a.size() > b.size() ? a.size() : b.size();
-  unsigned char diff = a.size() == b.size() ? 0 : 1;
-  for (size_t i = 0; i < n; ++i) {
-    const unsigned char x = i < a.size() ? static_cast<unsigned char>(a[i]) : 0;
-    const unsigned char y = i < b.size() ? static_cast<unsigned char>(b[i]) : 0;
-    diff |= static_cast<unsigned char>(x ^ y);
-  }
-  return diff == 0;
-}
-
 }  // namespace
 
 ConnectionProcess::ConnectionProcess(ConnectionHost& host, std::shared_ptr<ConnectionState> state,
@@ -45,7 +36,8 @@ ConnectionProcess::ConnectionProcess(ConnectionHost& host, std::shared_ptr<Conne
       socket_(std::move(socket)),
       options_(options),
       scheduler_(scheduler),
-      clock_(clock) {}
+      clock_(clock),
+      access_(host.metrics(), &options_.access_report, state_->peer_address()) {}
 
 ConnectionProcess::~ConnectionProcess() {
   if (handshake_timer_ != 0) clock_.Cancel(handshake_timer_);
@@ -194,12 +186,9 @@ void ConnectionProcess::HandleFrame(Frame& frame) {
       host_.ResolvePushReply(pid_, reply.correlation_id, std::move(reply.payload));
       return;
     }
-    case protocol::FrameType::kWorkerRegister: {
-      protocol::WorkerRegisterAck ack =
-          host_.RegisterWorker(*state_, pid_, std::get<protocol::WorkerRegister>(frame.body));
-      Send(protocol::MakeFrame(std::move(ack)));
+    case protocol::FrameType::kWorkerRegister:
+      HandleWorkerRegister(std::get<protocol::WorkerRegister>(frame.body));
       return;
-    }
     case protocol::FrameType::kSubscribe:
     case protocol::FrameType::kUnsubscribe:
     case protocol::FrameType::kPublish:
@@ -222,10 +211,13 @@ void ConnectionProcess::HandleConnect(const protocol::Connect& connect) {
     FailProtocol(ReasonCode::kVersionMismatch, "no mutually supported protocol version");
     return;
   }
-  if (!TokenAccepted(connect.auth_token)) {
+  const auth::Authentication authentication =
+      auth::Authenticate(options_.auth_tokens, options_.auth_users, connect.auth_token);
+  if (!authentication.accepted) {
     FailProtocol(ReasonCode::kAuthenticationFailure, "authentication failed");
     return;
   }
+  access_.Authenticated(authentication.user);
   handshake_done_ = true;
   if (handshake_timer_ != 0) {
     clock_.Cancel(handshake_timer_);
@@ -241,13 +233,19 @@ void ConnectionProcess::SendPush(PushControl push) {
                            /*stream_id=*/1));
 }
 
-bool ConnectionProcess::TokenAccepted(const std::string& token) const {
-  if (options_.auth_tokens.empty()) return true;
-  bool accepted = false;
-  for (const std::string& candidate : options_.auth_tokens) {
-    accepted |= ConstantTimeEquals(candidate, token);  // no early exit
+void ConnectionProcess::HandleWorkerRegister(const protocol::WorkerRegister& registration) {
+  // The protocol's refusal of a registration is a rejected ack (it has no reason code): the
+  // reason text names E_FORBIDDEN so clients can tell it from a notifier's rejection.
+  if (absl::Status allowed =
+          access_.Check(auth::Operation::kRespond, WorkerSubjectOf(registration.task_queue));
+      !allowed.ok()) {
+    const uint16_t code = protocol::ToWire(ReasonCode::kForbidden);
+    Send(protocol::MakeFrame(protocol::WorkerRegisterAck{
+        absl::StrFormat("%s (0x%04x): %s", protocol::ReasonCodeName(code), code,
+                        allowed.message())}));
+    return;
   }
-  return accepted;
+  Send(protocol::MakeFrame(host_.RegisterWorker(*state_, pid_, registration)));
 }
 
 void ConnectionProcess::OnTimer(uint64_t tag) {

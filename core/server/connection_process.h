@@ -21,6 +21,7 @@
 #include "core/runtime/process.h"
 #include "core/runtime/scheduler.h"
 #include "core/runtime/socket.h"
+#include "core/server/access_guard.h"
 #include "core/server/connection_host.h"
 #include "core/server/connection_options.h"
 #include "core/server/connection_services.h"
@@ -51,6 +52,7 @@ class ConnectionProcess final : public runtime::Process, private ConnectionOutpu
   void SendDeliver(uint32_t stream_id, uint64_t delivery_seq, const protocol::SchemaId& schema_id,
                    const protocol::Envelope& envelope) override;
   bool HasOutboundRoom() const override;
+  AccessGuard& access() override { return access_; }
 
   void ApplyControls();
   void OnBytes(std::string bytes);
@@ -59,7 +61,8 @@ class ConnectionProcess final : public runtime::Process, private ConnectionOutpu
   void HandleFrame(protocol::Frame& frame);
   void HandleConnect(const protocol::Connect& connect);
   void SendPush(PushControl push);
-  bool TokenAccepted(const std::string& token) const;
+  // WorkerRegister: checked against the `respond` permission, then handed to the host.
+  void HandleWorkerRegister(const protocol::WorkerRegister& registration);
   void OnTimer(uint64_t tag);
   void ArmTimer(uint64_t tag, absl::Duration delay);
   // outbound_batch_, reserved for a burst when a slice starts writing into it.
@@ -79,6 +82,7 @@ class ConnectionProcess final : public runtime::Process, private ConnectionOutpu
   const ConnectionOptions& options_;
   runtime::Scheduler& scheduler_;
   runtime::Clock& clock_;
+  AccessGuard access_;
 
   runtime::ProcessContext* ctx_ = nullptr;  // valid during a slice
   runtime::Pid pid_ = runtime::kNoPid;

@@ -15,6 +15,7 @@
 #include "absl/status/status.h"
 #include "core/protocol/frame.h"
 #include "core/runtime/pid.h"
+#include "core/server/access_guard.h"
 
 namespace liminal::server {
 
@@ -35,6 +36,9 @@ class ConnectionOutput {
   // False once the outbound queue is over max_outbound_bytes: hold deliveries back until
   // the next Pump.
   virtual bool HasOutboundRoom() const = 0;
+  // The connection's permission checks: the session calls Check() where it dispatches
+  // Publish, Subscribe and ConversationOpen, and answers a denial with E_FORBIDDEN.
+  virtual AccessGuard& access() = 0;
 };
 
 // Per-connection application state. HandleFrame and Pump run inside the connection's

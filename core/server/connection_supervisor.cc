@@ -1,8 +1,10 @@
 #include "core/server/connection_supervisor.h"
 
+#include <string_view>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "core/auth/permissions.h"
 #include "core/protocol/frame_encoder.h"
 #include "core/server/connection_process.h"
 
@@ -39,7 +41,14 @@ ConnectionSupervisor::ConnectionSupervisor(runtime::Runtime& runtime, Connection
       pushes_(runtime, *mu_, *this,
               {.max_pending_per_connection = options_.max_pending_pushes_per_connection,
                .skip_cancel_on_close = options_.faults.skip_reply_slot_cancel_on_close,
-               .metrics = metrics_}) {}
+               .metrics = metrics_}) {
+  // Every user's permission-denied series exists (at 0) from the start.
+  for (const auth::UserCredential& user : options_.connection.auth_users) {
+    for (auth::Operation op : auth::kAllOperations) {
+      metrics_.PermissionDeniedCounter(user.name, auth::OperationName(op));
+    }
+  }
+}
 
 ConnectionSupervisor::~ConnectionSupervisor() = default;
 

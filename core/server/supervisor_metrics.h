@@ -8,6 +8,7 @@
 #define LIMINAL_CORE_SERVER_SUPERVISOR_METRICS_H_
 
 #include <cstdint>
+#include <string_view>
 
 #include "absl/time/time.h"
 #include "core/metrics/server_metrics.h"
@@ -37,6 +38,13 @@ class SupervisorMetrics {
   }
   void PushReplied(absl::Duration latency) const {
     if (m_ != nullptr) m_->push_latency_seconds.Observe(absl::ToDoubleSeconds(latency));
+  }
+  // The permission-denied counter of (user, operation), created at 0 on first call; null
+  // without metrics. Callers keep the pointer (the series lives as long as the metrics).
+  metrics::Counter* PermissionDeniedCounter(std::string_view user,
+                                            std::string_view operation) const {
+    if (m_ == nullptr) return nullptr;
+    return &m_->PermissionDenied({user.data(), user.size()}, {operation.data(), operation.size()});
   }
   void FrameIn(uint8_t type_id) const {
     if (m_ != nullptr) m_->FramesIn(type_id).Increment();

@@ -74,7 +74,7 @@ std::vector<Pid> WorkerDispatcher::WorkersFor(std::string_view task_queue) const
 
 void WorkerDispatcher::Dispatch(services::ParticipantContext& context, std::string payload,
                                 services::ReplyHandle reply) {
-  const std::string task_queue(services::WorkerQueueOf(context.subject()));
+  const std::string task_queue(WorkerQueueOf(context.subject()));
   Pid worker = runtime::kNoPid;
   ConnectionSupervisor* supervisor = nullptr;
   absl::Duration timeout;

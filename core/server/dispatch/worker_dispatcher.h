@@ -35,11 +35,11 @@
 #include "core/server/connection_supervisor.h"
 #include "core/server/services/conversations/responder.h"
 #include "core/server/services/conversations/responder_registry.h"
-#include "core/server/services/conversations/worker_subject.h"
+#include "core/server/worker_subject.h"
 
 namespace liminal::server::dispatch {
 
-using services::kWorkerSubjectPrefix;
+using server::kWorkerSubjectPrefix;
 
 class WorkerDispatcher final : public ConnectionNotifier {
  public:

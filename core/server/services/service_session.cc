@@ -6,12 +6,13 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "core/auth/permissions.h"
 #include "core/protocol/frame_type.h"
 #include "core/server/services/pubsub/delivery_seq.h"
 #include "core/server/services/conversations/participant_process.h"
 #include "core/server/services/routing/routing_table.h"
 #include "core/server/services/pubsub/subscribe_target.h"
-#include "core/server/services/conversations/worker_subject.h"
+#include "core/server/worker_subject.h"
 
 namespace liminal::server::services {
 namespace {
@@ -83,6 +84,14 @@ void ServiceSession::HandleFrame(Frame& frame, ConnectionOutput& out) {
 
 void ServiceSession::HandlePublish(const Frame& frame, protocol::Publish& publish,
                                    ConnectionOutput& out) {
+  if (absl::Status allowed = out.access().Check(auth::Operation::kPublish, publish.channel);
+      !allowed.ok()) {
+    env_.metrics.PublishRejected();
+    out.Send(MakeFrame(
+        protocol::PublishError{ToWire(ReasonCode::kForbidden), std::string(allowed.message())},
+        frame.stream_id));
+    return;
+  }
   Channel* channel = env_.worker_front_door ? nullptr : FindChannel(publish.channel);
   if (channel == nullptr) {
     env_.metrics.PublishRejected();
@@ -158,15 +167,28 @@ void ServiceSession::HandleSubscribe(const Frame& frame, const protocol::Subscri
   Channel* channel = env_.worker_front_door ? nullptr : env_.channels.Find(subscribe.channel);
   // A name that is not a channel as written may carry a replay query (subscribe_target.h).
   SubscribeTarget target{.channel = subscribe.channel, .from = std::nullopt, .consumer = {}};
+  absl::Status malformed_query;
   if (channel == nullptr && !env_.worker_front_door &&
       subscribe.channel.find('?') != std::string::npos) {
     absl::StatusOr<SubscribeTarget> parsed = ParseSubscribeTarget(subscribe.channel);
-    if (!parsed.ok()) {
-      refuse(ReasonCode::kUnknownChannel, std::string(parsed.status().message()));
-      return;
+    if (parsed.ok()) {
+      target = *std::move(parsed);
+      channel = env_.channels.Find(target.channel);
+    } else {
+      malformed_query = parsed.status();
+      target.channel = subscribe.channel.substr(0, subscribe.channel.find('?'));
     }
-    target = *std::move(parsed);
-    channel = env_.channels.Find(target.channel);
+  }
+  // Permission is on the channel itself, whatever replay query follows it; checked before the
+  // channel's existence, so a denied client learns nothing about the configuration.
+  if (absl::Status allowed = out.access().Check(auth::Operation::kSubscribe, target.channel);
+      !allowed.ok()) {
+    refuse(ReasonCode::kForbidden, std::string(allowed.message()));
+    return;
+  }
+  if (!malformed_query.ok()) {
+    refuse(ReasonCode::kUnknownChannel, std::string(malformed_query.message()));
+    return;
   }
   if (channel == nullptr) {
     refuse(ReasonCode::kUnknownChannel, UnknownChannel(target.channel, env_.worker_front_door));
@@ -409,6 +431,12 @@ void ServiceSession::HandleConversationOpen(const Frame& frame,
   if (conversations_.contains(id)) {
     SendConversationError(out, frame.stream_id, id, ReasonCode::kConversationOpen,
                           absl::StrCat("conversation ", id, " is already open on this connection"));
+    return;
+  }
+  if (absl::Status allowed = out.access().Check(auth::Operation::kRequest, open.subject);
+      !allowed.ok()) {
+    SendConversationError(out, frame.stream_id, id, ReasonCode::kForbidden,
+                          std::string(allowed.message()));
     return;
   }
   if (env_.worker_front_door && !IsWorkerSubject(open.subject)) {

@@ -31,6 +31,7 @@ TEST(ClientErrorTest, ServerErrorWithoutTextOrKnownName) {
 TEST(ClientErrorTest, ReasonCodesMapToFittingStatusCodes) {
   auto code_of = [](ReasonCode reason) { return ServerError(ToWire(reason), std::nullopt).code(); };
   EXPECT_EQ(code_of(ReasonCode::kAuthenticationFailure), absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(code_of(ReasonCode::kForbidden), absl::StatusCode::kPermissionDenied);
   EXPECT_EQ(code_of(ReasonCode::kVersionMismatch), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(code_of(ReasonCode::kSlowConsumer), absl::StatusCode::kResourceExhausted);
   EXPECT_EQ(code_of(ReasonCode::kReplyTimeout), absl::StatusCode::kDeadlineExceeded);

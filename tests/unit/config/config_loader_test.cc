@@ -119,7 +119,8 @@ class ConfigLoaderTest : public ::testing::Test {
 };
 
 TEST_F(ConfigLoaderTest, LoadsTheBundledConfigs) {
-  for (const char* relative : {"config/liminald.toml", "config/examples/durable.toml"}) {
+  for (const char* relative : {"config/liminald.toml", "config/examples/durable.toml",
+                               "config/examples/permissions.toml"}) {
     absl::StatusOr<config::ServerConfig> loaded =
         LoadConfig(std::filesystem::path(LIMINAL_SOURCE_DIR) / relative, {});
     ASSERT_TRUE(loaded.ok()) << relative << ": " << loaded.status();
@@ -574,6 +575,60 @@ token = "single"
   ASSERT_TRUE(only_token.ok()) << only_token.status();
   EXPECT_THAT(only_token->auth.tokens, IsEmpty());
   EXPECT_THAT(only_token->auth.AcceptedTokens(), ElementsAre("single"));
+}
+
+TEST_F(ConfigLoaderTest, AuthUsersAreReadFromArraysOfTables) {
+  absl::StatusOr<config::ServerConfig> loaded = Load(R"(
+[auth]
+token = "admin-token"
+
+[[auth.users]]
+name = " reporter "
+token = "r-token"
+publish = ["reports.*"]
+subscribe = ["orders.>", "audit"]
+
+[[auth.users]]
+name = "worker"
+token = "w-token"
+request = ["worker.emails"]
+respond = ["worker.emails"]
+)");
+  ASSERT_TRUE(loaded.ok()) << loaded.status();
+  EXPECT_THAT(loaded->auth.AcceptedTokens(), ElementsAre("admin-token"));
+  ASSERT_EQ(loaded->auth.users.size(), 2u);
+  const config::AuthUserConfig& reporter = loaded->auth.users[0];
+  EXPECT_EQ(reporter.name, "reporter");
+  EXPECT_EQ(reporter.token, "r-token");
+  EXPECT_THAT(reporter.publish, ElementsAre("reports.*"));
+  EXPECT_THAT(reporter.subscribe, ElementsAre("orders.>", "audit"));
+  EXPECT_THAT(reporter.request, IsEmpty());
+  EXPECT_THAT(reporter.respond, IsEmpty());
+  const config::AuthUserConfig& worker = loaded->auth.users[1];
+  EXPECT_THAT(worker.request, ElementsAre("worker.emails"));
+  EXPECT_THAT(worker.respond, ElementsAre("worker.emails"));
+}
+
+TEST_F(ConfigLoaderTest, AuthUserMistakesNameTheKey) {
+  const std::string errors = LoadError(R"(
+[[auth.users]]
+name = "reporter"
+publish = "reports"
+subcribe = ["x"]
+
+[[auth.users]]
+name = "reporter"
+token = "t"
+request = ["a..b", 7]
+)");
+  EXPECT_THAT(errors, HasSubstr("(6 errors)"));
+  EXPECT_THAT(errors, HasSubstr("auth.users[0].publish: expected an array, got a string "
+                                "(line 4)"));
+  EXPECT_THAT(errors, HasSubstr("auth.users[0].subcribe: unknown key (line 5)"));
+  EXPECT_THAT(errors, HasSubstr("auth.users[0].token: is missing"));
+  EXPECT_THAT(errors, HasSubstr("auth.users[1].name: 'reporter' is already used"));
+  EXPECT_THAT(errors, HasSubstr("auth.users[1].request[1]: expected a string, got an integer"));
+  EXPECT_THAT(errors, HasSubstr("auth.users[1].request[0]: pattern 'a..b' has an empty token"));
 }
 
 TEST_F(ConfigLoaderTest, ClusterSectionIsParsedValidatedAndRefused) {

@@ -280,6 +280,73 @@ TEST(ValidateTest, SingleTokenMustNotBeEmpty) {
   EXPECT_TRUE(Validate(config).ok()) << Validate(config);
 }
 
+AuthUserConfig ValidUser(std::string name, std::string token) {
+  return {.name = std::move(name),
+          .token = std::move(token),
+          .publish = {"orders.*"},
+          .subscribe = {"audit"},
+          .request = {"worker.emails"},
+          .respond = {}};
+}
+
+TEST(ValidateTest, AuthUsersWithTheirOwnTokensAndValidPatternsAreAccepted) {
+  ServerConfig config = ValidConfig();
+  config.auth.token = "shared";
+  config.auth.users.push_back(ValidUser("alice", "a-token"));
+  config.auth.users.push_back(ValidUser("bob", "b-token"));
+  config.auth.users.push_back({.name = "no-permissions", .token = "n-token"});
+  EXPECT_TRUE(Validate(config).ok()) << Validate(config);
+}
+
+TEST(ValidateTest, AuthUsersNeedAUniqueNameAndTokenOfTheirOwn) {
+  ServerConfig config = ValidConfig();
+  config.auth.tokens = {"shared-1", "shared-2"};
+  config.auth.users.push_back(ValidUser("alice", "a-token"));
+  config.auth.users.push_back(ValidUser("alice", "other"));      // 1: duplicate name
+  config.auth.users.push_back(ValidUser("bob", "a-token"));      // 2: alice's token
+  config.auth.users.push_back(ValidUser("carol", "shared-2"));   // 3: a shared token
+  config.auth.users.push_back(ValidUser(" ", "blank-name"));     // 4: no name
+  config.auth.users.push_back(ValidUser("dave", ""));            // 5: empty token
+  AuthUserConfig no_token = ValidUser("erin", "");
+  no_token.token.reset();
+  config.auth.users.push_back(no_token);                         // 6: no token at all
+  const std::string errors = Errors(config);
+  EXPECT_THAT(errors, HasSubstr("(6 errors)"));
+  EXPECT_THAT(errors,
+              HasSubstr("auth.users[1].name: 'alice' is already used by auth.users[0]"));
+  EXPECT_THAT(errors, HasSubstr("auth.users[2].token: user 'bob' has the same token as "
+                                "auth.users[0]; every user needs a token of its own"));
+  EXPECT_THAT(errors, HasSubstr("auth.users[3].token: user 'carol' has the same token as a "
+                                "shared token"));
+  EXPECT_THAT(errors, HasSubstr("auth.users[4].name: must not be empty"));
+  EXPECT_THAT(errors, HasSubstr("auth.users[5].token: must not be empty"));
+  EXPECT_THAT(errors,
+              HasSubstr("auth.users[6].token: is missing: user 'erin' needs a token of its own"));
+  // Tokens are secrets: no error quotes one.
+  for (const char* secret : {"a-token", "shared-2", "shared-1"}) {
+    EXPECT_THAT(errors, Not(HasSubstr(secret)));
+  }
+}
+
+TEST(ValidateTest, AuthUserPatternsMustParse) {
+  ServerConfig config = ValidConfig();
+  AuthUserConfig user = ValidUser("alice", "a-token");
+  user.publish = {"orders.*", "orders..eu"};
+  user.subscribe = {"au*dit"};
+  user.request = {">.x"};
+  user.respond = {""};
+  config.auth.users.push_back(user);
+  const std::string errors = Errors(config);
+  EXPECT_THAT(errors, HasSubstr("(4 errors)"));
+  EXPECT_THAT(errors, HasSubstr("auth.users[0].publish[1]: pattern 'orders..eu' has an empty "
+                                "token"));
+  EXPECT_THAT(errors, HasSubstr("auth.users[0].subscribe[0]: pattern 'au*dit': the wildcards"));
+  EXPECT_THAT(errors, HasSubstr("auth.users[0].request[0]: pattern '>.x': '>' may only be the "
+                                "last token"));
+  EXPECT_THAT(errors, HasSubstr("auth.users[0].respond[0]: a pattern must not be empty"));
+  EXPECT_THAT(errors, HasSubstr("final '>' for the rest"));
+}
+
 TEST(AuthConfigTest, AcceptedTokensAreTheSingleTokenThenTheList) {
   AuthConfig auth;
   EXPECT_THAT(auth.AcceptedTokens(), IsEmpty());

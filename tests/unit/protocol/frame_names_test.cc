@@ -72,10 +72,11 @@ TEST(ReasonCodeTest, NamesTheTableAndNothingElse) {
   EXPECT_EQ(ReasonCodeName(ToWire(ReasonCode::kCodecError)), "CodecError");
   EXPECT_EQ(ReasonCodeName(0x0100), "E_UNKNOWN_CHANNEL");
   EXPECT_EQ(ReasonCodeName(0x0109), "E_LIMIT");
+  EXPECT_EQ(ReasonCodeName(0x010A), "E_FORBIDDEN");
   EXPECT_EQ(ReasonCodeName(0xFFFF), "E_INTERNAL");
   EXPECT_EQ(ReasonCodeName(0x0000), "");
   EXPECT_EQ(ReasonCodeName(0x000A), "");
-  EXPECT_EQ(ReasonCodeName(0x010A), "");
+  EXPECT_EQ(ReasonCodeName(0x010B), "");
 }
 
 }  // namespace

@@ -83,7 +83,9 @@ inline protocol::Envelope MakeEnvelope(std::string payload, uint8_t schema_byte 
   return envelope;
 }
 
-inline Frame ConnectFrame() { return protocol::MakeFrame(protocol::Connect{{1, 0}, {1, 0}, ""}); }
+inline Frame ConnectFrame(std::string auth_token = "") {
+  return protocol::MakeFrame(protocol::Connect{{1, 0}, {1, 0}, std::move(auth_token)});
+}
 inline Frame PublishFrame(uint32_t stream, std::string channel, std::string payload,
                           std::optional<std::string> key = std::nullopt) {
   return protocol::MakeFrame(
@@ -198,13 +200,13 @@ class ServicesTest : public ::testing::Test {
         std::make_unique<ConnectionSupervisor>(rt_, *services_, std::move(supervisor_options));
   }
 
-  // Spawns a connection and completes the handshake.
-  Client Connect(std::string address = "10.0.0.1:4000") {
+  // Spawns a connection and completes the handshake (with `auth_token`).
+  Client Connect(std::string address = "10.0.0.1:4000", std::string auth_token = "") {
     auto [socket, peer] = liminal::testing::MakeSocketPair(rt_.scheduler(), std::move(address));
     absl::StatusOr<ConnectionHandle> handle = supervisor_->SpawnConnection(std::move(socket));
     EXPECT_TRUE(handle.ok()) << handle.status();
     Client client{*handle, peer};
-    client.Send(ConnectFrame());
+    client.Send(ConnectFrame(std::move(auth_token)));
     Run();
     std::vector<Frame> frames = client.Take();
     EXPECT_EQ(frames.size(), 1u);
