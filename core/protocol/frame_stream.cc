@@ -74,6 +74,13 @@ absl::Span<char> FrameStream::WritableSpace(size_t min_chunk) {
 
 void FrameStream::Commit(size_t n) { end_ = std::min(end_ + n, buffer_.size()); }
 
+std::string FrameStream::TakeBuffered() {
+  Compact();
+  buffer_.resize(end_);
+  begin_ = end_ = 0;
+  return std::exchange(buffer_, std::string());
+}
+
 void FrameStream::Compact() {
   if (begin_ == 0) return;
   std::memmove(buffer_.data(), buffer_.data() + begin_, end_ - begin_);

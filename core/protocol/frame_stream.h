@@ -75,6 +75,10 @@ class FrameStream {
   // The next complete frame; nullopt when more bytes are needed or the stream has failed.
   std::optional<Frame> Next();
 
+  // Hands the undecoded bytes back (for a reader that switches to raw bytes) and empties
+  // the buffer.
+  std::string TakeBuffered();
+
   // Non-null once the stream has failed; every later Next() returns nullopt.
   const FrameStreamError* error() const { return error_.has_value() ? &*error_ : nullptr; }
   // Bytes received and not yet decoded.

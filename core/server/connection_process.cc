@@ -4,9 +4,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "core/protocol/frame_decoder.h"
 #include "core/protocol/frame_encoder.h"
-#include "core/protocol/frame_header.h"
 #include "core/protocol/frame_type.h"
 
 namespace liminal::server {
@@ -16,11 +14,6 @@ using protocol::Frame;
 using protocol::ReasonCode;
 
 constexpr protocol::Version kSupportedVersion{1, 0};
-
-ReasonCode ReasonFor(protocol::DecodeErrorClass error_class) {
-  return error_class == protocol::DecodeErrorClass::kInvalidStream ? ReasonCode::kInvalidStream
-                                                                   : ReasonCode::kCodecError;
-}
 
 // Compares in time independent of where the first difference is.
 bool ConstantTimeEquals(const std::string& a, const std::string& b) {
@@ -45,7 +38,8 @@ ConnectionProcess::ConnectionProcess(ConnectionHost& host, std::shared_ptr<Conne
       socket_(std::move(socket)),
       options_(options),
       scheduler_(scheduler),
-      clock_(clock) {}
+      clock_(clock),
+      inbound_(options.max_frame_bytes) {}
 
 ConnectionProcess::~ConnectionProcess() {
   if (handshake_timer_ != 0) clock_.Cancel(handshake_timer_);
@@ -123,47 +117,15 @@ void ConnectionProcess::ApplyControls() {
 
 void ConnectionProcess::OnBytes(std::string bytes) {
   last_activity_ = clock_.Now();
-  if (inbound_offset_ == inbound_.size()) {
-    inbound_ = std::move(bytes);
-    inbound_offset_ = 0;
-  } else {
-    inbound_.append(bytes);
-  }
-  DecodeBuffered();
-  if (inbound_offset_ == inbound_.size()) {
-    inbound_.clear();
-    inbound_offset_ = 0;
-  } else if (inbound_offset_ > 0) {
-    inbound_.erase(0, inbound_offset_);
-    inbound_offset_ = 0;
-  }
-}
-
-void ConnectionProcess::DecodeBuffered() {
+  inbound_.Append(std::move(bytes));
   while (!closing_) {
-    std::string_view pending(inbound_);
-    pending.remove_prefix(inbound_offset_);
-    std::optional<protocol::FrameHeader> header = protocol::PeekFrameHeader(pending);
-    if (!header.has_value()) return;
-    if (header->frame_size() > options_.max_frame_bytes) {
-      FailProtocol(ReasonCode::kCodecError,
-                   absl::StrCat("frame of ", header->frame_size(),
-                                " bytes exceeds max_frame_bytes (", options_.max_frame_bytes, ")"));
-      return;
-    }
-    protocol::DecodeResult result = protocol::DecodeFrame(pending);
-    if (!result.ok()) {
-      if (result.error().need_more_bytes()) return;
-      FailProtocol(
-          ReasonFor(result.error().error_class),
-          absl::StrCat("malformed frame: ",
-                       std::string(protocol::DecodeErrorClassName(result.error().error_class)),
-                       ": ", result.error().detail));
-      return;
-    }
-    inbound_offset_ += result.consumed();
-    if (metrics::ServerMetrics* m = host_.metrics()) m->FramesIn(header->type_id).Increment();
-    HandleFrame(result.mutable_frame());
+    std::optional<Frame> frame = inbound_.Next();
+    if (!frame.has_value()) break;
+    if (metrics::ServerMetrics* m = host_.metrics()) m->FramesIn(frame->type_id()).Increment();
+    HandleFrame(*frame);
+  }
+  if (const protocol::FrameStreamError* error = inbound_.error()) {
+    FailProtocol(error->reason(), error->Describe());
   }
 }
 

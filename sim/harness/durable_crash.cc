@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "core/protocol/frame_decoder.h"
 #include "core/protocol/frame_encoder.h"
+#include "core/protocol/frame_stream.h"
 #include "core/server/connection_supervisor.h"
 #include "core/server/services/liminal_services.h"
 #include "sim/harness/planted_fault.h"
@@ -149,14 +149,10 @@ class WireClient {
   // The next frame, or nullopt once the server closed the connection.
   std::optional<Frame> Next() {
     while (true) {
-      protocol::DecodeResult result = protocol::DecodeFrame(buffer_);
-      if (result.ok()) {
-        buffer_.erase(0, result.consumed());
-        return std::move(result).frame();
-      }
-      if (!result.error().need_more_bytes() || closed_) return std::nullopt;
+      if (std::optional<Frame> frame = buffer_.Next()) return frame;
+      if (buffer_.error() != nullptr || closed_) return std::nullopt;
       ClientReadResult read = network_.Read(conn_);
-      buffer_ += read.bytes;
+      buffer_.Append(std::move(read.bytes));
       if (read.eof || read.reset) closed_ = true;
     }
   }
@@ -171,7 +167,7 @@ class WireClient {
  private:
   SimNetwork& network_;
   ConnId conn_ = 0;
-  std::string buffer_;
+  protocol::FrameStream buffer_{protocol::FrameStream::kNoLimit};
   bool closed_ = false;
 };
 
