@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "core/check/check.h"
 #include "core/protocol/frame_decoder.h"
 
 namespace liminal::protocol {
@@ -30,8 +31,8 @@ std::string FrameStreamError::Describe() const {
     return absl::StrCat("frame of ", header.frame_size(), " bytes exceeds max_frame_bytes (",
                         max_frame_bytes, ")");
   }
-  return absl::StrCat("malformed frame: ", std::string(DecodeErrorClassName(decode->error_class)), ": ",
-                      decode->detail);
+  return absl::StrCat("malformed frame: ", std::string(DecodeErrorClassName(decode->error_class)),
+                      ": ", decode->detail);
 }
 
 FrameStream::FrameStream(uint64_t max_frame_bytes)
@@ -101,7 +102,7 @@ std::optional<Frame> FrameStream::Next() {
   if (header->frame_size() > bytes.size()) return std::nullopt;  // TruncatedPayload
   DecodeResult result = DecodeFrame(bytes);
   if (!result.ok()) {
-    // The frame is complete, so this is never a "need more bytes" outcome.
+    LIMINAL_CHECK(!result.error().need_more_bytes(), "a complete frame never needs more bytes");
     error_ = FrameStreamError{*header, max_frame_bytes_, result.error()};
     return std::nullopt;
   }

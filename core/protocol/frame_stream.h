@@ -86,7 +86,9 @@ class FrameStream {
   uint64_t max_frame_bytes() const { return max_frame_bytes_; }
 
  private:
-  std::string_view pending() const { return std::string_view(buffer_).substr(begin_, end_ - begin_); }
+  std::string_view pending() const {
+    return std::string_view(buffer_).substr(begin_, end_ - begin_);
+  }
   // Moves the undecoded bytes to the front of the buffer.
   void Compact();
 

@@ -1,9 +1,9 @@
 #include "core/testing/in_memory_socket.h"
 
 #include <algorithm>
-#include <cstdio>
-#include <cstdlib>
 
+#include "absl/strings/str_cat.h"
+#include "core/check/check.h"
 #include "core/protocol/frame_encoder.h"
 
 namespace liminal::testing {
@@ -39,10 +39,7 @@ void SocketPeer::Write(std::string bytes) {
 
 void SocketPeer::WriteFrame(const protocol::Frame& frame) {
   std::string bytes;
-  if (!protocol::EncodeFrame(frame, bytes).ok()) {
-    std::fputs("SocketPeer::WriteFrame: test frame does not encode\n", stderr);
-    std::abort();
-  }
+  LIMINAL_CHECK(protocol::EncodeFrame(frame, bytes).ok(), "a test's frame encodes");
   Write(std::move(bytes));
 }
 
@@ -80,11 +77,8 @@ std::vector<protocol::Frame> SocketPeer::TakeFrames() {
   while (std::optional<protocol::Frame> frame = received_.Next()) {
     frames.push_back(std::move(*frame));
   }
-  if (const protocol::FrameStreamError* error = received_.error()) {
-    std::fprintf(stderr, "SocketPeer: server wrote a malformed frame: %s\n",
-                 error->Describe().c_str());
-    std::abort();
-  }
+  LIMINAL_CHECK(received_.error() == nullptr,
+                absl::StrCat("the server wrote a bad frame: ", received_.error()->Describe()));
   return frames;
 }
 

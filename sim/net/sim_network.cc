@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "core/check/check.h"
 #include "sim/net/sim_socket.h"
 
 namespace liminal::sim {
@@ -64,11 +65,7 @@ SimNetwork::SimNetwork(FiberKernel& kernel, SimScheduler& scheduler, uint64_t se
 SimNetwork::~SimNetwork() = default;
 
 SimNetwork::Conn& SimNetwork::At(ConnId conn) {
-  if (conn == 0 || conn > conns_.size()) {
-    std::fprintf(stderr, "liminal-sim network: unknown connection %llu\n",
-                 static_cast<unsigned long long>(conn));
-    std::abort();
-  }
+  LIMINAL_CHECK(conn != 0 && conn <= conns_.size(), absl::StrCat("unknown connection ", conn));
   return *conns_[conn - 1];
 }
 

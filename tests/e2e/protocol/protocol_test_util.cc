@@ -130,9 +130,8 @@ absl::StatusOr<protocol::Frame> RawClient::Next(std::chrono::milliseconds timeou
           absl::StrCat("undecodable bytes from the server: ", error->Describe()));
     }
     if (closed_) {
-      return absl::UnavailableError(
-          absl::StrCat("connection closed by the server",
-                       buffer_.buffered_bytes() == 0 ? "" : " mid-frame"));
+      return absl::UnavailableError(absl::StrCat(
+          "connection closed by the server", buffer_.buffered_bytes() == 0 ? "" : " mid-frame"));
     }
     const auto left =
         std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
