@@ -35,9 +35,10 @@ void CheckCapture::OnCheckFailed(const check::CheckFailure& failure) {
     return;  // the default aborts
   }
   if (!capture->violation_.has_value()) {
-    capture->violation_ =
-        Violation{"check", absl::StrCat(failure.file, ":", failure.line, ": ", failure.condition,
-                                        " (", failure.message, ")")};
+    capture->violation_ = Violation{
+        "check",
+        absl::StrCat(failure.file, ":", failure.line, ": ", failure.condition, " (",
+                     absl::string_view(failure.message.data(), failure.message.size()), ")")};
     capture->kernel_.trace().Add(TraceKind::kNote, 0, 0, 0,
                                  absl::StrCat("CHECK FAILED ", capture->violation_->detail));
   }
