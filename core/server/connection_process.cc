@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <utility>
+#include <variant>
 
 #include "absl/strings/str_cat.h"
 #include "core/protocol/frame_encoder.h"
@@ -14,6 +15,14 @@ using protocol::Frame;
 using protocol::ReasonCode;
 
 constexpr protocol::Version kSupportedVersion{1, 0};
+
+// std::visit over a set of lambdas.
+template <class... Handlers>
+struct Overloaded : Handlers... {
+  using Handlers::operator()...;
+};
+template <class... Handlers>
+Overloaded(Handlers...) -> Overloaded<Handlers...>;
 
 // Compares in time independent of where the first difference is.
 bool ConstantTimeEquals(const std::string& a, const std::string& b) {
@@ -130,53 +139,52 @@ void ConnectionProcess::OnBytes(std::string bytes) {
 }
 
 void ConnectionProcess::HandleFrame(Frame& frame) {
-  if (!handshake_done_) {
-    if (auto* connect = std::get_if<protocol::Connect>(&frame.body)) {
-      HandleConnect(*connect);
-    } else {
-      FailProtocol(ReasonCode::kInvalidStateTransition,
-                   absl::StrCat("expected Connect as the first frame, got ",
-                                std::string(protocol::FrameTypeName(
-                                    static_cast<protocol::FrameType>(frame.type_id())))));
-    }
+  if (!handshake_done_ && frame.type_id() != static_cast<uint8_t>(protocol::FrameType::kConnect)) {
+    FailProtocol(ReasonCode::kInvalidStateTransition,
+                 absl::StrCat("expected Connect as the first frame, got ",
+                              std::string(protocol::FrameTypeName(
+                                  static_cast<protocol::FrameType>(frame.type_id())))));
     return;
   }
-  switch (static_cast<protocol::FrameType>(frame.type_id())) {
-    case protocol::FrameType::kConnect:
-      FailProtocol(ReasonCode::kInvalidStateTransition, "Connect sent twice");
-      return;
-    case protocol::FrameType::kDisconnect:
-      Close();
-      return;
-    case protocol::FrameType::kPing:
-      Send(protocol::MakeFrame(protocol::Pong{}));
-      return;
-    case protocol::FrameType::kPushReply: {
-      auto& reply = std::get<protocol::PushReply>(frame.body);
-      host_.ResolvePushReply(pid_, reply.correlation_id, std::move(reply.payload));
-      return;
-    }
-    case protocol::FrameType::kWorkerRegister: {
-      protocol::WorkerRegisterAck ack =
-          host_.RegisterWorker(*state_, pid_, std::get<protocol::WorkerRegister>(frame.body));
-      Send(protocol::MakeFrame(std::move(ack)));
-      return;
-    }
-    case protocol::FrameType::kSubscribe:
-    case protocol::FrameType::kUnsubscribe:
-    case protocol::FrameType::kPublish:
-    case protocol::FrameType::kConversationOpen:
-    case protocol::FrameType::kConversationMessage:
-    case protocol::FrameType::kConversationClose:
-    case protocol::FrameType::kAccept:
-    case protocol::FrameType::kDefer:
-    case protocol::FrameType::kReject:
-      state_->session()->HandleFrame(frame, *this);
-      return;
-    default:
-      // Stray server-to-client frames and unknown types are ignored (wire §7.2).
-      return;
-  }
+  // The one place a frame's type is dispatched: control frames are the process's own, and
+  // each application frame goes to its one session handler.
+  ConnectionOutput& out = *this;
+  std::visit(
+      Overloaded{
+          [&](protocol::Connect& connect) {
+            if (handshake_done_) {
+              FailProtocol(ReasonCode::kInvalidStateTransition, "Connect sent twice");
+            } else {
+              HandleConnect(connect);
+            }
+          },
+          [&](protocol::Disconnect&) { Close(); },
+          [&](protocol::Ping&) { Send(protocol::MakeFrame(protocol::Pong{})); },
+          [&](protocol::PushReply& reply) {
+            host_.ResolvePushReply(pid_, reply.correlation_id, std::move(reply.payload));
+          },
+          [&](protocol::WorkerRegister& registration) {
+            Send(protocol::MakeFrame(host_.RegisterWorker(*state_, pid_, registration)));
+          },
+          [&](protocol::Subscribe& body) { state_->session()->OnSubscribe(frame, body, out); },
+          [&](protocol::Unsubscribe& body) { state_->session()->OnUnsubscribe(frame, body, out); },
+          [&](protocol::Publish& body) { state_->session()->OnPublish(frame, body, out); },
+          [&](protocol::ConversationOpen& body) {
+            state_->session()->OnConversationOpen(frame, body, out);
+          },
+          [&](protocol::ConversationMessage& body) {
+            state_->session()->OnConversationMessage(frame, body, out);
+          },
+          [&](protocol::ConversationClose& body) {
+            state_->session()->OnConversationClose(frame, body, out);
+          },
+          [&](protocol::Accept& body) { state_->session()->OnAccept(frame, body, out); },
+          [&](protocol::Defer& body) { state_->session()->OnDefer(frame, body, out); },
+          [&](protocol::Reject& body) { state_->session()->OnReject(frame, body, out); },
+          // Stray server-to-client frames and unknown types are ignored (wire §7.2).
+          [](auto&) {},
+      },
+      frame.body);
 }
 
 void ConnectionProcess::HandleConnect(const protocol::Connect& connect) {
