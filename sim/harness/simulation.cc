@@ -41,6 +41,7 @@ server::SupervisorOptions MakeSupervisorOptions(const Workload& w, const RunOpti
   server::SupervisorOptions so;
   so.connection.max_frame_bytes = w.server.max_frame_bytes;
   so.connection.max_outbound_bytes = w.server.max_outbound_bytes;
+  so.connection.max_inbox_bytes = w.server.max_inbox_bytes;
   so.connection.handshake_timeout = absl::Microseconds(w.server.handshake_timeout_us);
   so.connection.idle_timeout = absl::Microseconds(w.server.idle_timeout_us);
   if (w.server.auth) so.connection.auth_tokens = {"secret"};
@@ -216,7 +217,8 @@ RunResult Simulation::Run() {
   faults_->Start();
   shutdown_->Start();
 
-  InvariantObserver observer(suite_, events_, supervisor_, runtime_, services_.fake, clients_);
+  InvariantObserver observer(suite_, events_, supervisor_, runtime_, services_.fake, clients_,
+                             network_, workload_.server.max_inbox_bytes);
   result.stop = kernel_.Run(observer, options_.limits);
   result.violation =
       check_capture_.violation().has_value() ? check_capture_.violation() : observer.violation();

@@ -42,6 +42,7 @@ struct SimNetwork::Conn {
   bool paused = false;
   size_t inbox_limit = SIZE_MAX;
   size_t unconsumed = 0;  // delivered as SocketData, not yet Consumed
+  size_t last_read = 0;   // bytes of the latest SocketData
   bool server_closed = false;
   std::string server_queue;  // written, waiting for the client's window
   size_t in_window = 0;      // in flight to the client or unread by it
@@ -240,6 +241,7 @@ void SimNetwork::DeliverToServer(Conn& c) {
       std::string bytes = std::move(c.c2s_arrived);
       c.c2s_arrived.clear();
       c.unconsumed += bytes.size();
+      c.last_read = bytes.size();
       trace_.Add(TraceKind::kNet, c.id, static_cast<uint64_t>(NetOp::kServerRead), bytes.size());
       scheduler_.Send(c.owner, runtime::SocketData{std::move(bytes)});
       continue;
@@ -254,6 +256,15 @@ void SimNetwork::DeliverToServer(Conn& c) {
 }
 
 // ---- server side -------------------------------------------------------------------------
+
+std::vector<SimNetwork::ServerInbox> SimNetwork::ServerInboxes() const {
+  std::vector<ServerInbox> inboxes;
+  for (const std::unique_ptr<Conn>& c : conns_) {
+    if (c->owner == runtime::kNoPid || c->server_closed) continue;
+    inboxes.push_back(ServerInbox{c->id, c->owner, c->unconsumed, c->last_read});
+  }
+  return inboxes;
+}
 
 void SimNetwork::ServerStartReading(ConnId id, runtime::Pid owner, size_t inbox_limit) {
   kernel_.SwitchPoint(SwitchKind::kSocket, id);
