@@ -378,23 +378,24 @@ Workload ProtocolGarbage(Builder& b) {
   return w;
 }
 
-// Clients publish in bursts at a server whose connections have a tiny inbox: input
-// backpressure (the socket stops reading above the bound) is exercised on every connection.
+// Clients publish in bursts (back-to-back writes) at a server whose connections have a tiny
+// inbox: input backpressure (the socket stops reading above the bound) is exercised on every
+// connection.
 Workload InboxFlood(Builder& b) {
   Workload w;
   w.family = "inbox-flood";
   w.server.max_inbox_bytes = b.Between(16, 128);
-  const uint32_t clients = b.Between(2, 4);
+  const uint32_t clients = b.Between(2, 3);
   uint32_t last = 0;
   for (uint32_t i = 0; i < clients; ++i) {
-    ClientSpec c = b.Client(b.Between(0, 1'000), /*chunky=*/b.Chance(50));
+    ClientSpec c = b.Client(b.Between(0, 1'000), /*chunky=*/b.Chance(30));
     c.ops.push_back(b.Op(ClientOpKind::kHandshake, 0));
-    const uint32_t bursts = b.Between(1, 3);
+    const uint32_t bursts = b.Between(1, 2);
     for (uint32_t k = 0; k < bursts; ++k) {
-      const uint32_t n = b.Between(4, 12);
+      const uint32_t n = b.Between(3, 8);
       for (uint32_t m = 0; m < n; ++m) {
         c.ops.push_back(
-            b.Op(ClientOpKind::kPublish, m == 0 ? 2'000 : 20, b.Between(0, 2), b.Between(50, 199)));
+            b.Op(ClientOpKind::kPublish, m == 0 ? 2'000 : 0, b.Between(0, 2), b.Between(50, 199)));
       }
     }
     b.MaybeLeave(c, 1'000, 20);

@@ -37,7 +37,7 @@ std::vector<Frame> Drain(FrameStream& stream) {
   return frames;
 }
 
-Frame Deliver(uint64_t seq, std::string payload) {
+Frame DeliverFrame(uint64_t seq, std::string payload) {
   protocol::Deliver deliver;
   deliver.delivery_seq = seq;
   deliver.envelope.payload = std::move(payload);
@@ -46,7 +46,7 @@ Frame Deliver(uint64_t seq, std::string payload) {
 
 TEST(FrameStreamTest, DecodesManyFramesFromOneAppend) {
   FrameStream stream(FrameStream::kNoLimit);
-  const std::vector<Frame> sent = {MakeFrame(Pong{}), Deliver(1, "a"), Deliver(2, "bb"),
+  const std::vector<Frame> sent = {MakeFrame(Pong{}), DeliverFrame(1, "a"), DeliverFrame(2, "bb"),
                                    MakeFrame(PublishAck{9}, 5, kFlagDelivered)};
   std::string wire;
   for (const Frame& frame : sent) wire += Encoded(frame);
@@ -58,7 +58,8 @@ TEST(FrameStreamTest, DecodesManyFramesFromOneAppend) {
 
 TEST(FrameStreamTest, ReassemblesFramesSplitAtEveryByte) {
   FrameStream stream(1024);
-  const std::vector<Frame> sent = {Deliver(1, "hello"), MakeFrame(Ping{}), Deliver(2, "")};
+  const std::vector<Frame> sent = {DeliverFrame(1, "hello"), MakeFrame(Ping{}),
+                                   DeliverFrame(2, "")};
   std::vector<Frame> received;
   for (const Frame& frame : sent) {
     for (char byte : Encoded(frame)) {
@@ -72,20 +73,20 @@ TEST(FrameStreamTest, ReassemblesFramesSplitAtEveryByte) {
 
 TEST(FrameStreamTest, AppendAfterAPartialFrameKeepsTheBufferedBytes) {
   FrameStream stream(FrameStream::kNoLimit);
-  const std::string wire = Encoded(Deliver(1, "payload")) + Encoded(MakeFrame(Ping{}));
+  const std::string wire = Encoded(DeliverFrame(1, "payload")) + Encoded(MakeFrame(Ping{}));
   stream.Append(std::string(wire.substr(0, 7)));
   EXPECT_EQ(stream.Next(), std::nullopt);
   stream.Append(std::string(wire.substr(7, 10)));
   EXPECT_EQ(stream.Next(), std::nullopt);
   EXPECT_EQ(stream.buffered_bytes(), 17u);
   stream.Append(std::string(wire.substr(17)));
-  EXPECT_EQ(Drain(stream), (std::vector<Frame>{Deliver(1, "payload"), MakeFrame(Ping{})}));
+  EXPECT_EQ(Drain(stream), (std::vector<Frame>{DeliverFrame(1, "payload"), MakeFrame(Ping{})}));
   EXPECT_EQ(stream.error(), nullptr);
 }
 
 TEST(FrameStreamTest, WritableSpaceGrowsToHoldAFrameLargerThanOneChunk) {
   FrameStream stream(1 << 20);
-  const Frame big = Deliver(1, std::string(3 * 4096, 'x'));
+  const Frame big = DeliverFrame(1, std::string(3 * 4096, 'x'));
   const std::string wire = Encoded(big);
   FeedInPlace(stream, wire.substr(0, 10), 10);
   // Once the header is here, the stream offers room for the rest of the frame at once.
@@ -103,7 +104,7 @@ TEST(FrameStreamTest, WritableSpaceNeverOffersMoreThanAnOversizeFrameNeeds) {
 }
 
 TEST(FrameStreamTest, FrameExactlyAtTheLimitIsAccepted) {
-  const Frame frame = Deliver(1, "0123456789");
+  const Frame frame = DeliverFrame(1, "0123456789");
   const std::string wire = Encoded(frame);
   FrameStream stream(wire.size());
   stream.Append(wire);
@@ -137,7 +138,7 @@ TEST(FrameStreamTest, LimitBelowTheHeaderSizeIsRaisedToIt) {
 
 TEST(FrameStreamTest, WaitsForMoreBytesBelowTheLimit) {
   FrameStream stream(1024);
-  const std::string wire = Encoded(Deliver(1, "payload"));
+  const std::string wire = Encoded(DeliverFrame(1, "payload"));
   stream.Append(wire.substr(0, wire.size() - 1));
   EXPECT_EQ(stream.Next(), std::nullopt);
   EXPECT_EQ(stream.error(), nullptr);
