@@ -151,6 +151,22 @@ absl::Status ProtocolError(absl::string_view what, std::optional<uint16_t> reaso
                      {ErrorKind::kProtocol, reason_code});
 }
 
+absl::Status ProtocolErrorFromServer(const protocol::FrameStreamError& error) {
+  if (error.oversize()) {
+    return ProtocolError(absl::StrFormat(
+        "incoming frame of %u bytes (type 0x%02x, stream %u) exceeds the client limit of %u "
+        "bytes",
+        error.header.frame_size(), error.header.type_id, error.header.stream_id,
+        error.max_frame_bytes));
+  }
+  return ProtocolError(
+      absl::StrFormat("malformed frame from server (type 0x%02x, stream %u): %s: %s",
+                      error.header.type_id, error.header.stream_id,
+                      protocol::DecodeErrorClassName(error.decode->error_class),
+                      error.decode->detail),
+      protocol::ToWire(error.reason()));
+}
+
 absl::Status CancelledError(absl::string_view what) {
   return WithPayload(absl::CancelledError(what), {ErrorKind::kCancelled, std::nullopt});
 }

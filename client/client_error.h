@@ -31,6 +31,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "core/protocol/frame_stream.h"
 
 namespace liminal::client {
 
@@ -85,6 +86,10 @@ absl::Status ClientTimeoutError(absl::string_view what);
 // The server broke the protocol (malformed or oversize frame, unexpected handshake reply).
 absl::Status ProtocolError(absl::string_view what,
                            std::optional<uint16_t> reason_code = std::nullopt);
+
+// The server sent a frame the client's frame stream refused: oversize (no reason code) or
+// malformed (CodecError or InvalidStream, as the server would answer it).
+absl::Status ProtocolErrorFromServer(const protocol::FrameStreamError& error);
 
 // The caller ended the object the operation belonged to.
 absl::Status CancelledError(absl::string_view what);

@@ -13,7 +13,6 @@
 #include <string>
 
 #include "absl/time/time.h"
-#include "client/frame_reader.h"
 
 namespace liminal::client {
 
@@ -26,7 +25,7 @@ struct ConnectionOptions {
 
   // Largest frame (header + payload) accepted from the server. A bigger frame is refused as
   // soon as its header arrives and ends the connection with a protocol error.
-  size_t max_frame_bytes = FrameReader::kDefaultMaxFrameBytes;
+  size_t max_frame_bytes = size_t{16} << 20;  // 16 MiB
 
   // New operations fail with RESOURCE_EXHAUSTED while more than this many encoded bytes
   // wait to be written (the server is not reading fast enough). Acks, pongs and push

@@ -39,6 +39,8 @@ using protocol::MakeFrame;
 using protocol::ReasonCode;
 
 constexpr protocol::Version kProtocolVersion{1, 0};
+// The least the connection asks of the socket per read.
+constexpr size_t kReadChunk = size_t{64} << 10;
 
 std::chrono::steady_clock::duration ToChrono(absl::Duration d) {
   return std::chrono::duration_cast<std::chrono::steady_clock::duration>(
@@ -393,7 +395,7 @@ void ConnectionImpl::CompleteHandshake(const protocol::ConnectAck& ack) {
 // Socket I/O.
 
 void ConnectionImpl::StartRead() {
-  absl::Span<char> space = reader_.WritableSpace();
+  absl::Span<char> space = reader_.WritableSpace(kReadChunk);
   socket_.async_read_some(asio::buffer(space.data(), space.size()),
                           [self = shared_from_this()](const boost::system::error_code& ec,
                                                       size_t bytes) { self->OnRead(ec, bytes); });
@@ -413,10 +415,14 @@ void ConnectionImpl::OnRead(const boost::system::error_code& ec, size_t bytes) {
   }
   reader_.Commit(bytes);
   while (state_ == State::kConnecting || state_ == State::kReady) {
-    absl::StatusOr<std::optional<Frame>> frame = reader_.Next();
-    if (!frame.ok()) return Fail(frame.status());
-    if (!frame->has_value()) break;
-    HandleFrame(**frame);
+    std::optional<Frame> frame = reader_.Next();
+    if (!frame.has_value()) {
+      if (const protocol::FrameStreamError* error = reader_.error()) {
+        return Fail(ProtocolErrorFromServer(*error));
+      }
+      break;
+    }
+    HandleFrame(*frame);
   }
   if (state_ == State::kConnecting || state_ == State::kReady) StartRead();
 }

@@ -39,10 +39,10 @@
 #include "client/ack_tracker.h"
 #include "client/connection.h"
 #include "client/connection_options.h"
-#include "client/frame_reader.h"
 #include "client/outbound_queue.h"
 #include "client/stream_id_allocator.h"
 #include "core/protocol/frame.h"
+#include "core/protocol/frame_stream.h"
 
 namespace liminal::client::internal {
 
@@ -212,7 +212,7 @@ class ConnectionImpl : public std::enable_shared_from_this<ConnectionImpl> {
   std::atomic<bool> draining_{false};
 
   StreamIdAllocator stream_ids_;
-  FrameReader reader_;
+  protocol::FrameStream reader_;
   OutboundQueue outbound_;
 
   Connection::ConnectCallback connect_done_;

@@ -2,13 +2,12 @@
 
 #include <algorithm>
 #include <utility>
+#include <variant>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "core/auth/authenticate.h"
-#include "core/protocol/frame_decoder.h"
 #include "core/protocol/frame_encoder.h"
-#include "core/protocol/frame_header.h"
 #include "core/protocol/frame_type.h"
 #include "core/server/worker_subject.h"
 
@@ -20,10 +19,13 @@ using protocol::ReasonCode;
 
 constexpr protocol::Version kSupportedVersion{1, 0};
 
-ReasonCode ReasonFor(protocol::DecodeErrorClass error_class) {
-  return error_class == protocol::DecodeErrorClass::kInvalidStream ? ReasonCode::kInvalidStream
-                                                                   : ReasonCode::kCodecError;
-}
+// std::visit over a set of lambdas.
+template <class... Handlers>
+struct Overloaded : Handlers... {
+  using Handlers::operator()...;
+};
+template <class... Handlers>
+Overloaded(Handlers...) -> Overloaded<Handlers...>;
 
 }  // namespace
 
@@ -37,7 +39,8 @@ ConnectionProcess::ConnectionProcess(ConnectionHost& host, std::shared_ptr<Conne
       options_(options),
       scheduler_(scheduler),
       clock_(clock),
-      access_(host.metrics(), &options_.access_report, state_->peer_address()) {}
+      access_(host.metrics(), &options_.access_report, state_->peer_address()),
+      inbound_(options.max_frame_bytes) {}
 
 ConnectionProcess::~ConnectionProcess() {
   if (handshake_timer_ != 0) clock_.Cancel(handshake_timer_);
@@ -115,95 +118,65 @@ void ConnectionProcess::ApplyControls() {
 
 void ConnectionProcess::OnBytes(std::string bytes) {
   last_activity_ = clock_.Now();
-  if (inbound_offset_ == inbound_.size()) {
-    inbound_ = std::move(bytes);
-    inbound_offset_ = 0;
-  } else {
-    inbound_.append(bytes);
-  }
-  DecodeBuffered();
-  if (inbound_offset_ == inbound_.size()) {
-    inbound_.clear();
-    inbound_offset_ = 0;
-  } else if (inbound_offset_ > 0) {
-    inbound_.erase(0, inbound_offset_);
-    inbound_offset_ = 0;
-  }
-}
-
-void ConnectionProcess::DecodeBuffered() {
+  inbound_.Append(std::move(bytes));
   while (!closing_) {
-    std::string_view pending(inbound_);
-    pending.remove_prefix(inbound_offset_);
-    std::optional<protocol::FrameHeader> header = protocol::PeekFrameHeader(pending);
-    if (!header.has_value()) return;
-    if (header->frame_size() > options_.max_frame_bytes) {
-      FailProtocol(ReasonCode::kCodecError,
-                   absl::StrCat("frame of ", header->frame_size(),
-                                " bytes exceeds max_frame_bytes (", options_.max_frame_bytes, ")"));
-      return;
-    }
-    protocol::DecodeResult result = protocol::DecodeFrame(pending);
-    if (!result.ok()) {
-      if (result.error().need_more_bytes()) return;
-      FailProtocol(
-          ReasonFor(result.error().error_class),
-          absl::StrCat("malformed frame: ",
-                       std::string(protocol::DecodeErrorClassName(result.error().error_class)),
-                       ": ", result.error().detail));
-      return;
-    }
-    inbound_offset_ += result.consumed();
-    host_.metrics().FrameIn(header->type_id);
-    HandleFrame(result.mutable_frame());
+    std::optional<Frame> frame = inbound_.Next();
+    if (!frame.has_value()) break;
+    host_.metrics().FrameIn(frame->type_id());
+    HandleFrame(*frame);
+  }
+  if (const protocol::FrameStreamError* error = inbound_.error()) {
+    FailProtocol(error->reason(), error->Describe());
   }
 }
 
 void ConnectionProcess::HandleFrame(Frame& frame) {
-  if (!handshake_done_) {
-    if (auto* connect = std::get_if<protocol::Connect>(&frame.body)) {
-      HandleConnect(*connect);
-    } else {
-      FailProtocol(ReasonCode::kInvalidStateTransition,
-                   absl::StrCat("expected Connect as the first frame, got ",
-                                std::string(protocol::FrameTypeName(
-                                    static_cast<protocol::FrameType>(frame.type_id())))));
-    }
+  if (!handshake_done_ && frame.type_id() != static_cast<uint8_t>(protocol::FrameType::kConnect)) {
+    FailProtocol(ReasonCode::kInvalidStateTransition,
+                 absl::StrCat("expected Connect as the first frame, got ",
+                              std::string(protocol::FrameTypeName(
+                                  static_cast<protocol::FrameType>(frame.type_id())))));
     return;
   }
-  switch (static_cast<protocol::FrameType>(frame.type_id())) {
-    case protocol::FrameType::kConnect:
-      FailProtocol(ReasonCode::kInvalidStateTransition, "Connect sent twice");
-      return;
-    case protocol::FrameType::kDisconnect:
-      Close();
-      return;
-    case protocol::FrameType::kPing:
-      Send(protocol::MakeFrame(protocol::Pong{}));
-      return;
-    case protocol::FrameType::kPushReply: {
-      auto& reply = std::get<protocol::PushReply>(frame.body);
-      host_.ResolvePushReply(pid_, reply.correlation_id, std::move(reply.payload));
-      return;
-    }
-    case protocol::FrameType::kWorkerRegister:
-      HandleWorkerRegister(std::get<protocol::WorkerRegister>(frame.body));
-      return;
-    case protocol::FrameType::kSubscribe:
-    case protocol::FrameType::kUnsubscribe:
-    case protocol::FrameType::kPublish:
-    case protocol::FrameType::kConversationOpen:
-    case protocol::FrameType::kConversationMessage:
-    case protocol::FrameType::kConversationClose:
-    case protocol::FrameType::kAccept:
-    case protocol::FrameType::kDefer:
-    case protocol::FrameType::kReject:
-      state_->session()->HandleFrame(frame, *this);
-      return;
-    default:
-      // Stray server-to-client frames and unknown types are ignored (wire §7.2).
-      return;
-  }
+  // The one place a frame's type is dispatched: control frames are the process's own, and
+  // each application frame goes to its one session handler.
+  ConnectionOutput& out = *this;
+  std::visit(
+      Overloaded{
+          [&](protocol::Connect& connect) {
+            if (handshake_done_) {
+              FailProtocol(ReasonCode::kInvalidStateTransition, "Connect sent twice");
+            } else {
+              HandleConnect(connect);
+            }
+          },
+          [&](protocol::Disconnect&) { Close(); },
+          [&](protocol::Ping&) { Send(protocol::MakeFrame(protocol::Pong{})); },
+          [&](protocol::PushReply& reply) {
+            host_.ResolvePushReply(pid_, reply.correlation_id, std::move(reply.payload));
+          },
+          [&](protocol::WorkerRegister& registration) {
+            HandleWorkerRegister(registration);
+          },
+          [&](protocol::Subscribe& body) { state_->session()->OnSubscribe(frame, body, out); },
+          [&](protocol::Unsubscribe& body) { state_->session()->OnUnsubscribe(frame, body, out); },
+          [&](protocol::Publish& body) { state_->session()->OnPublish(frame, body, out); },
+          [&](protocol::ConversationOpen& body) {
+            state_->session()->OnConversationOpen(frame, body, out);
+          },
+          [&](protocol::ConversationMessage& body) {
+            state_->session()->OnConversationMessage(frame, body, out);
+          },
+          [&](protocol::ConversationClose& body) {
+            state_->session()->OnConversationClose(frame, body, out);
+          },
+          [&](protocol::Accept& body) { state_->session()->OnAccept(frame, body, out); },
+          [&](protocol::Defer& body) { state_->session()->OnDefer(frame, body, out); },
+          [&](protocol::Reject& body) { state_->session()->OnReject(frame, body, out); },
+          // Stray server-to-client frames and unknown types are ignored (wire §7.2).
+          [](auto&) {},
+      },
+      frame.body);
 }
 
 void ConnectionProcess::HandleConnect(const protocol::Connect& connect) {

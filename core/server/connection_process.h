@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "core/protocol/frame.h"
+#include "core/protocol/frame_stream.h"
 #include "core/protocol/reason_code.h"
 #include "core/runtime/clock.h"
 #include "core/runtime/process.h"
@@ -55,8 +56,8 @@ class ConnectionProcess final : public runtime::Process, private ConnectionOutpu
   AccessGuard& access() override { return access_; }
 
   void ApplyControls();
+  // Decodes and handles every complete frame; a stream error fails the connection.
   void OnBytes(std::string bytes);
-  void DecodeBuffered();
   // `frame` is consumed: the session may move its payload out.
   void HandleFrame(protocol::Frame& frame);
   void HandleConnect(const protocol::Connect& connect);
@@ -86,8 +87,7 @@ class ConnectionProcess final : public runtime::Process, private ConnectionOutpu
 
   runtime::ProcessContext* ctx_ = nullptr;  // valid during a slice
   runtime::Pid pid_ = runtime::kNoPid;
-  std::string inbound_;
-  size_t inbound_offset_ = 0;
+  protocol::FrameStream inbound_;
   std::string outbound_batch_;
   size_t last_batch_bytes_ = 0;           // size of the batch last handed to the socket
   std::vector<PushControl> held_pushes_;  // pushes that arrived before the handshake

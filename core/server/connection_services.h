@@ -41,14 +41,35 @@ class ConnectionOutput {
   virtual AccessGuard& access() = 0;
 };
 
-// Per-connection application state. HandleFrame and Pump run inside the connection's
+// Per-connection application state. Its handlers and Pump run inside the connection's
 // process; Release may run outside it (after a crash), but never concurrently with them.
+//
+// The connection process tells a frame's type apart exactly once (its frame visitor) and
+// calls the one handler for it: one per application frame type. `frame` carries the header
+// (stream id, flags); the body is the same frame's, and the session's to consume: it may
+// move fields (a payload) out of it.
 class ConnectionSession {
  public:
   virtual ~ConnectionSession() = default;
-  // Application frames: Subscribe, Unsubscribe, Publish, Conversation*, Accept/Defer/Reject.
-  // The frame is the session's to consume: it may move fields (a payload) out of it.
-  virtual void HandleFrame(protocol::Frame& frame, ConnectionOutput& out) = 0;
+  virtual void OnSubscribe(const protocol::Frame& frame, protocol::Subscribe& subscribe,
+                           ConnectionOutput& out) = 0;
+  virtual void OnUnsubscribe(const protocol::Frame& frame, protocol::Unsubscribe& unsubscribe,
+                             ConnectionOutput& out) = 0;
+  virtual void OnPublish(const protocol::Frame& frame, protocol::Publish& publish,
+                         ConnectionOutput& out) = 0;
+  virtual void OnConversationOpen(const protocol::Frame& frame, protocol::ConversationOpen& open,
+                                  ConnectionOutput& out) = 0;
+  virtual void OnConversationMessage(const protocol::Frame& frame,
+                                     protocol::ConversationMessage& message,
+                                     ConnectionOutput& out) = 0;
+  virtual void OnConversationClose(const protocol::Frame& frame, protocol::ConversationClose& close,
+                                   ConnectionOutput& out) = 0;
+  virtual void OnAccept(const protocol::Frame& frame, protocol::Accept& accept,
+                        ConnectionOutput& out) = 0;
+  virtual void OnDefer(const protocol::Frame& frame, protocol::Defer& defer,
+                       ConnectionOutput& out) = 0;
+  virtual void OnReject(const protocol::Frame& frame, protocol::Reject& reject,
+                        ConnectionOutput& out) = 0;
   // Called when the process is woken or its socket drained: move ready work (deliveries,
   // conversation replies) to `out` while it has room.
   virtual void Pump(ConnectionOutput& out) = 0;
@@ -62,7 +83,7 @@ class ConnectionServices {
  public:
   virtual ~ConnectionServices() = default;
   // Called before the connection's process exists; the session learns its pid from
-  // ConnectionOutput::pid() on its first HandleFrame.
+  // ConnectionOutput::pid() on its first handler call.
   virtual std::unique_ptr<ConnectionSession> OpenSession() = 0;
   virtual absl::Status FlushDurableState() = 0;
 };

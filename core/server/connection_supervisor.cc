@@ -1,5 +1,6 @@
 #include "core/server/connection_supervisor.h"
 
+#include <cstdint>
 #include <string_view>
 #include <utility>
 
@@ -15,6 +16,12 @@ using runtime::MutexLock;
 using runtime::Pid;
 
 constexpr char kSupervisorErrorPayload[] = "liminal.dev/supervisor-error";
+
+// Planted bugs (fault_hooks.h) that are a change of the connections' options.
+SupervisorOptions WithPlantedFaults(SupervisorOptions options) {
+  if (options.faults.unbounded_connection_inbox) options.connection.max_inbox_bytes = SIZE_MAX;
+  return options;
+}
 
 }  // namespace
 
@@ -35,7 +42,7 @@ ConnectionSupervisor::ConnectionSupervisor(runtime::Runtime& runtime, Connection
                                            SupervisorOptions options)
     : runtime_(runtime),
       services_(services),
-      options_(std::move(options)),
+      options_(WithPlantedFaults(std::move(options))),
       metrics_(options_.metrics),
       mu_(runtime.NewMutex()),
       pushes_(runtime, *mu_, *this,

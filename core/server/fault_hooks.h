@@ -19,6 +19,8 @@ struct FaultHooks {
   // A durable channel with fsync "always" acknowledges (and delivers) right after the write,
   // before any fsync covers the message.
   bool ack_durable_before_fsync = false;
+  // Connections read without their inbox bound: input backpressure is lost.
+  bool unbounded_connection_inbox = false;
 };
 
 }  // namespace liminal::server

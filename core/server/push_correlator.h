@@ -33,7 +33,7 @@
 #include "core/server/push_result.h"
 #include "core/server/supervisor_event.h"
 #include "core/server/supervisor_metrics.h"
-#include "core/storage/invariant.h"
+#include "core/check/check.h"
 
 namespace liminal::server {
 
@@ -76,7 +76,7 @@ class PushCorrelator {
   // is the correlator's mutex and tells the thread-safety analysis that it is held.
   void AssertShared(runtime::Mutex& held) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(held)
       ABSL_ASSERT_EXCLUSIVE_LOCK(mu_) {
-    LIMINAL_STORAGE_CHECK(&held == &mu_, "the supervisor and its PushCorrelator share a mutex");
+    LIMINAL_CHECK(&held == &mu_, "the supervisor and its PushCorrelator share a mutex");
   }
 
   // Ends every pending slot of `pid` as Disconnected (its connection is closing).

@@ -4,8 +4,8 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "core/check/check.h"
 #include "core/storage/annotate.h"
-#include "core/storage/invariant.h"
 #include "core/storage/log_record.h"
 #include "core/storage/segment.h"
 #include "core/storage/segment_scan.h"
@@ -197,14 +197,14 @@ absl::StatusOr<bool> ChannelLog::Impl::AnyHoldsRecords(const std::vector<uint64_
 }
 
 void ChannelLog::Impl::CheckInvariants() const {
-  LIMINAL_STORAGE_CHECK(!segments_.empty(), "there is always an active segment");
+  LIMINAL_CHECK(!segments_.empty(), "there is always an active segment");
   for (size_t i = 1; i < segments_.size(); ++i) {
-    LIMINAL_STORAGE_CHECK(segments_[i].base_id() == segments_[i - 1].next_id(),
-                          "segments hold consecutive ids");
-    LIMINAL_STORAGE_CHECK(!segments_[i - 1].empty(), "sealed segments hold records");
+    LIMINAL_CHECK(segments_[i].base_id() == segments_[i - 1].next_id(),
+                  "segments hold consecutive ids");
+    LIMINAL_CHECK(!segments_[i - 1].empty(), "sealed segments hold records");
   }
-  LIMINAL_STORAGE_CHECK(synced_next_id_ >= first_id() && synced_next_id_ <= next_id(),
-                        "synced records are retained records");
+  LIMINAL_CHECK(synced_next_id_ >= first_id() && synced_next_id_ <= next_id(),
+                "synced records are retained records");
 }
 
 absl::Status ChannelLog::Impl::Append(const LogRecord& record) {
@@ -270,7 +270,7 @@ ChannelLog::SyncBatch ChannelLog::Impl::PrepareSync() const {
 
 void ChannelLog::Impl::MarkSynced(const SyncBatch& batch) {
   if (batch.rewind_epoch_ != rewind_epoch_) return;  // prepared before a Rewind: proves nothing
-  LIMINAL_STORAGE_CHECK(batch.next_id_ <= next_id(), "a batch covers appended records only");
+  LIMINAL_CHECK(batch.next_id_ <= next_id(), "a batch covers appended records only");
   synced_next_id_ = std::max(synced_next_id_, batch.next_id_);
   truncated_files_.clear();  // every one was captured by the batch (no Rewind since)
 }
@@ -314,7 +314,7 @@ absl::Status ChannelLog::Impl::Rewind(uint64_t new_next_id) {
   if (absl::Status removed = RemoveAbandonedSegment(); !removed.ok()) return removed;
   ++rewind_epoch_;
   while (active().base_id() > new_next_id) {
-    LIMINAL_STORAGE_CHECK(segments_.size() > 1, "the first segment starts at or before synced");
+    LIMINAL_CHECK(segments_.size() > 1, "the first segment starts at or before synced");
     if (absl::Status status = fs_.Remove(active().path()); !status.ok()) {
       return Annotate(status,
                       absl::StrCat("removing ", active().path(), " to rewind to id ", new_next_id));

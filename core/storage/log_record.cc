@@ -1,8 +1,8 @@
 #include "core/storage/log_record.h"
 
 #include "absl/strings/str_cat.h"
+#include "core/check/check.h"
 #include "core/storage/crc32c.h"
-#include "core/storage/invariant.h"
 
 namespace liminal::storage {
 namespace {
@@ -16,7 +16,7 @@ void AppendBigEndian(T value, std::string& out) {
 
 template <typename T>
 T LoadBigEndian(std::string_view bytes, size_t at) {
-  LIMINAL_STORAGE_CHECK(at + sizeof(T) <= bytes.size(), "load within the decoded bytes");
+  LIMINAL_CHECK(at + sizeof(T) <= bytes.size(), "load within the decoded bytes");
   T value = 0;
   for (size_t i = 0; i < sizeof(T); ++i) {
     value = static_cast<T>((value << 8) | static_cast<unsigned char>(bytes[at + i]));
@@ -30,12 +30,12 @@ std::string SegmentHeader() {
   std::string header(kSegmentMagic);
   AppendBigEndian<uint32_t>(kSegmentFormatVersion, header);
   AppendBigEndian<uint32_t>(0, header);
-  LIMINAL_STORAGE_CHECK(header.size() == kSegmentHeaderBytes, "header layout");
+  LIMINAL_CHECK(header.size() == kSegmentHeaderBytes, "header layout");
   return header;
 }
 
 absl::Status CheckSegmentHeader(std::string_view header) {
-  LIMINAL_STORAGE_CHECK(header.size() >= kSegmentHeaderBytes, "a whole header to check");
+  LIMINAL_CHECK(header.size() >= kSegmentHeaderBytes, "a whole header to check");
   if (header.substr(0, kSegmentMagic.size()) != kSegmentMagic) {
     return absl::DataLossError("segment header: bad magic (not a liminal log segment)");
   }
@@ -82,7 +82,7 @@ absl::Status AppendEncodedRecord(const LogRecord& record, std::string& out) {
   }
   AppendBigEndian<uint32_t>(static_cast<uint32_t>(record.envelope.size()), out);
   out.append(record.envelope);
-  LIMINAL_STORAGE_CHECK(out.size() - start == kRecordFrameBytes + body_bytes, "record layout");
+  LIMINAL_CHECK(out.size() - start == kRecordFrameBytes + body_bytes, "record layout");
   const uint32_t crc = Crc32c(std::string_view(out).substr(start + 4));
   for (int i = 0; i < 4; ++i) out[start + i] = static_cast<char>((crc >> (24 - 8 * i)) & 0xFF);
   return absl::OkStatus();

@@ -7,7 +7,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "core/storage/invariant.h"
+#include "core/check/check.h"
 
 namespace liminal::storage {
 namespace {
@@ -44,8 +44,8 @@ Segment::Segment(std::string path, uint64_t base_id, std::shared_ptr<runtime::Fi
       file_(std::move(file)),
       index_interval_bytes_(std::max<uint64_t>(index_interval_bytes, 1)),
       next_id_(base_id) {
-  LIMINAL_STORAGE_CHECK(file_ != nullptr, "a segment has a file");
-  LIMINAL_STORAGE_CHECK(base_id_ >= 1, "ids start at 1");
+  LIMINAL_CHECK(file_ != nullptr, "a segment has a file");
+  LIMINAL_CHECK(base_id_ >= 1, "ids start at 1");
 }
 
 absl::StatusOr<Segment> Segment::Create(runtime::FileSystem& fs, const std::string& directory,
@@ -65,7 +65,7 @@ absl::StatusOr<Segment> Segment::Create(runtime::FileSystem& fs, const std::stri
 }
 
 void Segment::NoteAppended(uint64_t id, absl::Time timestamp, uint64_t encoded_bytes) {
-  LIMINAL_STORAGE_CHECK(id == next_id_, "records in a segment are consecutive");
+  LIMINAL_CHECK(id == next_id_, "records in a segment are consecutive");
   if (index_.empty() || size_bytes_ - index_.back().offset >= index_interval_bytes_) {
     index_.push_back({.id = id, .offset = size_bytes_});
   }
@@ -75,9 +75,8 @@ void Segment::NoteAppended(uint64_t id, absl::Time timestamp, uint64_t encoded_b
 }
 
 SparseIndexEntry Segment::SeekHint(uint64_t id) const {
-  LIMINAL_STORAGE_CHECK(id >= base_id_ && id < next_id_, "seek within the segment's records");
-  LIMINAL_STORAGE_CHECK(!index_.empty() && index_.front().id == base_id_,
-                        "the first record is indexed");
+  LIMINAL_CHECK(id >= base_id_ && id < next_id_, "seek within the segment's records");
+  LIMINAL_CHECK(!index_.empty() && index_.front().id == base_id_, "the first record is indexed");
   // The last entry with entry.id <= id.
   auto after = std::upper_bound(
       index_.begin(), index_.end(), id,
@@ -86,9 +85,9 @@ SparseIndexEntry Segment::SeekHint(uint64_t id) const {
 }
 
 void Segment::ForgetFrom(uint64_t id, uint64_t offset) {
-  LIMINAL_STORAGE_CHECK(id >= base_id_ && id <= next_id_, "forget within the segment");
-  LIMINAL_STORAGE_CHECK(offset >= kSegmentHeaderBytes && offset <= size_bytes_,
-                        "forget at a record boundary inside the segment");
+  LIMINAL_CHECK(id >= base_id_ && id <= next_id_, "forget within the segment");
+  LIMINAL_CHECK(offset >= kSegmentHeaderBytes && offset <= size_bytes_,
+                "forget at a record boundary inside the segment");
   while (!index_.empty() && index_.back().id >= id) index_.pop_back();
   next_id_ = id;
   size_bytes_ = offset;
@@ -104,9 +103,9 @@ SegmentReader::SegmentReader(const runtime::File& file, uint64_t offset, uint64_
       buffer_offset_(offset) {}
 
 absl::StatusOr<RecordDecodeResult> SegmentReader::Next() {
-  LIMINAL_STORAGE_CHECK(!AtEnd(), "Next() only before the end");
-  LIMINAL_STORAGE_CHECK(offset_ >= buffer_offset_ && offset_ <= buffer_offset_ + buffer_.size(),
-                        "the buffer never skips bytes");
+  LIMINAL_CHECK(!AtEnd(), "Next() only before the end");
+  LIMINAL_CHECK(offset_ >= buffer_offset_ && offset_ <= buffer_offset_ + buffer_.size(),
+                "the buffer never skips bytes");
   std::string_view buffered = std::string_view(buffer_).substr(offset_ - buffer_offset_);
   const uint64_t remaining = end_ - offset_;
   if (buffered.size() > remaining) buffered = buffered.substr(0, remaining);
@@ -125,7 +124,7 @@ absl::StatusOr<RecordDecodeResult> SegmentReader::Next() {
     result = DecodeRecord(buffered);
   }
   if (result.outcome == DecodeOutcome::kRecord) {
-    LIMINAL_STORAGE_CHECK(result.encoded_bytes <= remaining, "a record ends before the end");
+    LIMINAL_CHECK(result.encoded_bytes <= remaining, "a record ends before the end");
     offset_ += result.encoded_bytes;
   }
   return result;

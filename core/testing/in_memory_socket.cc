@@ -1,10 +1,9 @@
 #include "core/testing/in_memory_socket.h"
 
 #include <algorithm>
-#include <cstdio>
-#include <cstdlib>
 
-#include "core/protocol/frame_decoder.h"
+#include "absl/strings/str_cat.h"
+#include "core/check/check.h"
 #include "core/protocol/frame_encoder.h"
 
 namespace liminal::testing {
@@ -40,10 +39,7 @@ void SocketPeer::Write(std::string bytes) {
 
 void SocketPeer::WriteFrame(const protocol::Frame& frame) {
   std::string bytes;
-  if (!protocol::EncodeFrame(frame, bytes).ok()) {
-    std::fputs("SocketPeer::WriteFrame: test frame does not encode\n", stderr);
-    std::abort();
-  }
+  LIMINAL_CHECK(protocol::EncodeFrame(frame, bytes).ok(), "a test's frame encodes");
   Write(std::move(bytes));
 }
 
@@ -78,27 +74,18 @@ void SocketPeer::Deliver() {
 
 std::vector<protocol::Frame> SocketPeer::TakeFrames() {
   std::vector<protocol::Frame> frames;
-  size_t offset = 0;
-  for (;;) {
-    protocol::DecodeResult result =
-        protocol::DecodeFrame(std::string_view(received_).substr(offset));
-    if (!result.ok()) {
-      if (result.error().need_more_bytes()) break;
-      std::fprintf(stderr, "SocketPeer: server wrote a malformed frame: %s\n",
-                   result.error().detail.c_str());
-      std::abort();
-    }
-    offset += result.consumed();
-    frames.push_back(std::move(result).frame());
+  while (std::optional<protocol::Frame> frame = received_.Next()) {
+    frames.push_back(std::move(*frame));
   }
-  received_.erase(0, offset);
+  LIMINAL_CHECK(received_.error() == nullptr,
+                absl::StrCat("the server wrote a bad frame: ", received_.error()->Describe()));
   return frames;
 }
 
 void SocketPeer::Unstall() {
   stalled_ = false;
   if (queued_.empty()) return;
-  received_.append(queued_);
+  received_.Append(std::move(queued_));
   queued_.clear();
   if (owner_ != runtime::kNoPid && !server_closed_) {
     scheduler_.Send(owner_, runtime::SocketDrained{0});
@@ -126,14 +113,14 @@ void SocketPeer::ServerWrite(std::string bytes) {
   if (stalled_) {
     queued_.append(bytes);
   } else {
-    received_.append(bytes);
+    received_.Append(std::move(bytes));
   }
 }
 
 void SocketPeer::ServerClose() {
   if (server_closed_) return;
   // Close flushes what is queued (a stalled peer would get it eventually).
-  received_.append(queued_);
+  received_.Append(std::move(queued_));
   queued_.clear();
   server_closed_ = true;
 }

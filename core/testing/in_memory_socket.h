@@ -19,6 +19,7 @@
 
 #include "absl/status/status.h"
 #include "core/protocol/frame.h"
+#include "core/protocol/frame_stream.h"
 #include "core/runtime/scheduler.h"
 #include "core/runtime/socket.h"
 
@@ -36,7 +37,6 @@ class SocketPeer {
   void Reset(absl::Status reason);  // abrupt failure
 
   // Server → client.
-  const std::string& received() const { return received_; }
   // Decodes and removes every complete frame received so far. Aborts the test binary on
   // a malformed server frame (the server must never write one).
   std::vector<protocol::Frame> TakeFrames();
@@ -74,7 +74,7 @@ class SocketPeer {
   bool peer_closed_ = false;
   absl::Status close_reason_;
   bool close_delivered_ = false;
-  std::string received_;
+  protocol::FrameStream received_{protocol::FrameStream::kNoLimit};  // server bytes, as frames
   std::string queued_;
   bool stalled_ = false;
   bool server_closed_ = false;

@@ -1,7 +1,6 @@
 #include "core/testing/manual_runtime.h"
 
-#include <cstdio>
-#include <cstdlib>
+#include "core/check/check.h"
 
 namespace liminal::testing {
 namespace {
@@ -14,10 +13,7 @@ class ManualMutex final : public runtime::Mutex {
 
   void Lock() override {
     rt_.scheduler().Switch(SwitchPointKind::kLock);
-    if (held_) {
-      std::fputs("ManualMutex: lock acquired twice (deadlock in a real runtime)\n", stderr);
-      std::abort();
-    }
+    LIMINAL_CHECK(!held_, "ManualMutex acquired twice (a deadlock in a real runtime)");
     Hold(true);
   }
 

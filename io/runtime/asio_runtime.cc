@@ -9,6 +9,7 @@
 #include <exception>
 #include <string>
 
+#include "core/check/check.h"
 #include "io/runtime/system_mutex.h"
 
 namespace liminal::io {
@@ -75,11 +76,8 @@ void AsioRuntime::Join() {
   {
     absl::MutexLock lock(&mu_);
     const std::thread::id self = std::this_thread::get_id();
-    if (std::find(thread_ids_.begin(), thread_ids_.end(), self) != thread_ids_.end()) {
-      std::fputs("AsioRuntime::Join called from one of its own threads (it would deadlock)\n",
-                 stderr);
-      std::abort();
-    }
+    LIMINAL_CHECK(std::find(thread_ids_.begin(), thread_ids_.end(), self) == thread_ids_.end(),
+                  "AsioRuntime::Join is not called from one of its own threads (a deadlock)");
     threads.swap(threads_);
   }
   for (std::thread& thread : threads) thread.join();

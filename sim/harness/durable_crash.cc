@@ -7,10 +7,11 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "core/protocol/frame_decoder.h"
 #include "core/protocol/frame_encoder.h"
+#include "core/protocol/frame_stream.h"
 #include "core/server/connection_supervisor.h"
 #include "core/server/services/liminal_services.h"
+#include "sim/harness/check_capture.h"
 #include "sim/harness/planted_fault.h"
 #include "sim/invariants/durable_history.h"
 #include "sim/kernel/fiber_kernel.h"
@@ -149,14 +150,10 @@ class WireClient {
   // The next frame, or nullopt once the server closed the connection.
   std::optional<Frame> Next() {
     while (true) {
-      protocol::DecodeResult result = protocol::DecodeFrame(buffer_);
-      if (result.ok()) {
-        buffer_.erase(0, result.consumed());
-        return std::move(result).frame();
-      }
-      if (!result.error().need_more_bytes() || closed_) return std::nullopt;
+      if (std::optional<Frame> frame = buffer_.Next()) return frame;
+      if (buffer_.error() != nullptr || closed_) return std::nullopt;
       ClientReadResult read = network_.Read(conn_);
-      buffer_ += read.bytes;
+      buffer_.Append(std::move(read.bytes));
       if (read.eof || read.reset) closed_ = true;
     }
   }
@@ -171,7 +168,7 @@ class WireClient {
  private:
   SimNetwork& network_;
   ConnId conn_ = 0;
-  std::string buffer_;
+  protocol::FrameStream buffer_{protocol::FrameStream::kNoLimit};
   bool closed_ = false;
 };
 
@@ -193,7 +190,8 @@ class Incarnation {
                              options.strategy_options),
                 trace),
         runtime_(kernel_, DeriveSeed(seed, absl::StrCat("runtime", index))),
-        network_(kernel_, runtime_.scheduler(), DeriveSeed(seed, absl::StrCat("network", index))) {
+        network_(kernel_, runtime_.scheduler(), DeriveSeed(seed, absl::StrCat("network", index))),
+        check_capture_(kernel_, std::string(kDurableCrashScenario), seed) {
     runtime_.file_system().Load(image);
   }
   ~Incarnation() { runtime_.scheduler().DestroyAll(); }
@@ -252,6 +250,7 @@ class Incarnation {
 
   KernelStop stop() const { return stop_; }
   FiberKernel& kernel() { return kernel_; }
+  const std::optional<Violation>& failed_check() const { return check_capture_.violation(); }
 
   // The disk the next incarnation finds: synced bytes, maybe a torn tail.
   SimDisk::DiskImage Crash(bool tear) {
@@ -346,6 +345,7 @@ class Incarnation {
   FiberKernel kernel_;
   SimRuntime runtime_;
   SimNetwork network_;
+  CheckCapture check_capture_;
   std::unique_ptr<server::services::LiminalServices> services_;
   std::unique_ptr<server::ConnectionSupervisor> supervisor_;
   NullObserver observer_;
@@ -379,6 +379,10 @@ RunResult RunDurableCrash(uint64_t seed, const RunOptions& options) {
     std::string why;
     if (!incarnation.Run(plan[i], options, next_reader, why)) {
       result.violation = Violation{"server-restarts", why};
+      break;
+    }
+    if (incarnation.failed_check().has_value()) {
+      result.violation = incarnation.failed_check();
       break;
     }
     result.steps += incarnation.kernel().steps();

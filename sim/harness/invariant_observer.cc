@@ -41,8 +41,12 @@ void InvariantObserver::Check(bool quiescent) {
   const std::vector<runtime::Pid> live = runtime_.scheduler().LivePidsNamed("connection");
   kernel.trace().Add(TraceKind::kCheck, snapshot.records.size(), snapshot.pending_slots.size(),
                      quiescent ? 1 : 0);
-  if (std::optional<Violation> v =
-          suite_.OnState(WorldView{kernel.Now(), snapshot, live, quiescent})) {
+  std::vector<InboundBacklog> inbound;
+  for (const SimNetwork::ServerInbox& inbox : network_.ServerInboxes()) {
+    inbound.push_back(InboundBacklog{inbox.conn, inbox.owner, inbox.unconsumed, inbox.last_read});
+  }
+  if (std::optional<Violation> v = suite_.OnState(
+          WorldView{kernel.Now(), snapshot, live, quiescent, inbound, max_inbox_bytes_})) {
     Fail(std::move(*v));
   }
 }

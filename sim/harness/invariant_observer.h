@@ -14,6 +14,7 @@
 #include "sim/invariants/event_log.h"
 #include "sim/invariants/invariant_suite.h"
 #include "sim/kernel/step_observer.h"
+#include "sim/net/sim_network.h"
 #include "sim/runtime/sim_runtime.h"
 #include "sim/services/sim_services.h"
 
@@ -24,13 +25,16 @@ class InvariantObserver final : public StepObserver {
   InvariantObserver(InvariantSuite& suite, const EventLog& events,
                     const server::ConnectionSupervisor& supervisor, SimRuntime& runtime,
                     const SimServices* services,
-                    const std::vector<std::unique_ptr<SimClient>>& clients)
+                    const std::vector<std::unique_ptr<SimClient>>& clients,
+                    const SimNetwork& network, size_t max_inbox_bytes)
       : suite_(suite),
         events_(events),
         supervisor_(supervisor),
         runtime_(runtime),
         services_(services),
-        clients_(clients) {}
+        clients_(clients),
+        network_(network),
+        max_inbox_bytes_(max_inbox_bytes) {}
 
   void OnStep() override { Check(/*quiescent=*/false); }
   void OnQuiescent() override { Check(/*quiescent=*/true); }
@@ -47,6 +51,8 @@ class InvariantObserver final : public StepObserver {
   SimRuntime& runtime_;
   const SimServices* services_;  // the double checks its own contract; null otherwise
   const std::vector<std::unique_ptr<SimClient>>& clients_;
+  const SimNetwork& network_;
+  const size_t max_inbox_bytes_;  // the connections' configured inbox bound
   size_t next_event_ = 0;
   uint64_t checked_version_ = UINT64_MAX;
   std::optional<Violation> violation_;

@@ -4,7 +4,8 @@ namespace liminal::sim {
 
 std::vector<std::string> PlantedFaultNames() {
   return {"skip-reply-slot-cancel-on-close", "skip-post-insert-liveness-check",
-          "skip-control-rollback", "unregister-rejected-registrations", "ack-durable-before-fsync"};
+          "skip-control-rollback",           "unregister-rejected-registrations",
+          "ack-durable-before-fsync",        "unbounded-connection-inbox"};
 }
 
 std::optional<server::FaultHooks> ParsePlantedFault(std::string_view name) {
@@ -20,6 +21,8 @@ std::optional<server::FaultHooks> ParsePlantedFault(std::string_view name) {
     hooks.unregister_rejected_registrations = true;
   } else if (name == "ack-durable-before-fsync") {
     hooks.ack_durable_before_fsync = true;
+  } else if (name == "unbounded-connection-inbox") {
+    hooks.unbounded_connection_inbox = true;
   } else {
     return std::nullopt;
   }
@@ -32,6 +35,7 @@ std::string PlantedFaultName(const server::FaultHooks& hooks) {
   if (hooks.skip_control_rollback) return "skip-control-rollback";
   if (hooks.unregister_rejected_registrations) return "unregister-rejected-registrations";
   if (hooks.ack_durable_before_fsync) return "ack-durable-before-fsync";
+  if (hooks.unbounded_connection_inbox) return "unbounded-connection-inbox";
   return "none";
 }
 

@@ -6,6 +6,7 @@
 //   skip-control-rollback              → control-accounting
 //   unregister-rejected-registrations  → unregister-once
 //   ack-durable-before-fsync           → acknowledged-survive-crash (durable-crash)
+//   unbounded-connection-inbox         → inbox-bound (inbox-flood)
 #ifndef LIMINAL_SIM_HARNESS_PLANTED_FAULT_H_
 #define LIMINAL_SIM_HARNESS_PLANTED_FAULT_H_
 

@@ -3,7 +3,6 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "core/protocol/frame_decoder.h"
 #include "core/protocol/frame_encoder.h"
 
 namespace liminal::sim {
@@ -194,28 +193,16 @@ void SimClient::RunReader() {
   for (;;) {
     ClientReadResult read = network_.Read(conn_);
     if (!read.bytes.empty()) {
-      inbound_.append(read.bytes);
-      size_t offset = 0;
-      for (;;) {
-        protocol::DecodeResult result =
-            protocol::DecodeFrame(std::string_view(inbound_).substr(offset));
-        if (!result.ok()) {
-          if (!result.error().need_more_bytes()) {
-            WireViolation(
-                absl::StrCat("the server wrote a malformed frame: ", result.error().detail));
-            offset = inbound_.size();
-          }
-          break;
-        }
-        offset += result.consumed();
-        HandleServerFrame(result.frame());
+      inbound_.Append(std::move(read.bytes));
+      while (std::optional<Frame> frame = inbound_.Next()) HandleServerFrame(*frame);
+      if (const protocol::FrameStreamError* error = inbound_.error()) {
+        WireViolation(absl::StrCat("the server wrote a bad frame: ", error->Describe()));
       }
-      inbound_.erase(0, offset);
     }
     if (read.eof) {
-      if (!inbound_.empty()) {
-        WireViolation(absl::StrCat("the server closed in the middle of a frame (", inbound_.size(),
-                                   " bytes left over)"));
+      if (inbound_.error() == nullptr && inbound_.buffered_bytes() > 0) {
+        WireViolation(absl::StrCat("the server closed in the middle of a frame (",
+                                   inbound_.buffered_bytes(), " bytes left over)"));
       }
       break;
     }

@@ -17,6 +17,7 @@
 #include <string>
 
 #include "core/protocol/frame.h"
+#include "core/protocol/frame_stream.h"
 #include "sim/kernel/fiber_kernel.h"
 #include "sim/kernel/rng.h"
 #include "sim/net/sim_network.h"
@@ -58,7 +59,7 @@ class SimClient {
   Rng rng_;
   ConnId conn_ = 0;
   uint32_t next_stream_ = 3;
-  std::string inbound_;
+  protocol::FrameStream inbound_{protocol::FrameStream::kNoLimit};
   bool reader_done_ = false;
   bool closed_by_us_ = false;
   bool got_connect_error_ = false;

@@ -9,10 +9,12 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "core/check/check.h"
 #include "core/server/connection_supervisor.h"
-#include "core/server/services/liminal_services.h"
 #include "core/server/services/conversations/responder.h"
+#include "core/server/services/liminal_services.h"
 #include "sim/harness/application.h"
+#include "sim/harness/check_capture.h"
 #include "sim/harness/conn_table.h"
 #include "sim/harness/durable_crash.h"
 #include "sim/harness/fault_injector.h"
@@ -39,6 +41,7 @@ server::SupervisorOptions MakeSupervisorOptions(const Workload& w, const RunOpti
   server::SupervisorOptions so;
   so.connection.max_frame_bytes = w.server.max_frame_bytes;
   so.connection.max_outbound_bytes = w.server.max_outbound_bytes;
+  so.connection.max_inbox_bytes = w.server.max_inbox_bytes;
   so.connection.handshake_timeout = absl::Microseconds(w.server.handshake_timeout_us);
   so.connection.idle_timeout = absl::Microseconds(w.server.idle_timeout_us);
   if (w.server.auth) so.connection.auth_tokens = {"secret"};
@@ -74,11 +77,7 @@ Services MakeServices(ServicesKind kind, SimRuntime& runtime) {
   options.max_subscription_inbox_depth = 16;  // small: slow consumers get shed
   absl::StatusOr<std::unique_ptr<server::services::LiminalServices>> real =
       server::services::LiminalServices::Create(runtime, std::move(options));
-  if (!real.ok()) {
-    std::fprintf(stderr, "liminal-sim: cannot build the real services: %s\n",
-                 std::string(real.status().message()).c_str());
-    std::abort();
-  }
+  LIMINAL_CHECK(real.ok(), absl::StrCat("the real services build: ", real.status().message()));
   services.real = real->get();
   services.owned = *std::move(real);
   return services;
@@ -104,7 +103,8 @@ class Simulation {
         supervisor_(runtime_, *services_.owned,
                     MakeSupervisorOptions(workload, options, notifier_, events_)),
         conns_(workload.clients.size()),
-        suite_(InvariantSuite::Standard()) {}
+        suite_(InvariantSuite::Standard()),
+        check_capture_(kernel_, workload.family, seed) {}
 
   ~Simulation() { runtime_.scheduler().DestroyAll(); }
 
@@ -131,6 +131,7 @@ class Simulation {
   std::unique_ptr<FaultInjector> faults_;
   std::unique_ptr<ShutdownCoordinator> shutdown_;
   InvariantSuite suite_;
+  CheckCapture check_capture_;  // a failed LIMINAL_CHECK becomes this run's violation
   int accepting_client_ = -1;
 };
 
@@ -216,9 +217,11 @@ RunResult Simulation::Run() {
   faults_->Start();
   shutdown_->Start();
 
-  InvariantObserver observer(suite_, events_, supervisor_, runtime_, services_.fake, clients_);
+  InvariantObserver observer(suite_, events_, supervisor_, runtime_, services_.fake, clients_,
+                             network_, workload_.server.max_inbox_bytes);
   result.stop = kernel_.Run(observer, options_.limits);
-  result.violation = observer.violation();
+  result.violation =
+      check_capture_.violation().has_value() ? check_capture_.violation() : observer.violation();
 
   if (!result.violation.has_value()) {
     if (result.stop == KernelStop::kStepLimit || result.stop == KernelStop::kTimeLimit) {

@@ -4,6 +4,7 @@
 #include "sim/invariants/control_accounting.h"
 #include "sim/invariants/disconnect_once.h"
 #include "sim/invariants/drain_bound.h"
+#include "sim/invariants/inbox_bound.h"
 #include "sim/invariants/nothing_left.h"
 #include "sim/invariants/records_match_processes.h"
 #include "sim/invariants/release_once.h"
@@ -20,6 +21,7 @@ InvariantSuite InvariantSuite::Standard() {
   suite.Add(std::make_unique<DisconnectOnce>());
   suite.Add(std::make_unique<ReleaseOnce>());
   suite.Add(std::make_unique<RecordsMatchProcesses>());
+  suite.Add(std::make_unique<InboxBound>());
   suite.Add(std::make_unique<AwaitersEnd>());
   suite.Add(std::make_unique<DrainBound>());
   suite.Add(std::make_unique<NothingLeft>());

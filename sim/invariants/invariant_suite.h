@@ -20,7 +20,7 @@ namespace liminal::sim {
 
 class InvariantSuite {
  public:
-  // The safety checkers (records-match-processes, reply-slot-accounting,
+  // The safety checkers (records-match-processes, inbox-bound, reply-slot-accounting,
   // control-accounting, unregister-once, disconnect-once, release-once) and the
   // end-of-run liveness checks (awaiters-end, drain-bound, nothing-left).
   static InvariantSuite Standard();

@@ -17,13 +17,23 @@
 
 namespace liminal::sim {
 
+// One connection's input the server has read from the socket but not yet handled.
+struct InboundBacklog {
+  uint64_t conn = 0;
+  runtime::Pid owner = runtime::kNoPid;
+  size_t unhandled_bytes = 0;  // delivered to the process, not yet reported Consumed
+  size_t last_read = 0;        // bytes of the socket's latest read
+};
+
 // Taken only when no fiber holds a runtime Mutex, so it is a state the supervisor could be
 // observed in.
 struct WorldView {
   absl::Time now;
   const server::SupervisorSnapshot& snapshot;
   const std::vector<runtime::Pid>& live_pids;  // live connection processes, in pid order
-  bool quiescent = false;                      // nothing is runnable
+  bool quiescent;                              // nothing is runnable
+  const std::vector<InboundBacklog>& inbound;  // every reading server socket, by connection
+  size_t max_inbox_bytes;                      // the configured (documented) inbox bound
 };
 
 // One application PushToConnection call and what its awaiter did.

@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "absl/strings/str_cat.h"
+#include "core/check/check.h"
 
 // GCC defines __SANITIZE_ADDRESS__; clang answers __has_feature(address_sanitizer).
 #if defined(__SANITIZE_ADDRESS__)
@@ -29,11 +30,6 @@ void KeepAbandoned(const void* object) {
 #else
   (void)object;
 #endif
-}
-
-[[noreturn]] void Fatal(const char* what) {
-  std::fprintf(stderr, "liminal-sim kernel: %s\n", what);
-  std::abort();
 }
 
 }  // namespace
@@ -114,7 +110,7 @@ void FiberKernel::SwitchPoint(SwitchKind kind, uint64_t arg) {
 
 void FiberKernel::Block(WaitChannel channel) {
   Fiber* f = current_;
-  if (f == nullptr) Fatal("Block() called outside a fiber (the harness would deadlock)");
+  LIMINAL_CHECK(f != nullptr, "Block() is called inside a fiber (the harness would deadlock)");
   f->state = FiberState::kBlocked;
   f->wait = channel;
   f->stopped_at = SwitchKind::kWoken;
@@ -223,7 +219,7 @@ void FiberKernel::FireDueTimers() {
 }
 
 void FiberKernel::SleepUntil(absl::Time when) {
-  if (current_ == nullptr) Fatal("SleepUntil() called outside a fiber");
+  LIMINAL_CHECK(current_ != nullptr, "SleepUntil() is called inside a fiber");
   if (when <= now_) {
     SwitchPoint(SwitchKind::kYield);
     return;
@@ -257,7 +253,7 @@ KernelStop FiberKernel::Run(StepObserver& observer, const KernelLimits& limits) 
     if (steps_ >= limits.max_steps) return KernelStop::kStepLimit;
     const FiberId pick = strategy_->Pick(runnable_, steps_);
     Fiber* fiber = Find(pick);
-    if (fiber == nullptr) Fatal("strategy picked a fiber that does not exist");
+    LIMINAL_CHECK(fiber != nullptr, "the strategy picks a fiber that exists");
     trace_.Add(TraceKind::kStep, pick, static_cast<uint64_t>(fiber->stopped_at),
                fiber->stopped_arg);
     ++steps_;

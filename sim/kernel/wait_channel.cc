@@ -18,6 +18,8 @@ const char* WaitKindName(WaitKind kind) {
       return "socket-read";
     case WaitKind::kAccept:
       return "accept";
+    case WaitKind::kCheckFailed:
+      return "check-failed";
   }
   return "unknown";
 }

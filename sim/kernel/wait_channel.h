@@ -9,12 +9,13 @@ namespace liminal::sim {
 
 enum class WaitKind : uint8_t {
   kNone,
-  kMutex,       // id = mutex id: waiting to acquire
-  kCondition,   // id = mutex id: AwaitWithTimeout waiting for a re-check or its timeout
-  kMailbox,     // id = pid
-  kSleep,       // id = timer id
-  kSocketRead,  // id = connection id (a simulated client reading)
-  kAccept,      // id = listener id
+  kMutex,        // id = mutex id: waiting to acquire
+  kCondition,    // id = mutex id: AwaitWithTimeout waiting for a re-check or its timeout
+  kMailbox,      // id = pid
+  kSleep,        // id = timer id
+  kSocketRead,   // id = connection id (a simulated client reading)
+  kAccept,       // id = listener id
+  kCheckFailed,  // a failed LIMINAL_CHECK parks its fiber for good (never woken)
 };
 
 const char* WaitKindName(WaitKind kind);

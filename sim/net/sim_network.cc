@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "core/check/check.h"
 #include "sim/net/sim_socket.h"
 
 namespace liminal::sim {
@@ -41,6 +42,7 @@ struct SimNetwork::Conn {
   bool paused = false;
   size_t inbox_limit = SIZE_MAX;
   size_t unconsumed = 0;  // delivered as SocketData, not yet Consumed
+  size_t last_read = 0;   // bytes of the latest SocketData
   bool server_closed = false;
   std::string server_queue;  // written, waiting for the client's window
   size_t in_window = 0;      // in flight to the client or unread by it
@@ -64,11 +66,7 @@ SimNetwork::SimNetwork(FiberKernel& kernel, SimScheduler& scheduler, uint64_t se
 SimNetwork::~SimNetwork() = default;
 
 SimNetwork::Conn& SimNetwork::At(ConnId conn) {
-  if (conn == 0 || conn > conns_.size()) {
-    std::fprintf(stderr, "liminal-sim network: unknown connection %llu\n",
-                 static_cast<unsigned long long>(conn));
-    std::abort();
-  }
+  LIMINAL_CHECK(conn != 0 && conn <= conns_.size(), absl::StrCat("unknown connection ", conn));
   return *conns_[conn - 1];
 }
 
@@ -243,6 +241,7 @@ void SimNetwork::DeliverToServer(Conn& c) {
       std::string bytes = std::move(c.c2s_arrived);
       c.c2s_arrived.clear();
       c.unconsumed += bytes.size();
+      c.last_read = bytes.size();
       trace_.Add(TraceKind::kNet, c.id, static_cast<uint64_t>(NetOp::kServerRead), bytes.size());
       scheduler_.Send(c.owner, runtime::SocketData{std::move(bytes)});
       continue;
@@ -257,6 +256,15 @@ void SimNetwork::DeliverToServer(Conn& c) {
 }
 
 // ---- server side -------------------------------------------------------------------------
+
+std::vector<SimNetwork::ServerInbox> SimNetwork::ServerInboxes() const {
+  std::vector<ServerInbox> inboxes;
+  for (const std::unique_ptr<Conn>& c : conns_) {
+    if (c->owner == runtime::kNoPid || c->server_closed) continue;
+    inboxes.push_back(ServerInbox{c->id, c->owner, c->unconsumed, c->last_read});
+  }
+  return inboxes;
+}
 
 void SimNetwork::ServerStartReading(ConnId id, runtime::Pid owner, size_t inbox_limit) {
   kernel_.SwitchPoint(SwitchKind::kSocket, id);

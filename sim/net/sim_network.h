@@ -60,6 +60,16 @@ class SimNetwork {
 
   // Harness side: whether the listener accepted the connection.
   bool accepted(ConnId conn) const;
+  // A server-side socket's input not yet handled by its owner: delivered as SocketData and
+  // not reported Consumed, and the size of the latest delivery (one read).
+  struct ServerInbox {
+    ConnId conn = 0;
+    runtime::Pid owner = runtime::kNoPid;
+    size_t unconsumed = 0;
+    size_t last_read = 0;
+  };
+  // Every connection whose server side reads, in connection order.
+  std::vector<ServerInbox> ServerInboxes() const;
 
   // Server side, used by SimSocket and SimListener.
   void ServerStartReading(ConnId conn, runtime::Pid owner, size_t inbox_limit);

@@ -1,16 +1,11 @@
 #include "sim/runtime/sim_mutex.h"
 
 #include <algorithm>
-#include <cstdio>
-#include <cstdlib>
+
+#include "core/check/check.h"
 
 namespace liminal::sim {
 namespace {
-
-[[noreturn]] void Fatal(const char* what) {
-  std::fprintf(stderr, "liminal-sim mutex: %s\n", what);
-  std::abort();
-}
 
 void Erase(std::vector<FiberId>& list, FiberId id) {
   list.erase(std::remove(list.begin(), list.end(), id), list.end());
@@ -25,7 +20,7 @@ void SimMutex::Lock() {
 
 void SimMutex::Acquire() {
   if (!kernel_.InFiber()) {
-    if (held_) Fatal("the harness read shared state while a fiber held its mutex");
+    LIMINAL_CHECK(!held_, "the harness reads shared state only while no fiber holds its mutex");
     held_ = true;
     owner_ = 0;
     return;
@@ -52,7 +47,7 @@ void SimMutex::Unlock() {
 }
 
 void SimMutex::Release(bool notify_awaiters) {
-  if (!held_ || owner_ != kernel_.current()) Fatal("Unlock() of a mutex this fiber does not hold");
+  LIMINAL_CHECK(held_ && owner_ == kernel_.current(), "Unlock() of a mutex this fiber holds");
   held_ = false;
   owner_ = 0;
   kernel_.NoteLockReleased();
@@ -68,7 +63,7 @@ void SimMutex::Release(bool notify_awaiters) {
 }
 
 bool SimMutex::AwaitWithTimeout(absl::FunctionRef<bool()> condition, absl::Duration timeout) {
-  if (!kernel_.InFiber()) Fatal("AwaitWithTimeout() called outside a fiber");
+  LIMINAL_CHECK(kernel_.InFiber(), "AwaitWithTimeout() is called inside a fiber");
   if (condition()) return true;
   if (timeout <= absl::ZeroDuration()) return false;
   const FiberId self = kernel_.current();

@@ -9,7 +9,7 @@
 //   * HasSubscriptions() for NotifyShutdown's filter; FlushDurableState() writes and syncs a
 //     file on the simulated disk and can be made to fail.
 // Shared state sits behind a runtime Mutex (switch points). The double also checks its own
-// contract: Release exactly once per session, never during HandleFrame or Pump.
+// contract: Release exactly once per session, never during a frame handler or Pump.
 #ifndef LIMINAL_SIM_SERVICES_SIM_SERVICES_H_
 #define LIMINAL_SIM_SERVICES_SIM_SERVICES_H_
 

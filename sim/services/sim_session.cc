@@ -20,61 +20,91 @@ void SimSession::Enter(const char* call) {
   ++in_call_;
 }
 
-void SimSession::HandleFrame(Frame& frame, server::ConnectionOutput& out) {
-  Enter("HandleFrame");
+void SimSession::Begin(const char* call, server::ConnectionOutput& out) {
+  Enter(call);
   pid_ = out.pid();
-  switch (static_cast<protocol::FrameType>(frame.type_id())) {
-    case protocol::FrameType::kSubscribe:
-      HandleSubscribe(frame, out);
-      break;
-    case protocol::FrameType::kUnsubscribe: {
-      const auto& unsubscribe = std::get<protocol::Unsubscribe>(frame.body);
-      runtime::MutexLock lock(*services_.mu_);
-      auto it = subscriptions_.find(unsubscribe.subscription_id);
-      if (it != subscriptions_.end()) {  // unknown ids are ignored (no response frame)
-        services_.subscribers_[it->second.channel].erase({id_, it->first});
-        subscriptions_.erase(it);
-      }
-      break;
+}
+
+void SimSession::OnSubscribe(const Frame& frame, protocol::Subscribe& subscribe,
+                             server::ConnectionOutput& out) {
+  Begin("OnSubscribe", out);
+  HandleSubscribe(frame, subscribe, out);
+  Leave();
+}
+
+void SimSession::OnUnsubscribe(const Frame&, protocol::Unsubscribe& unsubscribe,
+                               server::ConnectionOutput& out) {
+  Begin("OnUnsubscribe", out);
+  {
+    runtime::MutexLock lock(*services_.mu_);
+    auto it = subscriptions_.find(unsubscribe.subscription_id);
+    if (it != subscriptions_.end()) {  // unknown ids are ignored (no response frame)
+      services_.subscribers_[it->second.channel].erase({id_, it->first});
+      subscriptions_.erase(it);
     }
-    case protocol::FrameType::kPublish:
-      HandlePublish(frame, out);
-      break;
-    case protocol::FrameType::kConversationOpen: {
-      const auto& open = std::get<protocol::ConversationOpen>(frame.body);
-      if (conversations_.contains(open.conversation_id)) {
-        out.Send(
-            MakeFrame(protocol::ConversationError{open.conversation_id,
-                                                  protocol::ToWire(ReasonCode::kConversationOpen),
-                                                  "conversation already open"},
-                      frame.stream_id));
-      } else {
-        conversations_[open.conversation_id] = Conversation{open.subject, frame.stream_id};
-      }
-      break;
-    }
-    case protocol::FrameType::kConversationMessage:
-      HandleConversationMessage(frame, out);
-      break;
-    case protocol::FrameType::kConversationClose: {
-      const auto& close = std::get<protocol::ConversationClose>(frame.body);
-      if (conversations_.erase(close.conversation_id) == 0) {
-        out.Send(MakeFrame(
-            protocol::ConversationError{close.conversation_id,
-                                        protocol::ToWire(ReasonCode::kConversationUnknown),
-                                        "no such conversation"},
-            frame.stream_id));
-      }
-      break;
-    }
-    default:
-      break;  // Accept / Defer / Reject: the double keeps no credit
   }
   Leave();
 }
 
-void SimSession::HandleSubscribe(const Frame& frame, server::ConnectionOutput& out) {
-  const auto& subscribe = std::get<protocol::Subscribe>(frame.body);
+void SimSession::OnPublish(const Frame& frame, protocol::Publish& publish,
+                           server::ConnectionOutput& out) {
+  Begin("OnPublish", out);
+  HandlePublish(frame, publish, out);
+  Leave();
+}
+
+void SimSession::OnConversationOpen(const Frame& frame, protocol::ConversationOpen& open,
+                                    server::ConnectionOutput& out) {
+  Begin("OnConversationOpen", out);
+  if (conversations_.contains(open.conversation_id)) {
+    out.Send(MakeFrame(protocol::ConversationError{open.conversation_id,
+                                                   protocol::ToWire(ReasonCode::kConversationOpen),
+                                                   "conversation already open"},
+                       frame.stream_id));
+  } else {
+    conversations_[open.conversation_id] = Conversation{open.subject, frame.stream_id};
+  }
+  Leave();
+}
+
+void SimSession::OnConversationMessage(const Frame& frame, protocol::ConversationMessage& message,
+                                       server::ConnectionOutput& out) {
+  Begin("OnConversationMessage", out);
+  HandleConversationMessage(frame, message, out);
+  Leave();
+}
+
+void SimSession::OnConversationClose(const Frame& frame, protocol::ConversationClose& close,
+                                     server::ConnectionOutput& out) {
+  Begin("OnConversationClose", out);
+  if (conversations_.erase(close.conversation_id) == 0) {
+    out.Send(
+        MakeFrame(protocol::ConversationError{close.conversation_id,
+                                              protocol::ToWire(ReasonCode::kConversationUnknown),
+                                              "no such conversation"},
+                  frame.stream_id));
+  }
+  Leave();
+}
+
+// The double keeps no credit: acknowledgements are accepted and ignored.
+void SimSession::OnAccept(const Frame&, protocol::Accept&, server::ConnectionOutput& out) {
+  Begin("OnAccept", out);
+  Leave();
+}
+
+void SimSession::OnDefer(const Frame&, protocol::Defer&, server::ConnectionOutput& out) {
+  Begin("OnDefer", out);
+  Leave();
+}
+
+void SimSession::OnReject(const Frame&, protocol::Reject&, server::ConnectionOutput& out) {
+  Begin("OnReject", out);
+  Leave();
+}
+
+void SimSession::HandleSubscribe(const Frame& frame, const protocol::Subscribe& subscribe,
+                                 server::ConnectionOutput& out) {
   if (!SimServices::KnownChannel(subscribe.channel)) {
     out.Send(MakeFrame(
         protocol::SubscribeError{protocol::ToWire(ReasonCode::kUnknownChannel),
@@ -92,8 +122,8 @@ void SimSession::HandleSubscribe(const Frame& frame, server::ConnectionOutput& o
   out.Send(MakeFrame(protocol::SubscribeAck{subscription, {}}, frame.stream_id));
 }
 
-void SimSession::HandlePublish(const Frame& frame, server::ConnectionOutput& out) {
-  const auto& publish = std::get<protocol::Publish>(frame.body);
+void SimSession::HandlePublish(const Frame& frame, const protocol::Publish& publish,
+                               server::ConnectionOutput& out) {
   if (!SimServices::KnownChannel(publish.channel)) {
     out.Send(
         MakeFrame(protocol::PublishError{protocol::ToWire(ReasonCode::kUnknownChannel),
@@ -126,8 +156,9 @@ void SimSession::HandlePublish(const Frame& frame, server::ConnectionOutput& out
                      delivered ? protocol::kFlagDelivered : 0));
 }
 
-void SimSession::HandleConversationMessage(const Frame& frame, server::ConnectionOutput& out) {
-  const auto& message = std::get<protocol::ConversationMessage>(frame.body);
+void SimSession::HandleConversationMessage(const Frame& frame,
+                                           const protocol::ConversationMessage& message,
+                                           server::ConnectionOutput& out) {
   auto conversation = conversations_.find(message.conversation_id);
   if (conversation == conversations_.end()) {
     out.Send(
@@ -228,7 +259,7 @@ void SimSession::Release() {
   }
   if (in_call_ > 0) {
     services_.NoteViolation(
-        absl::StrCat("session ", id_, " released while HandleFrame or Pump was running"));
+        absl::StrCat("session ", id_, " released while a frame handler or Pump was running"));
   }
   released_ = true;
   {

@@ -21,7 +21,24 @@ class SimSession final : public server::ConnectionSession {
  public:
   SimSession(SimServices& services, uint64_t id) : services_(services), id_(id) {}
 
-  void HandleFrame(protocol::Frame& frame, server::ConnectionOutput& out) override;
+  void OnSubscribe(const protocol::Frame& frame, protocol::Subscribe& subscribe,
+                   server::ConnectionOutput& out) override;
+  void OnUnsubscribe(const protocol::Frame& frame, protocol::Unsubscribe& unsubscribe,
+                     server::ConnectionOutput& out) override;
+  void OnPublish(const protocol::Frame& frame, protocol::Publish& publish,
+                 server::ConnectionOutput& out) override;
+  void OnConversationOpen(const protocol::Frame& frame, protocol::ConversationOpen& open,
+                          server::ConnectionOutput& out) override;
+  void OnConversationMessage(const protocol::Frame& frame, protocol::ConversationMessage& message,
+                             server::ConnectionOutput& out) override;
+  void OnConversationClose(const protocol::Frame& frame, protocol::ConversationClose& close,
+                           server::ConnectionOutput& out) override;
+  void OnAccept(const protocol::Frame& frame, protocol::Accept& accept,
+                server::ConnectionOutput& out) override;
+  void OnDefer(const protocol::Frame& frame, protocol::Defer& defer,
+               server::ConnectionOutput& out) override;
+  void OnReject(const protocol::Frame& frame, protocol::Reject& reject,
+                server::ConnectionOutput& out) override;
   void Pump(server::ConnectionOutput& out) override;
   bool HasSubscriptions() const override;
   void Release() override;
@@ -45,15 +62,21 @@ class SimSession final : public server::ConnectionSession {
     protocol::Frame frame;
   };
 
-  void HandleSubscribe(const protocol::Frame& frame, server::ConnectionOutput& out);
-  void HandlePublish(const protocol::Frame& frame, server::ConnectionOutput& out);
-  void HandleConversationMessage(const protocol::Frame& frame, server::ConnectionOutput& out);
+  void HandleSubscribe(const protocol::Frame& frame, const protocol::Subscribe& subscribe,
+                       server::ConnectionOutput& out);
+  void HandlePublish(const protocol::Frame& frame, const protocol::Publish& publish,
+                     server::ConnectionOutput& out);
+  void HandleConversationMessage(const protocol::Frame& frame,
+                                 const protocol::ConversationMessage& message,
+                                 server::ConnectionOutput& out);
+  // Enter(call) and learn the pid: the start of every frame handler.
+  void Begin(const char* call, server::ConnectionOutput& out);
   void Enter(const char* call);
   void Leave() { --in_call_; }
 
   SimServices& services_;
   const uint64_t id_;
-  runtime::Pid pid_ = runtime::kNoPid;  // learned on the first HandleFrame
+  runtime::Pid pid_ = runtime::kNoPid;  // learned on the first frame handler
   int in_call_ = 0;
   bool released_ = false;
   // Guarded by the services' mutex.

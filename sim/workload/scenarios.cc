@@ -378,6 +378,34 @@ Workload ProtocolGarbage(Builder& b) {
   return w;
 }
 
+// Clients publish in bursts (back-to-back writes) at a server whose connections have a tiny
+// inbox: input backpressure (the socket stops reading above the bound) is exercised on every
+// connection.
+Workload InboxFlood(Builder& b) {
+  Workload w;
+  w.family = "inbox-flood";
+  w.server.max_inbox_bytes = b.Between(16, 128);
+  const uint32_t clients = b.Between(2, 3);
+  uint32_t last = 0;
+  for (uint32_t i = 0; i < clients; ++i) {
+    ClientSpec c = b.Client(b.Between(0, 1'000), /*chunky=*/b.Chance(30));
+    c.ops.push_back(b.Op(ClientOpKind::kHandshake, 0));
+    const uint32_t bursts = b.Between(1, 2);
+    for (uint32_t k = 0; k < bursts; ++k) {
+      const uint32_t n = b.Between(3, 8);
+      for (uint32_t m = 0; m < n; ++m) {
+        c.ops.push_back(
+            b.Op(ClientOpKind::kPublish, m == 0 ? 2'000 : 0, b.Between(0, 2), b.Between(50, 199)));
+      }
+    }
+    b.MaybeLeave(c, 1'000, 20);
+    last = std::max(last, ScriptEnd(c) + 1'000);
+    w.clients.push_back(std::move(c));
+  }
+  Finish(w, b, last);
+  return w;
+}
+
 Workload Mixed(Builder& b) {
   Workload w;
   w.family = "mixed";
@@ -432,8 +460,8 @@ Workload Mixed(Builder& b) {
 }  // namespace
 
 std::vector<std::string> ScenarioNames() {
-  return {"spawn-crash",    "orphan-reap",      "push-vs-close", "register-vs-close",
-          "shutdown-drain", "protocol-garbage", "mixed",         "durable-crash"};
+  return {"spawn-crash",      "orphan-reap", "push-vs-close", "register-vs-close", "shutdown-drain",
+          "protocol-garbage", "inbox-flood", "mixed",         "durable-crash"};
 }
 
 bool IsScenario(std::string_view name) {
@@ -451,6 +479,7 @@ std::optional<Workload> GenerateWorkload(std::string_view scenario, uint64_t see
   if (scenario == "register-vs-close") return RegisterVsClose(b);
   if (scenario == "shutdown-drain") return ShutdownDrain(b);
   if (scenario == "protocol-garbage") return ProtocolGarbage(b);
+  if (scenario == "inbox-flood") return InboxFlood(b);
   if (scenario == "mixed") return Mixed(b);
   return std::nullopt;
 }

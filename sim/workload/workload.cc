@@ -125,6 +125,9 @@ std::string DescribeWorkload(const Workload& w) {
                                    : "",
       w.server.max_connections > 0 ? absl::StrCat(" max_connections=", w.server.max_connections)
                                    : "",
+      w.server.max_inbox_bytes != ServerSpec{}.max_inbox_bytes
+          ? absl::StrCat(" max_inbox=", w.server.max_inbox_bytes)
+          : "",
       "\n");
   for (size_t i = 0; i < w.clients.size(); ++i) {
     const ClientSpec& c = w.clients[i];

@@ -111,9 +111,10 @@ struct ServerSpec {
   uint32_t handshake_timeout_us = 2'000'000;
   uint32_t max_frame_bytes = 4096;
   uint32_t max_outbound_bytes = 8192;
-  uint32_t idle_timeout_us = 0;  // 0: no idle timeout
-  uint32_t max_connections = 0;  // 0: unlimited
-  bool auth = false;             // tokens configured: "secret"
+  uint32_t max_inbox_bytes = 4u << 20;  // per connection: read but not yet handled
+  uint32_t idle_timeout_us = 0;         // 0: no idle timeout
+  uint32_t max_connections = 0;         // 0: unlimited
+  bool auth = false;                    // tokens configured: "secret"
 };
 
 struct Workload {

@@ -8,10 +8,10 @@
 #include "absl/strings/str_cat.h"
 #include "core/auth/permissions.h"
 #include "core/protocol/frame_type.h"
-#include "core/server/services/pubsub/delivery_seq.h"
 #include "core/server/services/conversations/participant_process.h"
-#include "core/server/services/routing/routing_table.h"
+#include "core/server/services/pubsub/delivery_seq.h"
 #include "core/server/services/pubsub/subscribe_target.h"
+#include "core/server/services/routing/routing_table.h"
 #include "core/server/worker_subject.h"
 
 namespace liminal::server::services {
@@ -54,29 +54,60 @@ void ServiceSession::Bind(ConnectionOutput& out) {
   publish_acks_->SetOwner(pid_);
 }
 
-void ServiceSession::HandleFrame(Frame& frame, ConnectionOutput& out) {
+bool ServiceSession::Enter(ConnectionOutput& out) {
   Bind(out);
-  if (released_) return;
-  if (auto* publish = std::get_if<protocol::Publish>(&frame.body)) {
-    HandlePublish(frame, *publish, out);
-  } else if (const auto* subscribe = std::get_if<protocol::Subscribe>(&frame.body)) {
-    HandleSubscribe(frame, *subscribe, out);
-  } else if (const auto* unsubscribe = std::get_if<protocol::Unsubscribe>(&frame.body)) {
-    HandleUnsubscribe(*unsubscribe);
-  } else if (const auto* accept = std::get_if<protocol::Accept>(&frame.body)) {
-    HandleAck(frame, accept->referenced_message_id);
-  } else if (const auto* defer = std::get_if<protocol::Defer>(&frame.body)) {
-    HandleAck(frame, defer->referenced_message_id);
-  } else if (const auto* reject = std::get_if<protocol::Reject>(&frame.body)) {
-    HandleAck(frame, reject->referenced_message_id);
-  } else if (const auto* open = std::get_if<protocol::ConversationOpen>(&frame.body)) {
-    HandleConversationOpen(frame, *open, out);
-  } else if (const auto* message = std::get_if<protocol::ConversationMessage>(&frame.body)) {
-    HandleConversationMessage(frame, *message, out);
-  } else if (const auto* close = std::get_if<protocol::ConversationClose>(&frame.body)) {
-    HandleConversationClose(frame, *close, out);
+  return !released_;
+}
+
+void ServiceSession::OnSubscribe(const Frame& frame, protocol::Subscribe& subscribe,
+                                 ConnectionOutput& out) {
+  if (Enter(out)) HandleSubscribe(frame, subscribe, out);
+}
+
+void ServiceSession::OnUnsubscribe(const Frame&, protocol::Unsubscribe& unsubscribe,
+                                   ConnectionOutput& out) {
+  if (Enter(out)) HandleUnsubscribe(unsubscribe);
+}
+
+void ServiceSession::OnPublish(const Frame& frame, protocol::Publish& publish,
+                               ConnectionOutput& out) {
+  if (Enter(out)) HandlePublish(frame, publish, out);
+}
+
+void ServiceSession::OnConversationOpen(const Frame& frame, protocol::ConversationOpen& open,
+                                        ConnectionOutput& out) {
+  if (Enter(out)) HandleConversationOpen(frame, open, out);
+}
+
+void ServiceSession::OnConversationMessage(const Frame& frame,
+                                           protocol::ConversationMessage& message,
+                                           ConnectionOutput& out) {
+  if (Enter(out)) HandleConversationMessage(frame, message, out);
+}
+
+void ServiceSession::OnConversationClose(const Frame& frame, protocol::ConversationClose& close,
+                                         ConnectionOutput& out) {
+  if (Enter(out)) HandleConversationClose(frame, close, out);
+}
+
+void ServiceSession::OnAccept(const Frame& frame, protocol::Accept& accept, ConnectionOutput& out) {
+  if (Enter(out)) {
+    HandleAck(frame, accept.referenced_message_id, &Subscription::Accept,
+              metrics::AckKind::kAccept);
   }
-  // Anything else is not forwarded by the connection process.
+}
+
+void ServiceSession::OnDefer(const Frame& frame, protocol::Defer& defer, ConnectionOutput& out) {
+  if (Enter(out)) {
+    HandleAck(frame, defer.referenced_message_id, &Subscription::Defer, metrics::AckKind::kDefer);
+  }
+}
+
+void ServiceSession::OnReject(const Frame& frame, protocol::Reject& reject, ConnectionOutput& out) {
+  if (Enter(out)) {
+    HandleAck(frame, reject.referenced_message_id, &Subscription::Reject,
+              metrics::AckKind::kReject);
+  }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -306,7 +337,8 @@ void ServiceSession::LeaveStream(uint32_t stream_id) {
   if (--it->second.subscriptions == 0) streams_.erase(it);
 }
 
-void ServiceSession::HandleAck(const Frame& frame, const std::string& referenced) {
+void ServiceSession::HandleAck(const Frame& frame, const std::string& referenced,
+                               bool (Subscription::*apply)(uint64_t), metrics::AckKind kind) {
   // Only a subscription with ACKS takes acknowledgements, and it has its stream to itself.
   auto stream = streams_.find(frame.stream_id);
   if (stream == streams_.end() || stream->second.acks_subscription == 0) return;
@@ -315,14 +347,7 @@ void ServiceSession::HandleAck(const Frame& frame, const std::string& referenced
   auto entry = subscriptions_.find(stream->second.acks_subscription);
   if (entry == subscriptions_.end()) return;
   Subscription& subscription = *entry->second.subscription;
-  const auto type = static_cast<protocol::FrameType>(frame.type_id());
-  if (type == protocol::FrameType::kAccept) {
-    if (subscription.Accept(*seq)) env_.metrics.Ack(metrics::AckKind::kAccept);
-  } else if (type == protocol::FrameType::kReject) {
-    if (subscription.Reject(*seq)) env_.metrics.Ack(metrics::AckKind::kReject);
-  } else if (type == protocol::FrameType::kDefer) {
-    if (subscription.Defer(*seq)) env_.metrics.Ack(metrics::AckKind::kDefer);
-  }
+  if ((subscription.*apply)(*seq)) env_.metrics.Ack(kind);
   SaveConsumerPosition(entry->second);
 }
 

@@ -22,7 +22,7 @@
 //   * Conversations: each one's participant is a process; replies, timeouts and crashes come
 //     back through the ReplyInbox and leave in Pump, so nothing here ever waits.
 //
-// Created by LiminalServices::OpenSession; the connection process calls HandleFrame and Pump
+// Created by LiminalServices::OpenSession; the connection process calls its On* handlers and Pump
 // in its slices and the supervisor calls Release exactly once (never concurrently).
 #ifndef LIMINAL_CORE_SERVER_SERVICES_SERVICE_SESSION_H_
 #define LIMINAL_CORE_SERVER_SERVICES_SERVICE_SESSION_H_
@@ -40,13 +40,13 @@
 #include "core/protocol/reason_code.h"
 #include "core/runtime/pid.h"
 #include "core/server/connection_services.h"
-#include "core/server/services/pubsub/channel.h"
 #include "core/server/services/conversations/participant_inbox.h"
-#include "core/server/services/pubsub/publish_ack_inbox.h"
 #include "core/server/services/conversations/reply_inbox.h"
-#include "core/server/services/session_environment.h"
+#include "core/server/services/pubsub/channel.h"
+#include "core/server/services/pubsub/publish_ack_inbox.h"
 #include "core/server/services/pubsub/stream_sequence.h"
 #include "core/server/services/pubsub/subscription.h"
+#include "core/server/services/session_environment.h"
 
 namespace liminal::server::services {
 
@@ -55,7 +55,24 @@ class ServiceSession final : public ConnectionSession {
   explicit ServiceSession(const SessionEnvironment& env);
   ~ServiceSession() override;
 
-  void HandleFrame(protocol::Frame& frame, ConnectionOutput& out) override;
+  void OnSubscribe(const protocol::Frame& frame, protocol::Subscribe& subscribe,
+                   ConnectionOutput& out) override;
+  void OnUnsubscribe(const protocol::Frame& frame, protocol::Unsubscribe& unsubscribe,
+                     ConnectionOutput& out) override;
+  void OnPublish(const protocol::Frame& frame, protocol::Publish& publish,
+                 ConnectionOutput& out) override;
+  void OnConversationOpen(const protocol::Frame& frame, protocol::ConversationOpen& open,
+                          ConnectionOutput& out) override;
+  void OnConversationMessage(const protocol::Frame& frame, protocol::ConversationMessage& message,
+                             ConnectionOutput& out) override;
+  void OnConversationClose(const protocol::Frame& frame, protocol::ConversationClose& close,
+                           ConnectionOutput& out) override;
+  void OnAccept(const protocol::Frame& frame, protocol::Accept& accept,
+                ConnectionOutput& out) override;
+  void OnDefer(const protocol::Frame& frame, protocol::Defer& defer,
+               ConnectionOutput& out) override;
+  void OnReject(const protocol::Frame& frame, protocol::Reject& reject,
+                ConnectionOutput& out) override;
   void Pump(ConnectionOutput& out) override;
   bool HasSubscriptions() const override { return !subscriptions_.empty(); }
   void Release() override;
@@ -90,6 +107,8 @@ class ServiceSession final : public ConnectionSession {
   using Conversations = absl::btree_map<uint64_t, ConversationEntry>;
 
   void Bind(ConnectionOutput& out);
+  // Bind(out), then whether the session still takes frames (false once released).
+  bool Enter(ConnectionOutput& out);
 
   void HandlePublish(const protocol::Frame& frame, protocol::Publish& publish,
                      ConnectionOutput& out);
@@ -101,7 +120,10 @@ class ServiceSession final : public ConnectionSession {
   void HandleSubscribe(const protocol::Frame& frame, const protocol::Subscribe& subscribe,
                        ConnectionOutput& out);
   void HandleUnsubscribe(const protocol::Unsubscribe& unsubscribe);
-  void HandleAck(const protocol::Frame& frame, const std::string& referenced);
+  // Accept, Defer or Reject (`apply`, counted as `kind`) of the subscription on the frame's
+  // stream.
+  void HandleAck(const protocol::Frame& frame, const std::string& referenced,
+                 bool (Subscription::*apply)(uint64_t), metrics::AckKind kind);
   void DropSubscription(uint64_t id);
   // A named consumer's position follows what its subscription has acknowledged.
   void SaveConsumerPosition(const SubscriptionEntry& entry);

@@ -8,7 +8,6 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "core/protocol/frame_decoder.h"
 #include "core/protocol/frame_encoder.h"
 #include "core/protocol/frame_type.h"
 #include "tests/e2e/support/http_client.h"
@@ -125,21 +124,14 @@ absl::Status RawClient::Handshake(std::string auth_token) {
 absl::StatusOr<protocol::Frame> RawClient::Next(std::chrono::milliseconds timeout) {
   const Clock::time_point deadline = Clock::now() + timeout;
   while (true) {
-    if (!buffer_.empty()) {
-      protocol::DecodeResult result = protocol::DecodeFrame(buffer_);
-      if (result.ok()) {
-        protocol::Frame frame = std::move(result).frame();
-        buffer_.erase(0, result.consumed());
-        return frame;
-      }
-      if (!result.error().need_more_bytes()) {
-        return absl::DataLossError(
-            absl::StrCat("undecodable bytes from the server: ", result.error().detail));
-      }
+    if (std::optional<protocol::Frame> frame = buffer_.Next()) return *std::move(frame);
+    if (const protocol::FrameStreamError* error = buffer_.error()) {
+      return absl::DataLossError(
+          absl::StrCat("undecodable bytes from the server: ", error->Describe()));
     }
     if (closed_) {
-      return absl::UnavailableError(
-          absl::StrCat("connection closed by the server", buffer_.empty() ? "" : " mid-frame"));
+      return absl::UnavailableError(absl::StrCat(
+          "connection closed by the server", buffer_.buffered_bytes() == 0 ? "" : " mid-frame"));
     }
     const auto left =
         std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
@@ -147,7 +139,7 @@ absl::StatusOr<protocol::Frame> RawClient::Next(std::chrono::milliseconds timeou
     absl::StatusOr<std::string> more = tcp_.ReadAtLeast(1, left);
     if (!more.ok()) return more.status();
     if (more->empty()) closed_ = true;
-    buffer_.append(*more);
+    buffer_.Append(*std::move(more));
   }
 }
 

@@ -29,6 +29,7 @@
 #include "client/io_thread.h"
 #include "core/config/host_port.h"
 #include "core/protocol/frame.h"
+#include "core/protocol/frame_stream.h"
 #include "tests/e2e/support/daemon_process.h"
 #include "tests/e2e/support/tcp_connection.h"
 
@@ -98,7 +99,7 @@ class RawClient {
   explicit RawClient(TcpConnection tcp) : tcp_(std::move(tcp)) {}
 
   TcpConnection tcp_;
-  std::string buffer_;  // received, not yet decoded
+  protocol::FrameStream buffer_{protocol::FrameStream::kNoLimit};  // received, not yet decoded
   bool closed_ = false;
 };
 

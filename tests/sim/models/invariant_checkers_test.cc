@@ -10,6 +10,7 @@
 #include "sim/invariants/control_accounting.h"
 #include "sim/invariants/disconnect_once.h"
 #include "sim/invariants/drain_bound.h"
+#include "sim/invariants/inbox_bound.h"
 #include "sim/invariants/nothing_left.h"
 #include "sim/invariants/records_match_processes.h"
 #include "sim/invariants/release_once.h"
@@ -24,6 +25,7 @@ using ::testing::HasSubstr;
 using ::testing::Optional;
 
 const absl::Time kT0 = absl::UnixEpoch();
+const std::vector<InboundBacklog> kNoInbound;
 
 TimedEvent E(SupervisorEventKind kind, runtime::Pid pid, uint64_t id = 0, absl::Time at = kT0) {
   return TimedEvent{{kind, pid, id}, at};
@@ -69,9 +71,10 @@ TEST(ReplySlotAccountingTest, APendingSlotMustHaveARecord) {
   snapshot.pending_slots = {{9, 4}};
   const std::vector<runtime::Pid> live = {4};
   snapshot.records = {{4, false}};
-  EXPECT_EQ(checker.OnState({kT0, snapshot, live, true}), std::nullopt);
+  EXPECT_EQ(checker.OnState({kT0, snapshot, live, true, kNoInbound, 0}), std::nullopt);
   snapshot.records.clear();
-  EXPECT_THAT(checker.OnState({kT0, snapshot, live, false}), Optional(HasSubstr("no record")));
+  EXPECT_THAT(checker.OnState({kT0, snapshot, live, false, kNoInbound, 0}),
+              Optional(HasSubstr("no record")));
   EndFixture end;
   EXPECT_THAT(checker.AtEnd(end.End()), Optional(HasSubstr("never resolved")));
 }
@@ -97,8 +100,9 @@ TEST(ControlAccountingTest, EachControlMeetsOneFate) {
   ASSERT_EQ(Feed(stuck, {E(SupervisorEventKind::kControlEnqueued, 3, 1)}), std::nullopt);
   server::SupervisorSnapshot snapshot;
   const std::vector<runtime::Pid> live;
-  EXPECT_EQ(stuck.OnState({kT0, snapshot, live, false}), std::nullopt);
-  EXPECT_THAT(stuck.OnState({kT0, snapshot, live, true}), Optional(HasSubstr("still queued")));
+  EXPECT_EQ(stuck.OnState({kT0, snapshot, live, false, kNoInbound, 0}), std::nullopt);
+  EXPECT_THAT(stuck.OnState({kT0, snapshot, live, true, kNoInbound, 0}),
+              Optional(HasSubstr("still queued")));
 }
 
 TEST(UnregisterOnceTest, FiresOnceAndOnlyForStoredRegistrations) {
@@ -163,11 +167,25 @@ TEST(RecordsMatchProcessesTest, OnlyAtQuiescence) {
   server::SupervisorSnapshot snapshot;
   snapshot.records = {{1, false}, {3, false}};
   const std::vector<runtime::Pid> live = {1, 2};
-  EXPECT_EQ(checker.OnState({kT0, snapshot, live, false}), std::nullopt);
-  EXPECT_THAT(checker.OnState({kT0, snapshot, live, true}), Optional(HasSubstr("orphan record")));
+  EXPECT_EQ(checker.OnState({kT0, snapshot, live, false, kNoInbound, 0}), std::nullopt);
+  EXPECT_THAT(checker.OnState({kT0, snapshot, live, true, kNoInbound, 0}),
+              Optional(HasSubstr("orphan record")));
   snapshot.records = {{1, false}};
-  EXPECT_THAT(checker.OnState({kT0, snapshot, live, true}),
+  EXPECT_THAT(checker.OnState({kT0, snapshot, live, true, kNoInbound, 0}),
               Optional(HasSubstr("process 2 is alive but has no record")));
+}
+
+TEST(InboxBoundTest, UnhandledInputMayExceedTheBoundByOneReadOnly) {
+  InboxBound checker;
+  server::SupervisorSnapshot snapshot;
+  const std::vector<runtime::Pid> live = {3};
+  // 100 bytes were within the bound of 128 when the socket read 60 more: allowed.
+  const std::vector<InboundBacklog> within = {{1, 3, 160, 60}};
+  EXPECT_EQ(checker.OnState({kT0, snapshot, live, false, within, 128}), std::nullopt);
+  // 200 bytes before the last read of 60: the socket read above the bound.
+  const std::vector<InboundBacklog> over = {{1, 3, 260, 60}};
+  EXPECT_THAT(checker.OnState({kT0, snapshot, live, false, over, 128}),
+              Optional(HasSubstr("connection 1 (pid 3) holds 260 bytes of unhandled input")));
 }
 
 TEST(AwaitersEndTest, ADisconnectedAwaiterMustNotWaitOutItsTimeout) {

@@ -104,5 +104,18 @@ INSTANTIATE_TEST_SUITE_P(
       return name;
     });
 
+// Input backpressure: a connection reading without its inbox bound. `inbox-flood` gives
+// the connections a tiny inbox (mixed keeps the 4 MiB default, which its traffic never
+// reaches).
+INSTANTIATE_TEST_SUITE_P(
+    InputBackpressure, PlantedBugTest,
+    ::testing::Combine(
+        ::testing::Values(PlantedBug{"unbounded-connection-inbox", "inbox-flood", "inbox-bound"}),
+        ::testing::Values(StrategyKind::kRandom, StrategyKind::kPct), ::testing::Values(false)),
+    [](const ::testing::TestParamInfo<Param>& param_info) {
+      return absl::StrCat("unbounded_connection_inbox_",
+                          StrategyKindName(std::get<1>(param_info.param)));
+    });
+
 }  // namespace
 }  // namespace liminal::sim

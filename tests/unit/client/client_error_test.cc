@@ -1,6 +1,7 @@
 #include "client/client_error.h"
 
 #include "absl/status/status.h"
+#include "core/protocol/frame_stream.h"
 #include "core/protocol/reason_code.h"
 #include "gtest/gtest.h"
 
@@ -67,6 +68,37 @@ TEST(ClientErrorTest, ForeignStatusesHaveNoClientError) {
   absl::Status garbled = absl::InternalError("x");
   garbled.SetPayload(kClientErrorTypeUrl, absl::Cord("server 0xZZ"));
   EXPECT_EQ(GetClientError(garbled), std::nullopt);
+}
+
+TEST(ClientErrorTest, OversizeFrameFromTheServerIsAProtocolErrorWithoutACode) {
+  protocol::FrameStream stream(/*max_frame_bytes=*/1024);
+  // Deliver on stream 3 announcing 1 MiB of payload; none of it is sent.
+  stream.Append(std::string("\x19\x00\x00\x00\x00\x03\x00\x10\x00\x00", 10));
+  ASSERT_EQ(stream.Next(), std::nullopt);
+  ASSERT_NE(stream.error(), nullptr);
+  absl::Status status = ProtocolErrorFromServer(*stream.error());
+  EXPECT_EQ(status.code(), absl::StatusCode::kDataLoss);
+  EXPECT_EQ(GetClientError(status), (ClientError{ErrorKind::kProtocol, std::nullopt}));
+  EXPECT_NE(status.message().find("1048586"), absl::string_view::npos) << status;
+  EXPECT_NE(status.message().find("1024"), absl::string_view::npos) << status;
+  EXPECT_NE(status.message().find("type 0x19, stream 3"), absl::string_view::npos) << status;
+}
+
+TEST(ClientErrorTest, MalformedFrameFromTheServerCarriesTheServersReasonCode) {
+  protocol::FrameStream trailing(1024);
+  trailing.Append(std::string("\x13\x00\x00\x00\x00\x00\x00\x00\x00\x01\x00", 11));
+  ASSERT_EQ(trailing.Next(), std::nullopt);
+  ASSERT_NE(trailing.error(), nullptr);
+  EXPECT_EQ(GetReasonCode(ProtocolErrorFromServer(*trailing.error())),
+            ToWire(ReasonCode::kCodecError));
+
+  protocol::FrameStream wrong_stream(1024);
+  wrong_stream.Append(std::string("\x13\x00\x00\x00\x00\x01\x00\x00\x00\x00", 10));
+  ASSERT_EQ(wrong_stream.Next(), std::nullopt);
+  ASSERT_NE(wrong_stream.error(), nullptr);
+  absl::Status status = ProtocolErrorFromServer(*wrong_stream.error());
+  EXPECT_EQ(status.code(), absl::StatusCode::kDataLoss);
+  EXPECT_EQ(GetReasonCode(status), ToWire(ReasonCode::kInvalidStream));
 }
 
 }  // namespace

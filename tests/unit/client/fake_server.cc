@@ -5,7 +5,6 @@
 #include <boost/asio/write.hpp>
 #include <utility>
 
-#include "core/protocol/frame_decoder.h"
 #include "core/protocol/frame_encoder.h"
 #include "gtest/gtest.h"
 
@@ -93,19 +92,15 @@ void FakeSession::ReadMore() {
           self->client_closed_ = true;
           return;
         }
-        self->inbound_.append(buffer->data(), n);
-        while (true) {
-          protocol::DecodeResult result = protocol::DecodeFrame(self->inbound_);
-          if (!result.ok()) {
-            if (result.error().need_more_bytes()) break;
-            ADD_FAILURE() << "client sent a malformed frame: " << result.error().detail;
-            return self->CloseNow();
-          }
-          self->inbound_.erase(0, result.consumed());
-          protocol::Frame frame = std::move(result).frame();
-          if (self->script_) self->script_(*self, frame);
+        self->inbound_.Append(std::string_view(buffer->data(), n));
+        while (std::optional<protocol::Frame> frame = self->inbound_.Next()) {
+          if (self->script_) self->script_(*self, *frame);
           absl::MutexLock lock(&self->mu_);
-          self->frames_.push_back(std::move(frame));
+          self->frames_.push_back(std::move(*frame));
+        }
+        if (const protocol::FrameStreamError* error = self->inbound_.error()) {
+          ADD_FAILURE() << "client sent a bad frame: " << error->Describe();
+          return self->CloseNow();
         }
         self->ReadMore();
       });

@@ -37,6 +37,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "core/protocol/frame.h"
+#include "core/protocol/frame_stream.h"
 
 namespace liminal::client::test_support {
 
@@ -83,7 +84,7 @@ class FakeSession : public std::enable_shared_from_this<FakeSession> {
   boost::asio::ip::tcp::socket socket_;
   FakeScript script_;
   // I/O-thread state.
-  std::string inbound_;
+  protocol::FrameStream inbound_{protocol::FrameStream::kNoLimit};
   std::string outbound_;
   std::string writing_;
   bool close_after_write_ = false;

@@ -15,7 +15,6 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "core/protocol/frame_decoder.h"
 #include "core/protocol/frame_encoder.h"
 
 namespace liminal::io::testing {
@@ -77,13 +76,13 @@ absl::Status BlockingClient::ConnectTo(const std::string& host_port, absl::Durat
 BlockingClient::BlockingClient(int fd) : fd_(fd) { SetNonBlocking(fd_); }
 
 BlockingClient::BlockingClient(BlockingClient&& other) noexcept
-    : fd_(std::exchange(other.fd_, -1)), buffered_(std::move(other.buffered_)) {}
+    : fd_(std::exchange(other.fd_, -1)), inbound_(std::move(other.inbound_)) {}
 
 BlockingClient& BlockingClient::operator=(BlockingClient&& other) noexcept {
   if (this != &other) {
     Close();
     fd_ = std::exchange(other.fd_, -1);
-    buffered_ = std::move(other.buffered_);
+    inbound_ = std::move(other.inbound_);
   }
   return *this;
 }
@@ -118,8 +117,7 @@ bool BlockingClient::WriteAll(std::string_view bytes, absl::Duration timeout) {
 
 absl::StatusOr<std::string> BlockingClient::ReadExactly(size_t n, absl::Duration timeout) {
   const absl::Time deadline = absl::Now() + timeout;
-  std::string out = std::move(buffered_);
-  buffered_.clear();
+  std::string out = inbound_.TakeBuffered();
   char chunk[65536];
   while (out.size() < n) {
     const ssize_t got = ::recv(fd_, chunk, sizeof chunk, 0);
@@ -136,7 +134,7 @@ absl::StatusOr<std::string> BlockingClient::ReadExactly(size_t n, absl::Duration
       return absl::UnavailableError(absl::StrCat("recv: ", std::strerror(errno)));
     }
   }
-  buffered_ = out.substr(n);
+  inbound_.Append(std::string_view(out).substr(n));
   out.resize(n);
   return out;
 }
@@ -145,17 +143,13 @@ absl::StatusOr<protocol::Frame> BlockingClient::ReadFrame(absl::Duration timeout
   const absl::Time deadline = absl::Now() + timeout;
   char chunk[65536];
   for (;;) {
-    protocol::DecodeResult result = protocol::DecodeFrame(buffered_);
-    if (result.ok()) {
-      buffered_.erase(0, result.consumed());
-      return std::move(result).frame();
-    }
-    if (!result.error().need_more_bytes()) {
-      return absl::DataLossError(absl::StrCat("malformed frame: ", result.error().detail));
+    if (std::optional<protocol::Frame> frame = inbound_.Next()) return *std::move(frame);
+    if (const protocol::FrameStreamError* error = inbound_.error()) {
+      return absl::DataLossError(error->Describe());
     }
     const ssize_t got = ::recv(fd_, chunk, sizeof chunk, 0);
     if (got > 0) {
-      buffered_.append(chunk, static_cast<size_t>(got));
+      inbound_.Append(std::string_view(chunk, static_cast<size_t>(got)));
     } else if (got == 0) {
       return absl::UnavailableError("EOF before a complete frame");
     } else if (errno == EAGAIN || errno == EINTR) {
@@ -175,8 +169,7 @@ bool BlockingClient::WriteFrame(const protocol::Frame& frame) {
 BlockingClient::End BlockingClient::ReadToEnd(absl::Duration timeout) {
   const absl::Time deadline = absl::Now() + timeout;
   End end;
-  end.bytes = std::move(buffered_);
-  buffered_.clear();
+  end.bytes = inbound_.TakeBuffered();
   char chunk[65536];
   for (;;) {
     const ssize_t got = ::recv(fd_, chunk, sizeof chunk, 0);

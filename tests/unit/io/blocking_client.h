@@ -22,6 +22,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "core/protocol/frame.h"
+#include "core/protocol/frame_stream.h"
 #include "tests/unit/io/test_events.h"
 
 namespace liminal::io::testing {
@@ -66,7 +67,7 @@ class BlockingClient {
   bool Poll(short events, absl::Time deadline);
 
   int fd_ = -1;
-  std::string buffered_;  // read past the last frame
+  protocol::FrameStream inbound_{protocol::FrameStream::kNoLimit};  // read past the last frame
 };
 
 struct LoopbackPair {

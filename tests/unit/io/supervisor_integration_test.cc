@@ -31,7 +31,18 @@ using testing::kEventTimeout;
 class IgnoringSession final : public server::ConnectionSession {
  public:
   explicit IgnoringSession(std::atomic<int>& released) : released_(released) {}
-  void HandleFrame(Frame&, server::ConnectionOutput&) override {}
+  void OnSubscribe(const Frame&, protocol::Subscribe&, server::ConnectionOutput&) override {}
+  void OnUnsubscribe(const Frame&, protocol::Unsubscribe&, server::ConnectionOutput&) override {}
+  void OnPublish(const Frame&, protocol::Publish&, server::ConnectionOutput&) override {}
+  void OnConversationOpen(const Frame&, protocol::ConversationOpen&,
+                          server::ConnectionOutput&) override {}
+  void OnConversationMessage(const Frame&, protocol::ConversationMessage&,
+                             server::ConnectionOutput&) override {}
+  void OnConversationClose(const Frame&, protocol::ConversationClose&,
+                           server::ConnectionOutput&) override {}
+  void OnAccept(const Frame&, protocol::Accept&, server::ConnectionOutput&) override {}
+  void OnDefer(const Frame&, protocol::Defer&, server::ConnectionOutput&) override {}
+  void OnReject(const Frame&, protocol::Reject&, server::ConnectionOutput&) override {}
   void Pump(server::ConnectionOutput&) override {}
   bool HasSubscriptions() const override { return false; }
   void Release() override { released_++; }

@@ -9,17 +9,26 @@ class FakeSession : public ConnectionSession {
  public:
   explicit FakeSession(FakeServices& services) : services_(services) {}
 
-  void HandleFrame(protocol::Frame& frame, ConnectionOutput& out) override {
-    if (const auto* subscribe = std::get_if<protocol::Subscribe>(&frame.body)) {
-      (void)subscribe;
-      ++subscriptions_;
-      out.Send(protocol::MakeFrame(protocol::SubscribeAck{subscriptions_, {}}, frame.stream_id));
-    } else if (std::holds_alternative<protocol::Unsubscribe>(frame.body)) {
-      if (subscriptions_ > 0) --subscriptions_;
-    } else if (std::holds_alternative<protocol::Publish>(frame.body)) {
-      out.Send(protocol::MakeFrame(protocol::PublishAck{++published_}, frame.stream_id));
-    }
+  void OnSubscribe(const protocol::Frame& frame, protocol::Subscribe&,
+                   ConnectionOutput& out) override {
+    ++subscriptions_;
+    out.Send(protocol::MakeFrame(protocol::SubscribeAck{subscriptions_, {}}, frame.stream_id));
   }
+  void OnUnsubscribe(const protocol::Frame&, protocol::Unsubscribe&, ConnectionOutput&) override {
+    if (subscriptions_ > 0) --subscriptions_;
+  }
+  void OnPublish(const protocol::Frame& frame, protocol::Publish&, ConnectionOutput& out) override {
+    out.Send(protocol::MakeFrame(protocol::PublishAck{++published_}, frame.stream_id));
+  }
+  void OnConversationOpen(const protocol::Frame&, protocol::ConversationOpen&,
+                          ConnectionOutput&) override {}
+  void OnConversationMessage(const protocol::Frame&, protocol::ConversationMessage&,
+                             ConnectionOutput&) override {}
+  void OnConversationClose(const protocol::Frame&, protocol::ConversationClose&,
+                           ConnectionOutput&) override {}
+  void OnAccept(const protocol::Frame&, protocol::Accept&, ConnectionOutput&) override {}
+  void OnDefer(const protocol::Frame&, protocol::Defer&, ConnectionOutput&) override {}
+  void OnReject(const protocol::Frame&, protocol::Reject&, ConnectionOutput&) override {}
   void Pump(ConnectionOutput&) override {}
   bool HasSubscriptions() const override { return subscriptions_ > 0; }
   void Release() override { ++services_.sessions_released; }
