@@ -16,6 +16,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "bench/delivery_window.h"
+#include "bench/rendezvous.h"
 #include "client/connection.h"
 #include "client/io_thread.h"
 #include "core/protocol/frame.h"
@@ -35,30 +36,6 @@ constexpr uint32_t kSubscriberMaxInFlight = 8192;
 constexpr char kChannel[] = "bench";
 constexpr absl::Duration kSetupTimeout = absl::Seconds(10);
 constexpr char kWorkerReplyPrefix[] = "pushed:";
-
-// A value produced on an I/O thread and awaited by the harness thread with a deadline. The
-// state is shared, so a callback that fires after the wait gave up is harmless.
-template <typename T>
-class Rendezvous {
- public:
-  Rendezvous() : promise_(std::make_shared<std::promise<T>>()), future_(promise_->get_future()) {}
-
-  // The callback to hand to the client library.
-  absl::AnyInvocable<void(T)> Callback() {
-    return [promise = promise_](T value) { promise->set_value(std::move(value)); };
-  }
-
-  std::optional<T> Wait(absl::Duration timeout) {
-    if (future_.wait_for(absl::ToChronoMilliseconds(timeout)) != std::future_status::ready) {
-      return std::nullopt;
-    }
-    return future_.get();
-  }
-
- private:
-  std::shared_ptr<std::promise<T>> promise_;
-  std::future<T> future_;
-};
 
 // One client connection on its own I/O thread.
 class Client {

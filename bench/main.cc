@@ -4,7 +4,7 @@
 //
 // Exit status: 0 when every workload ran for every available system; 1 when a workload
 // failed (an error, not an unavailable system or feature); 2 with --fail-on-target when a
-// target FAILed; 64 for a bad command line.
+// target FAILed; 64 for a bad command line. With --soak, soak.h's exit status.
 #include <unistd.h>
 
 #include <csignal>
@@ -27,6 +27,7 @@
 #include "bench/redis_driver.h"
 #include "bench/report.h"
 #include "bench/runner.h"
+#include "bench/soak.h"
 #include "bench/targets.h"
 #include "bench/workload_catalog.h"
 
@@ -121,6 +122,7 @@ int Main(int argc, char** argv) {
   std::variant<BenchOptions, int> parsed = ParseOptions(argc, argv);
   if (const int* exit_code = std::get_if<int>(&parsed)) return *exit_code;
   BenchOptions& options = std::get<BenchOptions>(parsed);
+  if (options.soak.has_value()) return RunSoak(options);
 
   absl::StatusOr<std::vector<std::unique_ptr<Workload>>> workloads = MakeWorkloads(options);
   if (!workloads.ok()) {

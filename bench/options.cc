@@ -74,6 +74,47 @@ std::variant<BenchOptions, int> ParseOptions(int argc, char** argv) {
   app.add_flag("--fail-on-target", options.fail_on_target,
                "Exit with status 2 when a target FAILs (default: targets only print)");
   app.add_flag("--list", options.list, "List the workloads of the selected mode and exit");
+  SoakOptions soak;
+  CLI::Option* soak_flag =
+      app.add_option("--soak", soak.minutes,
+                     "Soak liminald for MINUTES instead of running the workloads: many "
+                     "connections with mixed traffic and churn, the server's RSS, fds and CPU "
+                     "sampled; exit 3 if RSS or fds keep growing after the warm-up, 1 on errors")
+          ->check(CLI::Range(0.01, 10'000.0));
+  app.add_option("--soak-connections", soak.connections, "Connections the soak holds")
+      ->capture_default_str()
+      ->check(CLI::Range(int64_t{10}, int64_t{100'000}));
+  app.add_option("--soak-sample-seconds", soak.sample_seconds,
+                 "Seconds between samples of the server's RSS, fds and CPU")
+      ->capture_default_str()
+      ->check(CLI::Range(0.05, 600.0));
+  app.add_option_function<double>(
+         "--soak-warmup-minutes", [&soak](double v) { soak.warmup_minutes = v; },
+         "Minutes before growth counts (default: a quarter of the soak)")
+      ->check(CLI::Range(0.0, 10'000.0));
+  app.add_option("--soak-rss-tolerance-mib", soak.rss_tolerance_mib,
+                 "Most RSS growth (MiB) after the warm-up that still counts as flat")
+      ->capture_default_str()
+      ->check(CLI::Range(0.1, 1'000'000.0));
+  app.add_option("--soak-fd-tolerance", soak.fd_tolerance,
+                 "Most growth in open fds after the warm-up that still counts as flat")
+      ->capture_default_str()
+      ->check(CLI::Range(int64_t{1}, int64_t{1'000'000}));
+  app.add_option("--soak-publish-rate", soak.publishes_per_second,
+                 "Publishes per second, all publishers together")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1e7));
+  app.add_option("--soak-request-rate", soak.requests_per_second,
+                 "Echo conversation requests per second, all clients together")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1e7));
+  app.add_flag("--soak-plant-leak", soak.plant_leak,
+               "Testing the soak: raw churn connections are left open, so liminald's fds and "
+               "RSS grow as with a leak; the soak must fail with exit status 3");
+  app.add_option("--soak-push-rate", soak.pushes_per_second,
+                 "Requests dispatched to workers as pushes per second, all together")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1e7));
   app.get_formatter()->column_width(30);
   try {
     app.parse(argc, argv);
@@ -85,6 +126,7 @@ std::variant<BenchOptions, int> ParseOptions(int argc, char** argv) {
     return 64;
   }
   options.mode = smoke ? Mode::kSmoke : full ? Mode::kFull : Mode::kShort;
+  if (soak_flag->count() > 0) options.soak = soak;
   if (!only.empty()) {
     options.systems.clear();
     for (System system : {System::kLiminald, System::kNats, System::kRedis}) {
