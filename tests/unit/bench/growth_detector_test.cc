@@ -46,8 +46,8 @@ TEST(GrowthDetectorTest, FlatNoisyRssPasses) {
 
 TEST(GrowthDetectorTest, SpikesAndSawtoothPass) {
   // The allocator returns memory in steps; every tenth sample is a 40 MiB spike.
-  std::vector<SeriesPoint> series = Series(
-      [](double t) { return 60 * kMiB + std::fmod(t, 120) / 120 * 12 * kMiB; }, 1 * kMiB);
+  std::vector<SeriesPoint> series =
+      Series([](double t) { return 60 * kMiB + std::fmod(t, 120) / 120 * 12 * kMiB; }, 1 * kMiB);
   for (size_t i = 0; i < series.size(); i += 10) series[i].value += 40 * kMiB;
   // The spikes bunch up at the end, too.
   for (size_t i = series.size() - 12; i < series.size(); i += 3) series[i].value += 40 * kMiB;
@@ -66,8 +66,7 @@ TEST(GrowthDetectorTest, GrowthDuringWarmupOnlyPasses) {
 TEST(GrowthDetectorTest, LeakOfTwoKiBPerChurnedConnectionFails) {
   // 2 KiB per churned connection, 100 churns/s: ~176 MiB over the 15-minute window.
   const double leak_per_second = 2 * kKiB * kChurnPerSecond;
-  const auto series =
-      Series([&](double t) { return 60 * kMiB + leak_per_second * t; }, 4 * kMiB);
+  const auto series = Series([&](double t) { return 60 * kMiB + leak_per_second * t; }, 4 * kMiB);
   const GrowthVerdict verdict = DetectGrowth(series, kRssCheck);
   EXPECT_TRUE(verdict.growing) << DescribeVerdict(verdict, kRssCheck, kMiB, "MiB");
   EXPECT_NEAR(verdict.slope_per_second, leak_per_second, leak_per_second * 0.1);
@@ -76,12 +75,12 @@ TEST(GrowthDetectorTest, LeakOfTwoKiBPerChurnedConnectionFails) {
 TEST(GrowthDetectorTest, SmallestDetectableLeakMatchesTheTolerance) {
   // 16 MiB over 900 s at 100 churns/s is ~186 B per churned connection: a leak of 300 B per
   // churn fails, one of 100 B passes (it is within the tolerance).
-  for (const auto& [bytes_per_churn, growing] :
-       std::vector<std::pair<double, bool>>{{300, true}, {100, false}}) {
+  for (const auto& expectation : std::vector<std::pair<double, bool>>{{300, true}, {100, false}}) {
+    const double bytes_per_churn = expectation.first;
     const auto series = Series(
         [&](double t) { return 60 * kMiB + bytes_per_churn * kChurnPerSecond * t; }, 2 * kMiB);
     const GrowthVerdict verdict = DetectGrowth(series, kRssCheck);
-    EXPECT_EQ(verdict.growing, growing)
+    EXPECT_EQ(verdict.growing, expectation.second)
         << bytes_per_churn << " B/churn: " << DescribeVerdict(verdict, kRssCheck, kMiB, "MiB");
   }
 }
