@@ -19,8 +19,8 @@ double Median(std::vector<double> values) {
                    values.end());
   const double upper = values[middle];
   if (values.size() % 2 == 1) return upper;
-  const double lower = *std::max_element(values.begin(),
-                                         values.begin() + static_cast<std::ptrdiff_t>(middle));
+  const double lower =
+      *std::max_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(middle));
   return (lower + upper) / 2;
 }
 
@@ -62,8 +62,8 @@ GrowthVerdict DetectGrowth(std::span<const SeriesPoint> series, const GrowthChec
   verdict.first_half_median = Median(std::move(first));
   verdict.second_half_median = Median(std::move(second));
   verdict.half_median_rise = verdict.second_half_median - verdict.first_half_median;
-  verdict.growing = verdict.projected_growth > check.tolerance &&
-                    verdict.half_median_rise > check.tolerance / 2;
+  verdict.growing =
+      verdict.projected_growth > check.tolerance && verdict.half_median_rise > check.tolerance / 2;
   return verdict;
 }
 

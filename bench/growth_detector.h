@@ -42,12 +42,12 @@ struct GrowthVerdict {
   bool enough_samples = false;
   bool growing = false;
   size_t window_samples = 0;
-  double window_seconds = 0;       // from the first to the last sample of the window
-  double slope_per_second = 0;     // Theil-Sen
-  double projected_growth = 0;     // slope_per_second * window_seconds
+  double window_seconds = 0;    // from the first to the last sample of the window
+  double slope_per_second = 0;  // Theil-Sen
+  double projected_growth = 0;  // slope_per_second * window_seconds
   double first_half_median = 0;
   double second_half_median = 0;
-  double half_median_rise = 0;     // second_half_median - first_half_median
+  double half_median_rise = 0;  // second_half_median - first_half_median
 };
 
 inline constexpr size_t kMinWindowSamples = 6;

@@ -49,10 +49,9 @@ std::string LiminaldBenchConfig(const LiminaldLaunchOptions& options) {
       "[[channels]]\n"
       "name = \"bench\"\n",
       options.durable ? "durable = true\nfsync = \"always\"\n" : "",
-      absl::StrJoin(options.extra_channels, "",
-                    [](std::string* out, const std::string& name) {
-                      absl::StrAppend(out, "\n[[channels]]\nname = \"", name, "\"\n");
-                    }));
+      absl::StrJoin(options.extra_channels, "", [](std::string* out, const std::string& name) {
+        absl::StrAppend(out, "\n[[channels]]\nname = \"", name, "\"\n");
+      }));
 }
 
 absl::StatusOr<std::unique_ptr<ServerProcess>> StartLiminald(const LiminaldLaunchOptions& options) {

@@ -5,8 +5,8 @@
 
 #include <filesystem>
 #include <fstream>
-#include <system_error>
 #include <sstream>
+#include <system_error>
 #include <vector>
 
 #include "absl/strings/numbers.h"

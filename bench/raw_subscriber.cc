@@ -23,10 +23,9 @@ constexpr uint32_t kSubscribeStream = 3;
 
 std::string EncodedConnect() {
   std::string out;
-  (void)protocol::EncodeFrame(
-      protocol::MakeFrame(
-          protocol::Connect{.min_version = {1, 0}, .max_version = {1, 0}, .auth_token = ""}),
-      out);
+  (void)protocol::EncodeFrame(protocol::MakeFrame(protocol::Connect{
+                                  .min_version = {1, 0}, .max_version = {1, 0}, .auth_token = ""}),
+                              out);
   return out;
 }
 
@@ -65,12 +64,11 @@ void RawSubscriber::Start(const tcp::endpoint& endpoint) {
       return self->Fail(absl::UnavailableError(absl::StrCat("connect: ", error.message())));
     }
     std::string hello = EncodedConnect();
-    (void)protocol::EncodeFrame(
-        protocol::MakeFrame(protocol::Subscribe{.channel = self->channel_,
-                                                .accepted_schemas = {},
-                                                .max_in_flight = 1},
-                            kSubscribeStream, /*flags=*/0),
-        hello);
+    (void)protocol::EncodeFrame(protocol::MakeFrame(protocol::Subscribe{.channel = self->channel_,
+                                                                        .accepted_schemas = {},
+                                                                        .max_in_flight = 1},
+                                                    kSubscribeStream, /*flags=*/0),
+                                hello);
     self->Write(std::move(hello));
     self->Read();
   });
@@ -78,14 +76,13 @@ void RawSubscriber::Start(const tcp::endpoint& endpoint) {
 
 void RawSubscriber::Write(std::string bytes) {
   auto data = std::make_shared<std::string>(std::move(bytes));
-  boost::asio::async_write(socket_, boost::asio::buffer(*data),
-                           [self = shared_from_this(), data](boost::system::error_code error,
-                                                             size_t) {
-                             if (error && !self->done_) {
-                               self->Fail(absl::UnavailableError(
-                                   absl::StrCat("write: ", error.message())));
-                             }
-                           });
+  boost::asio::async_write(
+      socket_, boost::asio::buffer(*data),
+      [self = shared_from_this(), data](boost::system::error_code error, size_t) {
+        if (error && !self->done_) {
+          self->Fail(absl::UnavailableError(absl::StrCat("write: ", error.message())));
+        }
+      });
 }
 
 void RawSubscriber::Read() {
@@ -161,20 +158,20 @@ void RawSubscriber::AbortHandshake(boost::asio::any_io_executor executor,
                                    const tcp::endpoint& endpoint,
                                    absl::AnyInvocable<void(absl::Status)> done) {
   auto socket = std::make_shared<tcp::socket>(std::move(executor));
-  socket->async_connect(endpoint, [socket, done = std::move(done)](
-                                      boost::system::error_code error) mutable {
-    if (error) {
-      return done(absl::UnavailableError(absl::StrCat("connect: ", error.message())));
-    }
-    auto half = std::make_shared<std::string>(EncodedConnect());
-    half->resize(half->size() / 2);
-    boost::asio::async_write(
-        *socket, boost::asio::buffer(*half),
-        [socket, half, done = std::move(done)](boost::system::error_code, size_t) mutable {
-          ResetSocket(*socket);
-          done(absl::OkStatus());
-        });
-  });
+  socket->async_connect(
+      endpoint, [socket, done = std::move(done)](boost::system::error_code error) mutable {
+        if (error) {
+          return done(absl::UnavailableError(absl::StrCat("connect: ", error.message())));
+        }
+        auto half = std::make_shared<std::string>(EncodedConnect());
+        half->resize(half->size() / 2);
+        boost::asio::async_write(
+            *socket, boost::asio::buffer(*half),
+            [socket, half, done = std::move(done)](boost::system::error_code, size_t) mutable {
+              ResetSocket(*socket);
+              done(absl::OkStatus());
+            });
+      });
 }
 
 }  // namespace liminal::bench

@@ -61,8 +61,8 @@ std::string ProgressLine(const Sample& previous, const Sample& now) {
       "%s/s, churn %.0f/s | skipped %d, errors %d",
       FormatSeconds(now.seconds), FormatValue(static_cast<double>(now.rss_bytes), "B"), now.fds,
       100 * (now.cpu_seconds - previous.cpu_seconds) / dt, rate(SoakOp::kPublish),
-      FormatValue(deliveries / dt, "msg/s"), rate(SoakOp::kEchoRequest),
-      rate(SoakOp::kPushRequest), churn / dt, now.counts[static_cast<size_t>(SoakOp::kSkipped)],
+      FormatValue(deliveries / dt, "msg/s"), rate(SoakOp::kEchoRequest), rate(SoakOp::kPushRequest),
+      churn / dt, now.counts[static_cast<size_t>(SoakOp::kSkipped)],
       now.counts[static_cast<size_t>(SoakOp::kError)]);
 }
 
@@ -139,8 +139,8 @@ int RunSoak(const BenchOptions& options) {
   const pid_t pid = (*server)->pid();
 
   const double duration_seconds = soak.minutes * 60;
-  const double warmup_seconds = soak.warmup_minutes.has_value() ? *soak.warmup_minutes * 60
-                                                                : duration_seconds / 4;
+  const double warmup_seconds =
+      soak.warmup_minutes.has_value() ? *soak.warmup_minutes * 60 : duration_seconds / 4;
   const SoakTrafficSpec spec{.host = (*server)->host(),
                              .port = (*server)->port(),
                              .connections = connections,
@@ -166,8 +166,8 @@ int RunSoak(const BenchOptions& options) {
       "subscribers with ACKS, %d without, %d echo conversations, %d push requesters, %d churn "
       "slots; %d channels; offered %.0f publishes/s, %.0f echo requests/s, %.0f pushes/s; "
       "sample every %s, warm-up %s\n",
-      FormatSeconds(duration_seconds), binary, pid, connections, roles->workers,
-      roles->publishers, roles->acks_subscribers, roles->noacks_subscribers, roles->echo_clients,
+      FormatSeconds(duration_seconds), binary, pid, connections, roles->workers, roles->publishers,
+      roles->acks_subscribers, roles->noacks_subscribers, roles->echo_clients,
       roles->push_requesters, roles->churn_slots, kSoakChannels, soak.publishes_per_second,
       soak.requests_per_second, soak.pushes_per_second, FormatSeconds(soak.sample_seconds),
       FormatSeconds(warmup_seconds));
@@ -183,8 +183,8 @@ int RunSoak(const BenchOptions& options) {
               << (*server)->OutputTail() << "\n";
     return kSoakExitFailed;
   }
-  std::cout << "population up in " << FormatSeconds(absl::ToDoubleSeconds(absl::Now() - setup_start))
-            << "\n"
+  std::cout << "population up in "
+            << FormatSeconds(absl::ToDoubleSeconds(absl::Now() - setup_start)) << "\n"
             << std::flush;
 
   std::vector<Sample> samples;

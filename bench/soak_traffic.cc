@@ -137,8 +137,7 @@ class SoakTraffic::Shard {
     };
     Rendezvous<absl::StatusOr<client::Subscription>> subscribed;
     entry->connection->Subscribe(channel, options, std::move(handlers), subscribed.Callback());
-    std::optional<absl::StatusOr<client::Subscription>> result =
-        subscribed.Wait(kSoakSetupTimeout);
+    std::optional<absl::StatusOr<client::Subscription>> result = subscribed.Wait(kSoakSetupTimeout);
     if (!result.has_value()) return absl::DeadlineExceededError("subscribe timed out");
     if (!result->ok()) return Prefixed(result->status(), "subscribe");
     entry->subscription = **std::move(result);
@@ -153,21 +152,21 @@ class SoakTraffic::Shard {
     Rendezvous<absl::Status> subscribed;
     auto setup = std::make_shared<absl::AnyInvocable<void(absl::Status)>>(subscribed.Callback());
     boost::asio::post(io_.executor(), [this, raw, setup, channel] {
-      raw->subscriber = RawSubscriber::Open(
-          io_.executor(), endpoint_, channel,
-          {.on_subscribed =
-               [setup] {
-                 if (*setup) std::exchange(*setup, nullptr)(absl::OkStatus());
-               },
-           .on_delivery = [this] { tally_.Add(SoakOp::kDeliveryNoAcks); },
-           .on_failed =
-               [this, setup](absl::Status why) {
-                 if (*setup) {
-                   std::exchange(*setup, nullptr)(why);
-                 } else if (!stopping_) {
-                   tally_.Error(Prefixed(why, "subscriber without ACKS"));
-                 }
-               }});
+      raw->subscriber =
+          RawSubscriber::Open(io_.executor(), endpoint_, channel,
+                              {.on_subscribed =
+                                   [setup] {
+                                     if (*setup) std::exchange(*setup, nullptr)(absl::OkStatus());
+                                   },
+                               .on_delivery = [this] { tally_.Add(SoakOp::kDeliveryNoAcks); },
+                               .on_failed =
+                                   [this, setup](absl::Status why) {
+                                     if (*setup) {
+                                       std::exchange(*setup, nullptr)(why);
+                                     } else if (!stopping_) {
+                                       tally_.Error(Prefixed(why, "subscriber without ACKS"));
+                                     }
+                                   }});
     });
     std::optional<absl::Status> result = subscribed.Wait(kSoakSetupTimeout);
     if (!result.has_value()) return absl::DeadlineExceededError("raw subscribe timed out");
@@ -294,8 +293,7 @@ class SoakTraffic::Shard {
 
   void Tick() {
     if (stopping_) return;
-    const double elapsed =
-        std::chrono::duration<double>(SoakClock::now() - started_).count();
+    const double elapsed = std::chrono::duration<double>(SoakClock::now() - started_).count();
     Issue(publish_pace_, publishers_, kPublishWindow, elapsed,
           [this](PublisherEntry& entry) { Publish(entry); });
     Issue(echo_pace_, echo_clients_, kEchoWindow, elapsed,
@@ -362,11 +360,10 @@ class SoakTraffic::Shard {
     }
     ++entry.requests;
     ++entry.outstanding;
-    std::string payload = absl::StrCat("echo ", entry.requests, " ",
-                                       std::string(entry.requests % 200, 'e'));
+    std::string payload =
+        absl::StrCat("echo ", entry.requests, " ", std::string(entry.requests % 200, 'e'));
     entry.conversation.Request(
-        payload, spec_.request_timeout,
-        [this, &entry, payload](absl::StatusOr<std::string> reply) {
+        payload, spec_.request_timeout, [this, &entry, payload](absl::StatusOr<std::string> reply) {
           --entry.outstanding;
           if (stopping_) return;
           if (!reply.ok()) return tally_.Error(Prefixed(reply.status(), "echo request"));
@@ -497,7 +494,7 @@ class SoakTraffic::Shard {
                                  if (!s.ok() && Live(slot, round)) {
                                    tally_.Error(Prefixed(s.status(), "churn subscribe"));
                                  }
-                              });
+                               });
     slot.connection->Publish(slot.channel, "churn", {},
                              [this, &slot, round](absl::StatusOr<client::PublishResult> ack) {
                                if (ack.ok()) {
@@ -524,14 +521,14 @@ class SoakTraffic::Shard {
 
   // Raw frames: subscribe without ACKS, hold, then a reset or a bare FIN.
   void ChurnRaw(ChurnSlot& slot, uint64_t round, bool reset) {
-    slot.raw = RawSubscriber::Open(
-        io_.executor(), endpoint_, slot.channel,
-        {.on_subscribed = nullptr,
-         .on_delivery = [this] { tally_.Add(SoakOp::kDeliveryNoAcks); },
-         .on_failed =
-             [this, &slot, round](absl::Status why) {
-               if (Live(slot, round)) tally_.Error(Prefixed(why, "churn raw subscriber"));
-             }});
+    slot.raw = RawSubscriber::Open(io_.executor(), endpoint_, slot.channel,
+                                   {.on_subscribed = nullptr,
+                                    .on_delivery = [this] { tally_.Add(SoakOp::kDeliveryNoAcks); },
+                                    .on_failed =
+                                        [this, &slot, round](absl::Status why) {
+                                          if (Live(slot, round))
+                                            tally_.Error(Prefixed(why, "churn raw subscriber"));
+                                        }});
     Hold(slot, [this, &slot, reset] {
       slot.active = false;
       if (spec_.plant_leak) {
@@ -619,9 +616,8 @@ const char* SoakOpName(SoakOp op) {
 
 absl::StatusOr<SoakRoles> SplitConnections(size_t connections) {
   if (connections < kMinSoakConnections) {
-    return absl::InvalidArgumentError(absl::StrCat("the soak needs at least ",
-                                                   kMinSoakConnections, " connections, not ",
-                                                   connections));
+    return absl::InvalidArgumentError(absl::StrCat("the soak needs at least ", kMinSoakConnections,
+                                                   " connections, not ", connections));
   }
   auto share = [connections](size_t percent) {
     return std::max<size_t>(1, connections * percent / 100);
@@ -681,29 +677,33 @@ absl::StatusOr<std::unique_ptr<SoakTraffic>> SoakTraffic::Start(const SoakTraffi
     return absl::OkStatus();
   };
   auto channel = [&spec](size_t n) { return spec.channels[n % spec.channels.size()]; };
-  absl::Status s = add(roles->workers, [](Shard& shard, size_t) { return shard.AddWorker(); },
-                       "worker");
+  absl::Status s = add(
+      roles->workers, [](Shard& shard, size_t) { return shard.AddWorker(); }, "worker");
   if (s.ok()) {
-    s = add(roles->acks_subscribers,
-            [&](Shard& shard, size_t n) { return shard.AddAcksSubscriber(channel(n)); },
-            "subscriber with ACKS");
+    s = add(
+        roles->acks_subscribers,
+        [&](Shard& shard, size_t n) { return shard.AddAcksSubscriber(channel(n)); },
+        "subscriber with ACKS");
   }
   if (s.ok()) {
-    s = add(roles->noacks_subscribers,
-            [&](Shard& shard, size_t n) { return shard.AddNoAcksSubscriber(channel(n)); },
-            "subscriber without ACKS");
+    s = add(
+        roles->noacks_subscribers,
+        [&](Shard& shard, size_t n) { return shard.AddNoAcksSubscriber(channel(n)); },
+        "subscriber without ACKS");
   }
   if (s.ok()) {
-    s = add(roles->publishers, [](Shard& shard, size_t) { return shard.AddPublisher(); },
-            "publisher");
+    s = add(
+        roles->publishers, [](Shard& shard, size_t) { return shard.AddPublisher(); }, "publisher");
   }
   if (s.ok()) {
-    s = add(roles->echo_clients, [](Shard& shard, size_t) { return shard.AddEchoClient(); },
-            "echo conversation");
+    s = add(
+        roles->echo_clients, [](Shard& shard, size_t) { return shard.AddEchoClient(); },
+        "echo conversation");
   }
   if (s.ok()) {
-    s = add(roles->push_requesters,
-            [](Shard& shard, size_t) { return shard.AddPushRequester(); }, "push requester");
+    s = add(
+        roles->push_requesters, [](Shard& shard, size_t) { return shard.AddPushRequester(); },
+        "push requester");
   }
   if (!s.ok()) return s;
   for (size_t n = 0; n < roles->churn_slots; ++n) {
@@ -714,10 +714,10 @@ absl::StatusOr<std::unique_ptr<SoakTraffic>> SoakTraffic::Start(const SoakTraffi
     return all == 0 ? 0.0 : rate * static_cast<double>(mine) / static_cast<double>(all);
   };
   for (auto& shard : traffic->shards_) {
-    shard->StartTraffic(share(spec.publishes_per_second, shard->publishers(), roles->publishers),
-                        share(spec.requests_per_second, shard->echo_clients(), roles->echo_clients),
-                        share(spec.pushes_per_second, shard->push_requesters(),
-                              roles->push_requesters));
+    shard->StartTraffic(
+        share(spec.publishes_per_second, shard->publishers(), roles->publishers),
+        share(spec.requests_per_second, shard->echo_clients(), roles->echo_clients),
+        share(spec.pushes_per_second, shard->push_requesters(), roles->push_requesters));
   }
   return traffic;
 }

@@ -79,18 +79,18 @@ inline constexpr size_t kMinSoakConnections = 10;
 absl::StatusOr<SoakRoles> SplitConnections(size_t connections);
 
 enum class SoakOp {
-  kPublish,              // acknowledged publishes
-  kDeliveryAcks,         // deliveries to subscribers with ACKS
-  kDeliveryNoAcks,       // ... and without
-  kEchoRequest,          // echo replies received
-  kConversationReopen,   // echo conversations closed and reopened
-  kPushRequest,          // replies from a worker received by a requester
-  kPushHandled,          // pushes answered by the workers
-  kChurnGraceful,        // churn rounds ended by Close / FIN
-  kChurnReset,           // ... by a TCP reset
+  kPublish,             // acknowledged publishes
+  kDeliveryAcks,        // deliveries to subscribers with ACKS
+  kDeliveryNoAcks,      // ... and without
+  kEchoRequest,         // echo replies received
+  kConversationReopen,  // echo conversations closed and reopened
+  kPushRequest,         // replies from a worker received by a requester
+  kPushHandled,         // pushes answered by the workers
+  kChurnGraceful,       // churn rounds ended by Close / FIN
+  kChurnReset,          // ... by a TCP reset
   kChurnAbortedHandshake,
-  kChurnLeaked,          // raw churn connections left open (SoakTrafficSpec::plant_leak)
-  kSkipped,              // paced operations skipped: every connection of the kind was busy
+  kChurnLeaked,  // raw churn connections left open (SoakTrafficSpec::plant_leak)
+  kSkipped,      // paced operations skipped: every connection of the kind was busy
   kError,
 };
 inline constexpr size_t kSoakOpCount = static_cast<size_t>(SoakOp::kError) + 1;

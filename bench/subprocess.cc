@@ -103,7 +103,8 @@ absl::StatusOr<std::unique_ptr<Subprocess>> Subprocess::Spawn(const SubprocessOp
     ::waitpid(pid, nullptr, 0);
     return ErrnoError("pidfd_open/eventfd", error);
   }
-  return std::unique_ptr<Subprocess>(new Subprocess(pid, pidfd, out_pipe[0], err_pipe[0], wake_fd, options.counted_needles));
+  return std::unique_ptr<Subprocess>(
+      new Subprocess(pid, pidfd, out_pipe[0], err_pipe[0], wake_fd, options.counted_needles));
 }
 
 Subprocess::Subprocess(pid_t pid, int pidfd, int out_fd, int err_fd, int wake_fd,
