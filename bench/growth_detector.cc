@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "absl/strings/str_format.h"
+#include "bench/stats.h"
 
 namespace liminal::bench {
 namespace {
@@ -11,18 +12,6 @@ namespace {
 // Pairs beyond this many samples are thinned to every k-th sample (the slope stays the
 // median of many pairs; the cost stays below ~2 million pairs for any soak length).
 constexpr size_t kMaxSlopeSamples = 2000;
-
-double Median(std::vector<double> values) {
-  if (values.empty()) return 0;
-  const size_t middle = values.size() / 2;
-  std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(middle),
-                   values.end());
-  const double upper = values[middle];
-  if (values.size() % 2 == 1) return upper;
-  const double lower =
-      *std::max_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(middle));
-  return (lower + upper) / 2;
-}
 
 double TheilSenSlope(std::span<const SeriesPoint> points) {
   const size_t stride = points.size() / kMaxSlopeSamples + 1;

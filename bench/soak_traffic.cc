@@ -29,7 +29,7 @@ using SoakClock = std::chrono::steady_clock;
 constexpr uint32_t kPublishWindow = 32;
 constexpr uint32_t kEchoWindow = 4;
 constexpr uint32_t kPushWindow = 2;
-constexpr uint32_t kSubscriberMaxInFlight = 256;
+constexpr uint32_t kSoakSubscriberMaxInFlight = 256;
 constexpr uint64_t kRequestsPerConversation = 100;
 constexpr absl::Duration kSoakSetupTimeout = absl::Seconds(10);
 constexpr auto kPacerTick = std::chrono::milliseconds(20);
@@ -126,7 +126,7 @@ class SoakTraffic::Shard {
     if (!connection.ok()) return connection.status();
     entry->connection = *std::move(connection);
     client::SubscribeOptions options;
-    options.max_in_flight = kSubscriberMaxInFlight;
+    options.max_in_flight = kSoakSubscriberMaxInFlight;
     options.ack_mode = client::AckMode::kAuto;
     client::SubscriptionHandlers handlers;
     handlers.on_delivery = [this](const client::Subscription&, client::Delivery) {
@@ -481,7 +481,7 @@ class SoakTraffic::Shard {
 
   void ChurnClientTraffic(ChurnSlot& slot, uint64_t round) {
     client::SubscribeOptions options;
-    options.max_in_flight = kSubscriberMaxInFlight;
+    options.max_in_flight = kSoakSubscriberMaxInFlight;
     client::SubscriptionHandlers handlers;
     handlers.on_delivery = [this](const client::Subscription&, client::Delivery) {
       tally_.Add(SoakOp::kDeliveryAcks);
