@@ -28,16 +28,17 @@ std::variant<BenchOptions, int> ParseOptions(int argc, char** argv) {
   bool smoke = false;
   bool full = false;
   std::vector<std::string> only;
-  app.add_flag("--smoke", smoke,
-               "A few seconds per workload, no targets; exit 0 if every liminald workload ran (CTest)");
+  app.add_flag(
+      "--smoke", smoke,
+      "A few seconds per workload, no targets; exit 0 if every liminald workload ran (CTest)");
   app.add_flag("--full", full, "Longer measurement windows and more trials");
   app.add_option("--only", only, "Systems to run: liminald, nats, redis (repeat or comma-separate)")
       ->delimiter(',')
       ->check(CLI::IsMember({"liminald", "nats", "redis"}));
   app.add_option("--workload", options.workloads,
                  "Workloads to run (repeatable): pubsub, pubsub-16, pubsub-256, pubsub-4096, "
-                 "fanout, reqrep, connections, push, durable, durable-256, durable-4096, "
-                 "durable-ack; default all")
+                 "fanout, reqrep, connections, push, channels-8, latency-load, durable, "
+                 "durable-256, durable-4096, durable-ack; default all")
       ->delimiter(',');
   app.add_option("--json-out", options.json_out, "Where to write the JSON results")
       ->capture_default_str();
@@ -67,6 +68,11 @@ std::variant<BenchOptions, int> ParseOptions(int argc, char** argv) {
          "system that acknowledges publishes is held to the same bound as NATS's "
          "unacknowledged ones")
       ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 20));
+  app.add_option_function<double>(
+         "--load-rate", [&options](double v) { options.load_rate = v; },
+         "Offered rate (msg/s) of latency-load; default: half of NATS's pub->sub 256 B rate, "
+         "taken from this run's pubsub-256 or measured for it")
+      ->check(CLI::Range(1.0, 1e9));
   app.add_option("--e2e-window", options.e2e_window,
                  "Most messages the publisher may be ahead of the slowest subscriber")
       ->capture_default_str()

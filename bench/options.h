@@ -58,6 +58,8 @@ struct BenchOptions {
   std::optional<double> seconds;  // measurement window of throughput/latency workloads
   std::optional<int64_t> connections;
   std::optional<uint64_t> publish_window;  // default: the e2e window
+  // latency-load's offered rate; default: half of NATS's measured pub->sub 256 B rate.
+  std::optional<double> load_rate;
   uint64_t e2e_window = 4096;
   bool fail_on_target = false;
   bool list = false;
