@@ -118,28 +118,59 @@ uint64_t DeliveryWindow::TotalDelivered() const {
 
 absl::StatusOr<PubSubResult> DeliveryWindow::Measure(absl::Duration warmup, absl::Duration measure,
                                                      pid_t server_pid) {
-  // Sleeping here is the measurement itself (a fixed window), not a readiness poll; a
-  // failure ends the wait early.
-  auto stopped = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return !error_.ok(); };
-  {
-    absl::MutexLock lock(&mu_);
-    mu_.AwaitWithTimeout(absl::Condition(&stopped), warmup);
+  return MeasureAll({this}, warmup, measure, server_pid);
+}
+
+namespace {
+
+absl::Status FirstWindowError(const std::vector<DeliveryWindow*>& windows) {
+  for (const DeliveryWindow* window : windows) {
+    if (absl::Status error = window->error(); !error.ok()) return error;
   }
+  return absl::OkStatus();
+}
+
+// Waits `duration`, or less when a window fails. The wait is the measurement itself (a
+// fixed window), not a readiness poll; failures are looked for every 20 ms.
+void WaitUnlessAWindowFailed(const std::vector<DeliveryWindow*>& windows, absl::Duration duration) {
+  const absl::Time end = absl::Now() + duration;
+  while (FirstWindowError(windows).ok()) {
+    const absl::Duration left = end - absl::Now();
+    if (left <= absl::ZeroDuration()) return;
+    absl::SleepFor(std::min(left, absl::Milliseconds(20)));
+  }
+}
+
+uint64_t SumWindowsDelivered(const std::vector<DeliveryWindow*>& windows) {
+  uint64_t total = 0;
+  for (const DeliveryWindow* window : windows) total += window->TotalDelivered();
+  return total;
+}
+
+uint64_t SumWindowsPublished(const std::vector<DeliveryWindow*>& windows) {
+  uint64_t total = 0;
+  for (const DeliveryWindow* window : windows) total += window->published();
+  return total;
+}
+
+}  // namespace
+
+absl::StatusOr<PubSubResult> DeliveryWindow::MeasureAll(const std::vector<DeliveryWindow*>& windows,
+                                                        absl::Duration warmup,
+                                                        absl::Duration measure, pid_t server_pid) {
+  WaitUnlessAWindowFailed(windows, warmup);
   const absl::Time start = absl::Now();
-  const uint64_t delivered_start = TotalDelivered();
-  const uint64_t published_start = published();
+  const uint64_t delivered_start = SumWindowsDelivered(windows);
+  const uint64_t published_start = SumWindowsPublished(windows);
   const absl::StatusOr<absl::Duration> server_cpu_start = ReadCpuTime(server_pid);
   const absl::StatusOr<absl::Duration> harness_cpu_start = ReadCpuTime(::getpid());
-  {
-    absl::MutexLock lock(&mu_);
-    mu_.AwaitWithTimeout(absl::Condition(&stopped), measure);
-  }
+  WaitUnlessAWindowFailed(windows, measure);
   const absl::Time end = absl::Now();
-  const uint64_t delivered_end = TotalDelivered();
-  const uint64_t published_end = published();
+  const uint64_t delivered_end = SumWindowsDelivered(windows);
+  const uint64_t published_end = SumWindowsPublished(windows);
   const absl::StatusOr<absl::Duration> server_cpu_end = ReadCpuTime(server_pid);
   const absl::StatusOr<absl::Duration> harness_cpu_end = ReadCpuTime(::getpid());
-  if (absl::Status failed = error(); !failed.ok()) return failed;
+  if (absl::Status failed = FirstWindowError(windows); !failed.ok()) return failed;
   if (delivered_end == delivered_start) {
     return absl::DeadlineExceededError(absl::StrCat(
         "no deliveries during the ", absl::FormatDuration(measure), " window (published ",

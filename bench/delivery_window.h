@@ -13,6 +13,7 @@
 //   // asynchronous publisher (liminald): window.SetResumeHook([&] { post(Pump); });
 //   //   in Pump:  if (!window.TryContinue()) return;   // the hook runs once room appears
 //   PubSubResult r = window.Measure(warmup, measure);    // on the harness thread
+//   DeliveryWindow::MeasureAll({&a, &b}, warmup, measure, pid);   // several channels
 //   window.Fail(status);                                  // any side: stops the run
 //
 // Thread-safety: thread-safe. Delivered(i) must be called by one thread per subscriber i;
@@ -36,6 +37,9 @@
 #include "bench/driver.h"
 
 namespace liminal::bench {
+
+// A window no run fills: for runs whose publisher is paced rather than bounded.
+inline constexpr uint64_t kUnboundedDeliveryWindow = uint64_t{1} << 62;
 
 class DeliveryWindow {
  public:
@@ -80,6 +84,11 @@ class DeliveryWindow {
   // nothing was delivered in the window. Does not stop the run.
   absl::StatusOr<PubSubResult> Measure(absl::Duration warmup, absl::Duration measure,
                                        pid_t server_pid);
+  // The same over several independent windows (one per channel of a many-channel run):
+  // deliveries and publishes are summed; any window's failure fails the measurement.
+  static absl::StatusOr<PubSubResult> MeasureAll(const std::vector<DeliveryWindow*>& windows,
+                                                 absl::Duration warmup, absl::Duration measure,
+                                                 pid_t server_pid);
 
  private:
   struct alignas(64) Counter {

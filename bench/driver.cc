@@ -46,6 +46,15 @@ absl::StatusOr<LatencyResult> Driver::RunPushRoundTrip(const LatencySpec&) {
       absl::StrCat(SystemName(system()), " has no server-initiated push to registered workers"));
 }
 
+absl::StatusOr<LoadLatencyResult> Driver::RunPublishLatency(const LoadLatencySpec&) {
+  return absl::UnimplementedError(absl::StrCat(
+      "the latency-under-load workload is not implemented for ", SystemName(system())));
+}
+
+std::string PubSubChannel(int index, int channels) {
+  return channels <= 1 ? std::string("bench") : absl::StrCat("bench.", index);
+}
+
 absl::StatusOr<LatencyResult> Driver::RunDurablePublish(const LatencySpec&) {
   return absl::UnimplementedError(absl::StrCat(SystemName(system()), " has no durable channels"));
 }

@@ -63,6 +63,32 @@ struct PubSubSpec {
   // On the durable channel (liminald) / JetStream stream (NATS): needs a server started in
   // ServerMode::kDurable.
   bool durable = false;
+  // Independent channels (at most kMaxPubSubChannels), each with its own publisher and
+  // `subscribers` subscribers and its own e2e window; the result sums them. One channel is
+  // "bench"; several are "bench.0", "bench.1", ... (PubSubChannel).
+  int channels = 1;
+};
+
+inline constexpr int kMaxPubSubChannels = 8;
+
+// The name of channel `index` of a run with `channels` channels.
+std::string PubSubChannel(int index, int channels);
+
+// One publisher offering a fixed rate to one subscriber (the latency-under-load workload).
+struct LoadLatencySpec {
+  size_t payload_bytes = 256;
+  double messages_per_second = 0;  // offered
+  absl::Duration warmup = absl::Milliseconds(500);
+  absl::Duration measure = absl::Seconds(2);
+  size_t max_samples = 4'000'000;
+  // liminald: most unacknowledged publishes.
+  uint64_t publish_window = 4096;
+};
+
+struct LoadLatencyResult {
+  std::vector<int64_t> latencies_ns;  // publish->deliver, messages sent in the window
+  uint64_t sent_in_window = 0;
+  uint64_t delivered_in_window = 0;
 };
 
 struct PubSubResult {
@@ -119,6 +145,11 @@ class Driver {
 
   // Workload 5 (liminald only): request → server Push to a registered worker → PushReply.
   virtual absl::StatusOr<LatencyResult> RunPushRoundTrip(const LatencySpec& spec);
+
+  // Latency under load: publish→deliver latency at a fixed offered rate (UNIMPLEMENTED by
+  // default), and how the system is driven for it.
+  virtual absl::StatusOr<LoadLatencyResult> RunPublishLatency(const LoadLatencySpec& spec);
+  virtual std::string PublishLatencyMethod() const { return ""; }
 
   // Durable workloads, on a server started in ServerMode::kDurable (UNIMPLEMENTED by default).
   // RunPubSub with PubSubSpec::durable is the durable pub→sub; RunDurablePublish is one

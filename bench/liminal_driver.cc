@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <filesystem>
 #include <functional>
@@ -16,6 +17,9 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "bench/delivery_window.h"
+#include "bench/latency_sink.h"
+#include "bench/rate_pacer.h"
+#include "bench/rendezvous.h"
 #include "client/connection.h"
 #include "client/io_thread.h"
 #include "core/protocol/frame.h"
@@ -35,30 +39,6 @@ constexpr uint32_t kSubscriberMaxInFlight = 8192;
 constexpr char kChannel[] = "bench";
 constexpr absl::Duration kSetupTimeout = absl::Seconds(10);
 constexpr char kWorkerReplyPrefix[] = "pushed:";
-
-// A value produced on an I/O thread and awaited by the harness thread with a deadline. The
-// state is shared, so a callback that fires after the wait gave up is harmless.
-template <typename T>
-class Rendezvous {
- public:
-  Rendezvous() : promise_(std::make_shared<std::promise<T>>()), future_(promise_->get_future()) {}
-
-  // The callback to hand to the client library.
-  absl::AnyInvocable<void(T)> Callback() {
-    return [promise = promise_](T value) { promise->set_value(std::move(value)); };
-  }
-
-  std::optional<T> Wait(absl::Duration timeout) {
-    if (future_.wait_for(absl::ToChronoMilliseconds(timeout)) != std::future_status::ready) {
-      return std::nullopt;
-    }
-    return future_.get();
-  }
-
- private:
-  std::shared_ptr<std::promise<T>> promise_;
-  std::future<T> future_;
-};
 
 // One client connection on its own I/O thread.
 class Client {
@@ -104,10 +84,11 @@ class Client {
   std::unique_ptr<Connection> connection_;
 };
 
-absl::StatusOr<client::Subscription> SubscribeSync(Client& client, client::SubscribeOptions options,
+absl::StatusOr<client::Subscription> SubscribeSync(Client& client, const std::string& channel,
+                                                   client::SubscribeOptions options,
                                                    client::SubscriptionHandlers handlers) {
   Rendezvous<absl::StatusOr<client::Subscription>> subscribed;
-  client.connection().Subscribe(kChannel, std::move(options), std::move(handlers),
+  client.connection().Subscribe(channel, std::move(options), std::move(handlers),
                                 subscribed.Callback());
   std::optional<absl::StatusOr<client::Subscription>> result = subscribed.Wait(kSetupTimeout);
   if (!result.has_value()) return absl::DeadlineExceededError("liminald: subscribe timed out");
@@ -229,6 +210,13 @@ class LiminalDriver : public Driver {
 
   absl::StatusOr<PubSubResult> RunPubSub(const PubSubSpec& spec) override;
 
+  absl::StatusOr<LoadLatencyResult> RunPublishLatency(const LoadLatencySpec& spec) override;
+  std::string PublishLatencyMethod() const override {
+    return "the publisher's I/O thread publishes the messages due every 100 us (at most "
+           "--publish-window PublishAcks outstanding), stamping each with the time it hands it "
+           "to the client; subscriber max_in_flight 8192, auto-ack";
+  }
+
   std::string RequestReplyMethod() const override {
     return "conversation with the built-in echo responder, answered inside the server (one "
            "client-server round trip; NATS and Redis replies come from a responder client, "
@@ -267,6 +255,10 @@ class LiminalDriver : public Driver {
   absl::StatusOr<std::unique_ptr<ServerProcess>> LaunchServer(ServerMode mode) override {
     LiminaldLaunchOptions options = options_;
     options.durable = mode == ServerMode::kDurable;
+    // The many-channels workload's channels.
+    for (int c = 0; c < kMaxPubSubChannels; ++c) {
+      options.extra_channels.push_back(PubSubChannel(c, kMaxPubSubChannels));
+    }
     return StartLiminald(options);
   }
 
@@ -282,36 +274,136 @@ class LiminalDriver : public Driver {
   uint64_t durable_log_bytes_ = 0;
 };
 
+// One channel of a pub/sub run: its publisher, its subscribers and their delivery window.
+struct PubSubLane {
+  PubSubLane(std::string channel_name, int subscribers, uint64_t e2e_window)
+      : channel(std::move(channel_name)), window(subscribers, e2e_window) {}
+  std::string channel;
+  DeliveryWindow window;
+  std::vector<std::unique_ptr<Client>> subscribers;
+  std::vector<client::Subscription> subscriptions;
+  std::unique_ptr<Client> publisher;
+  // Publisher state, touched only on the publisher's I/O thread.
+  uint64_t in_flight = 0;
+  std::function<void()> pump;
+};
+
 absl::StatusOr<PubSubResult> LiminalDriver::RunPubSub(const PubSubSpec& spec) {
   absl::StatusOr<const ServerProcess*> server =
       RunningServer(spec.durable ? ServerMode::kDurable : ServerMode::kDefault);
   if (!server.ok()) return server.status();
-  DeliveryWindow window(spec.subscribers, spec.e2e_window);
-
-  std::vector<std::unique_ptr<Client>> subscribers;
-  std::vector<client::Subscription> subscriptions;
-  for (int i = 0; i < spec.subscribers; ++i) {
-    absl::StatusOr<std::unique_ptr<Client>> client = Client::Connect(**server);
-    if (!client.ok()) return client.status();
-    client::SubscribeOptions options;
-    options.max_in_flight = kSubscriberMaxInFlight;
-    options.ack_mode = client::AckMode::kAuto;
-    client::SubscriptionHandlers handlers;
-    handlers.on_delivery = [&window, i](const client::Subscription&, client::Delivery) {
-      window.Delivered(i);
+  const int channels = std::max(spec.channels, 1);
+  std::vector<std::unique_ptr<PubSubLane>> lanes;
+  for (int c = 0; c < channels; ++c) {
+    lanes.push_back(std::make_unique<PubSubLane>(PubSubChannel(c, channels), spec.subscribers,
+                                                 spec.e2e_window));
+  }
+  for (auto& lane : lanes) {
+    DeliveryWindow& window = lane->window;
+    for (int i = 0; i < spec.subscribers; ++i) {
+      absl::StatusOr<std::unique_ptr<Client>> client = Client::Connect(**server);
+      if (!client.ok()) return client.status();
+      client::SubscribeOptions options;
+      options.max_in_flight = kSubscriberMaxInFlight;
+      options.ack_mode = client::AckMode::kAuto;
+      client::SubscriptionHandlers handlers;
+      handlers.on_delivery = [&window, i](const client::Subscription&, client::Delivery) {
+        window.Delivered(i);
+      };
+      handlers.on_end = [&window](absl::Status why) {
+        if (!window.stopping()) {
+          window.Fail(
+              absl::Status(why.code(), absl::StrCat("subscription ended: ", why.message())));
+        }
+      };
+      absl::StatusOr<client::Subscription> subscription =
+          SubscribeSync(**client, lane->channel, options, std::move(handlers));
+      if (!subscription.ok()) return subscription.status();
+      lane->subscriptions.push_back(*std::move(subscription));
+      lane->subscribers.push_back(*std::move(client));
+    }
+    ConnectionHandlers publisher_handlers;
+    publisher_handlers.on_closed = [&window](absl::Status why) {
+      if (!window.stopping()) window.Fail(why);
     };
-    handlers.on_end = [&window](absl::Status why) {
-      if (!window.stopping()) {
-        window.Fail(absl::Status(why.code(), absl::StrCat("subscription ended: ", why.message())));
-      }
-    };
-    absl::StatusOr<client::Subscription> subscription =
-        SubscribeSync(**client, options, std::move(handlers));
-    if (!subscription.ok()) return subscription.status();
-    subscriptions.push_back(*std::move(subscription));
-    subscribers.push_back(*std::move(client));
+    absl::StatusOr<std::unique_ptr<Client>> publisher =
+        Client::Connect(**server, std::move(publisher_handlers));
+    if (!publisher.ok()) return publisher.status();
+    lane->publisher = *std::move(publisher);
   }
 
+  const std::string payload(spec.payload_bytes, 'p');
+  for (auto& lane_ptr : lanes) {
+    PubSubLane& lane = *lane_ptr;
+    Connection& connection = lane.publisher->connection();
+    lane.pump = [&lane, &connection, &payload, &spec] {
+      while (!lane.window.stopping() && lane.in_flight < spec.publish_window) {
+        if (!lane.window.TryContinue()) return;  // resumed by the hook below
+        ++lane.in_flight;
+        lane.window.Published();
+        connection.Publish(lane.channel, payload, {},
+                           [&lane](absl::StatusOr<client::PublishResult> ack) {
+                             --lane.in_flight;
+                             if (!ack.ok()) {
+                               if (!lane.window.stopping()) lane.window.Fail(ack.status());
+                               return;
+                             }
+                             lane.pump();
+                           });
+      }
+    };
+    boost::asio::any_io_executor executor = lane.publisher->executor();
+    lane.window.SetResumeHook(
+        [&lane, executor] { boost::asio::post(executor, [&lane] { lane.pump(); }); });
+  }
+  for (auto& lane : lanes) {
+    boost::asio::post(lane->publisher->executor(), [&lane] { lane->pump(); });
+  }
+
+  std::vector<DeliveryWindow*> windows;
+  for (auto& lane : lanes) windows.push_back(&lane->window);
+  absl::StatusOr<PubSubResult> result =
+      DeliveryWindow::MeasureAll(windows, spec.warmup, spec.measure, (*server)->pid());
+  for (auto& lane : lanes) lane->window.Stop();
+  for (auto& lane : lanes) lane->window.AwaitDrained(absl::Seconds(5));
+  // Subscribers first: their threads may still run the resume hook, which posts to the
+  // publisher's executor.
+  for (auto& lane : lanes) {
+    for (auto& subscriber : lane->subscribers) subscriber->Close();
+  }
+  for (auto& lane : lanes) lane->publisher->Close();
+  if (spec.durable) NoteDurableLog(**server);
+  return result;
+}
+
+absl::StatusOr<LoadLatencyResult> LiminalDriver::RunPublishLatency(const LoadLatencySpec& spec) {
+  absl::StatusOr<const ServerProcess*> server = RunningServer();
+  if (!server.ok()) return server.status();
+  // The schedule starts once both clients are up (setup takes well under this).
+  const LatencyClock::time_point start = LatencyClock::now() + std::chrono::milliseconds(200);
+  const LatencyClock::time_point from = start + absl::ToChronoNanoseconds(spec.warmup);
+  const LatencyClock::time_point until = from + absl::ToChronoNanoseconds(spec.measure);
+  LatencySink sink(from, until, spec.max_samples);
+  DeliveryWindow window(1, kUnboundedDeliveryWindow);
+
+  absl::StatusOr<std::unique_ptr<Client>> subscriber = Client::Connect(**server);
+  if (!subscriber.ok()) return subscriber.status();
+  client::SubscribeOptions options;
+  options.max_in_flight = kSubscriberMaxInFlight;
+  options.ack_mode = client::AckMode::kAuto;
+  client::SubscriptionHandlers handlers;
+  handlers.on_delivery = [&sink, &window](const client::Subscription&, client::Delivery delivery) {
+    sink.Received(delivery.payload);
+    window.Delivered(0);
+  };
+  handlers.on_end = [&window](absl::Status why) {
+    if (!window.stopping()) {
+      window.Fail(absl::Status(why.code(), absl::StrCat("subscription ended: ", why.message())));
+    }
+  };
+  absl::StatusOr<client::Subscription> subscription =
+      SubscribeSync(**subscriber, kChannel, options, std::move(handlers));
+  if (!subscription.ok()) return subscription.status();
   ConnectionHandlers publisher_handlers;
   publisher_handlers.on_closed = [&window](absl::Status why) {
     if (!window.stopping()) window.Fail(why);
@@ -321,37 +413,59 @@ absl::StatusOr<PubSubResult> LiminalDriver::RunPubSub(const PubSubSpec& spec) {
   if (!publisher.ok()) return publisher.status();
 
   // Publisher state, touched only on the publisher's I/O thread.
-  const std::string payload(spec.payload_bytes, 'p');
-  uint64_t in_flight = 0;
   Connection& connection = (*publisher)->connection();
-  std::function<void()> pump;
-  pump = [&] {
-    while (!window.stopping() && in_flight < spec.publish_window) {
-      if (!window.TryContinue()) return;  // resumed by the hook below
+  RatePacer pacer(spec.messages_per_second, start);
+  uint64_t backlog = 0;
+  uint64_t in_flight = 0;
+  uint64_t sent_in_window = 0;
+  std::string payload(std::max(spec.payload_bytes, kSendTimeBytes), 'l');
+  boost::asio::steady_timer timer((*publisher)->executor());
+  std::function<void()> tick = [&] {
+    if (window.stopping() || LatencyClock::now() >= until) return;
+    backlog += pacer.TakeDue(LatencyClock::now());
+    while (backlog > 0 && in_flight < spec.publish_window) {
+      const LatencyClock::time_point now = LatencyClock::now();
+      StampSendTime(payload, now);
+      if (now >= from && now < until) ++sent_in_window;
+      --backlog;
       ++in_flight;
       window.Published();
-      connection.Publish(kChannel, payload, {}, [&](absl::StatusOr<client::PublishResult> ack) {
-        --in_flight;
-        if (!ack.ok()) {
-          if (!window.stopping()) window.Fail(ack.status());
-          return;
-        }
-        pump();
-      });
+      connection.Publish(kChannel, payload, {},
+                         [&in_flight, &window](absl::StatusOr<client::PublishResult> ack) {
+                           --in_flight;
+                           if (!ack.ok() && !window.stopping()) window.Fail(ack.status());
+                         });
     }
+    timer.expires_after(kRatePacerTick);
+    timer.async_wait([&tick](boost::system::error_code error) {
+      if (!error) tick();
+    });
   };
-  boost::asio::any_io_executor publisher_executor = (*publisher)->executor();
-  window.SetResumeHook([&] { boost::asio::post(publisher_executor, [&] { pump(); }); });
-  boost::asio::post(publisher_executor, [&] { pump(); });
+  boost::asio::post((*publisher)->executor(), [&] {
+    timer.expires_at(start);
+    timer.async_wait([&tick](boost::system::error_code error) {
+      if (!error) tick();
+    });
+  });
 
-  absl::StatusOr<PubSubResult> result = window.Measure(spec.warmup, spec.measure, (*server)->pid());
+  const absl::StatusOr<PubSubResult> measured =
+      window.Measure(absl::FromChrono(from - LatencyClock::now()), spec.measure, (*server)->pid());
+  // The publisher stops by itself at `until`; Measure returns about then.
   window.Stop();
-  window.AwaitDrained(absl::Seconds(5));
-  // Subscribers first: their threads may still run the resume hook, which posts to the
-  // publisher's executor.
-  for (auto& subscriber : subscribers) subscriber->Close();
+  const bool drained = window.AwaitDrained(absl::Seconds(5));
+  const uint64_t published = window.published();
+  const uint64_t delivered = window.TotalDelivered();
+  (*subscriber)->Close();
   (*publisher)->Close();
-  if (spec.durable) NoteDurableLog(**server);
+  if (!measured.ok()) return measured.status();
+  if (!drained) {
+    return absl::DataLossError(absl::StrCat("liminald: ", published - delivered, " of ", published,
+                                            " messages not delivered 5 s after the run"));
+  }
+  LoadLatencyResult result;
+  result.latencies_ns = std::move(sink.samples());
+  result.sent_in_window = sent_in_window;
+  result.delivered_in_window = sink.delivered_in_window();
   return result;
 }
 

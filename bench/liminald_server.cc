@@ -6,6 +6,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "bench/temp_dir.h"
 
 namespace liminal::bench {
@@ -30,6 +31,7 @@ std::string LiminaldBenchConfig(const LiminaldLaunchOptions& options) {
       "# Written by liminal-bench.\n"
       "listen_address = \"127.0.0.1:7400\"\n"
       "health_listen_address = \"127.0.0.1:7401\"\n"
+      "log_format = \"json\"\n"
       "log_level = \"",
       options.log_level,
       "\"\n"
@@ -46,7 +48,10 @@ std::string LiminaldBenchConfig(const LiminaldLaunchOptions& options) {
       "\n"
       "[[channels]]\n"
       "name = \"bench\"\n",
-      options.durable ? "durable = true\nfsync = \"always\"\n" : "");
+      options.durable ? "durable = true\nfsync = \"always\"\n" : "",
+      absl::StrJoin(options.extra_channels, "", [](std::string* out, const std::string& name) {
+        absl::StrAppend(out, "\n[[channels]]\nname = \"", name, "\"\n");
+      }));
 }
 
 absl::StatusOr<std::unique_ptr<ServerProcess>> StartLiminald(const LiminaldLaunchOptions& options) {
@@ -61,7 +66,8 @@ absl::StatusOr<std::unique_ptr<ServerProcess>> StartLiminald(const LiminaldLaunc
   absl::StatusOr<std::unique_ptr<Subprocess>> process = Subprocess::Spawn(
       {.binary = options.binary,
        .args = {"--config", absl::StrCat(dir->path(), "/liminald.toml"), "--ephemeral-ports"},
-       .working_dir = dir->path()});
+       .working_dir = dir->path(),
+       .counted_needles = {R"("level":"error")", R"("level":"critical")"}});
   if (!process.ok()) return process.status();
   absl::StatusOr<std::string> line =
       (*process)->WaitForLine(R"("event":"listening")", options.startup_timeout);

@@ -7,11 +7,13 @@
 //   absl::StatusOr<std::unique_ptr<ServerProcess>> server = StartLiminald(options);
 //
 // The config (LiminaldBenchConfig) keeps liminald's defaults except where a benchmark needs
-// otherwise: warn-level logging, room for the many-connections workload, a short drain, and a
+// otherwise: warn-level JSON logging, room for the many-connections workload, a short drain, and a
 // subscription pending limit well above the harness's end-to-end window so a subscriber that
 // briefly lags is never shed mid-measurement. With `durable`, the `bench` channel is durable
 // with fsync = "always" (PublishAck after an fsync covering the message) and
-// persistence_path is `data/` in the temporary directory (kLiminaldDataDir).
+// persistence_path is `data/` in the temporary directory (kLiminaldDataDir). `extra_channels`
+// adds in-memory channels (the soak run's). liminald's error and critical log lines are
+// counted (ServerProcess::counted_lines).
 //
 // Thread-safety: free functions; safe from any thread.
 #ifndef LIMINAL_BENCH_LIMINALD_SERVER_H_
@@ -20,6 +22,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -34,6 +37,7 @@ struct LiminaldLaunchOptions {
   std::string log_level = "warn";
   absl::Duration startup_timeout = absl::Seconds(10);
   bool durable = false;
+  std::vector<std::string> extra_channels = {};
 };
 
 // persistence_path of a durable launch, relative to ServerProcess::dir().

@@ -4,7 +4,7 @@
 //
 // Exit status: 0 when every workload ran for every available system; 1 when a workload
 // failed (an error, not an unavailable system or feature); 2 with --fail-on-target when a
-// target FAILed; 64 for a bad command line.
+// target FAILed; 64 for a bad command line. With --soak, soak.h's exit status.
 #include <unistd.h>
 
 #include <csignal>
@@ -21,12 +21,14 @@
 #include "bench/fd_limit.h"
 #include "bench/format.h"
 #include "bench/liminal_driver.h"
+#include "bench/load_latency_workload.h"
 #include "bench/nats_driver.h"
 #include "bench/options.h"
 #include "bench/proc_metrics.h"
 #include "bench/redis_driver.h"
 #include "bench/report.h"
 #include "bench/runner.h"
+#include "bench/soak.h"
 #include "bench/targets.h"
 #include "bench/workload_catalog.h"
 
@@ -117,10 +119,57 @@ void MeasureDisk(RunResults& results) {
   results.disk_sync = *std::move(disk);
 }
 
+// Sets latency-load's offered rate: --load-rate, else half of NATS's pub->sub 256 B median
+// from this run, else half of a NATS rate measured now for the purpose. Without NATS the
+// rate falls back to liminald's own measured rate, and the workload says so.
+void CalibrateLoadRate(LoadLatencyWorkload& load, const BenchOptions& options,
+                       const RunResults& results, const Systems& systems) {
+  if (options.load_rate.has_value()) {
+    load.SetOfferedRate(*options.load_rate, "--load-rate");
+    return;
+  }
+  for (const WorkloadResult& workload : results.workloads) {
+    if (workload.name != "pubsub-256") continue;
+    const SystemResult* nats = workload.Find(System::kNats);
+    if (nats == nullptr || nats->outcome != Outcome::kOk) continue;
+    if (std::optional<double> rate = nats->Median("rate")) {
+      load.SetOfferedRate(kLoadFractionOfNatsMax * *rate,
+                          absl::StrCat("half of NATS's pub->sub 256 B median in this run, ",
+                                       FormatValue(*rate, "msg/s"), " msg/s"));
+      return;
+    }
+  }
+  // Not in this run: measure the maximum once, for each system in the order NATS, liminald.
+  PubSubSpec spec{.subscribers = 1,
+                  .payload_bytes = 256,
+                  .warmup = load.spec().warmup,
+                  .measure = load.spec().measure,
+                  .publish_window = options.publish_window.value_or(options.e2e_window),
+                  .e2e_window = options.e2e_window};
+  for (System system : {System::kNats, System::kLiminald}) {
+    for (const SystemEntry& entry : systems.entries) {
+      if (entry.system != system || entry.driver == nullptr) continue;
+      std::cerr << "[latency-load] measuring " << SystemName(system)
+                << "'s pub->sub 256 B rate for the offered load\n";
+      absl::StatusOr<PubSubResult> measured = absl::UnavailableError("server did not start");
+      if (entry.driver->StartServer().ok()) measured = entry.driver->RunPubSub(spec);
+      entry.driver->StopServer();
+      if (!measured.ok()) continue;
+      load.SetOfferedRate(kLoadFractionOfNatsMax * measured->deliveries_per_second,
+                          absl::StrCat("half of ", SystemName(system), "'s pub->sub 256 B rate, ",
+                                       FormatValue(measured->deliveries_per_second, "msg/s"),
+                                       " msg/s, measured once for it",
+                                       system == System::kNats ? "" : " (NATS unavailable)"));
+      return;
+    }
+  }
+}
+
 int Main(int argc, char** argv) {
   std::variant<BenchOptions, int> parsed = ParseOptions(argc, argv);
   if (const int* exit_code = std::get_if<int>(&parsed)) return *exit_code;
   BenchOptions& options = std::get<BenchOptions>(parsed);
+  if (options.soak.has_value()) return RunSoak(options);
 
   absl::StatusOr<std::vector<std::unique_ptr<Workload>>> workloads = MakeWorkloads(options);
   if (!workloads.ok()) {
@@ -162,6 +211,11 @@ int Main(int argc, char** argv) {
     if (workload->server_mode() == ServerMode::kDurable && !durable_ran) {
       durable_ran = true;
       MeasureDisk(results);
+    }
+    if (auto* load = dynamic_cast<LoadLatencyWorkload*>(workload.get())) {
+      CalibrateLoadRate(*load, options, results, systems);
+      std::cerr << "[latency-load] offered rate "
+                << FormatValue(load->spec().messages_per_second, "msg/s") << " msg/s\n";
     }
     results.workloads.push_back(runner.Run(*workload));
   }

@@ -15,6 +15,8 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "bench/delivery_window.h"
+#include "bench/latency_sink.h"
+#include "bench/rate_pacer.h"
 
 namespace liminal::bench {
 namespace {
@@ -242,6 +244,12 @@ class NatsDriver : public Driver {
 
   absl::StatusOr<PubSubResult> RunPubSub(const PubSubSpec& spec) override;
 
+  absl::StatusOr<LoadLatencyResult> RunPublishLatency(const LoadLatencySpec& spec) override;
+  std::string PublishLatencyMethod() const override {
+    return "a publisher thread calls natsConnection_Publish for the messages due every 100 us, "
+           "stamping each with the time it hands it to libnats; asynchronous subscription";
+  }
+
   std::string RequestReplyMethod() const override {
     return "natsConnection_Request (shared reply inbox) to a responder connection replying "
            "from its subscription callback (SendAsap)";
@@ -286,50 +294,140 @@ absl::StatusOr<PubSubResult> NatsDriver::RunPubSub(const PubSubSpec& spec) {
   if (spec.durable) return RunJetStreamPubSub(spec);
   absl::StatusOr<const ServerProcess*> server = RunningServer(ServerMode::kDefault);
   if (!server.ok()) return server.status();
-  DeliveryWindow window(spec.subscribers, spec.e2e_window);
+  const int channels = std::max(spec.channels, 1);
+  // One lane per subject: a window, its subscribers, a publisher. Declared so that the
+  // subscriptions go before the connections, and both before the windows and contexts.
+  std::vector<std::unique_ptr<DeliveryWindow>> windows;
+  std::vector<std::string> subjects;
   std::vector<SubscriberContext> contexts;
-  contexts.reserve(static_cast<size_t>(spec.subscribers));
-  // Declared before the subscriptions, so the subscriptions are destroyed first.
+  contexts.reserve(static_cast<size_t>(channels * spec.subscribers));
   std::vector<std::unique_ptr<NatsConnection>> connections;
+  std::vector<std::unique_ptr<NatsConnection>> publishers;
   std::vector<std::unique_ptr<NatsSubscription>> subscriptions;
-  for (int i = 0; i < spec.subscribers; ++i) {
-    absl::StatusOr<std::unique_ptr<NatsConnection>> connection =
+  for (int c = 0; c < channels; ++c) {
+    windows.push_back(std::make_unique<DeliveryWindow>(spec.subscribers, spec.e2e_window));
+    subjects.push_back(PubSubChannel(c, channels));
+    for (int i = 0; i < spec.subscribers; ++i) {
+      absl::StatusOr<std::unique_ptr<NatsConnection>> connection =
+          NatsConnection::Connect(**server, /*send_asap=*/false);
+      if (!connection.ok()) return connection.status();
+      contexts.push_back({.window = windows.back().get(), .index = i});
+      absl::StatusOr<std::unique_ptr<NatsSubscription>> subscription = NatsSubscription::Subscribe(
+          **connection, subjects.back().c_str(), OnDelivery, &contexts.back());
+      connections.push_back(*std::move(connection));
+      if (!subscription.ok()) return subscription.status();
+      subscriptions.push_back(*std::move(subscription));
+    }
+    absl::StatusOr<std::unique_ptr<NatsConnection>> publisher =
         NatsConnection::Connect(**server, /*send_asap=*/false);
-    if (!connection.ok()) return connection.status();
-    contexts.push_back({.window = &window, .index = i});
-    absl::StatusOr<std::unique_ptr<NatsSubscription>> subscription =
-        NatsSubscription::Subscribe(**connection, kSubject, OnDelivery, &contexts.back());
-    connections.push_back(*std::move(connection));
-    if (!subscription.ok()) return subscription.status();
-    subscriptions.push_back(*std::move(subscription));
+    if (!publisher.ok()) return publisher.status();
+    publishers.push_back(*std::move(publisher));
   }
+
+  const std::string payload(spec.payload_bytes, 'p');
+  std::vector<std::thread> publishing;
+  for (int c = 0; c < channels; ++c) {
+    publishing.emplace_back([&, c] {
+      DeliveryWindow& window = *windows[static_cast<size_t>(c)];
+      natsConnection* connection = publishers[static_cast<size_t>(c)]->get();
+      const char* subject = subjects[static_cast<size_t>(c)].c_str();
+      while (!window.stopping()) {
+        if (!window.HasRoom()) {
+          window.WaitForRoom(absl::Milliseconds(1));
+          continue;
+        }
+        const natsStatus status = natsConnection_Publish(connection, subject, payload.data(),
+                                                         static_cast<int>(payload.size()));
+        if (status != NATS_OK) {
+          window.Fail(NatsError(status, "publish"));
+          return;
+        }
+        window.Published();
+      }
+    });
+  }
+  std::vector<DeliveryWindow*> measured;
+  for (auto& window : windows) measured.push_back(window.get());
+  absl::StatusOr<PubSubResult> result =
+      DeliveryWindow::MeasureAll(measured, spec.warmup, spec.measure, (*server)->pid());
+  for (auto& window : windows) window->Stop();
+  for (std::thread& thread : publishing) thread.join();
+  for (auto& publisher : publishers) natsConnection_FlushTimeout(publisher->get(), 5'000);
+  for (auto& window : windows) window->AwaitDrained(absl::Seconds(5));
+  subscriptions.clear();
+  return result;
+}
+
+struct LatencySinkContext {
+  LatencySink* sink;
+  DeliveryWindow* window;
+};
+
+void OnLatencyDelivery(natsConnection*, natsSubscription*, natsMsg* message, void* closure) {
+  auto* context = static_cast<LatencySinkContext*>(closure);
+  context->sink->Received(std::string_view(natsMsg_GetData(message),
+                                           static_cast<size_t>(natsMsg_GetDataLength(message))));
+  context->window->Delivered(0);
+  natsMsg_Destroy(message);
+}
+
+absl::StatusOr<LoadLatencyResult> NatsDriver::RunPublishLatency(const LoadLatencySpec& spec) {
+  absl::StatusOr<const ServerProcess*> server = RunningServer();
+  if (!server.ok()) return server.status();
+  const LatencyClock::time_point start = LatencyClock::now() + std::chrono::milliseconds(200);
+  const LatencyClock::time_point from = start + absl::ToChronoNanoseconds(spec.warmup);
+  const LatencyClock::time_point until = from + absl::ToChronoNanoseconds(spec.measure);
+  LatencySink sink(from, until, spec.max_samples);
+  DeliveryWindow window(1, kUnboundedDeliveryWindow);
+  LatencySinkContext context{.sink = &sink, .window = &window};
+
+  absl::StatusOr<std::unique_ptr<NatsConnection>> subscriber_connection =
+      NatsConnection::Connect(**server, /*send_asap=*/false);
+  if (!subscriber_connection.ok()) return subscriber_connection.status();
+  absl::StatusOr<std::unique_ptr<NatsSubscription>> subscription =
+      NatsSubscription::Subscribe(**subscriber_connection, kSubject, OnLatencyDelivery, &context);
+  if (!subscription.ok()) return subscription.status();
   absl::StatusOr<std::unique_ptr<NatsConnection>> publisher =
       NatsConnection::Connect(**server, /*send_asap=*/false);
   if (!publisher.ok()) return publisher.status();
 
-  const std::string payload(spec.payload_bytes, 'p');
+  uint64_t sent_in_window = 0;
   std::thread publishing([&] {
     natsConnection* connection = (*publisher)->get();
-    while (!window.stopping()) {
-      if (!window.HasRoom()) {
-        window.WaitForRoom(absl::Milliseconds(1));
-        continue;
+    RatePacer pacer(spec.messages_per_second, start);
+    std::string payload(std::max(spec.payload_bytes, kSendTimeBytes), 'l');
+    std::this_thread::sleep_until(start);
+    while (!window.stopping() && LatencyClock::now() < until) {
+      for (uint64_t due = pacer.TakeDue(LatencyClock::now()); due > 0; --due) {
+        const LatencyClock::time_point now = LatencyClock::now();
+        StampSendTime(payload, now);
+        if (now >= from && now < until) ++sent_in_window;
+        const natsStatus status = natsConnection_Publish(connection, kSubject, payload.data(),
+                                                         static_cast<int>(payload.size()));
+        if (status != NATS_OK) return window.Fail(NatsError(status, "publish"));
+        window.Published();
       }
-      const natsStatus status = natsConnection_Publish(connection, kSubject, payload.data(),
-                                                       static_cast<int>(payload.size()));
-      if (status != NATS_OK) {
-        window.Fail(NatsError(status, "publish"));
-        return;
-      }
-      window.Published();
+      std::this_thread::sleep_for(kRatePacerTick);
     }
   });
-  absl::StatusOr<PubSubResult> result = window.Measure(spec.warmup, spec.measure, (*server)->pid());
+  const absl::StatusOr<PubSubResult> measured =
+      window.Measure(absl::FromChrono(from - LatencyClock::now()), spec.measure, (*server)->pid());
+  publishing.join();  // it stops by itself at `until`
   window.Stop();
-  publishing.join();
   natsConnection_FlushTimeout((*publisher)->get(), 5'000);
-  window.AwaitDrained(absl::Seconds(5));
-  subscriptions.clear();
+  const bool drained = window.AwaitDrained(absl::Seconds(5));
+  const uint64_t published = window.published();
+  const uint64_t delivered = window.TotalDelivered();
+  subscription->reset();  // waits until the callback can no longer run
+  if (!measured.ok()) return measured.status();
+  if (!drained) {
+    return absl::DataLossError(absl::StrCat("nats: ", published - delivered, " of ", published,
+                                            " messages not delivered 5 s after the run"));
+  }
+  LoadLatencyResult result;
+  result.latencies_ns = std::move(sink.samples());
+  result.sent_in_window = sent_in_window;
+  result.delivered_in_window = sink.delivered_in_window();
   return result;
 }
 

@@ -6,6 +6,8 @@
 //   liminal-bench --only liminald,nats --workload pubsub --workload reqrep
 //   liminal-bench --workload durable    # durable channels vs NATS JetStream, + disk fsync
 //   liminal-bench --json-out results.json --liminald build/release/daemon/liminald
+//   liminal-bench --soak 20                # 20-minute soak of liminald (soak.h), no workloads
+//   liminal-bench --soak 0.2 --soak-connections 60 --soak-sample-seconds 0.5   # CTest's smoke
 //
 // ParseOptions returns the options, or the exit code when the command line asked for help
 // or was invalid (CLI11 has printed the message).
@@ -26,6 +28,20 @@ namespace liminal::bench {
 
 enum class Mode { kSmoke, kShort, kFull };
 
+// --soak and its settings (soak.h).
+struct SoakOptions {
+  double minutes = 0;
+  int64_t connections = 1000;
+  double sample_seconds = 5;
+  std::optional<double> warmup_minutes;  // default: a quarter of the run
+  double rss_tolerance_mib = 16;
+  int64_t fd_tolerance = 32;
+  double publishes_per_second = 200;
+  double requests_per_second = 200;
+  double pushes_per_second = 100;
+  bool plant_leak = false;  // SoakTrafficSpec::plant_leak
+};
+
 // "smoke", "short", "full".
 const char* ModeName(Mode mode);
 
@@ -42,9 +58,13 @@ struct BenchOptions {
   std::optional<double> seconds;  // measurement window of throughput/latency workloads
   std::optional<int64_t> connections;
   std::optional<uint64_t> publish_window;  // default: the e2e window
+  // latency-load's offered rate; default: half of NATS's measured pub->sub 256 B rate.
+  std::optional<double> load_rate;
   uint64_t e2e_window = 4096;
   bool fail_on_target = false;
   bool list = false;
+  // Set by --soak: run the soak instead of the workloads.
+  std::optional<SoakOptions> soak;
 };
 
 // The options, or the process exit code to return at once.

@@ -3,8 +3,10 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <system_error>
 #include <vector>
 
 #include "absl/strings/numbers.h"
@@ -56,6 +58,18 @@ absl::StatusOr<absl::Duration> ReadCpuTime(pid_t pid) {
   }
   const int64_t ticks_per_second = ::sysconf(_SC_CLK_TCK);
   return absl::Seconds(static_cast<double>(utime + stime) / static_cast<double>(ticks_per_second));
+}
+
+absl::StatusOr<int64_t> ReadOpenFdCount(pid_t pid) {
+  const std::string dir = absl::StrCat("/proc/", pid, "/fd");
+  std::error_code ec;
+  int64_t count = 0;
+  for (auto it = std::filesystem::directory_iterator(dir, ec);
+       !ec && it != std::filesystem::directory_iterator(); it.increment(ec)) {
+    ++count;
+  }
+  if (ec) return absl::NotFoundError(absl::StrCat("cannot list ", dir, ": ", ec.message()));
+  return count;
 }
 
 MachineInfo ReadMachineInfo() {

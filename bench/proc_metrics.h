@@ -1,11 +1,12 @@
 // Process and machine metrics from /proc: a server's resident memory (VmRSS in
-// /proc/<pid>/status) and CPU time (utime + stime in /proc/<pid>/stat), and a description of
-// the machine for the report.
+// /proc/<pid>/status), CPU time (utime + stime in /proc/<pid>/stat) and open descriptors
+// (the entries of /proc/<pid>/fd), and a description of the machine for the report.
 //
 //   absl::StatusOr<int64_t> rss = ReadRssBytes(server.pid());
 //   absl::StatusOr<absl::Duration> cpu0 = ReadCpuTime(server.pid());
 //   ... idle for 10 s ...
 //   double percent = 100 * (*cpu1 - *cpu0) / wall;       // of one core
+//   absl::StatusOr<int64_t> fds = ReadOpenFdCount(server.pid());
 //   MachineInfo m = ReadMachineInfo();                     // cores, CPU model, kernel, load
 //
 // Thread-safety: free functions; safe from any thread.
@@ -26,6 +27,9 @@ absl::StatusOr<int64_t> ReadRssBytes(pid_t pid);
 
 // User + system CPU time the process has used so far (clock-tick resolution, usually 10 ms).
 absl::StatusOr<absl::Duration> ReadCpuTime(pid_t pid);
+
+// How many file descriptors the process has open (sockets, files, epoll, eventfds, ...).
+absl::StatusOr<int64_t> ReadOpenFdCount(pid_t pid);
 
 struct MachineInfo {
   int online_cpus = 0;

@@ -21,7 +21,6 @@ namespace {
 
 using SteadyClock = std::chrono::steady_clock;
 
-constexpr char kChannel[] = "bench";
 constexpr char kRequestChannel[] = "bench.request";
 constexpr char kReplyChannel[] = "bench.reply";
 
@@ -115,6 +114,47 @@ absl::StatusOr<std::unique_ptr<RedisConnection>> Subscriber(const ServerProcess&
   return connection;
 }
 
+// The publisher of a pub/sub lane: pipelined PUBLISHes on `channel`, at most
+// `publish_window` replies outstanding and the window's bound on how far ahead it runs.
+void PublishToRedis(RedisConnection& connection, const char* channel, const std::string& payload,
+                    uint64_t publish_window, DeliveryWindow& window) {
+  const uint64_t window_size = std::max<uint64_t>(publish_window, 1);
+  const uint64_t refill = std::max<uint64_t>(window_size / 2, 1);
+  uint64_t outstanding = 0;
+  auto read_replies = [&](uint64_t count) -> bool {
+    for (uint64_t i = 0; i < count; ++i) {
+      absl::StatusOr<Reply> reply = connection.NextReply();
+      if (!reply.ok() || (*reply)->type == REDIS_REPLY_ERROR) {
+        window.Fail(reply.ok() ? absl::FailedPreconditionError(
+                                     absl::StrCat("redis: PUBLISH: ", (*reply)->str))
+                               : reply.status());
+        return false;
+      }
+      --outstanding;
+    }
+    return true;
+  };
+  while (!window.stopping()) {
+    if (outstanding >= window_size) {
+      if (!read_replies(refill)) return;
+      continue;
+    }
+    if (!window.HasRoom()) {
+      if (absl::Status s = connection.Flush(); !s.ok()) return window.Fail(s);
+      if (outstanding > 0) {
+        if (!read_replies(1)) return;
+      } else {
+        window.WaitForRoom(absl::Milliseconds(1));
+      }
+      continue;
+    }
+    redisAppendCommand(connection.get(), "PUBLISH %s %b", channel, payload.data(), payload.size());
+    ++outstanding;
+    window.Published();
+  }
+  (void)read_replies(outstanding);  // leave the connection clean
+}
+
 class RedisDriver : public Driver {
  public:
   explicit RedisDriver(RedisLaunchOptions options) : options_(std::move(options)) {}
@@ -153,80 +193,63 @@ absl::StatusOr<PubSubResult> RedisDriver::RunPubSub(const PubSubSpec& spec) {
   if (spec.durable) return absl::UnimplementedError("Redis pub/sub has no durable channels");
   absl::StatusOr<const ServerProcess*> server = RunningServer();
   if (!server.ok()) return server.status();
-  DeliveryWindow window(spec.subscribers, spec.e2e_window);
-  std::vector<std::unique_ptr<RedisConnection>> subscribers;
-  for (int i = 0; i < spec.subscribers; ++i) {
-    absl::StatusOr<std::unique_ptr<RedisConnection>> subscriber = Subscriber(**server, kChannel);
-    if (!subscriber.ok()) return subscriber.status();
-    subscribers.push_back(*std::move(subscriber));
+  const int channels = std::max(spec.channels, 1);
+  // One lane per channel: a window, its subscribers, a publisher.
+  std::vector<std::unique_ptr<DeliveryWindow>> windows;
+  std::vector<std::string> names;
+  std::vector<std::vector<std::unique_ptr<RedisConnection>>> subscribers(
+      static_cast<size_t>(channels));
+  std::vector<std::unique_ptr<RedisConnection>> publishers;
+  for (int c = 0; c < channels; ++c) {
+    windows.push_back(std::make_unique<DeliveryWindow>(spec.subscribers, spec.e2e_window));
+    names.push_back(PubSubChannel(c, channels));
+    for (int i = 0; i < spec.subscribers; ++i) {
+      absl::StatusOr<std::unique_ptr<RedisConnection>> subscriber =
+          Subscriber(**server, names.back().c_str());
+      if (!subscriber.ok()) return subscriber.status();
+      subscribers[static_cast<size_t>(c)].push_back(*std::move(subscriber));
+    }
+    absl::StatusOr<std::unique_ptr<RedisConnection>> publisher = RedisConnection::Connect(**server);
+    if (!publisher.ok()) return publisher.status();
+    publishers.push_back(*std::move(publisher));
   }
-  absl::StatusOr<std::unique_ptr<RedisConnection>> publisher = RedisConnection::Connect(**server);
-  if (!publisher.ok()) return publisher.status();
 
-  std::vector<std::thread> threads;
+  std::vector<std::thread> subscriber_threads;
+  std::vector<std::thread> publisher_threads;
   // Subscribers keep reading after Stop() until the run has drained.
   std::atomic<bool> quit{false};
-  for (int i = 0; i < spec.subscribers; ++i) {
-    threads.emplace_back(
-        [&window, &quit, i, connection = subscribers[static_cast<size_t>(i)].get()] {
-          while (!quit.load()) {
-            absl::StatusOr<Reply> reply = connection->PollReply(absl::Milliseconds(50));
-            if (!reply.ok()) {
-              if (!window.stopping()) window.Fail(reply.status());
-              return;
-            }
-            if (*reply != nullptr && MessagePayload(**reply) != nullptr) window.Delivered(i);
-          }
-        });
-  }
   const std::string payload(spec.payload_bytes, 'p');
-  threads.emplace_back([&] {
-    RedisConnection& connection = **publisher;
-    const uint64_t window_size = std::max<uint64_t>(spec.publish_window, 1);
-    const uint64_t refill = std::max<uint64_t>(window_size / 2, 1);
-    uint64_t outstanding = 0;
-    auto read_replies = [&](uint64_t count) -> bool {
-      for (uint64_t i = 0; i < count; ++i) {
-        absl::StatusOr<Reply> reply = connection.NextReply();
-        if (!reply.ok() || (*reply)->type == REDIS_REPLY_ERROR) {
-          window.Fail(reply.ok() ? absl::FailedPreconditionError(
-                                       absl::StrCat("redis: PUBLISH: ", (*reply)->str))
-                                 : reply.status());
-          return false;
-        }
-        --outstanding;
-      }
-      return true;
-    };
-    while (!window.stopping()) {
-      if (outstanding >= window_size) {
-        if (!read_replies(refill)) return;
-        continue;
-      }
-      if (!window.HasRoom()) {
-        if (absl::Status s = connection.Flush(); !s.ok()) return window.Fail(s);
-        if (outstanding > 0) {
-          if (!read_replies(1)) return;
-        } else {
-          window.WaitForRoom(absl::Milliseconds(1));
-        }
-        continue;
-      }
-      redisAppendCommand(connection.get(), "PUBLISH %s %b", kChannel, payload.data(),
-                         payload.size());
-      ++outstanding;
-      window.Published();
+  for (int c = 0; c < channels; ++c) {
+    DeliveryWindow& window = *windows[static_cast<size_t>(c)];
+    for (int i = 0; i < spec.subscribers; ++i) {
+      subscriber_threads.emplace_back(
+          [&window, &quit, i,
+           connection = subscribers[static_cast<size_t>(c)][static_cast<size_t>(i)].get()] {
+            while (!quit.load()) {
+              absl::StatusOr<Reply> reply = connection->PollReply(absl::Milliseconds(50));
+              if (!reply.ok()) {
+                if (!window.stopping()) window.Fail(reply.status());
+                return;
+              }
+              if (*reply != nullptr && MessagePayload(**reply) != nullptr) window.Delivered(i);
+            }
+          });
     }
-    (void)read_replies(outstanding);  // leave the connection clean
-  });
+    publisher_threads.emplace_back([&, c] {
+      PublishToRedis(*publishers[static_cast<size_t>(c)], names[static_cast<size_t>(c)].c_str(),
+                     payload, spec.publish_window, *windows[static_cast<size_t>(c)]);
+    });
+  }
 
-  absl::StatusOr<PubSubResult> result = window.Measure(spec.warmup, spec.measure, (*server)->pid());
-  window.Stop();
-  threads.back().join();  // the publisher: every PUBLISH answered
-  threads.pop_back();
-  window.AwaitDrained(absl::Seconds(5));
+  std::vector<DeliveryWindow*> measured;
+  for (auto& window : windows) measured.push_back(window.get());
+  absl::StatusOr<PubSubResult> result =
+      DeliveryWindow::MeasureAll(measured, spec.warmup, spec.measure, (*server)->pid());
+  for (auto& window : windows) window->Stop();
+  for (std::thread& thread : publisher_threads) thread.join();  // every PUBLISH answered
+  for (auto& window : windows) window->AwaitDrained(absl::Seconds(5));
   quit = true;
-  for (std::thread& thread : threads) thread.join();
+  for (std::thread& thread : subscriber_threads) thread.join();
   return result;
 }
 

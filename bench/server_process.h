@@ -53,6 +53,10 @@ class ServerProcess {
   // The server's most recent output, for error messages.
   std::string OutputTail(size_t max_lines = 20) const { return process_->OutputTail(max_lines); }
 
+  // The output lines that contained one of the launcher's counted needles (for liminald, its
+  // error and critical log lines).
+  CountedLines counted_lines() const { return process_->counted_lines(); }
+
  private:
   std::optional<TempDir> dir_;  // declared first: removed after the process has stopped
   std::unique_ptr<Subprocess> process_;

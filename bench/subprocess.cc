@@ -103,11 +103,18 @@ absl::StatusOr<std::unique_ptr<Subprocess>> Subprocess::Spawn(const SubprocessOp
     ::waitpid(pid, nullptr, 0);
     return ErrnoError("pidfd_open/eventfd", error);
   }
-  return std::unique_ptr<Subprocess>(new Subprocess(pid, pidfd, out_pipe[0], err_pipe[0], wake_fd));
+  return std::unique_ptr<Subprocess>(
+      new Subprocess(pid, pidfd, out_pipe[0], err_pipe[0], wake_fd, options.counted_needles));
 }
 
-Subprocess::Subprocess(pid_t pid, int pidfd, int out_fd, int err_fd, int wake_fd)
-    : pid_(pid), pidfd_(pidfd), wake_fd_(wake_fd), out_fd_(out_fd), err_fd_(err_fd) {
+Subprocess::Subprocess(pid_t pid, int pidfd, int out_fd, int err_fd, int wake_fd,
+                       std::vector<std::string> counted_needles)
+    : pid_(pid),
+      pidfd_(pidfd),
+      wake_fd_(wake_fd),
+      counted_needles_(std::move(counted_needles)),
+      out_fd_(out_fd),
+      err_fd_(err_fd) {
   reader_ = std::thread([this] { ReadLoop(); });
 }
 
@@ -136,6 +143,12 @@ void Subprocess::AppendOutput(std::string& partial, const char* data, size_t siz
        newline = partial.find('\n', start)) {
     lines_.push_back(partial.substr(start, newline - start));
     start = newline + 1;
+    for (const std::string& needle : counted_needles_) {
+      if (lines_.back().find(needle) == std::string::npos) continue;
+      ++counted_.count;
+      if (counted_.first.size() < kKeptCountedLines) counted_.first.push_back(lines_.back());
+      break;
+    }
   }
   partial.erase(0, start);
   while (lines_.size() > kMaxKeptLines) {
@@ -239,6 +252,11 @@ absl::Status Subprocess::Stop(absl::Duration timeout) {
   WaitForExit(absl::Seconds(10));
   return absl::DeadlineExceededError(
       absl::StrCat("did not exit within ", absl::FormatDuration(timeout), " of SIGTERM; killed"));
+}
+
+CountedLines Subprocess::counted_lines() const {
+  absl::MutexLock lock(&mu_);
+  return counted_;
 }
 
 std::string Subprocess::OutputTail(size_t max_lines) const {

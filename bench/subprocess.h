@@ -21,6 +21,7 @@
 #include <sys/types.h>
 
 #include <cstddef>
+#include <cstdint>
 #include <deque>
 #include <memory>
 #include <optional>
@@ -40,6 +41,14 @@ struct SubprocessOptions {
   std::string binary;
   std::vector<std::string> args;  // argv[1...]
   std::optional<std::string> working_dir;
+  // Output lines containing any of these are counted (CountedLines) and the first few kept,
+  // however much output follows, e.g. a server's error-level log lines.
+  std::vector<std::string> counted_needles = {};
+};
+
+struct CountedLines {
+  uint64_t count = 0;
+  std::vector<std::string> first;  // at most kKeptCountedLines
 };
 
 class Subprocess {
@@ -67,8 +76,14 @@ class Subprocess {
   // The most recent output lines (at most `max_lines`), one per line.
   std::string OutputTail(size_t max_lines = 20) const;
 
+  // The lines that contained one of SubprocessOptions::counted_needles so far.
+  CountedLines counted_lines() const;
+
+  static constexpr size_t kKeptCountedLines = 10;
+
  private:
-  Subprocess(pid_t pid, int pidfd, int out_fd, int err_fd, int wake_fd);
+  Subprocess(pid_t pid, int pidfd, int out_fd, int err_fd, int wake_fd,
+             std::vector<std::string> counted_needles);
   void ReadLoop();
   void AppendOutput(std::string& partial, const char* data, size_t size)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
@@ -82,6 +97,8 @@ class Subprocess {
   std::deque<std::string> lines_ ABSL_GUARDED_BY(mu_);
   uint64_t first_line_number_ ABSL_GUARDED_BY(mu_) = 0;  // number of lines_.front()
   uint64_t scanned_ ABSL_GUARDED_BY(mu_) = 0;            // lines WaitForLine has already looked at
+  const std::vector<std::string> counted_needles_;
+  CountedLines counted_ ABSL_GUARDED_BY(mu_);
   bool exited_ ABSL_GUARDED_BY(mu_) = false;
   bool reaped_ ABSL_GUARDED_BY(mu_) = false;
   int out_fd_ ABSL_GUARDED_BY(mu_);

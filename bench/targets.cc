@@ -141,6 +141,9 @@ std::vector<TargetResult> EvaluateTargets(const RunResults& results) {
   targets.push_back(CompareWithNats(
       results, "request/reply p50: liminald conversation <= NATS request/reply", "reqrep", "p50_us",
       "us", "<=", [](double lim, double nats) { return lim <= nats; }));
+  targets.push_back(CompareWithNats(
+      results, "latency under load: liminald pub->sub p99 <= NATS p99 (256 B, same offered rate)",
+      "latency-load", "p99_us", "us", "<=", [](double lim, double nats) { return lim <= nats; }));
   targets.push_back(Threshold(results, "idle connections: liminald RSS per connection <= 16 KiB",
                               "rss_per_conn", "B", kMaxRssPerConnectionBytes, true));
   targets.push_back(Threshold(results, "idle connections: liminald idle CPU < 1 %", "idle_cpu_pct",

@@ -2,6 +2,8 @@
 //   * pub→sub 16 B: liminald delivers at least NATS's rate;
 //   * fan-out: liminald delivers at least NATS's rate;
 //   * request/reply: liminald conversation p50 ≤ NATS request/reply p50;
+//   * latency under load: liminald's publish→deliver p99 ≤ NATS's, at the same offered rate
+//     (half of NATS's maximum), 256 B;
 //   * idle connections: liminald ≤ 16 KiB RSS per connection, and idle CPU < 1 %;
 //   * durable pub→sub 256 B and 4 KiB: liminald (fsync always) delivers at least NATS
 //     JetStream's rate (JetStream at its defaults);

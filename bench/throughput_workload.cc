@@ -7,6 +7,15 @@
 namespace liminal::bench {
 
 std::string ThroughputWorkload::description() const {
+  if (spec_.channels > 1) {
+    return absl::StrCat(spec_.channels, " channels, each with its own publisher and ",
+                        spec_.subscribers, " subscriber(s), ", spec_.payload_bytes,
+                        "-byte payloads; deliveries/s summed over every subscriber over ",
+                        absl::FormatDuration(spec_.measure), " after ",
+                        absl::FormatDuration(spec_.warmup), " warm-up; each publisher at most ",
+                        spec_.e2e_window, " messages ahead of its slowest subscriber, at most ",
+                        spec_.publish_window, " unacknowledged publishes");
+  }
   return absl::StrCat("1 publisher, ", spec_.subscribers, " subscriber(s), ", spec_.payload_bytes,
                       "-byte payloads", spec_.durable ? " on a durable channel / stream" : "",
                       "; deliveries/s summed over subscribers ", "over ",
@@ -19,7 +28,7 @@ std::string ThroughputWorkload::description() const {
 std::vector<MetricSpec> ThroughputWorkload::metrics() const {
   return {
       {.key = "rate",
-       .label = spec_.subscribers == 1 ? "msgs/s delivered" : "deliveries/s",
+       .label = spec_.subscribers == 1 && spec_.channels == 1 ? "msgs/s delivered" : "deliveries/s",
        .unit = "msg/s",
        .better = Better::kHigher},
       // CPU per delivery does not depend on how much of the (shared) machine the run

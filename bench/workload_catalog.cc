@@ -7,6 +7,7 @@
 #include "absl/strings/str_join.h"
 #include "bench/connections_workload.h"
 #include "bench/latency_workload.h"
+#include "bench/load_latency_workload.h"
 #include "bench/throughput_workload.h"
 
 namespace liminal::bench {
@@ -109,6 +110,21 @@ absl::StatusOr<std::vector<std::unique_ptr<Workload>>> MakeWorkloads(const Bench
                       .settle = absl::Milliseconds(500)},
       p.connection_trials));
   all.push_back(std::make_unique<LatencyWorkload>(LatencyWorkload::Kind::kPush, latency, p.trials));
+  PubSubSpec many_channels = pubsub(1, 256);
+  many_channels.channels = kMaxPubSubChannels;
+  // Eight publishers start with a full window each; a slow (sanitizer) build needs more than
+  // the smoke's 100 ms before the first deliveries come out.
+  many_channels.warmup = std::max(many_channels.warmup, absl::Seconds(1));
+  all.push_back(std::make_unique<ThroughputWorkload>("channels-8", "8 channels 8->8 256 B",
+                                                     many_channels, p.trials));
+  all.push_back(std::make_unique<LoadLatencyWorkload>(
+      LoadLatencySpec{.payload_bytes = 256,
+                      .messages_per_second = options.load_rate.value_or(0),
+                      .warmup = p.latency_warmup,
+                      .measure = p.latency_measure,
+                      .max_samples = 4'000'000,
+                      .publish_window = options.publish_window.value_or(options.e2e_window)},
+      p.trials));
   all.push_back(std::make_unique<ThroughputWorkload>("durable-256", "durable pub->sub 256 B",
                                                      durable_pubsub(256), p.trials));
   all.push_back(std::make_unique<ThroughputWorkload>("durable-4096", "durable pub->sub 4 KiB",
