@@ -64,11 +64,13 @@ class Rendezvous {
 class Client {
  public:
   static absl::StatusOr<std::unique_ptr<Client>> Connect(const ServerProcess& server,
-                                                         ConnectionHandlers handlers = {}) {
+                                                         ConnectionHandlers handlers = {},
+                                                         client::TlsOptions tls = {}) {
     std::unique_ptr<Client> client(new Client());
     Rendezvous<absl::StatusOr<std::unique_ptr<Connection>>> connected;
     client::ConnectionOptions options;
     options.connect_timeout = kSetupTimeout;
+    options.tls = std::move(tls);
     Connection::Connect(client->io_.executor(), server.host(), server.port(), options,
                         std::move(handlers), connected.Callback());
     std::optional<absl::StatusOr<std::unique_ptr<Connection>>> result =
@@ -267,6 +269,7 @@ class LiminalDriver : public Driver {
   absl::StatusOr<std::unique_ptr<ServerProcess>> LaunchServer(ServerMode mode) override {
     LiminaldLaunchOptions options = options_;
     options.durable = mode == ServerMode::kDurable;
+    options.tls = mode == ServerMode::kTls;
     return StartLiminald(options);
   }
 
@@ -284,14 +287,21 @@ class LiminalDriver : public Driver {
 
 absl::StatusOr<PubSubResult> LiminalDriver::RunPubSub(const PubSubSpec& spec) {
   absl::StatusOr<const ServerProcess*> server =
-      RunningServer(spec.durable ? ServerMode::kDurable : ServerMode::kDefault);
+      RunningServer(spec.durable ? ServerMode::kDurable
+                    : spec.tls   ? ServerMode::kTls
+                                 : ServerMode::kDefault);
   if (!server.ok()) return server.status();
   DeliveryWindow window(spec.subscribers, spec.e2e_window);
+  client::TlsOptions tls;
+  if (spec.tls) {
+    tls.enabled = true;
+    tls.ca_file = absl::StrCat((*server)->dir(), "/", kLiminaldTlsCa);
+  }
 
   std::vector<std::unique_ptr<Client>> subscribers;
   std::vector<client::Subscription> subscriptions;
   for (int i = 0; i < spec.subscribers; ++i) {
-    absl::StatusOr<std::unique_ptr<Client>> client = Client::Connect(**server);
+    absl::StatusOr<std::unique_ptr<Client>> client = Client::Connect(**server, {}, tls);
     if (!client.ok()) return client.status();
     client::SubscribeOptions options;
     options.max_in_flight = kSubscriberMaxInFlight;
@@ -317,7 +327,7 @@ absl::StatusOr<PubSubResult> LiminalDriver::RunPubSub(const PubSubSpec& spec) {
     if (!window.stopping()) window.Fail(why);
   };
   absl::StatusOr<std::unique_ptr<Client>> publisher =
-      Client::Connect(**server, std::move(publisher_handlers));
+      Client::Connect(**server, std::move(publisher_handlers), tls);
   if (!publisher.ok()) return publisher.status();
 
   // Publisher state, touched only on the publisher's I/O thread.

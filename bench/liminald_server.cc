@@ -7,6 +7,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "bench/temp_dir.h"
+#include "io/tls/throwaway_pki.h"
 
 namespace liminal::bench {
 namespace {
@@ -46,7 +47,8 @@ std::string LiminaldBenchConfig(const LiminaldLaunchOptions& options) {
       "\n"
       "[[channels]]\n"
       "name = \"bench\"\n",
-      options.durable ? "durable = true\nfsync = \"always\"\n" : "");
+      options.durable ? "durable = true\nfsync = \"always\"\n" : "",
+      options.tls ? "\n[tls]\ncert_file = \"server.pem\"\nkey_file = \"server.key\"\n" : "");
 }
 
 absl::StatusOr<std::unique_ptr<ServerProcess>> StartLiminald(const LiminaldLaunchOptions& options) {
@@ -57,6 +59,10 @@ absl::StatusOr<std::unique_ptr<ServerProcess>> StartLiminald(const LiminaldLaunc
   }
   if (options.durable) {
     if (absl::Status s = dir->MakeDirectory(kLiminaldDataDir); !s.ok()) return s;
+  }
+  if (options.tls) {
+    absl::StatusOr<io::ThrowawayPkiFiles> pki = io::WriteThrowawayPki(dir->path());
+    if (!pki.ok()) return pki.status();
   }
   absl::StatusOr<std::unique_ptr<Subprocess>> process = Subprocess::Spawn(
       {.binary = options.binary,

@@ -11,7 +11,8 @@
 // subscription pending limit well above the harness's end-to-end window so a subscriber that
 // briefly lags is never shed mid-measurement. With `durable`, the `bench` channel is durable
 // with fsync = "always" (PublishAck after an fsync covering the message) and
-// persistence_path is `data/` in the temporary directory (kLiminaldDataDir).
+// persistence_path is `data/` in the temporary directory (kLiminaldDataDir). With `tls`, the
+// protocol listener serves TLS with a certificate from a throwaway CA (kLiminaldTlsCa).
 //
 // Thread-safety: free functions; safe from any thread.
 #ifndef LIMINAL_BENCH_LIMINALD_SERVER_H_
@@ -34,7 +35,13 @@ struct LiminaldLaunchOptions {
   std::string log_level = "warn";
   absl::Duration startup_timeout = absl::Seconds(10);
   bool durable = false;
+  // Serve TLS: a throwaway CA and server certificate are written into the server's temporary
+  // directory (kLiminaldTlsCa is the CA clients verify with).
+  bool tls = false;
 };
+
+// The CA certificate of a TLS launch, relative to ServerProcess::dir().
+inline constexpr char kLiminaldTlsCa[] = "ca.pem";
 
 // persistence_path of a durable launch, relative to ServerProcess::dir().
 inline constexpr char kLiminaldDataDir[] = "data";
