@@ -130,7 +130,7 @@ class HealthServer::Impl::Session : public SessionBase,
                                         if (ec) {
                                           spdlog::debug("health: TLS handshake with {} failed: {}",
                                                         self->Peer(), ec.message());
-                                          self->lowest().close();
+                                          self->DrainThenClose();  // e.g. plaintext HTTP
                                           return;
                                         }
                                         self->ReadRequest();
@@ -229,14 +229,20 @@ class HealthServer::Impl::Session : public SessionBase,
         self->lowest().close();
       });
     } else {
-      beast::error_code ignored;
-      lowest().socket().shutdown(tcp::socket::shutdown_send, ignored);
-      Drain();
+      DrainThenClose();
     }
   }
 
+  // Half-close the TCP connection and drop what the peer still sends until it closes.
+  void DrainThenClose() {
+    lowest().expires_after(std::min(kLingerTimeout, server_->options().request_timeout));
+    beast::error_code ignored;
+    lowest().socket().shutdown(tcp::socket::shutdown_send, ignored);
+    Drain();
+  }
+
   void Drain() {
-    stream_.async_read_some(asio::buffer(discard_),
+    lowest().async_read_some(asio::buffer(discard_),
                             [self = shared_from_this()](beast::error_code ec, size_t) {
                               if (ec || self->closing_) {
                                 self->lowest().close();
