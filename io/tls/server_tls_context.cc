@@ -11,10 +11,11 @@
 #include "absl/strings/string_view.h"
 
 namespace liminal::io {
-namespace {
 
 namespace ssl = boost::asio::ssl;
 using boost::system::error_code;
+
+namespace {
 
 constexpr unsigned char kSessionIdContext[] = "liminald";
 

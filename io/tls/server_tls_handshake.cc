@@ -14,12 +14,13 @@
 #include "io/health/bind_acceptor.h"
 
 namespace liminal::io {
-namespace {
 
 namespace asio = boost::asio;
-namespace ssl = asio::ssl;
+namespace ssl = boost::asio::ssl;
 using asio::ip::tcp;
 using boost::system::error_code;
+
+namespace {
 
 std::string PeerOf(const tcp::socket& socket) {
   error_code ec;

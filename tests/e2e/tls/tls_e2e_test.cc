@@ -256,6 +256,31 @@ TEST_F(TlsTest, MutualTlsRequiresAClientCertificateFromTheConfiguredCa) {
   EXPECT_EQ(cli->first, 0) << cli->second;
 }
 
+TEST_F(TlsTest, UnusableClientTlsFilesFailTheConnectNamingTheFile) {
+  std::unique_ptr<DaemonProcess> daemon = StartDaemon(TlsDaemon());
+  ASSERT_NE(daemon, nullptr);
+  auto missing_ca = Connect(*daemon, TlsClient(dir_->path() / "absent.pem"));
+  ASSERT_FALSE(missing_ca.ok());
+  EXPECT_EQ(missing_ca.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(missing_ca.status().message()),
+              HasSubstr("TLS CA file '" + (dir_->path() / "absent.pem").string() + "'"));
+
+  client::ConnectionOptions cert_without_key = TlsClient(pki_.ca_cert);
+  cert_without_key.tls.cert_file = pki_.client_cert.string();
+  auto half = Connect(*daemon, cert_without_key);
+  ASSERT_FALSE(half.ok());
+  EXPECT_EQ(half.status().code(), absl::StatusCode::kInvalidArgument);
+
+  client::ConnectionOptions mismatched = TlsClient(pki_.ca_cert);
+  mismatched.tls.cert_file = pki_.client_cert.string();
+  mismatched.tls.key_file = pki_.other_client_key.string();
+  auto wrong_key = Connect(*daemon, mismatched);
+  ASSERT_FALSE(wrong_key.ok());
+  EXPECT_THAT(std::string(wrong_key.status().message()),
+              HasSubstr("TLS key file '" + pki_.other_client_key.string() +
+                        "' is not the key of certificate"));
+}
+
 // GET `path` over HTTPS, verifying the server against `ca`; the whole response.
 absl::StatusOr<std::string> HttpsGet(const config::HostPort& address,
                                      const std::filesystem::path& ca, const std::string& path) {
