@@ -408,14 +408,17 @@ class StreamSocketImpl : public std::enable_shared_from_this<StreamSocketImpl<Tr
       absl::MutexLock lock(&mu_);
       failed = write_failed_;
     }
-    if (failed || read_ended_) {
+    if (failed) {
       Finish();
       return;
     }
     if constexpr (Transport::kTls) {
-      // close_notify, then wait for the peer's (the stream reads, and discards, until then).
+      // close_notify, then wait for the peer's (the stream reads, and discards, until then);
+      // when the peer's has already arrived this only sends ours.
       stream_.async_shutdown(
           OnStrand([self = shared_from_this()](const error_code&) { self->Finish(); }));
+    } else if (read_ended_) {
+      Finish();
     } else {
       error_code ignored;
       lowest().shutdown(tcp::socket::shutdown_send, ignored);

@@ -82,11 +82,11 @@ class ServerHandshake : public std::enable_shared_from_this<ServerHandshake> {
       return;
     }
     if (timed_out_) {
-      error_code ignored;
-      lowest().close(ignored);
       std::exchange(done_, nullptr)(absl::DeadlineExceededError(
           absl::StrCat("TLS handshake with ", peer_, " did not complete within ",
                        absl::FormatDuration(limits_.timeout), "; closed")));
+      error_code ignored;
+      lowest().close(ignored);
       return;
     }
     std::exchange(done_, nullptr)(absl::UnavailableError(
