@@ -286,10 +286,9 @@ class LiminalDriver : public Driver {
 };
 
 absl::StatusOr<PubSubResult> LiminalDriver::RunPubSub(const PubSubSpec& spec) {
-  absl::StatusOr<const ServerProcess*> server =
-      RunningServer(spec.durable ? ServerMode::kDurable
-                    : spec.tls   ? ServerMode::kTls
-                                 : ServerMode::kDefault);
+  absl::StatusOr<const ServerProcess*> server = RunningServer(spec.durable ? ServerMode::kDurable
+                                                              : spec.tls   ? ServerMode::kTls
+                                                                           : ServerMode::kDefault);
   if (!server.ok()) return server.status();
   DeliveryWindow window(spec.subscribers, spec.e2e_window);
   client::TlsOptions tls;

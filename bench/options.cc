@@ -28,8 +28,9 @@ std::variant<BenchOptions, int> ParseOptions(int argc, char** argv) {
   bool smoke = false;
   bool full = false;
   std::vector<std::string> only;
-  app.add_flag("--smoke", smoke,
-               "A few seconds per workload, no targets; exit 0 if every liminald workload ran (CTest)");
+  app.add_flag(
+      "--smoke", smoke,
+      "A few seconds per workload, no targets; exit 0 if every liminald workload ran (CTest)");
   app.add_flag("--full", full, "Longer measurement windows and more trials");
   app.add_option("--only", only, "Systems to run: liminald, nats, redis (repeat or comma-separate)")
       ->delimiter(',')

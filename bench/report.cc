@@ -88,9 +88,9 @@ std::optional<std::string> TlsVsPlaintext(const RunResults& results) {
   std::optional<double> tls_rate = a->Median("rate");
   std::optional<double> plain_rate = b->Median("rate");
   if (!tls_rate.has_value() || !plain_rate.has_value() || *plain_rate == 0) return std::nullopt;
-  std::string line = absl::StrCat("liminald pub->sub 256 B over TLS ", FormatValue(*tls_rate, "msg/s"),
-                                  " vs plaintext ", FormatValue(*plain_rate, "msg/s"), " (",
-                                  FormatRatio(*tls_rate / *plain_rate), ")");
+  std::string line = absl::StrCat(
+      "liminald pub->sub 256 B over TLS ", FormatValue(*tls_rate, "msg/s"), " vs plaintext ",
+      FormatValue(*plain_rate, "msg/s"), " (", FormatRatio(*tls_rate / *plain_rate), ")");
   std::optional<double> tls_cpu = a->Median("server_cpu_us");
   std::optional<double> plain_cpu = b->Median("server_cpu_us");
   if (tls_cpu.has_value() && plain_cpu.has_value() && *plain_cpu != 0) {

@@ -44,16 +44,16 @@ absl::StatusOr<std::shared_ptr<ssl::context>> MakeClientTlsContext(const TlsOpti
     context->use_private_key_file(options.key_file, ssl::context::pem, ec);
     if (ec) {
       ERR_clear_error();
-      return absl::InvalidArgumentError(absl::StrCat("TLS key file '", options.key_file,
-                                                     "' is not a readable unencrypted PEM key: ",
-                                                     ec.message()));
+      return absl::InvalidArgumentError(
+          absl::StrCat("TLS key file '", options.key_file,
+                       "' is not a readable unencrypted PEM key: ", ec.message()));
     }
     context->use_certificate_chain_file(options.cert_file, ec);
     if (ec) {
       ERR_clear_error();
-      return absl::InvalidArgumentError(absl::StrCat("TLS certificate file '", options.cert_file,
-                                                     "' is not a readable PEM certificate: ",
-                                                     ec.message()));
+      return absl::InvalidArgumentError(
+          absl::StrCat("TLS certificate file '", options.cert_file,
+                       "' is not a readable PEM certificate: ", ec.message()));
     }
     if (SSL_CTX_check_private_key(context->native_handle()) != 1) {
       ERR_clear_error();

@@ -137,10 +137,9 @@ void LogTransportSecurity(const config::ServerConfig& cfg, const config::HostPor
   const bool health_tls = tls && cfg.tls->health;
   if (tls) {
     spdlog::info("tls: protocol listener on {} ({}); health listener {}", listen.ToString(),
-                 cfg.tls->require_client_cert ? "client certificates required"
-                 : cfg.tls->ca_file.has_value()
-                     ? "client certificates verified when presented"
-                     : "no client certificates",
+                 cfg.tls->require_client_cert   ? "client certificates required"
+                 : cfg.tls->ca_file.has_value() ? "client certificates verified when presented"
+                                                : "no client certificates",
                  health_tls ? "on" : "plaintext");
   } else {
     spdlog::info("tls: off (plaintext listeners)");

@@ -3,8 +3,9 @@
 // process), the services (channels, delivery, routing, conversations), the worker
 // dispatcher (`worker.<task_queue>` conversations become pushes to registered workers), the
 // connection supervisor, and the TCP listener (TLS when the config has a [tls] section: the
-// listener handshakes within limits.handshake_timeout_ms before the core sees a connection). The Daemon owns one and drives the graceful
-// shutdown (server-behaviour.md §6) through the steps below.
+// listener handshakes within limits.handshake_timeout_ms before the core sees a connection). The
+// Daemon owns one and drives the graceful shutdown (server-behaviour.md §6) through the steps
+// below.
 //
 //   auto server = ProtocolServer::Create(config, metrics);     // all config errors at once
 //   absl::Status bound = (*server)->Start(config.listen);     // port 0: ephemeral

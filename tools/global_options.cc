@@ -32,7 +32,8 @@ void AddGlobalOptions(CLI::App& app, GlobalOptions& options) {
   tls->add_flag("--tls", options.tls,
                 "Connect with TLS, verifying the server's certificate against the system's CAs "
                 "(or --ca)");
-  tls->add_option("--ca", options.ca_file, "PEM CA certificates to verify the server with (implies --tls)")
+  tls->add_option("--ca", options.ca_file,
+                  "PEM CA certificates to verify the server with (implies --tls)")
       ->check(CLI::ExistingFile)
       ->type_name("FILE");
   CLI::Option* cert =
@@ -40,10 +41,10 @@ void AddGlobalOptions(CLI::App& app, GlobalOptions& options) {
                       "PEM client certificate, for a server that requires one (implies --tls)")
           ->check(CLI::ExistingFile)
           ->type_name("FILE");
-  CLI::Option* key = tls->add_option("--key", options.key_file,
-                                     "Unencrypted PEM private key of --cert")
-                         ->check(CLI::ExistingFile)
-                         ->type_name("FILE");
+  CLI::Option* key =
+      tls->add_option("--key", options.key_file, "Unencrypted PEM private key of --cert")
+          ->check(CLI::ExistingFile)
+          ->type_name("FILE");
   cert->needs(key);
   key->needs(cert);
 }

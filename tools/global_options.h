@@ -49,8 +49,8 @@ struct GlobalOptions {
   OutputFormat format() const { return json ? OutputFormat::kJson : OutputFormat::kText; }
 };
 
-// Registers --server, --token, --json, --connect-timeout and the TLS options on `app` (and makes its
-// subcommands accept them too). `options` must outlive the parse.
+// Registers --server, --token, --json, --connect-timeout and the TLS options on `app` (and makes
+// its subcommands accept them too). `options` must outlive the parse.
 void AddGlobalOptions(CLI::App& app, GlobalOptions& options);
 
 }  // namespace liminal::tools

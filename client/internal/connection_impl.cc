@@ -460,9 +460,9 @@ void ConnectionImpl::OnRead(const boost::system::error_code& ec, size_t bytes) {
           " before the handshake completed (a liminald with TLS closes plaintext clients: "
           "connect with TLS)")));
     }
-    return Fail(DisconnectedError(
-        closed ? absl::StrCat("connection closed by ", peer_)
-               : absl::StrCat("read from ", peer_, " failed: ", ec.message())));
+    return Fail(
+        DisconnectedError(closed ? absl::StrCat("connection closed by ", peer_)
+                                 : absl::StrCat("read from ", peer_, " failed: ", ec.message())));
   }
   reader_.Commit(bytes);
   while (state_ == State::kConnecting || state_ == State::kReady) {

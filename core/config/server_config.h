@@ -136,11 +136,11 @@ struct ClusterConfig {
 // the *_pem members; the daemon builds the TLS context from those, so a bad certificate or key
 // is a load error that names its key and file.
 struct TlsConfig {
-  std::string cert_file{};                // certificate chain (PEM), leaf first; absolute after loading
-  std::string key_file{};                 // the certificate's private key (PEM, unencrypted)
-  std::optional<std::string> ca_file{};   // CA certificates (PEM) that client certificates must chain to
-  bool require_client_cert = false;       // mutual TLS on the protocol listener; needs ca_file
-  bool health = false;                    // also serve /health, /ready, /metrics over TLS
+  std::string cert_file{};  // certificate chain (PEM), leaf first; absolute after loading
+  std::string key_file{};   // the certificate's private key (PEM, unencrypted)
+  std::optional<std::string> ca_file{};  // CAs (PEM) that client certificates chain to
+  bool require_client_cert = false;      // mutual TLS on the protocol listener; needs ca_file
+  bool health = false;                   // also serve /health, /ready, /metrics over TLS
   // Read by the loader from the files above ("" until then, and for an absent ca_file).
   std::string cert_pem{};
   std::string key_pem{};

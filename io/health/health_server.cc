@@ -124,17 +124,15 @@ class HealthServer::Impl::Session : public SessionBase,
     asio::dispatch(stream_.get_executor(), [self = shared_from_this()] {
       if constexpr (kTls) {
         self->lowest().expires_after(self->server_->options().request_timeout);
-        self->stream_.async_handshake(asio::ssl::stream_base::server,
-                                      [self](beast::error_code ec) {
-                                        if (self->closing_) return;
-                                        if (ec) {
-                                          spdlog::debug("health: TLS handshake with {} failed: {}",
-                                                        self->Peer(), ec.message());
-                                          self->DrainThenClose();  // e.g. plaintext HTTP
-                                          return;
-                                        }
-                                        self->ReadRequest();
-                                      });
+        self->stream_.async_handshake(asio::ssl::stream_base::server, [self](beast::error_code ec) {
+          if (self->closing_) return;
+          if (ec) {
+            spdlog::debug("health: TLS handshake with {} failed: {}", self->Peer(), ec.message());
+            self->DrainThenClose();  // e.g. plaintext HTTP
+            return;
+          }
+          self->ReadRequest();
+        });
       } else {
         self->ReadRequest();
       }
@@ -225,9 +223,8 @@ class HealthServer::Impl::Session : public SessionBase,
   void LingeringClose() {
     lowest().expires_after(std::min(kLingerTimeout, server_->options().request_timeout));
     if constexpr (kTls) {
-      stream_.async_shutdown([self = shared_from_this()](beast::error_code) {
-        self->lowest().close();
-      });
+      stream_.async_shutdown(
+          [self = shared_from_this()](beast::error_code) { self->lowest().close(); });
     } else {
       DrainThenClose();
     }
@@ -243,13 +240,13 @@ class HealthServer::Impl::Session : public SessionBase,
 
   void Drain() {
     lowest().async_read_some(asio::buffer(discard_),
-                            [self = shared_from_this()](beast::error_code ec, size_t) {
-                              if (ec || self->closing_) {
-                                self->lowest().close();
-                              } else {
-                                self->Drain();
-                              }
-                            });
+                             [self = shared_from_this()](beast::error_code ec, size_t) {
+                               if (ec || self->closing_) {
+                                 self->lowest().close();
+                               } else {
+                                 self->Drain();
+                               }
+                             });
   }
 
   std::string Peer() {

@@ -14,8 +14,8 @@
 // slow probe never holds up other probes and is closed when its deadline passes. Keep-alive is
 // honoured. With a TLS context (Start's second argument, io/tls/server_tls_context.h with
 // TlsListenerRole::kHealth) every connection completes a TLS handshake first, under the same
-// deadline, and ends with close_notify. Unparseable requests get 400 and the connection is closed. The number of open
-// probe connections is capped; extra connections are closed at once.
+// deadline, and ends with close_notify. Unparseable requests get 400 and the connection is closed.
+// The number of open probe connections is capped; extra connections are closed at once.
 //
 // Threading: any number of threads may run the io_context. Start() and Stop() may be called
 // from any thread. The io_context must outlive the HealthServer; `readiness` and the metrics

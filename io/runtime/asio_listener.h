@@ -78,7 +78,7 @@ class AsioListener final : public runtime::Listener {
 
   // Counters for logs and metrics.
   uint64_t accepted() const;
-  uint64_t resource_errors() const;  // EMFILE/ENFILE/ENOBUFS/ENOMEM seen (each backed off)
+  uint64_t resource_errors() const;         // EMFILE/ENFILE/ENOBUFS/ENOMEM seen (each backed off)
   uint64_t tls_handshake_failures() const;  // failed, timed out or refused for the cap
 
  private:

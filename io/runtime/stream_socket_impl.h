@@ -286,7 +286,8 @@ class StreamSocketImpl : public std::enable_shared_from_this<StreamSocketImpl<Tr
   std::optional<absl::Status> ReadMore(std::string& data) {
     thread_local std::array<char, kFollowUpReadBytes> buffer;
     for (;;) {
-      const ssize_t n = ::recv(lowest().native_handle(), buffer.data(), buffer.size(), MSG_DONTWAIT);
+      const ssize_t n =
+          ::recv(lowest().native_handle(), buffer.data(), buffer.size(), MSG_DONTWAIT);
       if (n > 0) {
         data.append(buffer.data(), static_cast<size_t>(n));
         return std::nullopt;

@@ -45,32 +45,32 @@ std::shared_ptr<ssl::context> Build(const config::TlsConfig& tls, TlsListenerRol
   // "key values mismatch" and be indistinguishable from a key that does not parse.
   context->use_private_key(boost::asio::buffer(tls.key_pem), ssl::context::pem, ec);
   if (ec) {
-    errors.Add("tls.key_file",
-               absl::StrCat("'", tls.key_file, "' is not an unencrypted PEM private key: ",
-                            Reason(ec)));
+    errors.Add(
+        "tls.key_file",
+        absl::StrCat("'", tls.key_file, "' is not an unencrypted PEM private key: ", Reason(ec)));
   } else {
     have_key = true;
   }
   ec.clear();
   context->use_certificate_chain(boost::asio::buffer(tls.cert_pem), ec);
   if (ec) {
-    errors.Add("tls.cert_file", absl::StrCat("'", tls.cert_file,
-                                             "' is not a PEM certificate chain: ", Reason(ec)));
+    errors.Add("tls.cert_file",
+               absl::StrCat("'", tls.cert_file, "' is not a PEM certificate chain: ", Reason(ec)));
   } else {
     have_cert = true;
   }
   if (have_cert && have_key && SSL_CTX_check_private_key(native) != 1) {
     ERR_clear_error();
-    errors.Add("tls.key_file", absl::StrCat("'", tls.key_file,
-                                            "' is not the private key of tls.cert_file '",
-                                            tls.cert_file, "'"));
+    errors.Add("tls.key_file",
+               absl::StrCat("'", tls.key_file, "' is not the private key of tls.cert_file '",
+                            tls.cert_file, "'"));
   }
   if (tls.ca_file.has_value()) {
     ec.clear();
     context->add_certificate_authority(boost::asio::buffer(tls.ca_pem), ec);
     if (ec) {
-      errors.Add("tls.ca_file", absl::StrCat("'", *tls.ca_file,
-                                             "' holds no PEM CA certificate: ", Reason(ec)));
+      errors.Add("tls.ca_file",
+                 absl::StrCat("'", *tls.ca_file, "' holds no PEM CA certificate: ", Reason(ec)));
     }
   }
   ERR_clear_error();

@@ -59,10 +59,9 @@ class ServerHandshake : public std::enable_shared_from_this<ServerHandshake> {
     timer_.async_wait(OnStrand([self = shared_from_this()](const error_code& ec) {
       if (!ec) self->OnTimeout();
     }));
-    stream_->async_handshake(ssl::stream_base::server,
-                             OnStrand([self = shared_from_this()](const error_code& ec) {
-                               self->OnHandshake(ec);
-                             }));
+    stream_->async_handshake(
+        ssl::stream_base::server,
+        OnStrand([self = shared_from_this()](const error_code& ec) { self->OnHandshake(ec); }));
   }
 
   void OnTimeout() {
@@ -139,8 +138,7 @@ class ServerHandshake : public std::enable_shared_from_this<ServerHandshake> {
 
 void AcceptTlsHandshake(tcp::socket socket, std::shared_ptr<ssl::context> context,
                         TlsHandshakeLimits limits, TlsHandshakeCallback done) {
-  std::make_shared<ServerHandshake>(std::move(socket), std::move(context), limits,
-                                    std::move(done))
+  std::make_shared<ServerHandshake>(std::move(socket), std::move(context), limits, std::move(done))
       ->Start();
 }
 

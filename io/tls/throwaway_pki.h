@@ -19,11 +19,11 @@
 namespace liminal::io {
 
 struct ThrowawayPkiFiles {
-  std::filesystem::path ca_cert;      // ca.pem: the CA that issued server and client
-  std::filesystem::path server_cert;  // server.pem (127.0.0.1, ::1, localhost)
-  std::filesystem::path server_key;   // server.key
-  std::filesystem::path client_cert;  // client.pem, issued by ca.pem
-  std::filesystem::path client_key;   // client.key
+  std::filesystem::path ca_cert;            // ca.pem: the CA that issued server and client
+  std::filesystem::path server_cert;        // server.pem (127.0.0.1, ::1, localhost)
+  std::filesystem::path server_key;         // server.key
+  std::filesystem::path client_cert;        // client.pem, issued by ca.pem
+  std::filesystem::path client_key;         // client.key
   std::filesystem::path other_ca_cert;      // other-ca.pem: an unrelated CA
   std::filesystem::path other_client_cert;  // other-client.pem, issued by other-ca.pem
   std::filesystem::path other_client_key;   // other-client.key

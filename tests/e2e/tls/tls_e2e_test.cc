@@ -6,13 +6,13 @@
 #include <poll.h>
 #include <sys/socket.h>
 
-#include <cerrno>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/read.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/write.hpp>
+#include <cerrno>
 #include <chrono>
 #include <filesystem>
 #include <memory>
@@ -181,9 +181,10 @@ TEST_F(TlsTest, APlaintextClientIsClosedCleanlyNotLeftHanging) {
   // must end the connection in an orderly way (EOF), long before its handshake timeout.
   absl::StatusOr<TcpConnection> raw = TcpConnection::Connect(daemon->listen(), kTimeout);
   ASSERT_TRUE(raw.ok()) << raw.status();
-  const std::string plaintext_frame("\x01\x00\x00\x00\x00\x00\x00\x00\x00\x08\x00\x01\x00\x00\x00\x01"
-                                  "\x00\x00\x00\x00",
-                                  20);
+  const std::string plaintext_frame(
+      "\x01\x00\x00\x00\x00\x00\x00\x00\x00\x08\x00\x01\x00\x00\x00\x01"
+      "\x00\x00\x00\x00",
+      20);
   ASSERT_TRUE(raw->Send(plaintext_frame, kTimeout).ok());
   // handshake_timeout_ms is 10 s: an answer within 5 s is the clean close, not the timeout.
   EXPECT_EQ(HowPeerEnds(*raw, std::chrono::milliseconds(5000)), "eof");
@@ -199,7 +200,8 @@ TEST_F(TlsTest, APlaintextClientIsClosedCleanlyNotLeftHanging) {
 }
 
 TEST_F(TlsTest, AClientThatNeverHandshakesIsClosedAfterTheHandshakeTimeout) {
-  std::unique_ptr<DaemonProcess> daemon = StartDaemon(TlsDaemon("", "[limits]\nhandshake_timeout_ms = 300\n"));
+  std::unique_ptr<DaemonProcess> daemon =
+      StartDaemon(TlsDaemon("", "[limits]\nhandshake_timeout_ms = 300\n"));
   ASSERT_NE(daemon, nullptr);
   absl::StatusOr<TcpConnection> silent = TcpConnection::Connect(daemon->listen(), kTimeout);
   ASSERT_TRUE(silent.ok()) << silent.status();
@@ -208,7 +210,8 @@ TEST_F(TlsTest, AClientThatNeverHandshakesIsClosedAfterTheHandshakeTimeout) {
 }
 
 TEST_F(TlsTest, TokenAuthStillAppliesAndTheServerClosesATlsConnectionCleanly) {
-  std::unique_ptr<DaemonProcess> daemon = StartDaemon(TlsDaemon("", "[auth]\ntoken = \"s3cret\"\n"));
+  std::unique_ptr<DaemonProcess> daemon =
+      StartDaemon(TlsDaemon("", "[auth]\ntoken = \"s3cret\"\n"));
   ASSERT_NE(daemon, nullptr);
   // A wrong token: the server answers ConnectError over TLS, then closes (close_notify).
   client::ConnectionOptions wrong = TlsClient(pki_.ca_cert);
@@ -228,8 +231,8 @@ TEST_F(TlsTest, TokenAuthStillAppliesAndTheServerClosesATlsConnectionCleanly) {
 }
 
 TEST_F(TlsTest, MutualTlsRequiresAClientCertificateFromTheConfiguredCa) {
-  std::unique_ptr<DaemonProcess> daemon = StartDaemon(TlsDaemon(absl::StrCat(
-      "ca_file = \"", pki_.ca_cert.string(), "\"\nrequire_client_cert = true\n")));
+  std::unique_ptr<DaemonProcess> daemon = StartDaemon(TlsDaemon(
+      absl::StrCat("ca_file = \"", pki_.ca_cert.string(), "\"\nrequire_client_cert = true\n")));
   ASSERT_NE(daemon, nullptr);
 
   client::ConnectionOptions with_cert = TlsClient(pki_.ca_cert);
@@ -346,16 +349,14 @@ TEST_F(TlsTest, ANonLoopbackListenerWithNeitherTlsNorAuthIsWarnedAbout) {
   EXPECT_TRUE(daemon->process()
                   .WaitForStderrLine("is not loopback and has neither TLS nor auth", kTimeout)
                   .ok());
-  EXPECT_TRUE(daemon->process()
-                  .WaitForStderrLine("health listener 0.0.0.0", kTimeout)
-                  .ok());
+  EXPECT_TRUE(daemon->process().WaitForStderrLine("health listener 0.0.0.0", kTimeout).ok());
   ASSERT_EQ(daemon->Stop().value_or(-1), 0);
 
   // With TLS on both listeners: no such warning.
   DaemonProcessOptions covered = TlsDaemon("health = true\n");
-  covered.config_toml = absl::StrCat(
-      "listen_address = \"0.0.0.0:7400\"\nhealth_listen_address = \"0.0.0.0:7401\"\n",
-      covered.config_toml.substr(covered.config_toml.find("[[channels]]")));
+  covered.config_toml =
+      absl::StrCat("listen_address = \"0.0.0.0:7400\"\nhealth_listen_address = \"0.0.0.0:7401\"\n",
+                   covered.config_toml.substr(covered.config_toml.find("[[channels]]")));
   daemon = StartDaemon(covered);
   ASSERT_NE(daemon, nullptr);
   ASSERT_EQ(daemon->Stop().value_or(-1), 0);
@@ -365,15 +366,14 @@ TEST_F(TlsTest, ANonLoopbackListenerWithNeitherTlsNorAuthIsWarnedAbout) {
 
 TEST_F(TlsTest, BadTlsFilesFailStartupNamingTheKeyAndFile) {
   DaemonProcessOptions options;
-  options.config_toml = absl::StrCat(kDefaultDaemonConfig, "\n[tls]\ncert_file = \"",
-                                     pki_.server_cert.string(), "\"\nkey_file = \"",
-                                     pki_.client_key.string(), "\"\n");
+  options.config_toml =
+      absl::StrCat(kDefaultDaemonConfig, "\n[tls]\ncert_file = \"", pki_.server_cert.string(),
+                   "\"\nkey_file = \"", pki_.client_key.string(), "\"\n");
   absl::StatusOr<DaemonProcess::Result> result = DaemonProcess::Run(options);
   ASSERT_TRUE(result.ok()) << result.status();
   EXPECT_EQ(result->exit_code, 1);
-  EXPECT_THAT(result->stderr_text,
-              HasSubstr("tls.key_file: '" + pki_.client_key.string() +
-                        "' is not the private key of tls.cert_file"));
+  EXPECT_THAT(result->stderr_text, HasSubstr("tls.key_file: '" + pki_.client_key.string() +
+                                             "' is not the private key of tls.cert_file"));
 }
 
 }  // namespace

@@ -3,7 +3,6 @@
 // error naming the key and the file. Certificates come from io/tls/throwaway_pki.h.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-
 #include <unistd.h>
 
 #include <filesystem>
@@ -66,9 +65,8 @@ TEST_F(TlsConfigTest, NoTlsSectionMeansPlaintext) {
 }
 
 TEST_F(TlsConfigTest, ReadsEveryKeyAndThePemFiles) {
-  absl::StatusOr<config::ServerConfig> loaded =
-      Load(ServerPair() + Key("ca_file", pki_.ca_cert) +
-           "require_client_cert = true\nhealth = true\n");
+  absl::StatusOr<config::ServerConfig> loaded = Load(ServerPair() + Key("ca_file", pki_.ca_cert) +
+                                                     "require_client_cert = true\nhealth = true\n");
   ASSERT_TRUE(loaded.ok()) << loaded.status();
   ASSERT_TRUE(loaded->tls.has_value());
   const config::TlsConfig& tls = *loaded->tls;
@@ -115,23 +113,22 @@ TEST_F(TlsConfigTest, MissingFilesAreNamedWithTheirKey) {
   EXPECT_THAT(errors, HasSubstr("tls.cert_file: cannot read '" + (dir() / "absent.pem").string() +
                                 "': No such file or directory"));
   EXPECT_THAT(errors, HasSubstr("tls.key_file: cannot read '" + (dir() / "absent.key").string()));
-  EXPECT_THAT(errors,
-              HasSubstr("tls.ca_file: cannot read '" + (dir() / "absent-ca.pem").string()));
+  EXPECT_THAT(errors, HasSubstr("tls.ca_file: cannot read '" + (dir() / "absent-ca.pem").string()));
 }
 
 TEST_F(TlsConfigTest, UnreadableFilesAreNamedWithTheirKey) {
   if (::geteuid() == 0) GTEST_SKIP() << "root reads every file";
   std::filesystem::permissions(pki_.server_key, std::filesystem::perms::none);
-  EXPECT_THAT(LoadError(ServerPair()),
-              HasSubstr("tls.key_file: cannot read '" + pki_.server_key.string() +
-                        "': Permission denied"));
+  EXPECT_THAT(
+      LoadError(ServerPair()),
+      HasSubstr("tls.key_file: cannot read '" + pki_.server_key.string() + "': Permission denied"));
 }
 
 TEST_F(TlsConfigTest, AKeyThatIsNotTheCertificatesKeyIsAnError) {
-  EXPECT_THAT(LoadError(Key("cert_file", pki_.server_cert) + Key("key_file", pki_.client_key)),
-              HasSubstr("tls.key_file: '" + pki_.client_key.string() +
-                        "' is not the private key of tls.cert_file '" +
-                        pki_.server_cert.string() + "'"));
+  EXPECT_THAT(
+      LoadError(Key("cert_file", pki_.server_cert) + Key("key_file", pki_.client_key)),
+      HasSubstr("tls.key_file: '" + pki_.client_key.string() +
+                "' is not the private key of tls.cert_file '" + pki_.server_cert.string() + "'"));
 }
 
 TEST_F(TlsConfigTest, FilesThatAreNotPemAreErrorsNamingTheirKey) {
@@ -139,8 +136,8 @@ TEST_F(TlsConfigTest, FilesThatAreNotPemAreErrorsNamingTheirKey) {
   ASSERT_TRUE(junk.ok());
   const std::string errors =
       LoadError(Key("cert_file", *junk) + Key("key_file", *junk) + Key("ca_file", *junk));
-  EXPECT_THAT(errors, HasSubstr("tls.cert_file: '" + junk->string() +
-                                "' is not a PEM certificate chain"));
+  EXPECT_THAT(errors,
+              HasSubstr("tls.cert_file: '" + junk->string() + "' is not a PEM certificate chain"));
   EXPECT_THAT(errors,
               HasSubstr("tls.key_file: '" + junk->string() + "' is not an unencrypted PEM"));
   EXPECT_THAT(errors, HasSubstr("tls.ca_file: '" + junk->string() + "' holds no PEM CA"));

@@ -116,17 +116,18 @@ TEST_F(TlsListenerTest, EchoesAcrossManyRecordsAndClosesWithCloseNotify) {
   // Each accepted socket gets an echo process that closes when its input ends.
   listener_->StartAccepting([this](std::unique_ptr<runtime::Socket> accepted) {
     std::shared_ptr<runtime::Socket> socket = std::move(accepted);
-    runtime_.scheduler().Spawn(std::make_unique<LambdaProcess>(
-        [socket](runtime::ProcessContext& ctx) { socket->StartReading(ctx.self(), 64 * 1024); },
-        [socket](runtime::ProcessContext&, runtime::Message& message) {
-          if (auto* data = std::get_if<runtime::SocketData>(&message)) {
-            const size_t size = data->bytes.size();
-            socket->Write(std::move(data->bytes));
-            socket->Consumed(size);
-          } else if (std::holds_alternative<runtime::SocketClosed>(message)) {
-            socket->Close();
-          }
-        }),
+    runtime_.scheduler().Spawn(
+        std::make_unique<LambdaProcess>(
+            [socket](runtime::ProcessContext& ctx) { socket->StartReading(ctx.self(), 64 * 1024); },
+            [socket](runtime::ProcessContext&, runtime::Message& message) {
+              if (auto* data = std::get_if<runtime::SocketData>(&message)) {
+                const size_t size = data->bytes.size();
+                socket->Write(std::move(data->bytes));
+                socket->Consumed(size);
+              } else if (std::holds_alternative<runtime::SocketClosed>(message)) {
+                socket->Close();
+              }
+            }),
         {.name = "echo"});
   });
 
