@@ -22,6 +22,8 @@ const char* ServerModeName(ServerMode mode) {
       return "default";
     case ServerMode::kDurable:
       return "durable";
+    case ServerMode::kTls:
+      return "tls";
   }
   return "?";
 }

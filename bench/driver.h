@@ -43,9 +43,13 @@ enum class ServerMode {
   // persistence_path in the server's temporary directory; nats-server runs JetStream (`-js`)
   // with its store in a temporary directory. Redis has no durable mode.
   kDurable,
+  // TLS: liminald serves its protocol listener over TLS ([tls] with a throwaway CA and
+  // certificate written into the server's temporary directory, io/tls/throwaway_pki.h; the
+  // clients verify it against that CA). liminald only.
+  kTls,
 };
 
-// "default", "durable".
+// "default", "durable", "tls".
 const char* ServerModeName(ServerMode mode);
 
 // Publishers and subscribers on one channel/subject.
@@ -63,6 +67,8 @@ struct PubSubSpec {
   // On the durable channel (liminald) / JetStream stream (NATS): needs a server started in
   // ServerMode::kDurable.
   bool durable = false;
+  // Over TLS (liminald): needs a server started in ServerMode::kTls.
+  bool tls = false;
   // Independent channels (at most kMaxPubSubChannels), each with its own publisher and
   // `subscribers` subscribers and its own e2e window; the result sums them. One channel is
   // "bench"; several are "bench.0", "bench.1", ... (PubSubChannel).

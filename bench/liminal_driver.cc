@@ -44,11 +44,13 @@ constexpr char kWorkerReplyPrefix[] = "pushed:";
 class Client {
  public:
   static absl::StatusOr<std::unique_ptr<Client>> Connect(const ServerProcess& server,
-                                                         ConnectionHandlers handlers = {}) {
+                                                         ConnectionHandlers handlers = {},
+                                                         client::TlsOptions tls = {}) {
     std::unique_ptr<Client> client(new Client());
     Rendezvous<absl::StatusOr<std::unique_ptr<Connection>>> connected;
     client::ConnectionOptions options;
     options.connect_timeout = kSetupTimeout;
+    options.tls = std::move(tls);
     Connection::Connect(client->io_.executor(), server.host(), server.port(), options,
                         std::move(handlers), connected.Callback());
     std::optional<absl::StatusOr<std::unique_ptr<Connection>>> result =
@@ -259,6 +261,7 @@ class LiminalDriver : public Driver {
     for (int c = 0; c < kMaxPubSubChannels; ++c) {
       options.extra_channels.push_back(PubSubChannel(c, kMaxPubSubChannels));
     }
+    options.tls = mode == ServerMode::kTls;
     return StartLiminald(options);
   }
 
@@ -289,9 +292,15 @@ struct PubSubLane {
 };
 
 absl::StatusOr<PubSubResult> LiminalDriver::RunPubSub(const PubSubSpec& spec) {
-  absl::StatusOr<const ServerProcess*> server =
-      RunningServer(spec.durable ? ServerMode::kDurable : ServerMode::kDefault);
+  absl::StatusOr<const ServerProcess*> server = RunningServer(spec.durable ? ServerMode::kDurable
+                                                              : spec.tls   ? ServerMode::kTls
+                                                                           : ServerMode::kDefault);
   if (!server.ok()) return server.status();
+  client::TlsOptions tls;
+  if (spec.tls) {
+    tls.enabled = true;
+    tls.ca_file = absl::StrCat((*server)->dir(), "/", kLiminaldTlsCa);
+  }
   const int channels = std::max(spec.channels, 1);
   std::vector<std::unique_ptr<PubSubLane>> lanes;
   for (int c = 0; c < channels; ++c) {
@@ -301,7 +310,7 @@ absl::StatusOr<PubSubResult> LiminalDriver::RunPubSub(const PubSubSpec& spec) {
   for (auto& lane : lanes) {
     DeliveryWindow& window = lane->window;
     for (int i = 0; i < spec.subscribers; ++i) {
-      absl::StatusOr<std::unique_ptr<Client>> client = Client::Connect(**server);
+      absl::StatusOr<std::unique_ptr<Client>> client = Client::Connect(**server, {}, tls);
       if (!client.ok()) return client.status();
       client::SubscribeOptions options;
       options.max_in_flight = kSubscriberMaxInFlight;
@@ -327,7 +336,7 @@ absl::StatusOr<PubSubResult> LiminalDriver::RunPubSub(const PubSubSpec& spec) {
       if (!window.stopping()) window.Fail(why);
     };
     absl::StatusOr<std::unique_ptr<Client>> publisher =
-        Client::Connect(**server, std::move(publisher_handlers));
+        Client::Connect(**server, std::move(publisher_handlers), tls);
     if (!publisher.ok()) return publisher.status();
     lane->publisher = *std::move(publisher);
   }
@@ -409,7 +418,7 @@ absl::StatusOr<LoadLatencyResult> LiminalDriver::RunPublishLatency(const LoadLat
     if (!window.stopping()) window.Fail(why);
   };
   absl::StatusOr<std::unique_ptr<Client>> publisher =
-      Client::Connect(**server, std::move(publisher_handlers));
+      Client::Connect(**server, std::move(publisher_handlers), tls);
   if (!publisher.ok()) return publisher.status();
 
   // Publisher state, touched only on the publisher's I/O thread.

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "bench/temp_dir.h"
+#include "io/tls/throwaway_pki.h"
 
 namespace liminal::bench {
 namespace {
@@ -51,7 +52,8 @@ std::string LiminaldBenchConfig(const LiminaldLaunchOptions& options) {
       options.durable ? "durable = true\nfsync = \"always\"\n" : "",
       absl::StrJoin(options.extra_channels, "", [](std::string* out, const std::string& name) {
         absl::StrAppend(out, "\n[[channels]]\nname = \"", name, "\"\n");
-      }));
+      }),
+      options.tls ? "\n[tls]\ncert_file = \"server.pem\"\nkey_file = \"server.key\"\n" : "");
 }
 
 absl::StatusOr<std::unique_ptr<ServerProcess>> StartLiminald(const LiminaldLaunchOptions& options) {
@@ -62,6 +64,10 @@ absl::StatusOr<std::unique_ptr<ServerProcess>> StartLiminald(const LiminaldLaunc
   }
   if (options.durable) {
     if (absl::Status s = dir->MakeDirectory(kLiminaldDataDir); !s.ok()) return s;
+  }
+  if (options.tls) {
+    absl::StatusOr<io::ThrowawayPkiFiles> pki = io::WriteThrowawayPki(dir->path());
+    if (!pki.ok()) return pki.status();
   }
   absl::StatusOr<std::unique_ptr<Subprocess>> process = Subprocess::Spawn(
       {.binary = options.binary,

@@ -11,6 +11,8 @@
 // subscription pending limit well above the harness's end-to-end window so a subscriber that
 // briefly lags is never shed mid-measurement. With `durable`, the `bench` channel is durable
 // with fsync = "always" (PublishAck after an fsync covering the message) and
+// persistence_path is `data/` in the temporary directory (kLiminaldDataDir). With `tls`, the
+// protocol listener serves TLS with a certificate from a throwaway CA (kLiminaldTlsCa).
 // persistence_path is `data/` in the temporary directory (kLiminaldDataDir). `extra_channels`
 // adds in-memory channels (the soak run's). liminald's error and critical log lines are
 // counted (ServerProcess::counted_lines).
@@ -37,8 +39,14 @@ struct LiminaldLaunchOptions {
   std::string log_level = "warn";
   absl::Duration startup_timeout = absl::Seconds(10);
   bool durable = false;
+  // Serve TLS: a throwaway CA and server certificate are written into the server's temporary
+  // directory (kLiminaldTlsCa is the CA clients verify with).
+  bool tls = false;
   std::vector<std::string> extra_channels = {};
 };
+
+// The CA certificate of a TLS launch, relative to ServerProcess::dir().
+inline constexpr char kLiminaldTlsCa[] = "ca.pem";
 
 // persistence_path of a durable launch, relative to ServerProcess::dir().
 inline constexpr char kLiminaldDataDir[] = "data";

@@ -36,9 +36,9 @@ std::variant<BenchOptions, int> ParseOptions(int argc, char** argv) {
       ->delimiter(',')
       ->check(CLI::IsMember({"liminald", "nats", "redis"}));
   app.add_option("--workload", options.workloads,
-                 "Workloads to run (repeatable): pubsub, pubsub-16, pubsub-256, pubsub-4096, "
-                 "fanout, reqrep, connections, push, channels-8, latency-load, durable, "
-                 "durable-256, durable-4096, durable-ack; default all")
+                 "Workloads to run (repeatable): pubsub, pubsub-16, pubsub-256, pubsub-256-tls, "
+                 "pubsub-4096, fanout, reqrep, connections, push, channels-8, latency-load, "
+                 "durable, durable-256, durable-4096, durable-ack; default all")
       ->delimiter(',');
   app.add_option("--json-out", options.json_out, "Where to write the JSON results")
       ->capture_default_str();

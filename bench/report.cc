@@ -77,6 +77,29 @@ std::optional<std::string> LikeForLike(const RunResults& results) {
                       FormatRatio(*a / *b), ")");
 }
 
+// liminald's pub->sub 256 B over TLS against the same workload in plaintext.
+std::optional<std::string> TlsVsPlaintext(const RunResults& results) {
+  const WorkloadResult* tls = FindWorkload(results, "pubsub-256-tls");
+  const WorkloadResult* plain = FindWorkload(results, "pubsub-256");
+  if (tls == nullptr || plain == nullptr) return std::nullopt;
+  const SystemResult* a = tls->Find(System::kLiminald);
+  const SystemResult* b = plain->Find(System::kLiminald);
+  if (a == nullptr || b == nullptr) return std::nullopt;
+  std::optional<double> tls_rate = a->Median("rate");
+  std::optional<double> plain_rate = b->Median("rate");
+  if (!tls_rate.has_value() || !plain_rate.has_value() || *plain_rate == 0) return std::nullopt;
+  std::string line = absl::StrCat(
+      "liminald pub->sub 256 B over TLS ", FormatValue(*tls_rate, "msg/s"), " vs plaintext ",
+      FormatValue(*plain_rate, "msg/s"), " (", FormatRatio(*tls_rate / *plain_rate), ")");
+  std::optional<double> tls_cpu = a->Median("server_cpu_us");
+  std::optional<double> plain_cpu = b->Median("server_cpu_us");
+  if (tls_cpu.has_value() && plain_cpu.has_value() && *plain_cpu != 0) {
+    absl::StrAppend(&line, "; server CPU/msg ", FormatValue(*tls_cpu, "us"), " vs ",
+                    FormatValue(*plain_cpu, "us"), " (", FormatRatio(*tls_cpu / *plain_cpu), ")");
+  }
+  return line;
+}
+
 std::string DescribeDiskSync(const DiskSyncResult& disk) {
   const std::string size = disk.write_bytes % 1024 == 0
                                ? absl::StrCat(disk.write_bytes / 1024, " KiB")
@@ -175,6 +198,9 @@ void PrintReport(std::ostream& out, const RunResults& results,
   if (std::optional<std::string> line = LikeForLike(results)) {
     out << "\nLike-for-like hops: " << *line << "\n";
   }
+  if (std::optional<std::string> line = TlsVsPlaintext(results)) {
+    out << "\nTLS vs plaintext: " << *line << "\n";
+  }
 
   out << "\nTargets:\n";
   if (!targets_evaluated) {
@@ -245,6 +271,7 @@ absl::Status WriteJsonReport(const std::string& path, const RunResults& results,
   }
   root["workloads"] = workloads;
   if (std::optional<std::string> line = LikeForLike(results)) root["like_for_like"] = *line;
+  if (std::optional<std::string> line = TlsVsPlaintext(results)) root["tls_vs_plaintext"] = *line;
   if (!results.durable_sync_settings.empty() || results.disk_sync.has_value() ||
       !results.disk_sync_error.empty()) {
     json durable = json::object();

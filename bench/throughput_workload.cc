@@ -18,6 +18,7 @@ std::string ThroughputWorkload::description() const {
   }
   return absl::StrCat("1 publisher, ", spec_.subscribers, " subscriber(s), ", spec_.payload_bytes,
                       "-byte payloads", spec_.durable ? " on a durable channel / stream" : "",
+                      spec_.tls ? " over TLS (verified certificate, TLS 1.3)" : "",
                       "; deliveries/s summed over subscribers ", "over ",
                       absl::FormatDuration(spec_.measure), " after ",
                       absl::FormatDuration(spec_.warmup), " warm-up; publisher at most ",

@@ -3,7 +3,9 @@
 // second summed over the subscribers, under the end-to-end window of delivery_window.h, and
 // the server's CPU time per delivery (JSON also: the harness's, i.e. the client libraries').
 // With PubSubSpec::durable the channel is durable (ServerMode::kDurable, a fresh server per
-// trial so every trial starts with an empty store): liminald and NATS JetStream only.
+// trial so every trial starts with an empty store): liminald and NATS JetStream only. With
+// PubSubSpec::tls the connections are TLS (ServerMode::kTls): liminald only, set against its
+// plaintext run of the same size in the report (report.h).
 //
 //   auto w = std::make_unique<ThroughputWorkload>(
 //       "pubsub-16", "pub→sub 16 B", PubSubSpec{.subscribers = 1, .payload_bytes = 16}, 3);
@@ -29,9 +31,14 @@ class ThroughputWorkload : public Workload {
   std::string title() const override { return title_; }
   std::string description() const override;
   std::vector<MetricSpec> metrics() const override;
-  bool Supports(System system) const override { return !spec_.durable || system != System::kRedis; }
+  bool Supports(System system) const override {
+    if (spec_.tls) return system == System::kLiminald;
+    return !spec_.durable || system != System::kRedis;
+  }
   ServerMode server_mode() const override {
-    return spec_.durable ? ServerMode::kDurable : ServerMode::kDefault;
+    return spec_.durable ? ServerMode::kDurable
+           : spec_.tls   ? ServerMode::kTls
+                         : ServerMode::kDefault;
   }
   bool fresh_server_per_trial() const override { return spec_.durable; }
   int trials() const override { return trials_; }

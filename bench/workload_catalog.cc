@@ -97,6 +97,10 @@ absl::StatusOr<std::vector<std::unique_ptr<Workload>>> MakeWorkloads(const Bench
       std::make_unique<ThroughputWorkload>("pubsub-16", "pub->sub 16 B", pubsub(1, 16), p.trials));
   all.push_back(std::make_unique<ThroughputWorkload>("pubsub-256", "pub->sub 256 B", pubsub(1, 256),
                                                      p.trials));
+  PubSubSpec tls_pubsub = pubsub(1, 256);
+  tls_pubsub.tls = true;
+  all.push_back(std::make_unique<ThroughputWorkload>("pubsub-256-tls", "TLS pub->sub 256 B",
+                                                     tls_pubsub, p.trials));
   all.push_back(std::make_unique<ThroughputWorkload>("pubsub-4096", "pub->sub 4 KiB",
                                                      pubsub(1, 4096), p.trials));
   all.push_back(

@@ -1,7 +1,7 @@
 // The workloads of a run and their per-mode parameters (smoke / short / full), filtered by
-// --workload. Names: pubsub-16, pubsub-256, pubsub-4096 (group "pubsub"), fanout, reqrep,
-// connections, push, channels-8, latency-load, durable-256, durable-4096, durable-ack (group
-// "durable").
+// --workload. Names: pubsub-16, pubsub-256, pubsub-256-tls, pubsub-4096 (group "pubsub"),
+// fanout, reqrep, connections, push, channels-8, latency-load, durable-256, durable-4096,
+// durable-ack (group "durable").
 //
 //   absl::StatusOr<std::vector<std::unique_ptr<Workload>>> workloads = MakeWorkloads(options);
 //

@@ -13,6 +13,7 @@
 #include <string>
 
 #include "absl/time/time.h"
+#include "client/tls_options.h"
 
 namespace liminal::client {
 
@@ -20,7 +21,11 @@ struct ConnectionOptions {
   // Sent in Connect; opaque bytes. Empty when the server does not require authentication.
   std::string auth_token;
 
-  // Bounds name resolution, the TCP connect and the Connect/ConnectAck handshake together.
+  // TLS to a liminald with a [tls] section (off by default; see tls_options.h).
+  TlsOptions tls;
+
+  // Bounds name resolution, the TCP connect, the TLS handshake and the Connect/ConnectAck
+  // handshake together.
   absl::Duration connect_timeout = absl::Seconds(10);
 
   // Largest frame (header + payload) accepted from the server. A bigger frame is refused as

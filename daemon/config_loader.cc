@@ -22,6 +22,7 @@
 #include "core/config/host_port.h"
 #include "core/config/validate.h"
 #include "daemon/toml_config.h"
+#include "io/tls/server_tls_context.h"
 
 extern char** environ;  // NOLINT: POSIX
 
@@ -133,6 +134,30 @@ void ReadSchemas(ServerConfig& cfg, ConfigErrors& errors) {
   }
 }
 
+// Reads the [tls] PEM files, then checks that they make a server context (the certificate
+// parses, the key is its key, the CA file holds certificates), every error naming its key.
+void ReadTlsFiles(std::optional<config::TlsConfig>& tls, ConfigErrors& errors) {
+  if (!tls.has_value()) return;
+  bool all_read = true;
+  auto read = [&](absl::string_view key, const std::string& path, std::string& out) {
+    if (absl::StripAsciiWhitespace(path).empty()) {
+      all_read = false;  // reported by validation
+      return;
+    }
+    absl::StatusOr<std::string> content = ReadFile(path);
+    if (!content.ok()) {
+      errors.Add(key, content.status().message());
+      all_read = false;
+      return;
+    }
+    out = *std::move(content);
+  };
+  read("tls.cert_file", tls->cert_file, tls->cert_pem);
+  read("tls.key_file", tls->key_file, tls->key_pem);
+  if (tls->ca_file.has_value()) read("tls.ca_file", *tls->ca_file, tls->ca_pem);
+  if (all_read) io::CheckServerTlsMaterial(*tls, errors);
+}
+
 void CheckPersistencePath(const ServerConfig& cfg, ConfigErrors& errors) {
   if (!cfg.persistence_path.has_value() ||
       absl::StripAsciiWhitespace(*cfg.persistence_path).empty()) {
@@ -180,6 +205,7 @@ absl::StatusOr<ServerConfig> LoadConfig(const std::filesystem::path& file,
   config::ValidateInto(cfg, errors);
   ReadSchemas(cfg, errors);
   CheckPersistencePath(cfg, errors);
+  ReadTlsFiles(cfg.tls, errors);
   absl::Status status = errors.ToStatus(file.string());
   if (!status.ok()) return status;
   return cfg;

@@ -15,7 +15,9 @@
 //     lines starting with '#' are skipped; a file without tokens is an error);
 //   * every channels[].schema_ref file has been read into schema_document and parses as a JSON
 //     object or boolean (a JSON Schema document);
-//   * persistence_path, when set, is an existing directory this process can write to.
+//   * persistence_path, when set, is an existing directory this process can write to;
+//   * with [tls], the cert, key and CA files have been read into tls.*_pem, and they make a
+//     server TLS context (the key belongs to the certificate; io/tls/server_tls_context.h).
 // Status codes: NOT_FOUND, PERMISSION_DENIED or UNAVAILABLE when the config file cannot be
 // read; INVALID_ARGUMENT for a TOML syntax error (file:line:column) or any invalid key.
 #ifndef LIMINAL_DAEMON_CONFIG_LOADER_H_

@@ -19,6 +19,7 @@
 #include "core/server/services/pubsub/channel_registry.h"
 #include "daemon/exit_code.h"
 #include "io/health/bind_acceptor.h"
+#include "io/tls/server_tls_context.h"
 
 namespace liminal::daemon {
 
@@ -80,8 +81,9 @@ bool IsLoopback(const std::string& host) {
 // What the server will serve, for the operator: one line per concern.
 void LogServingPlan(const config::ServerConfig& cfg, const config::HostPort& listen,
                     const config::HostPort& health) {
-  spdlog::info("liminald {} listening on {} (health, readiness and metrics on http://{})",
-               LIMINAL_VERSION, listen.ToString(), health.ToString());
+  spdlog::info("liminald {} listening on {} (health, readiness and metrics on {}://{})",
+               LIMINAL_VERSION, listen.ToString(),
+               cfg.tls.has_value() && cfg.tls->health ? "https" : "http", health.ToString());
   spdlog::info(
       "runtime: scheduler_threads={} drain_timeout_ms={} persistence_path={}",
       cfg.scheduler_threads == 0 ? std::string("auto") : absl::StrCat(cfg.scheduler_threads),
@@ -132,6 +134,37 @@ void LogServingPlan(const config::ServerConfig& cfg, const config::HostPort& lis
                    absl::StrJoin(user.subscribe, ", "), absl::StrJoin(user.request, ", "),
                    absl::StrJoin(user.respond, ", "));
     }
+  }
+}
+
+// TLS on each listener, and a warning for each non-loopback listener that has neither TLS nor
+// authentication (the health listener never authenticates).
+void LogTransportSecurity(const config::ServerConfig& cfg, const config::HostPort& listen,
+                          const config::HostPort& health) {
+  const bool tls = cfg.tls.has_value();
+  const bool health_tls = tls && cfg.tls->health;
+  if (tls) {
+    spdlog::info("tls: protocol listener on {} ({}); health listener {}", listen.ToString(),
+                 cfg.tls->require_client_cert   ? "client certificates required"
+                 : cfg.tls->ca_file.has_value() ? "client certificates verified when presented"
+                                                : "no client certificates",
+                 health_tls ? "on" : "plaintext");
+  } else {
+    spdlog::info("tls: off (plaintext listeners)");
+  }
+  const bool auth = !cfg.auth.AcceptedTokens().empty() || !cfg.auth.users.empty();
+  if (!tls && !auth && !IsLoopback(cfg.listen_address.host)) {
+    spdlog::warn(
+        "listen address {} is not loopback and has neither TLS nor auth: anyone who can reach "
+        "it can connect and read the traffic; configure [tls] and [auth]",
+        listen.ToString());
+  }
+  if (!health_tls && !IsLoopback(cfg.health_listen_address.host)) {
+    spdlog::warn(
+        "health listener {} is not loopback and has neither TLS nor auth: anyone who can reach "
+        "it can read /health, /ready and /metrics in plaintext; set [tls] health = true, or "
+        "bind health_listen_address to loopback",
+        health.ToString());
   }
 }
 
@@ -187,7 +220,16 @@ void Daemon::JoinWaiters() {
 
 absl::Status Daemon::Start() {
   if (phase_ != Phase::kCreated) return absl::FailedPreconditionError("daemon already started");
-  if (absl::Status status = health_.Start(options_.config.health_listen_address); !status.ok()) {
+  std::shared_ptr<asio::ssl::context> health_tls;
+  if (options_.config.tls.has_value() && options_.config.tls->health) {
+    absl::StatusOr<std::shared_ptr<asio::ssl::context>> context =
+        io::MakeServerTlsContext(*options_.config.tls, io::TlsListenerRole::kHealth);
+    if (!context.ok()) return context.status();
+    health_tls = *std::move(context);
+  }
+  if (absl::Status status =
+          health_.Start(options_.config.health_listen_address, std::move(health_tls));
+      !status.ok()) {
     return status;
   }
   health_address_ = io::ToHostPort(health_.local_endpoint());
@@ -196,6 +238,7 @@ absl::Status Daemon::Start() {
   phase_ = Phase::kServing;
   metrics_.SetDrainState(metrics::DrainState::kServing);
   LogServingPlan(options_.config, listen_address_, health_address_);
+  LogTransportSecurity(options_.config, listen_address_, health_address_);
   WaitForSignal();
   return Announce();
 }

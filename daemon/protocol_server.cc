@@ -10,6 +10,7 @@
 
 #include "core/server/services/services_config.h"
 #include "daemon/json/json_services_backend.h"
+#include "io/tls/server_tls_context.h"
 #include "spdlog/spdlog.h"
 
 namespace liminal::daemon {
@@ -48,6 +49,16 @@ absl::StatusOr<std::unique_ptr<ProtocolServer>> ProtocolServer::Create(
   };
 
   std::unique_ptr<ProtocolServer> server(new ProtocolServer());
+  if (config.tls.has_value()) {
+    absl::StatusOr<std::shared_ptr<boost::asio::ssl::context>> tls =
+        io::MakeServerTlsContext(*config.tls, io::TlsListenerRole::kProtocol);
+    if (!tls.ok()) return tls.status();
+    server->listener_options_.tls = *std::move(tls);
+    server->listener_options_.tls_handshake_timeout =
+        absl::Milliseconds(config.limits.handshake_timeout_ms);
+    server->listener_options_.max_pending_tls_handshakes =
+        static_cast<size_t>(config.limits.max_connections);
+  }
   server->runtime_ = std::make_unique<io::AsioRuntime>(
       io::AsioRuntimeOptions{.scheduler_threads = static_cast<size_t>(config.scheduler_threads)});
 
@@ -98,7 +109,7 @@ ProtocolServer::~ProtocolServer() { Stop(); }
 absl::Status ProtocolServer::Start(const config::HostPort& listen) {
   runtime_->Start();
   absl::StatusOr<std::unique_ptr<io::AsioListener>> listener =
-      io::AsioListener::Bind(*runtime_, listen);
+      io::AsioListener::Bind(*runtime_, listen, listener_options_);
   if (!listener.ok()) return listener.status();
   listener_ = *std::move(listener);
   absl::StatusOr<config::HostPort> bound = config::ParseHostPort(listener_->LocalAddress());

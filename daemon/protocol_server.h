@@ -2,8 +2,10 @@
 // validated configuration — the production runtime (AsioRuntime: N threads, a strand per
 // process), the services (channels, delivery, routing, conversations), the worker
 // dispatcher (`worker.<task_queue>` conversations become pushes to registered workers), the
-// connection supervisor, and the TCP listener. The Daemon owns one and drives the graceful
-// shutdown (server-behaviour.md §6) through the steps below.
+// connection supervisor, and the TCP listener (TLS when the config has a [tls] section: the
+// listener handshakes within limits.handshake_timeout_ms before the core sees a connection). The
+// Daemon owns one and drives the graceful shutdown (server-behaviour.md §6) through the steps
+// below.
 //
 //   auto server = ProtocolServer::Create(config, metrics);     // all config errors at once
 //   absl::Status bound = (*server)->Start(config.listen);     // port 0: ephemeral
@@ -72,6 +74,7 @@ class ProtocolServer {
   std::unique_ptr<server::dispatch::WorkerDispatcher> dispatcher_;
   std::unique_ptr<server::ConnectionSupervisor> supervisor_;
   std::unique_ptr<io::AsioListener> listener_;
+  io::ListenerOptions listener_options_;
   config::HostPort listen_address_;
 };
 

@@ -267,6 +267,24 @@ void DecodeCluster(TableReader& top, std::optional<config::ClusterConfig>& clust
   reader.RejectUnknownKeys();
 }
 
+void DecodeTls(TableReader& top, const std::filesystem::path& base_dir,
+               std::optional<config::TlsConfig>& tls) {
+  const toml::table* table = top.Table("tls");
+  if (table == nullptr) return;
+  TableReader reader(*table, "tls", top.errors());
+  config::TlsConfig& out = tls.emplace();
+  std::optional<std::string> cert_file;
+  std::optional<std::string> key_file;
+  reader.Path("cert_file", base_dir, cert_file);
+  reader.Path("key_file", base_dir, key_file);
+  out.cert_file = cert_file.value_or("");
+  out.key_file = key_file.value_or("");
+  reader.Path("ca_file", base_dir, out.ca_file);
+  reader.Bool("require_client_cert", out.require_client_cert);
+  reader.Bool("health", out.health);
+  reader.RejectUnknownKeys();
+}
+
 void DecodeChannel(const toml::table& table, const std::string& path,
                    const std::filesystem::path& base_dir, ConfigErrors& errors,
                    config::ChannelConfig& channel) {
@@ -310,6 +328,7 @@ void DecodeTop(const toml::table& root, const std::filesystem::path& base_dir,
   DecodeServices(reader, out.services);
   DecodeLimits(reader, out.limits);
   DecodeCluster(reader, out.cluster);
+  DecodeTls(reader, base_dir, out.tls);
   ForEachTable(reader, "channels", [&](const toml::table& table, const std::string& path) {
     DecodeChannel(table, path, base_dir, errors, out.channels.emplace_back());
   });

@@ -11,7 +11,7 @@ packages=(
   libabsl-dev
   libgtest-dev libgmock-dev librapidcheck-dev
   libtomlplusplus-dev libcli11-dev libspdlog-dev libfmt-dev
-  nlohmann-json3-dev libvalijson-dev libssl-dev
+  nlohmann-json3-dev libvalijson-dev libssl-dev openssl
   libjemalloc-dev
   libnats-dev libhiredis-dev nats-server redis-server
 )

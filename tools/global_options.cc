@@ -28,6 +28,25 @@ void AddGlobalOptions(CLI::App& app, GlobalOptions& options) {
       ->capture_default_str()
       ->check(DurationFlag())
       ->type_name("DURATION");
+  CLI::Option_group* tls = app.add_option_group("TLS");
+  tls->add_flag("--tls", options.tls,
+                "Connect with TLS, verifying the server's certificate against the system's CAs "
+                "(or --ca)");
+  tls->add_option("--ca", options.ca_file,
+                  "PEM CA certificates to verify the server with (implies --tls)")
+      ->check(CLI::ExistingFile)
+      ->type_name("FILE");
+  CLI::Option* cert =
+      tls->add_option("--cert", options.cert_file,
+                      "PEM client certificate, for a server that requires one (implies --tls)")
+          ->check(CLI::ExistingFile)
+          ->type_name("FILE");
+  CLI::Option* key =
+      tls->add_option("--key", options.key_file, "Unencrypted PEM private key of --cert")
+          ->check(CLI::ExistingFile)
+          ->type_name("FILE");
+  cert->needs(key);
+  key->needs(cert);
 }
 
 }  // namespace liminal::tools

@@ -23,8 +23,15 @@ absl::StatusOr<std::unique_ptr<client::BlockingClient>> ConnectToServer(
   options.auth_token = global.token;
   options.connect_timeout = *timeout;
   options.close_linger = absl::Milliseconds(500);
+  options.tls.enabled = global.UseTls();
+  options.tls.ca_file = global.ca_file;
+  options.tls.cert_file = global.cert_file;
+  options.tls.key_file = global.key_file;
   absl::StatusOr<std::unique_ptr<client::BlockingClient>> client =
       client::BlockingClient::Connect(address->host, address->port, options);
+  if (!client.ok() && client.status().code() == absl::StatusCode::kInvalidArgument) {
+    return client.status();  // unusable --ca/--cert/--key: a usage error
+  }
   if (!client.ok()) {
     return absl::UnavailableError(absl::StrCat(
         "cannot connect to liminald at ", address->ToString(), ": ", client.status().message()));

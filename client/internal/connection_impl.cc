@@ -4,6 +4,8 @@
 #include <boost/asio/connect.hpp>
 #include <boost/asio/error.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl/error.hpp>
+#include <boost/asio/ssl/host_name_verification.hpp>
 #include <boost/asio/write.hpp>
 #include <string>
 #include <utility>
@@ -12,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "client/client_error.h"
+#include "client/tls_context.h"
 #include "core/protocol/frame_type.h"
 #include "core/protocol/reason_code.h"
 
@@ -338,6 +341,13 @@ void ConnectionImpl::PushReply(uint32_t stream_id, uint64_t correlation_id, std:
 void ConnectionImpl::DoStart(std::string host, uint16_t port, Connection::ConnectCallback done) {
   connect_done_ = std::move(done);
   peer_ = absl::StrCat(host, ":", port);
+  host_ = host;
+  if (options_.tls.enabled) {
+    absl::StatusOr<std::shared_ptr<asio::ssl::context>> context =
+        MakeClientTlsContext(options_.tls);
+    if (!context.ok()) return Fail(context.status());
+    tls_context_ = *std::move(context);
+  }
   deadline_.expires_after(ToChrono(options_.connect_timeout));
   deadline_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
     if (ec || self->state_ != State::kConnecting) return;
@@ -368,9 +378,39 @@ void ConnectionImpl::DoStart(std::string host, uint16_t port, Connection::Connec
 }
 
 void ConnectionImpl::OnConnected() {
-  tcp_connected_ = true;
   boost::system::error_code ignored;
   socket_.set_option(tcp::no_delay(true), ignored);
+  if (tls_context_ == nullptr) {
+    tcp_connected_ = true;
+    return SendConnect();
+  }
+  tls_ = std::make_unique<asio::ssl::stream<tcp::socket&>>(socket_, *tls_context_);
+  const std::string& name = options_.tls.server_name.empty() ? host_ : options_.tls.server_name;
+  boost::system::error_code not_ip;
+  asio::ip::make_address(name, not_ip);
+  if (not_ip) SSL_set_tlsext_host_name(tls_->native_handle(), name.c_str());  // SNI: names only
+  tls_->set_verify_callback(asio::ssl::host_name_verification(name));
+  tls_->async_handshake(asio::ssl::stream_base::client,
+                        [self = shared_from_this()](const boost::system::error_code& ec) {
+                          self->OnTlsHandshake(ec);
+                        });
+}
+
+void ConnectionImpl::OnTlsHandshake(const boost::system::error_code& ec) {
+  if (state_ != State::kConnecting) return;
+  if (ec) {
+    std::string reason = ec.message();
+    const long verify = SSL_get_verify_result(tls_->native_handle());  // NOLINT: OpenSSL's type
+    if (verify != X509_V_OK) {
+      absl::StrAppend(&reason, " (", X509_verify_cert_error_string(verify), ")");
+    }
+    return Fail(DisconnectedError(absl::StrCat("TLS handshake with ", peer_, " failed: ", reason)));
+  }
+  tcp_connected_ = true;
+  SendConnect();
+}
+
+void ConnectionImpl::SendConnect() {
   absl::Status sent = Send(MakeFrame(protocol::Connect{.min_version = kProtocolVersion,
                                                        .max_version = kProtocolVersion,
                                                        .auth_token = options_.auth_token}));
@@ -396,9 +436,14 @@ void ConnectionImpl::CompleteHandshake(const protocol::ConnectAck& ack) {
 
 void ConnectionImpl::StartRead() {
   absl::Span<char> space = reader_.WritableSpace(kReadChunk);
-  socket_.async_read_some(asio::buffer(space.data(), space.size()),
-                          [self = shared_from_this()](const boost::system::error_code& ec,
-                                                      size_t bytes) { self->OnRead(ec, bytes); });
+  auto on_read = [self = shared_from_this()](const boost::system::error_code& ec, size_t bytes) {
+    self->OnRead(ec, bytes);
+  };
+  if (tls_ != nullptr) {
+    tls_->async_read_some(asio::buffer(space.data(), space.size()), std::move(on_read));
+  } else {
+    socket_.async_read_some(asio::buffer(space.data(), space.size()), std::move(on_read));
+  }
 }
 
 void ConnectionImpl::OnRead(const boost::system::error_code& ec, size_t bytes) {
@@ -409,9 +454,17 @@ void ConnectionImpl::OnRead(const boost::system::error_code& ec, size_t bytes) {
     return;
   }
   if (ec) {
-    return Fail(DisconnectedError(
-        ec == asio::error::eof ? absl::StrCat("connection closed by ", peer_)
-                               : absl::StrCat("read from ", peer_, " failed: ", ec.message())));
+    // A TLS peer that closes TCP without close_notify has still just closed.
+    const bool closed = ec == asio::error::eof || ec == asio::ssl::error::stream_truncated;
+    if (closed && state_ == State::kConnecting && tls_ == nullptr) {
+      return Fail(DisconnectedError(absl::StrCat(
+          "connection closed by ", peer_,
+          " before the handshake completed (a liminald with TLS closes plaintext clients: "
+          "connect with TLS)")));
+    }
+    return Fail(
+        DisconnectedError(closed ? absl::StrCat("connection closed by ", peer_)
+                                 : absl::StrCat("read from ", peer_, " failed: ", ec.message())));
   }
   reader_.Commit(bytes);
   while (state_ == State::kConnecting || state_ == State::kReady) {
@@ -436,10 +489,14 @@ absl::Status ConnectionImpl::Send(const Frame& frame) {
 void ConnectionImpl::StartWrite() {
   if (!tcp_connected_ || state_ == State::kClosed) return;
   if (!outbound_.StartWrite()) return;
-  asio::async_write(socket_, asio::buffer(outbound_.in_flight()),
-                    [self = shared_from_this()](const boost::system::error_code& ec, size_t) {
-                      self->OnWrite(ec);
-                    });
+  auto on_written = [self = shared_from_this()](const boost::system::error_code& ec, size_t) {
+    self->OnWrite(ec);
+  };
+  if (tls_ != nullptr) {
+    asio::async_write(*tls_, asio::buffer(outbound_.in_flight()), std::move(on_written));
+  } else {
+    asio::async_write(socket_, asio::buffer(outbound_.in_flight()), std::move(on_written));
+  }
 }
 
 void ConnectionImpl::OnWrite(const boost::system::error_code& ec) {

@@ -21,6 +21,8 @@
 #include <atomic>
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <chrono>
@@ -141,6 +143,8 @@ class ConnectionImpl : public std::enable_shared_from_this<ConnectionImpl> {
   // Connecting.
   void DoStart(std::string host, uint16_t port, Connection::ConnectCallback done);
   void OnConnected();
+  void OnTlsHandshake(const boost::system::error_code& ec);
+  void SendConnect();
   void CompleteHandshake(const protocol::ConnectAck& ack);
 
   // Socket I/O.
@@ -198,14 +202,18 @@ class ConnectionImpl : public std::enable_shared_from_this<ConnectionImpl> {
   boost::asio::strand<boost::asio::any_io_executor> strand_;
   boost::asio::ip::tcp::resolver resolver_;
   boost::asio::ip::tcp::socket socket_;
+  // With options_.tls.enabled: the context, and the TLS stream over socket_ once connected.
+  std::shared_ptr<boost::asio::ssl::context> tls_context_;
+  std::unique_ptr<boost::asio::ssl::stream<boost::asio::ip::tcp::socket&>> tls_;
   // The connect deadline while connecting, the close linger while closing.
   boost::asio::steady_timer deadline_;
   const ConnectionOptions options_;
   ConnectionHandlers handlers_;
   std::string peer_;  // "host:port", for messages
+  std::string host_;  // the host connected to (TLS verifies the certificate against it)
 
   State state_ = State::kConnecting;
-  bool tcp_connected_ = false;
+  bool tcp_connected_ = false;  // the byte stream is up (for TLS: the handshake is done)
   bool session_ended_ = false;
   // What an operation on an ended session fails with.
   absl::Status ended_status_;

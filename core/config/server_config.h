@@ -145,6 +145,22 @@ struct ClusterConfig {
   std::string cookie{};
 };
 
+// [tls]: TLS on the protocol listener and, with `health = true`, on the health listener (an
+// addition to the reference, which speaks plaintext only). The loader reads the PEM files into
+// the *_pem members; the daemon builds the TLS context from those, so a bad certificate or key
+// is a load error that names its key and file.
+struct TlsConfig {
+  std::string cert_file{};  // certificate chain (PEM), leaf first; absolute after loading
+  std::string key_file{};   // the certificate's private key (PEM, unencrypted)
+  std::optional<std::string> ca_file{};  // CAs (PEM) that client certificates chain to
+  bool require_client_cert = false;      // mutual TLS on the protocol listener; needs ca_file
+  bool health = false;                   // also serve /health, /ready, /metrics over TLS
+  // Read by the loader from the files above ("" until then, and for an absent ca_file).
+  std::string cert_pem{};
+  std::string key_pem{};
+  std::string ca_pem{};
+};
+
 struct ServerConfig {
   // Network.
   HostPort listen_address{"127.0.0.1", 7400};         // the protocol listener
@@ -163,6 +179,7 @@ struct ServerConfig {
   std::optional<ClusterConfig> cluster{};
   std::vector<ChannelConfig> channels{};
   std::vector<RoutingRuleConfig> routing_rules{};
+  std::optional<TlsConfig> tls{};  // absent: plaintext listeners
 };
 
 }  // namespace liminal::config

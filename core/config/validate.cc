@@ -208,6 +208,22 @@ void CheckCluster(const ClusterConfig& cluster, ConfigErrors& errors) {
              "the LIMINAL_CLUSTER_* variables to run this node standalone");
 }
 
+void CheckTls(const TlsConfig& tls, ConfigErrors& errors) {
+  if (absl::StripAsciiWhitespace(tls.cert_file).empty()) {
+    errors.Add("tls.cert_file",
+               "is required: the certificate chain (PEM) the listener presents (omit [tls] to "
+               "serve plaintext)");
+  }
+  if (absl::StripAsciiWhitespace(tls.key_file).empty()) {
+    errors.Add("tls.key_file", "is required: the private key (PEM) of tls.cert_file");
+  }
+  CheckNotBlank("tls.ca_file", tls.ca_file, "omit it when clients need no certificate", errors);
+  if (tls.require_client_cert && !tls.ca_file.has_value()) {
+    errors.Add("tls.require_client_cert",
+               "needs tls.ca_file: the CA certificates that client certificates must chain to");
+  }
+}
+
 }  // namespace
 
 void ValidateInto(const ServerConfig& config, ConfigErrors& errors) {
@@ -246,6 +262,7 @@ void ValidateInto(const ServerConfig& config, ConfigErrors& errors) {
   CheckChannels(config, errors);
   CheckRoutingRules(config, errors);
   if (config.cluster.has_value()) CheckCluster(*config.cluster, errors);
+  if (config.tls.has_value()) CheckTls(*config.tls, errors);
 }
 
 absl::Status Validate(const ServerConfig& config) {

@@ -9,9 +9,11 @@
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <chrono>
 #include <memory>
 #include <optional>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -45,6 +47,8 @@ bool IsParseError(const beast::error_code& ec) {
 
 class HealthServer::Impl : public std::enable_shared_from_this<Impl> {
  public:
+  class SessionBase;
+  template <typename Stream>
   class Session;
 
   Impl(asio::io_context& io, const Readiness& readiness, MetricsRenderer metrics,
@@ -57,7 +61,7 @@ class HealthServer::Impl : public std::enable_shared_from_this<Impl> {
         metrics_(std::move(metrics)),
         options_(options) {}
 
-  absl::Status Start(const config::HostPort& address);
+  absl::Status Start(const config::HostPort& address, std::shared_ptr<asio::ssl::context> tls);
   void Stop();
   tcp::endpoint local_endpoint() const {
     absl::MutexLock lock(&mu_);
@@ -67,7 +71,7 @@ class HealthServer::Impl : public std::enable_shared_from_this<Impl> {
   const Readiness& readiness() const { return readiness_; }
   const MetricsRenderer& metrics() const { return metrics_; }
   const HealthServerOptions& options() const { return options_; }
-  void Forget(Session* session) {
+  void Forget(SessionBase* session) {
     absl::MutexLock lock(&mu_);
     sessions_.erase(session);
   }
@@ -80,6 +84,7 @@ class HealthServer::Impl : public std::enable_shared_from_this<Impl> {
   asio::strand<asio::io_context::executor_type> strand_;
   tcp::acceptor acceptor_;  // after Start(), used on strand_ only
   asio::steady_timer retry_timer_;
+  std::shared_ptr<asio::ssl::context> tls_;  // set by Start(); null: plaintext
   const Readiness& readiness_;
   const MetricsRenderer metrics_;
   const HealthServerOptions options_;
@@ -88,37 +93,69 @@ class HealthServer::Impl : public std::enable_shared_from_this<Impl> {
   bool started_ ABSL_GUARDED_BY(mu_) = false;
   bool stopped_ ABSL_GUARDED_BY(mu_) = false;
   tcp::endpoint endpoint_ ABSL_GUARDED_BY(mu_);
-  absl::flat_hash_map<Session*, std::weak_ptr<Session>> sessions_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<SessionBase*, std::weak_ptr<SessionBase>> sessions_ ABSL_GUARDED_BY(mu_);
 };
 
-// One probe connection: read a request (under a deadline), answer it, repeat while the client
-// keeps the connection alive. Every step runs on the connection's own strand.
-class HealthServer::Impl::Session : public std::enable_shared_from_this<Session> {
+class HealthServer::Impl::SessionBase {
  public:
-  Session(tcp::socket socket, std::shared_ptr<Impl> server)
-      : stream_(std::move(socket)), server_(std::move(server)) {}
-  ~Session() { server_->Forget(this); }
+  virtual ~SessionBase() = default;
+  virtual void Start() = 0;
+  // Closes the connection now (server stopping), from any thread.
+  virtual void Close() = 0;
+};
 
-  void Start() {
-    asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->ReadRequest(); });
+// One probe connection: (with TLS, a handshake first, under the request deadline) read a
+// request (under a deadline), answer it, repeat while the client keeps the connection alive.
+// Every step runs on the connection's own strand. `Stream` is a beast::tcp_stream, or a
+// beast::ssl_stream over one.
+template <typename Stream>
+class HealthServer::Impl::Session : public SessionBase,
+                                    public std::enable_shared_from_this<Session<Stream>> {
+ public:
+  using std::enable_shared_from_this<Session<Stream>>::shared_from_this;
+  static constexpr bool kTls = !std::is_same_v<Stream, beast::tcp_stream>;
+
+  template <typename... Args>
+  Session(std::shared_ptr<Impl> server, Args&&... stream_args)
+      : stream_(std::forward<Args>(stream_args)...), server_(std::move(server)) {}
+  ~Session() override { server_->Forget(this); }
+
+  void Start() override {
+    asio::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+      if constexpr (kTls) {
+        self->lowest().expires_after(self->server_->options().request_timeout);
+        self->stream_.async_handshake(asio::ssl::stream_base::server, [self](beast::error_code ec) {
+          if (self->closing_) return;
+          if (ec) {
+            spdlog::debug("health: TLS handshake with {} failed: {}", self->Peer(), ec.message());
+            self->DrainThenClose();  // e.g. plaintext HTTP
+            return;
+          }
+          self->ReadRequest();
+        });
+      } else {
+        self->ReadRequest();
+      }
+    });
   }
 
-  // Closes the connection now (server stopping), from any thread.
-  void Close() {
+  void Close() override {
     asio::post(stream_.get_executor(), [self = shared_from_this()] {
       self->closing_ = true;
-      self->stream_.close();
+      self->lowest().close();
     });
   }
 
  private:
+  beast::tcp_stream& lowest() { return beast::get_lowest_layer(stream_); }
+
   void ReadRequest() {
     if (closing_) return;
     const HealthServerOptions& options = server_->options();
     parser_.emplace();
     parser_->header_limit(static_cast<uint32_t>(options.max_request_bytes));
     parser_->body_limit(options.max_request_bytes);
-    stream_.expires_after(options.request_timeout);
+    lowest().expires_after(options.request_timeout);
     http::async_read(
         stream_, buffer_, *parser_,
         [self = shared_from_this()](beast::error_code ec, size_t) { self->OnRead(ec); });
@@ -133,7 +170,7 @@ class HealthServer::Impl::Session : public std::enable_shared_from_this<Session>
       } else {
         // End of stream, the request deadline, or a socket error: nothing to answer.
         if (ec == beast::error::timeout) spdlog::debug("health: probe {} timed out", Peer());
-        stream_.close();
+        lowest().close();
       }
       return;
     }
@@ -162,7 +199,7 @@ class HealthServer::Impl::Session : public std::enable_shared_from_this<Session>
       response_.body() = answer.body;
       response_.prepare_payload();
     }
-    stream_.expires_after(server_->options().request_timeout);
+    lowest().expires_after(server_->options().request_timeout);
     http::async_write(stream_, response_,
                       [self = shared_from_this(), keep_alive](beast::error_code ec, size_t) {
                         self->OnWrite(ec, keep_alive);
@@ -172,7 +209,7 @@ class HealthServer::Impl::Session : public std::enable_shared_from_this<Session>
   void OnWrite(beast::error_code ec, bool keep_alive) {
     if (closing_) return;
     if (ec) {
-      stream_.close();
+      lowest().close();
     } else if (keep_alive) {
       ReadRequest();
     } else {
@@ -182,31 +219,43 @@ class HealthServer::Impl::Session : public std::enable_shared_from_this<Session>
 
   // Half-closes, then drains whatever the peer still sends until it closes too (or a short
   // deadline passes), so that it reads our response rather than a connection reset.
+  // With TLS: close_notify, and the peer's in reply (or the deadline), then close.
   void LingeringClose() {
+    lowest().expires_after(std::min(kLingerTimeout, server_->options().request_timeout));
+    if constexpr (kTls) {
+      stream_.async_shutdown(
+          [self = shared_from_this()](beast::error_code) { self->lowest().close(); });
+    } else {
+      DrainThenClose();
+    }
+  }
+
+  // Half-close the TCP connection and drop what the peer still sends until it closes.
+  void DrainThenClose() {
+    lowest().expires_after(std::min(kLingerTimeout, server_->options().request_timeout));
     beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-    stream_.expires_after(std::min(kLingerTimeout, server_->options().request_timeout));
+    lowest().socket().shutdown(tcp::socket::shutdown_send, ignored);
     Drain();
   }
 
   void Drain() {
-    stream_.async_read_some(asio::buffer(discard_),
-                            [self = shared_from_this()](beast::error_code ec, size_t) {
-                              if (ec || self->closing_) {
-                                self->stream_.close();
-                              } else {
-                                self->Drain();
-                              }
-                            });
+    lowest().async_read_some(asio::buffer(discard_),
+                             [self = shared_from_this()](beast::error_code ec, size_t) {
+                               if (ec || self->closing_) {
+                                 self->lowest().close();
+                               } else {
+                                 self->Drain();
+                               }
+                             });
   }
 
   std::string Peer() {
     beast::error_code ec;
-    const tcp::endpoint peer = stream_.socket().remote_endpoint(ec);
+    const tcp::endpoint peer = lowest().socket().remote_endpoint(ec);
     return ec ? std::string("?") : ToHostPort(peer).ToString();
   }
 
-  beast::tcp_stream stream_;
+  Stream stream_;
   std::shared_ptr<Impl> server_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
@@ -215,12 +264,14 @@ class HealthServer::Impl::Session : public std::enable_shared_from_this<Session>
   bool closing_ = false;
 };
 
-absl::Status HealthServer::Impl::Start(const config::HostPort& address) {
+absl::Status HealthServer::Impl::Start(const config::HostPort& address,
+                                       std::shared_ptr<asio::ssl::context> tls) {
   {
     absl::MutexLock lock(&mu_);
     if (started_) return absl::FailedPreconditionError("health server already started");
     started_ = true;
   }
+  tls_ = std::move(tls);  // before the first accept is posted
   // No asynchronous operation is pending yet, so the acceptor may be used from this thread.
   if (absl::Status bound = BindAcceptor(acceptor_, address, "health listener"); !bound.ok()) {
     return bound;
@@ -254,7 +305,7 @@ void HealthServer::Impl::Accept() {
 }
 
 void HealthServer::Impl::Admit(tcp::socket socket) {
-  std::shared_ptr<Session> session;
+  std::shared_ptr<SessionBase> session;
   {
     absl::MutexLock lock(&mu_);
     if (stopped_ || sessions_.size() >= options_.max_connections) {
@@ -266,20 +317,25 @@ void HealthServer::Impl::Admit(tcp::socket socket) {
       socket.close(ignored);
       return;
     }
-    session = std::make_shared<Session>(std::move(socket), shared_from_this());
+    if (tls_ != nullptr) {
+      session = std::make_shared<Session<beast::ssl_stream<beast::tcp_stream>>>(
+          shared_from_this(), std::move(socket), *tls_);
+    } else {
+      session = std::make_shared<Session<beast::tcp_stream>>(shared_from_this(), std::move(socket));
+    }
     sessions_.emplace(session.get(), session);
   }
   session->Start();
 }
 
 void HealthServer::Impl::Stop() {
-  std::vector<std::shared_ptr<Session>> open;
+  std::vector<std::shared_ptr<SessionBase>> open;
   {
     absl::MutexLock lock(&mu_);
     if (stopped_) return;
     stopped_ = true;
     for (const auto& [raw, weak] : sessions_) {
-      if (std::shared_ptr<Session> session = weak.lock()) open.push_back(std::move(session));
+      if (std::shared_ptr<SessionBase> session = weak.lock()) open.push_back(std::move(session));
     }
   }
   asio::post(strand_, [self = shared_from_this()] {
@@ -287,7 +343,7 @@ void HealthServer::Impl::Stop() {
     self->acceptor_.close(ignored);
     self->retry_timer_.cancel();
   });
-  for (const std::shared_ptr<Session>& session : open) session->Close();
+  for (const std::shared_ptr<SessionBase>& session : open) session->Close();
 }
 
 HealthServer::HealthServer(asio::io_context& io, const Readiness& readiness,
@@ -296,7 +352,10 @@ HealthServer::HealthServer(asio::io_context& io, const Readiness& readiness,
 
 HealthServer::~HealthServer() { impl_->Stop(); }
 
-absl::Status HealthServer::Start(const config::HostPort& address) { return impl_->Start(address); }
+absl::Status HealthServer::Start(const config::HostPort& address,
+                                 std::shared_ptr<asio::ssl::context> tls) {
+  return impl_->Start(address, std::move(tls));
+}
 
 tcp::endpoint HealthServer::local_endpoint() const { return impl_->local_endpoint(); }
 

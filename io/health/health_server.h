@@ -12,8 +12,10 @@
 // Every connection is served asynchronously on its own strand, with a deadline for each
 // request (HealthServerOptions::request_timeout) covering the whole request, so a silent or
 // slow probe never holds up other probes and is closed when its deadline passes. Keep-alive is
-// honoured. Unparseable requests get 400 and the connection is closed. The number of open
-// probe connections is capped; extra connections are closed at once.
+// honoured. With a TLS context (Start's second argument, io/tls/server_tls_context.h with
+// TlsListenerRole::kHealth) every connection completes a TLS handshake first, under the same
+// deadline, and ends with close_notify. Unparseable requests get 400 and the connection is closed.
+// The number of open probe connections is capped; extra connections are closed at once.
 //
 // Threading: any number of threads may run the io_context. Start() and Stop() may be called
 // from any thread. The io_context must outlive the HealthServer; `readiness` and the metrics
@@ -23,6 +25,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -52,9 +55,10 @@ class HealthServer {
   HealthServer(const HealthServer&) = delete;
   HealthServer& operator=(const HealthServer&) = delete;
 
-  // Binds `address` and starts accepting. Fails (naming the address) if it cannot bind, or
-  // if already started.
-  absl::Status Start(const config::HostPort& address);
+  // Binds `address` and starts accepting, over TLS when `tls` is set. Fails (naming the
+  // address) if it cannot bind, or if already started.
+  absl::Status Start(const config::HostPort& address,
+                     std::shared_ptr<boost::asio::ssl::context> tls = nullptr);
 
   // The bound endpoint; valid after a successful Start().
   boost::asio::ip::tcp::endpoint local_endpoint() const;

@@ -18,6 +18,8 @@
 #include "io/health/bind_acceptor.h"
 #include "io/runtime/accept_backoff.h"
 #include "io/runtime/asio_runtime.h"
+#include "io/tls/server_tls_handshake.h"
+#include "io/tls/tls_socket.h"
 
 namespace liminal::io {
 
@@ -76,6 +78,7 @@ class AsioListener::Impl : public std::enable_shared_from_this<Impl> {
   const std::string& local() const { return local_; }
   uint64_t accepted() const { return accepted_.load(std::memory_order_relaxed); }
   uint64_t resource_errors() const { return resource_errors_.load(std::memory_order_relaxed); }
+  uint64_t tls_failures() const { return tls_failures_.load(std::memory_order_relaxed); }
 
  private:
   template <typename Handler>
@@ -97,7 +100,11 @@ class AsioListener::Impl : public std::enable_shared_from_this<Impl> {
       backoff_.Reset();
       accepted_.fetch_add(1, std::memory_order_relaxed);
       Accept();
-      Deliver(std::make_unique<AsioSocket>(scheduler_, std::move(socket), options_.socket));
+      if (options_.tls != nullptr) {
+        StartTlsHandshake(std::move(socket));
+      } else {
+        Deliver(std::make_unique<AsioSocket>(scheduler_, std::move(socket), options_.socket));
+      }
       return;
     }
     switch (ClassifyAcceptError(ec)) {
@@ -118,6 +125,31 @@ class AsioListener::Impl : public std::enable_shared_from_this<Impl> {
     backoff_timer_.async_wait(OnStrand([self = shared_from_this()](const error_code& wait_ec) {
       if (!wait_ec) self->Accept();
     }));
+  }
+
+  void StartTlsHandshake(tcp::socket socket) {
+    if (pending_handshakes_.fetch_add(1) >= options_.max_pending_tls_handshakes) {
+      pending_handshakes_.fetch_sub(1);
+      tls_failures_.fetch_add(1, std::memory_order_relaxed);
+      spdlog::warn("listener {}: {} TLS handshakes already in progress; closing a new connection",
+                   local_, options_.max_pending_tls_handshakes);
+      error_code ignored;
+      socket.close(ignored);
+      return;
+    }
+    AcceptTlsHandshake(
+        std::move(socket), options_.tls,
+        {.timeout = options_.tls_handshake_timeout, .linger = options_.socket.close_grace},
+        [self = shared_from_this()](absl::StatusOr<TlsSocket::Stream> stream) {
+          self->pending_handshakes_.fetch_sub(1);
+          if (!stream.ok()) {
+            self->tls_failures_.fetch_add(1, std::memory_order_relaxed);
+            spdlog::info("listener {}: {}", self->local_, std::string(stream.status().message()));
+            return;
+          }
+          self->Deliver(std::make_unique<TlsSocket>(self->scheduler_, *std::move(stream),
+                                                    self->options_.socket));
+        });
   }
 
   void Deliver(std::unique_ptr<runtime::Socket> socket) {
@@ -156,6 +188,8 @@ class AsioListener::Impl : public std::enable_shared_from_this<Impl> {
 
   std::atomic<uint64_t> accepted_{0};
   std::atomic<uint64_t> resource_errors_{0};
+  std::atomic<uint64_t> tls_failures_{0};
+  std::atomic<size_t> pending_handshakes_{0};
   std::atomic<bool> stopped_{false};
   std::atomic<std::thread::id> calling_thread_{};
   absl::Mutex callback_mu_;
@@ -184,5 +218,7 @@ std::string AsioListener::LocalAddress() const { return impl_->local(); }
 uint64_t AsioListener::accepted() const { return impl_->accepted(); }
 
 uint64_t AsioListener::resource_errors() const { return impl_->resource_errors(); }
+
+uint64_t AsioListener::tls_handshake_failures() const { return impl_->tls_failures(); }
 
 }  // namespace liminal::io

@@ -11,6 +11,12 @@
 //   });
 //   (*listener)->Stop();
 //
+// TLS: when ListenerOptions::tls holds a server context (io/tls/server_tls_context.h), each
+// accepted connection first completes a TLS handshake — asynchronously, within
+// tls_handshake_timeout (io/tls/server_tls_handshake.h) — and is handed over as a TlsSocket;
+// a failed or timed-out handshake is closed cleanly and never reaches the callback. At most
+// max_pending_tls_handshakes run at once; a connection beyond that is closed at once.
+//
 // The callback runs on the runtime's threads, outside any process, one call at a time. If
 // accept fails for lack of resources (EMFILE, ENFILE, ENOBUFS, ENOMEM), the error is logged
 // and the loop backs off (10ms doubling to 1s by default, see accept_backoff.h) instead of
@@ -33,6 +39,10 @@
 #include "core/runtime/socket.h"
 #include "io/runtime/asio_socket.h"
 
+namespace boost::asio::ssl {
+class context;
+}  // namespace boost::asio::ssl
+
 namespace liminal::io {
 
 class AsioRuntime;
@@ -42,6 +52,10 @@ struct ListenerOptions {
   absl::Duration max_backoff = absl::Seconds(1);
   // Options for every accepted socket.
   SocketOptions socket;
+  // Serve TLS with this context (none: plaintext).
+  std::shared_ptr<boost::asio::ssl::context> tls;
+  absl::Duration tls_handshake_timeout = absl::Seconds(10);
+  size_t max_pending_tls_handshakes = 1024;
 };
 
 class AsioListener final : public runtime::Listener {
@@ -64,7 +78,8 @@ class AsioListener final : public runtime::Listener {
 
   // Counters for logs and metrics.
   uint64_t accepted() const;
-  uint64_t resource_errors() const;  // EMFILE/ENFILE/ENOBUFS/ENOMEM seen (each backed off)
+  uint64_t resource_errors() const;         // EMFILE/ENFILE/ENOBUFS/ENOMEM seen (each backed off)
+  uint64_t tls_handshake_failures() const;  // failed, timed out or refused for the cap
 
  private:
   class Impl;
