@@ -418,7 +418,7 @@ absl::StatusOr<LoadLatencyResult> LiminalDriver::RunPublishLatency(const LoadLat
     if (!window.stopping()) window.Fail(why);
   };
   absl::StatusOr<std::unique_ptr<Client>> publisher =
-      Client::Connect(**server, std::move(publisher_handlers), tls);
+      Client::Connect(**server, std::move(publisher_handlers));
   if (!publisher.ok()) return publisher.status();
 
   // Publisher state, touched only on the publisher's I/O thread.
