@@ -158,8 +158,21 @@ void ConnectionSupervisor::NotifyShutdown(bool every_connection) {
     MutexLock lock(*mu_);
     targets.assign(records_.begin(), records_.end());
   }
+  if (options_.faults.notify_subscribers_only) every_connection = false;
+  // A wake that fails while the process lives would lose the notice for the whole drain
+  // (found by the simulation's shutdown-notice check): try again a few times, then close the
+  // connection now (ForceClose: Disconnect, or a kill if even that wake fails) rather than
+  // leave it open and un-notified.
+  constexpr int kNotifyAttempts = 3;
   for (auto& [pid, state] : targets) {
-    EnqueueAndWake(*state, pid, NotifyShutdownControl{every_connection});
+    ControlOutcome outcome = ControlOutcome::kRolledBack;
+    for (int attempt = 0; attempt < kNotifyAttempts && outcome == ControlOutcome::kRolledBack;
+         ++attempt) {
+      outcome = EnqueueAndWake(*state, pid, NotifyShutdownControl{every_connection});
+    }
+    if (outcome == ControlOutcome::kRolledBack && runtime_.scheduler().IsAlive(pid)) {
+      (void)ForceClose(pid);
+    }
   }
 }
 
@@ -286,8 +299,9 @@ absl::StatusOr<uint64_t> ConnectionSupervisor::PushToConnectionAsync(Pid pid, st
 }
 
 void ConnectionSupervisor::SlotEndedLocked(ReplySlot& slot, SupervisorEventKind slot_event,
-                                           PushResult result) {
-  RecordEvent({slot_event, slot.owner, slot.correlation_id});
+                                           PushResult result, Pid event_pid) {
+  RecordEvent({slot_event, event_pid == runtime::kNoPid ? slot.owner : event_pid,
+               slot.correlation_id});
   if (!slot.on_done) return;
   if (slot.timer != 0) {
     runtime_.clock().Cancel(slot.timer);
@@ -366,13 +380,18 @@ void ConnectionSupervisor::ResolvePushReply(Pid from, uint64_t correlation_id,
                                             std::string payload) {
   const absl::Time now = runtime_.clock().Now();
   MutexLock lock(*mu_);
-  std::shared_ptr<ReplySlot> slot = pushes_.Resolve(from, correlation_id, std::move(payload));
+  const Pid claimed_owner =
+      options_.faults.resolve_reply_from_any_connection ? pushes_.OwnerOf(correlation_id) : from;
+  std::shared_ptr<ReplySlot> slot =
+      pushes_.Resolve(claimed_owner, correlation_id, std::move(payload));
   if (slot == nullptr) return;
   if (options_.metrics != nullptr) {
     options_.metrics->push_latency_seconds.Observe(absl::ToDoubleSeconds(now - slot->sent_at));
   }
   PushResult result{PushOutcome::kReply, slot->on_done ? std::move(slot->reply) : std::string()};
-  SlotEndedLocked(*slot, SupervisorEventKind::kSlotReplied, std::move(result));
+  // The event names the connection the PushReply arrived on, not the slot's owner: a checker
+  // compares the two.
+  SlotEndedLocked(*slot, SupervisorEventKind::kSlotReplied, std::move(result), from);
 }
 
 protocol::WorkerRegisterAck ConnectionSupervisor::RegisterWorker(
@@ -412,9 +431,10 @@ void ConnectionSupervisor::OnProcessExit(Pid pid, const std::shared_ptr<Connecti
 
 void ConnectionSupervisor::CancelSlotsLocked(Pid pid) {
   if (options_.faults.skip_reply_slot_cancel_on_close) return;
+  const PushOutcome outcome = options_.faults.cancel_reports_timeout ? PushOutcome::kTimeout
+                                                                     : PushOutcome::kDisconnected;
   for (const std::shared_ptr<ReplySlot>& slot : pushes_.CancelOwnedBy(pid)) {
-    SlotEndedLocked(*slot, SupervisorEventKind::kSlotCancelled,
-                    PushResult{PushOutcome::kDisconnected, ""});
+    SlotEndedLocked(*slot, SupervisorEventKind::kSlotCancelled, PushResult{outcome, ""});
   }
 }
 
@@ -464,6 +484,13 @@ void ConnectionSupervisor::Shutdown() {
 bool ConnectionSupervisor::AwaitIdle(absl::Duration timeout) {
   MutexLock lock(*mu_);
   return mu_->AwaitWithTimeout([&] { return records_.empty() && spawns_in_flight_ == 0; }, timeout);
+}
+
+bool ConnectionSupervisor::AwaitDrain(absl::Duration timeout) {
+  MutexLock lock(*mu_);
+  mu_->AwaitWithTimeout(
+      [&] { return (records_.empty() && spawns_in_flight_ == 0) || shutting_down_; }, timeout);
+  return records_.empty() && spawns_in_flight_ == 0;
 }
 
 SupervisorSnapshot ConnectionSupervisor::Snapshot() const {

@@ -121,6 +121,9 @@ class ConnectionSupervisor final : private ConnectionHost {
   // true if idle. Blocks a real
   // thread: never call it from a process slice or a runtime task.
   bool AwaitIdle(absl::Duration timeout);
+  // The drain's wait: as AwaitIdle, but also returns (false, unless idle) as soon as
+  // Shutdown() has been called, so a force close cuts the drain short.
+  bool AwaitDrain(absl::Duration timeout);
 
   SupervisorSnapshot Snapshot() const;
   runtime::Runtime& runtime() { return runtime_; }
@@ -156,7 +159,9 @@ class ConnectionSupervisor final : private ConnectionHost {
                 std::string payload);
   // Ends `slot` (already finished in the registry) for its waiter: records the event, and
   // for an async slot cancels its timer and posts its callback. Caller holds mu_.
-  void SlotEndedLocked(ReplySlot& slot, SupervisorEventKind slot_event, PushResult result)
+  // `event_pid`: the connection the event names (default: the slot's owner).
+  void SlotEndedLocked(ReplySlot& slot, SupervisorEventKind slot_event, PushResult result,
+                       runtime::Pid event_pid = runtime::kNoPid)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(*mu_);
   bool OwnerLiveLocked(runtime::Pid owner) ABSL_EXCLUSIVE_LOCKS_REQUIRED(*mu_);
   void OnAsyncPushTimeout(uint64_t correlation_id);

@@ -78,7 +78,7 @@ void PrintFailure(const RunResult& r, const RunOptions& options) {
 struct Common {
   std::string strategy = "random";
   std::string fault = "none";
-  int pct_depth = 3;
+  int pct_depth = 0;
   bool lenient_handshake = false;
   std::string services = "real";
 };
@@ -234,7 +234,8 @@ int Main(int argc, char** argv) {
     sub->add_option("--fault", common.fault,
                     "enable one planted bug: " + absl::StrJoin(PlantedFaultNames(), " | "))
         ->capture_default_str();
-    sub->add_option("--pct-depth", common.pct_depth, "PCT bug depth d (d-1 change points)")
+    sub->add_option("--pct-depth", common.pct_depth,
+                    "PCT bug depth d (d-1 change points); 0: each seed draws its own (swarm)")
         ->capture_default_str();
     sub->add_option(
            "--services", common.services,

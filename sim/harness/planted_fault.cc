@@ -4,7 +4,9 @@ namespace liminal::sim {
 
 std::vector<std::string> PlantedFaultNames() {
   return {"skip-reply-slot-cancel-on-close", "skip-post-insert-liveness-check",
-          "skip-control-rollback", "unregister-rejected-registrations", "ack-durable-before-fsync"};
+          "skip-control-rollback", "unregister-rejected-registrations", "ack-durable-before-fsync",
+          "resolve-reply-from-any-connection", "notify-subscribers-only",
+          "cancel-reports-timeout"};
 }
 
 std::optional<server::FaultHooks> ParsePlantedFault(std::string_view name) {
@@ -20,6 +22,12 @@ std::optional<server::FaultHooks> ParsePlantedFault(std::string_view name) {
     hooks.unregister_rejected_registrations = true;
   } else if (name == "ack-durable-before-fsync") {
     hooks.ack_durable_before_fsync = true;
+  } else if (name == "resolve-reply-from-any-connection") {
+    hooks.resolve_reply_from_any_connection = true;
+  } else if (name == "notify-subscribers-only") {
+    hooks.notify_subscribers_only = true;
+  } else if (name == "cancel-reports-timeout") {
+    hooks.cancel_reports_timeout = true;
   } else {
     return std::nullopt;
   }
@@ -32,6 +40,9 @@ std::string PlantedFaultName(const server::FaultHooks& hooks) {
   if (hooks.skip_control_rollback) return "skip-control-rollback";
   if (hooks.unregister_rejected_registrations) return "unregister-rejected-registrations";
   if (hooks.ack_durable_before_fsync) return "ack-durable-before-fsync";
+  if (hooks.resolve_reply_from_any_connection) return "resolve-reply-from-any-connection";
+  if (hooks.notify_subscribers_only) return "notify-subscribers-only";
+  if (hooks.cancel_reports_timeout) return "cancel-reports-timeout";
   return "none";
 }
 

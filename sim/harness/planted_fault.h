@@ -6,6 +6,9 @@
 //   skip-control-rollback              → control-accounting
 //   unregister-rejected-registrations  → unregister-once
 //   ack-durable-before-fsync           → acknowledged-survive-crash (durable-crash)
+//   resolve-reply-from-any-connection  → reply-slot-accounting (the replying connection)
+//   notify-subscribers-only            → shutdown-notice-reaches-all
+//   cancel-reports-timeout           → timeout-means-alive
 #ifndef LIMINAL_SIM_HARNESS_PLANTED_FAULT_H_
 #define LIMINAL_SIM_HARNESS_PLANTED_FAULT_H_
 

@@ -27,6 +27,11 @@ std::optional<std::string> ReplySlotAccounting::OnEvent(const TimedEvent& timed)
         return absl::StrCat("slot ", e.id, " of pid ", it->second.owner,
                             " ended twice: ", it->second.ended, ", then ", what);
       }
+      if (it->second.owner != e.pid && e.kind == SupervisorEventKind::kSlotReplied) {
+        return absl::StrCat("slot ", e.id, " of pid ", it->second.owner,
+                            " was resolved by a PushReply that arrived on pid ", e.pid,
+                            "'s connection");
+      }
       if (it->second.owner != e.pid) {
         return absl::StrCat("slot ", e.id, " owned by pid ", it->second.owner, " was ", what,
                             " as if owned by pid ", e.pid);

@@ -27,6 +27,8 @@ constexpr PlantedBug kBugs[] = {
     {"skip-post-insert-liveness-check", "spawn-crash", "records-match-processes"},
     {"skip-control-rollback", "push-vs-close", "control-accounting"},
     {"unregister-rejected-registrations", "register-vs-close", "unregister-once"},
+    {"notify-subscribers-only", "shutdown-drain", "shutdown-notice-reaches-all"},
+    {"cancel-reports-timeout", "push-vs-close", "timeout-means-alive"},
 };
 
 // The bound the issue asks for: explore must find each bug within this many seeds.
@@ -89,6 +91,19 @@ INSTANTIATE_TEST_SUITE_P(EveryRaceClass, PlantedBugTest,
                            }
                            return name;
                          });
+
+// A reply from the wrong connection needs a client answering with another's correlation id
+// while that push is pending: push-vs-close aims at it; `mixed` rarely lines it up.
+INSTANTIATE_TEST_SUITE_P(
+    OwnScenarioOnly, PlantedBugTest,
+    ::testing::Combine(::testing::Values(PlantedBug{"resolve-reply-from-any-connection",
+                                                    "push-vs-close", "reply-slot-accounting"}),
+                       ::testing::Values(StrategyKind::kRandom, StrategyKind::kPct),
+                       ::testing::Values(false)),
+    [](const ::testing::TestParamInfo<Param>& param_info) {
+      return absl::StrCat("resolve_reply_from_any_connection_",
+                          StrategyKindName(std::get<1>(param_info.param)));
+    });
 
 // Storage bugs have their own scenario (the whole server crashes and restarts), which
 // `mixed` does not draw from.
