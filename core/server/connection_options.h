@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/time/time.h"
+#include "core/runtime/fault_points.h"
 
 namespace liminal::server {
 
@@ -20,6 +21,8 @@ struct ConnectionOptions {
   absl::Duration handshake_timeout = absl::Seconds(10);  // ZeroDuration() disables
   absl::Duration idle_timeout = absl::ZeroDuration();    // ZeroDuration() disables
   std::vector<std::string> auth_tokens;                  // empty: every token accepted
+  // Set by the supervisor from Runtime::fault_points(): null outside the simulation.
+  runtime::FaultPoints* fault_points = nullptr;
 };
 
 }  // namespace liminal::server

@@ -76,8 +76,21 @@ void ConnectionProcess::OnMessage(runtime::ProcessContext& ctx, runtime::Message
   if (!closing_) {
     if (auto* data = std::get_if<runtime::SocketData>(&message)) {
       const size_t handled = data->bytes.size();
-      OnBytes(std::move(data->bytes));
+      if (handled > 1 && Buggify(runtime::FaultPoint::kShortRead)) {
+        // A short read: the same bytes, handled as two reads split mid-stream.
+        std::string rest = data->bytes.substr(handled / 2);
+        data->bytes.resize(handled / 2);
+        OnBytes(std::move(data->bytes));
+        if (!closing_) OnBytes(std::move(rest));
+      } else {
+        OnBytes(std::move(data->bytes));
+      }
       socket_->Consumed(handled);
+      if (!closing_ && Buggify(runtime::FaultPoint::kSocketError)) {
+        // The socket fails right after a read was handled, before any reply goes out.
+        outbound_batch_.clear();
+        Close();
+      }
     } else if (std::holds_alternative<runtime::SocketClosed>(message)) {
       Close();
     } else if (std::holds_alternative<runtime::SocketDrained>(message)) {
@@ -270,7 +283,13 @@ void ConnectionProcess::OnTimer(uint64_t tag) {
   }
 }
 
+bool ConnectionProcess::Buggify(runtime::FaultPoint point) const {
+  return runtime::Buggify(options_.fault_points, point);
+}
+
 void ConnectionProcess::ArmTimer(uint64_t tag, absl::Duration delay) {
+  // A late timer: the runtime fires it after the delay asked for, not at it.
+  if (Buggify(runtime::FaultPoint::kLateTimer)) delay += delay / 2 + absl::Milliseconds(1);
   runtime::Scheduler& scheduler = scheduler_;
   const runtime::Pid pid = pid_;
   const runtime::TimerId id = clock_.RunAfter(
@@ -332,6 +351,11 @@ void ConnectionProcess::FailProtocol(ReasonCode code, std::string text) {
 void ConnectionProcess::FlushOutbound() {
   if (outbound_batch_.empty()) return;
   last_batch_bytes_ = outbound_batch_.size();
+  if (outbound_batch_.size() > 1 && Buggify(runtime::FaultPoint::kShortWrite)) {
+    // A short write: the batch reaches the socket in two writes.
+    socket_->Write(outbound_batch_.substr(0, outbound_batch_.size() / 2));
+    outbound_batch_.erase(0, outbound_batch_.size() / 2);
+  }
   socket_->Write(std::move(outbound_batch_));
   outbound_batch_.clear();
   if (!closing_ && !reading_paused_ && socket_->QueuedBytes() > options_.max_outbound_bytes) {

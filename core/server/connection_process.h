@@ -62,6 +62,8 @@ class ConnectionProcess final : public runtime::Process, private ConnectionOutpu
   bool TokenAccepted(const std::string& token) const;
   void OnTimer(uint64_t tag);
   void ArmTimer(uint64_t tag, absl::Duration delay);
+  // Whether the simulation fires fault point `point` now (never in production).
+  bool Buggify(runtime::FaultPoint point) const;
   // outbound_batch_, reserved for a burst when a slice starts writing into it.
   std::string& OutboundBatch();
   // After a frame of `type_id` was encoded into the batch: records it, or fails the

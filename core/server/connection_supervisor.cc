@@ -14,6 +14,12 @@ using runtime::Pid;
 
 constexpr char kSupervisorErrorPayload[] = "liminal.dev/supervisor-error";
 
+// The connections see the runtime's fault points (null outside the simulation).
+SupervisorOptions WithFaultPoints(SupervisorOptions options, runtime::Runtime& runtime) {
+  options.connection.fault_points = runtime.fault_points();
+  return options;
+}
+
 }  // namespace
 
 absl::Status ShutdownFlushError(const absl::Status& cause) {
@@ -33,7 +39,7 @@ ConnectionSupervisor::ConnectionSupervisor(runtime::Runtime& runtime, Connection
                                            SupervisorOptions options)
     : runtime_(runtime),
       services_(services),
-      options_(std::move(options)),
+      options_(WithFaultPoints(std::move(options), runtime)),
       mu_(runtime.NewMutex()) {}
 
 ConnectionSupervisor::~ConnectionSupervisor() = default;
@@ -191,6 +197,8 @@ ControlOutcome ConnectionSupervisor::EnqueueAndWake(ConnectionState& state, Pid 
   std::optional<ControlId> id = state.EnqueueControl(std::move(control));
   if (!id.has_value()) return ControlOutcome::kRefused;
   RecordEvent({SupervisorEventKind::kControlEnqueued, pid, *id});
+  // The wake may come late: whatever else is runnable goes first (the simulation yields).
+  (void)runtime::Buggify(options_.connection.fault_points, runtime::FaultPoint::kDelayedWake);
   if (runtime_.scheduler().Send(pid, runtime::Wake{})) return ControlOutcome::kDelivered;
   if (options_.faults.skip_control_rollback) {
     RecordEvent({SupervisorEventKind::kControlRolledBack, pid, *id});

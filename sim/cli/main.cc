@@ -49,6 +49,10 @@ std::string ReplayCommand(const RunResult& r, const RunOptions& options) {
   const std::string fault = PlantedFaultName(options.faults);
   if (fault != "none") command += " --fault " + fault;
   if (!options.strict_handshake) command += " --lenient-handshake";
+  if (!options.swarm_faults) command += " --no-swarm-faults";
+  if (options.strategy_options.pct_depth > 0) {
+    command += fmt::format(" --pct-depth {}", options.strategy_options.pct_depth);
+  }
   if (options.services != ServicesKind::kReal) {
     command += fmt::format(" --services {}", ServicesKindName(options.services));
   }
@@ -80,6 +84,7 @@ struct Common {
   std::string fault = "none";
   int pct_depth = 0;
   bool lenient_handshake = false;
+  bool no_swarm_faults = false;
   std::string services = "real";
 };
 
@@ -100,6 +105,7 @@ std::optional<RunOptions> MakeRunOptions(const Common& common) {
   }
   options.faults = *hooks;
   options.strict_handshake = !common.lenient_handshake;
+  options.swarm_faults = !common.no_swarm_faults;
   std::optional<ServicesKind> services = ParseServicesKind(common.services);
   if (!services.has_value()) {
     fmt::print(stderr, "liminal-sim: unknown services '{}' (double, real)\n", common.services);
@@ -241,6 +247,9 @@ int Main(int argc, char** argv) {
            "--services", common.services,
            "real (core/server/services LiminalServices, the default) | double (sim/services)")
         ->capture_default_str();
+    sub->add_flag("--no-swarm-faults", common.no_swarm_faults,
+                  "keep every fault point in production code silent (by default each seed "
+                  "draws which ones fire, and how often)");
     sub->add_flag("--lenient-handshake", common.lenient_handshake,
                   "do not fail a run whose server sends Push before ConnectAck (the check is "
                   "on by default)");

@@ -28,6 +28,9 @@ struct RunOptions {
   // Also require that the server sends no Push before the connection's ConnectAck (the
   // client SDKs treat any other first frame as a failed handshake).
   bool strict_handshake = true;
+  // Swarm faults: each seed draws its own profile of fault points (sim_fault_points.h) that
+  // fire inside production code.
+  bool swarm_faults = true;
   bool keep_full_trace = false;
   size_t trace_tail = 40;
   std::function<void(std::string_view)> echo;  // stream every trace record as it happens

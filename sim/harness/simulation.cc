@@ -27,6 +27,7 @@
 #include "sim/kernel/rng.h"
 #include "sim/net/sim_network.h"
 #include "sim/net/sim_socket.h"
+#include "sim/runtime/sim_fault_points.h"
 #include "sim/runtime/sim_runtime.h"
 #include "sim/services/sim_notifier.h"
 #include "sim/services/sim_services.h"
@@ -71,7 +72,9 @@ struct Server {
 };
 
 Server MakeServer(const Workload& workload, const RunOptions& options, SimRuntime& runtime,
-                  SimNotifier& notifier, EventLog& events) {
+                  SimNotifier& notifier, EventLog& events, SimFaultPoints& fault_points) {
+  // Before anything reads Runtime::fault_points().
+  if (options.swarm_faults) runtime.set_fault_points(&fault_points);
   Server server;
   if (options.services == ServicesKind::kDouble) {
     server.fake = std::make_unique<SimServices>(runtime);
@@ -115,9 +118,11 @@ class Simulation {
             trace_),
         runtime_(kernel_, seed),
         network_(kernel_, runtime_.scheduler(), DeriveSeed(seed, "network")),
+        swarm_(DrawSwarmProfile(seed)),
+        fault_points_(kernel_, swarm_, seed),
         notifier_(kernel_),
         events_(kernel_),
-        server_(MakeServer(workload, options, runtime_, notifier_, events_)),
+        server_(MakeServer(workload, options, runtime_, notifier_, events_, fault_points_)),
         supervisor_(*server_.supervisor),
         conns_(workload.clients.size()),
         suite_(InvariantSuite::Standard()) {}
@@ -137,6 +142,8 @@ class Simulation {
   FiberKernel kernel_;
   SimRuntime runtime_;
   SimNetwork network_;
+  SwarmProfile swarm_;
+  SimFaultPoints fault_points_;
   SimNotifier notifier_;
   EventLog events_;
   Server server_;
@@ -201,11 +208,14 @@ RunResult Simulation::Run() {
   RunResult result;
   result.seed = seed_;
   result.workload_summary = SummarizeWorkload(workload_);
-  result.workload = DescribeWorkload(workload_);
+  result.workload = absl::StrCat(
+      DescribeWorkload(workload_), "    swarm fault points: ",
+      options_.swarm_faults ? DescribeSwarmProfile(swarm_) : std::string("off"), "\n");
   trace_.Add(TraceKind::kNote, seed_, 0, 0,
              absl::StrCat("run ", workload_.family, " seed=0x", absl::Hex(seed_),
                           " fault=", PlantedFaultName(options_.faults),
-                          " services=", ServicesKindName(options_.services)));
+                          " services=", ServicesKindName(options_.services), " swarm=",
+                          options_.swarm_faults ? DescribeSwarmProfile(swarm_) : "off"));
 
   runtime_.scheduler().set_spawn_observer([this](runtime::Pid pid, const std::string&) {
     if (accepting_client_ < 0) return;
@@ -286,6 +296,7 @@ RunResult Simulation::Run() {
     if (e.event.kind == server::SupervisorEventKind::kSpawned) ++result.connections;
   }
   for (const PushReport& push : app_->pushes()) result.pushes += push.called ? 1 : 0;
+  result.fault_point_hits = fault_points_.hits();
   result.trace_tail = trace_.FormatTail();
   if (options_.keep_full_trace) result.trace = trace_.FormatAll();
   return result;
