@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "core/protocol/error_reason.h"
 #include "core/protocol/frame_decoder.h"
 #include "core/protocol/frame_encoder.h"
 #include "core/protocol/frame_header.h"
@@ -89,10 +90,10 @@ void ConnectionProcess::OnMessage(runtime::ProcessContext& ctx, runtime::Message
       if (!closing_ && Buggify(runtime::FaultPoint::kSocketError)) {
         // The socket fails right after a read was handled, before any reply goes out.
         outbound_batch_.clear();
-        Close();
+        Close(CloseRoute::kSocketError);
       }
     } else if (std::holds_alternative<runtime::SocketClosed>(message)) {
-      Close();
+      Close(CloseRoute::kPeerClosed);
     } else if (std::holds_alternative<runtime::SocketDrained>(message)) {
       if (reading_paused_) {
         reading_paused_ = false;
@@ -120,7 +121,7 @@ void ConnectionProcess::ApplyControls() {
       }
     } else if (std::holds_alternative<ForceCloseControl>(queued.control)) {
       SendDisconnectOnce();
-      Close();
+      Close(CloseRoute::kForceClosed);
     } else if (auto* push = std::get_if<PushControl>(&queued.control)) {
       // Nothing application-level goes to a peer that has not completed the handshake
       // (and, with auth on, proved itself): hold the push until ConnectAck is out. If the
@@ -181,6 +182,7 @@ void ConnectionProcess::DecodeBuffered() {
 }
 
 void ConnectionProcess::HandleFrame(Frame& frame) {
+  host_.RecordEvent({SupervisorEventKind::kFrameReceived, pid_, frame.type_id()});
   if (!handshake_done_) {
     if (auto* connect = std::get_if<protocol::Connect>(&frame.body)) {
       HandleConnect(*connect);
@@ -197,7 +199,7 @@ void ConnectionProcess::HandleFrame(Frame& frame) {
       FailProtocol(ReasonCode::kInvalidStateTransition, "Connect sent twice");
       return;
     case protocol::FrameType::kDisconnect:
-      Close();
+      Close(CloseRoute::kClientDisconnect);
       return;
     case protocol::FrameType::kPing:
       Send(protocol::MakeFrame(protocol::Pong{}));
@@ -276,7 +278,7 @@ void ConnectionProcess::OnTimer(uint64_t tag) {
     const absl::Duration idle = clock_.Now() - last_activity_;
     if (idle >= options_.idle_timeout) {
       SendDisconnectOnce();
-      Close();
+      Close(CloseRoute::kIdleTimeout);
     } else {
       ArmTimer(kIdleTimer, options_.idle_timeout - idle);
     }
@@ -299,6 +301,9 @@ void ConnectionProcess::ArmTimer(uint64_t tag, absl::Duration delay) {
 
 void ConnectionProcess::Send(const Frame& frame) {
   if (closing_) return;
+  if (std::optional<uint16_t> code = protocol::ErrorReasonCode(frame)) {
+    host_.RecordEvent({SupervisorEventKind::kErrorSent, pid_, *code});
+  }
   RecordSent(protocol::EncodeFrame(frame, OutboundBatch()), frame.type_id());
 }
 
@@ -345,7 +350,7 @@ void ConnectionProcess::SendDisconnectOnce() {
 void ConnectionProcess::FailProtocol(ReasonCode code, std::string text) {
   if (closing_) return;
   Send(protocol::MakeFrame(protocol::ConnectError{protocol::ToWire(code), std::move(text)}));
-  Close();
+  Close(CloseRoute::kProtocolError);
 }
 
 void ConnectionProcess::FlushOutbound() {
@@ -364,8 +369,9 @@ void ConnectionProcess::FlushOutbound() {
   }
 }
 
-void ConnectionProcess::Close() {
+void ConnectionProcess::Close(CloseRoute route) {
   if (closing_) return;
+  host_.RecordEvent({SupervisorEventKind::kClosed, pid_, static_cast<uint64_t>(route)});
   FlushOutbound();
   closing_ = true;
   if (handshake_timer_ != 0) clock_.Cancel(handshake_timer_);

@@ -72,7 +72,7 @@ class ConnectionProcess final : public runtime::Process, private ConnectionOutpu
   void SendDisconnectOnce();
   // Sends ConnectError(stream 0, code, text) and closes.
   void FailProtocol(protocol::ReasonCode code, std::string text);
-  void Close();
+  void Close(CloseRoute route);
   void FlushOutbound();
 
   ConnectionHost& host_;

@@ -78,8 +78,13 @@ absl::StatusOr<ConnectionHandle> ConnectionSupervisor::SpawnConnection(
     options_.metrics->connections_total.Increment();
     options_.metrics->connections_current.Increment();
   }
-  scheduler.Monitor(
-      pid, [this, state](Pid exited, const runtime::ExitReason&) { OnProcessExit(exited, state); });
+  scheduler.Monitor(pid, [this, state](Pid exited, const runtime::ExitReason& reason) {
+    if (reason.kind == runtime::ExitKind::kError || reason.kind == runtime::ExitKind::kKilled) {
+      RecordEvent({SupervisorEventKind::kClosed, exited,
+                   static_cast<uint64_t>(CloseRoute::kCrashed)});
+    }
+    OnProcessExit(exited, state);
+  });
 
   bool orphaned = false;
   bool close_now = false;
@@ -94,6 +99,8 @@ absl::StatusOr<ConnectionHandle> ConnectionSupervisor::SpawnConnection(
       records_.erase(pid);
       RecordEvent({SupervisorEventKind::kRecordRemoved, pid, 0});
       CancelSlotsLocked(pid);
+      RecordEvent({SupervisorEventKind::kClosed, pid,
+                   static_cast<uint64_t>(CloseRoute::kOrphanRemoved)});
       orphaned = true;
     }
     close_now = shutting_down_ && !orphaned;
@@ -105,6 +112,7 @@ absl::StatusOr<ConnectionHandle> ConnectionSupervisor::SpawnConnection(
 
 void ConnectionSupervisor::RefuseConnection(runtime::Socket& socket, protocol::ReasonCode code,
                                             std::string text) {
+  RecordEvent({SupervisorEventKind::kErrorSent, runtime::kNoPid, protocol::ToWire(code)});
   std::string bytes;
   if (protocol::EncodeFrame(
           protocol::MakeFrame(protocol::ConnectError{protocol::ToWire(code), std::move(text)}),
@@ -150,6 +158,8 @@ size_t ConnectionSupervisor::ReapCrashedConnections() {
       }
       reaped.emplace_back(it->first, std::move(it->second));
       RecordEvent({SupervisorEventKind::kRecordRemoved, it->first, 0});
+      RecordEvent({SupervisorEventKind::kClosed, it->first,
+                   static_cast<uint64_t>(CloseRoute::kReaped)});
       CancelSlotsLocked(it->first);
       it = records_.erase(it);
     }

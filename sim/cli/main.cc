@@ -18,6 +18,7 @@
 #include "absl/strings/str_split.h"
 #include "sim/harness/explorer.h"
 #include "sim/harness/planted_fault.h"
+#include "sim/harness/shrinker.h"
 #include "sim/harness/simulation.h"
 #include "sim/invariants/invariant_suite.h"
 #include "sim/workload/scenarios.h"
@@ -115,8 +116,23 @@ std::optional<RunOptions> MakeRunOptions(const Common& common) {
   return options;
 }
 
+// Shrinks a failing run's workload and prints the small one with its replay command.
+void PrintShrunk(const RunResult& failure, const RunOptions& options) {
+  std::optional<Workload> workload = GenerateWorkload(failure.scenario, failure.seed);
+  if (!workload.has_value()) return;  // durable-crash: no Workload to shrink
+  const ShrinkResult shrunk = Shrink(*workload, failure.seed, options, failure.violation->invariant);
+  fmt::print("shrunk: {} -> {} pieces in {} runs; still fails {}:\n", shrunk.pieces_before,
+             shrunk.pieces_after, shrunk.runs, failure.violation->invariant);
+  if (shrunk.result.violation.has_value()) {
+    fmt::print("  detail:     {}\n", shrunk.result.violation->detail);
+  }
+  PrintIndented(shrunk.result.workload, "  ");
+  fmt::print("  replay: {} --shrink {}\n", ReplayCommand(failure, options),
+             FormatShrinkSpec(shrunk.spec));
+}
+
 int Explore(const std::string& scenario, uint64_t seeds, const std::string& from_text, int jobs,
-            bool hashes, bool keep_going, const Common& common) {
+            bool hashes, bool keep_going, bool shrink, bool coverage, const Common& common) {
   std::optional<RunOptions> run = MakeRunOptions(common);
   std::optional<uint64_t> from = ParseSeed(from_text);
   if (!run.has_value()) return kExitUsage;
@@ -165,6 +181,10 @@ int Explore(const std::string& scenario, uint64_t seeds, const std::string& from
   fmt::print("summary: {} runs, {} failing, {:.2f}s wall, {:.1f} runs/s, combined hash {:#018x}\n",
              result.runs, result.failures, result.seconds,
              result.seconds > 0 ? result.runs / result.seconds : 0.0, result.combined_hash);
+  if (coverage) {
+    fmt::print("coverage over {} runs:\n", result.runs);
+    PrintIndented(FormatCoverage(result.coverage), "  ");
+  }
   if (keep_going && !result.failing.empty()) {
     fmt::print("failing seeds:\n");
     for (const FailingRun& f : result.failing) {
@@ -174,13 +194,14 @@ int Explore(const std::string& scenario, uint64_t seeds, const std::string& from
   if (result.first_failure.has_value()) {
     fmt::print("first failure after {} runs:\n", result.runs_until_first_failure);
     PrintFailure(*result.first_failure, options.run);
+    if (shrink) PrintShrunk(*result.first_failure, options.run);
     return kExitFail;
   }
   return result.failures > 0 ? kExitFail : kExitPass;
 }
 
 int Replay(const std::string& scenario, const std::string& seed_text, bool trace,
-           const Common& common) {
+           const std::string& shrink_text, const Common& common) {
   std::optional<RunOptions> options = MakeRunOptions(common);
   std::optional<uint64_t> seed = ParseSeed(seed_text);
   if (!options.has_value()) return kExitUsage;
@@ -202,7 +223,22 @@ int Replay(const std::string& scenario, const std::string& seed_text, bool trace
     }
     options->echo = [](std::string_view line) { fmt::print("  {}\n", line); };
   }
-  RunResult r = RunScenario(scenario, *seed, *options);
+  RunResult r;
+  if (shrink_text.empty()) {
+    r = RunScenario(scenario, *seed, *options);
+  } else {
+    std::optional<ShrinkSpec> spec = ParseShrinkSpec(shrink_text);
+    std::optional<Workload> workload = GenerateWorkload(scenario, *seed);
+    if (!spec.has_value() || !workload.has_value()) {
+      fmt::print(stderr, "liminal-sim: --shrink needs a spec like 0-3,7 and a scenario with a "
+                         "workload (not durable-crash)\n");
+      return kExitUsage;
+    }
+    r = RunShrunk(*workload, *seed, *options, *spec);
+    r.scenario = scenario;
+    fmt::print("shrunk workload ({}):\n", FormatShrinkSpec(*spec));
+    PrintIndented(r.workload, "  ");
+  }
   if (r.passed()) {
     fmt::print(
         "PASS  scenario={} seed={} strategy={} ({} steps, {} virtual, {} connections, "
@@ -268,6 +304,14 @@ int Main(int argc, char** argv) {
   explore->add_option("--jobs", jobs, "runs in parallel (OS threads)")->capture_default_str();
   explore->add_flag("--hashes", hashes, "print every run's trace hash");
   explore->add_flag("--keep-going", keep_going, "do not stop at the first failure");
+  bool no_shrink = false;
+  bool coverage = false;
+  explore->add_flag("--coverage", coverage,
+                    "print which frame types, error codes, close routes and fault points the "
+                    "runs reached (and which they never did)");
+  explore->add_flag("--no-shrink", no_shrink,
+                    "do not shrink the first failure's workload (shrinking prints a small "
+                    "workload that still fails, and its `replay --shrink` command)");
   add_common(explore);
 
   CLI::App* replay = app.add_subcommand("replay", "re-run one seed exactly");
@@ -277,6 +321,10 @@ int Main(int argc, char** argv) {
   replay->add_option("--scenario", replay_scenario, "the scenario")->required();
   replay->add_option("--seed", seed, "the seed (decimal or 0x hex)")->required();
   replay->add_flag("--trace", trace, "print the full trace as the run goes");
+  std::string shrink_spec;
+  replay->add_option("--shrink", shrink_spec,
+                     "run the workload without these pieces, as explore's shrinker printed "
+                     "them (e.g. 0-3,7)");
   add_common(replay);
 
   CLI::App* list = app.add_subcommand("list", "list scenarios, strategies, faults, invariants");
@@ -295,8 +343,11 @@ int Main(int argc, char** argv) {
     fmt::print(stderr, "liminal-sim: --jobs and --seeds must be at least 1\n");
     return kExitUsage;
   }
-  if (*explore) return Explore(explore_scenario, seeds, from, jobs, hashes, keep_going, common);
-  if (*replay) return Replay(replay_scenario, seed, trace, common);
+  if (*explore) {
+    return Explore(explore_scenario, seeds, from, jobs, hashes, keep_going, !no_shrink, coverage,
+                   common);
+  }
+  if (*replay) return Replay(replay_scenario, seed, trace, shrink_spec, common);
   if (*list) return List();
   return kExitUsage;
 }

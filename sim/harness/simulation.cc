@@ -118,7 +118,7 @@ class Simulation {
             trace_),
         runtime_(kernel_, seed),
         network_(kernel_, runtime_.scheduler(), DeriveSeed(seed, "network")),
-        swarm_(DrawSwarmProfile(seed)),
+        swarm_(DrawSwarmProfile(seed, options.silenced_fault_points)),
         fault_points_(kernel_, swarm_, seed),
         notifier_(kernel_),
         events_(kernel_),
@@ -297,6 +297,7 @@ RunResult Simulation::Run() {
   }
   for (const PushReport& push : app_->pushes()) result.pushes += push.called ? 1 : 0;
   result.fault_point_hits = fault_points_.hits();
+  result.coverage = CoverageOf(events_.events(), result.fault_point_hits);
   result.trace_tail = trace_.FormatTail();
   if (options_.keep_full_trace) result.trace = trace_.FormatAll();
   return result;

@@ -4,7 +4,7 @@
 
 namespace liminal::sim {
 
-SwarmProfile DrawSwarmProfile(uint64_t seed) {
+SwarmProfile DrawSwarmProfile(uint64_t seed, uint32_t silenced) {
   constexpr uint32_t kRates[] = {1, 5, 20, 100};
   Rng rng(DeriveSeed(seed, "swarm-profile"));
   SwarmProfile profile;
@@ -12,6 +12,9 @@ SwarmProfile DrawSwarmProfile(uint64_t seed) {
     const bool on = rng.Chance(1, 2);
     const uint32_t drawn = kRates[rng.Uniform(sizeof(kRates) / sizeof(kRates[0]))];
     rate = on ? drawn : 0;
+  }
+  for (size_t i = 0; i < profile.per_mille.size(); ++i) {
+    if ((silenced >> i) & 1u) profile.per_mille[i] = 0;
   }
   return profile;
 }

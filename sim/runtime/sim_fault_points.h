@@ -26,8 +26,9 @@ struct SwarmProfile {
   std::array<uint32_t, runtime::kFaultPointCount> per_mille{};
 };
 
-// The profile of `seed`: each point is on with probability 1/2, at 1, 5, 20 or 100 ‰.
-SwarmProfile DrawSwarmProfile(uint64_t seed);
+// The profile of `seed`: each point is on with probability 1/2, at 1, 5, 20 or 100 ‰; the
+// points in the `silenced` bit mask are off regardless.
+SwarmProfile DrawSwarmProfile(uint64_t seed, uint32_t silenced = 0);
 // "short-read 20‰ delayed-wake 1‰" or "none".
 std::string DescribeSwarmProfile(const SwarmProfile& profile);
 
