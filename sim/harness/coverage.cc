@@ -1,5 +1,6 @@
 #include "sim/harness/coverage.h"
 
+#include "absl/container/btree_set.h"
 #include "absl/strings/str_cat.h"
 #include "core/protocol/frame_type.h"
 #include "core/protocol/reason_code.h"
@@ -84,14 +85,30 @@ void Coverage::Merge(const Coverage& other) {
   for (const auto& [code, count] : other.error_codes) error_codes[code] += count;
   for (size_t i = 0; i < close_routes.size(); ++i) close_routes[i] += other.close_routes[i];
   for (size_t i = 0; i < fault_points.size(); ++i) fault_points[i] += other.fault_points[i];
+  rollbacks_with_control_behind += other.rollbacks_with_control_behind;
 }
 
 Coverage CoverageOf(const std::vector<TimedEvent>& events,
                     const std::array<uint64_t, runtime::kFaultPointCount>& fault_point_hits) {
   Coverage coverage;
+  // Controls still queued, per pid (control ids ascend in queue order).
+  absl::btree_map<runtime::Pid, absl::btree_set<uint64_t>> queued;
   for (const TimedEvent& timed : events) {
     const server::SupervisorEvent& e = timed.event;
     switch (e.kind) {
+      case SupervisorEventKind::kControlEnqueued:
+        queued[e.pid].insert(e.id);
+        break;
+      case SupervisorEventKind::kControlConsumed:
+      case SupervisorEventKind::kControlDiscarded:
+        queued[e.pid].erase(e.id);
+        break;
+      case SupervisorEventKind::kControlRolledBack: {
+        absl::btree_set<uint64_t>& mine = queued[e.pid];
+        if (mine.upper_bound(e.id) != mine.end()) ++coverage.rollbacks_with_control_behind;
+        mine.erase(e.id);
+        break;
+      }
       case SupervisorEventKind::kFrameSent:
         ++coverage.frames_sent[e.id & 0xFF];
         break;
@@ -156,6 +173,8 @@ std::string FormatCoverage(const Coverage& coverage) {
       absl::StrAppend(&never, " ", name);
     }
   }
+  absl::StrAppend(&out, "rollbacks with a control queued behind: ",
+                  coverage.rollbacks_with_control_behind, "\n");
   absl::StrAppend(&out, "fault points fired:", reached.empty() ? " (none)" : reached, "\n");
   if (!never.empty()) absl::StrAppend(&out, "  never:", never, "\n");
   return out;

@@ -1,5 +1,6 @@
 // Coverage of a set of runs: which frame types the server sent and received, which error
-// codes it sent, which close routes connections took, and which fault points fired — so a
+// codes it sent, which close routes connections took (including the safety nets: reaped,
+// orphan-removed), rollbacks with a control queued behind, and which fault points fired — so a
 // path that no scenario exercises is visible (`liminal-sim explore --coverage`).
 //
 //   Coverage total;
@@ -26,6 +27,9 @@ struct Coverage {
   absl::btree_map<uint16_t, uint64_t> error_codes;
   std::array<uint64_t, server::kCloseRouteCount> close_routes{};
   std::array<uint64_t, runtime::kFaultPointCount> fault_points{};
+  // Safety nets: a failed wake rolled back while a later control of the same connection was
+  // still queued behind it.
+  uint64_t rollbacks_with_control_behind = 0;
 
   void Merge(const Coverage& other);
 };

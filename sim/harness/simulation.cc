@@ -209,7 +209,7 @@ RunResult Simulation::Run() {
   result.seed = seed_;
   result.workload_summary = SummarizeWorkload(workload_);
   result.workload = absl::StrCat(
-      DescribeWorkload(workload_), "    swarm fault points: ",
+      DescribeWorkload(workload_), "  swarm fault points: ",
       options_.swarm_faults ? DescribeSwarmProfile(swarm_) : std::string("off"), "\n");
   trace_.Add(TraceKind::kNote, seed_, 0, 0,
              absl::StrCat("run ", workload_.family, " seed=0x", absl::Hex(seed_),

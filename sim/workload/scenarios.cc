@@ -246,6 +246,14 @@ Workload PushVsClose(Builder& b) {
       w.faults.push_back(
           b.Fault(FaultKind::kFailWakes, b.Between(c.start_us, close_at), i, b.Between(1, 2)));
     }
+    if (b.Chance(25)) {
+      // A burst: pushes at one instant, with the first wake failing, so a control is
+      // queued behind the one being rolled back (the rollback must remove the right one).
+      const uint32_t at = b.Between(c.start_us + 200, close_at);
+      w.faults.push_back(b.Fault(FaultKind::kFailWakes, at, i, 1));
+      const uint32_t burst = b.Between(2, 3);
+      for (uint32_t k = 0; k < burst; ++k) w.app.push_back(b.Push(at, i));
+    }
     last = std::max(last, close_at + 2'000);
     w.clients.push_back(std::move(c));
   }
