@@ -74,7 +74,11 @@ std::optional<std::string> ReplySlotAccounting::OnState(const WorldView& view) {
       return absl::StrCat("slot ", id, " is pending but its owner pid ", owner,
                           " has no record: nothing will ever resolve or cancel it");
     }
-    if (view.quiescent) {
+    const bool notice_lost =
+        view.lost_exit_notices != nullptr &&
+        std::find(view.lost_exit_notices->begin(), view.lost_exit_notices->end(), owner) !=
+            view.lost_exit_notices->end();
+    if (view.quiescent && !notice_lost) {  // an orphan's slots wait for the reap
       if (record->released) {
         return absl::StrCat("slot ", id, " is pending at quiescence but pid ", owner,
                             " was released");

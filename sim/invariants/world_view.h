@@ -24,6 +24,9 @@ struct WorldView {
   const server::SupervisorSnapshot& snapshot;
   const std::vector<runtime::Pid>& live_pids;  // live connection processes, in pid order
   bool quiescent = false;                      // nothing is runnable
+  // Processes whose exit the runtime never reported (a simulated runtime fault), in exit
+  // order: their records may stay, orphaned, until a reap removes them.
+  const std::vector<runtime::Pid>* lost_exit_notices = nullptr;
 };
 
 // One application PushToConnection call and what its awaiter did.

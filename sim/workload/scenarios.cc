@@ -208,6 +208,9 @@ Workload OrphanReap(Builder& b) {
         break;
     }
     if (b.Chance(40)) w.faults.push_back(b.Fault(FaultKind::kCrashOnSpawn, 0, i));
+    // The runtime loses the process's exit notice: its record is an orphan that only
+    // ReapCrashedConnections (or the shutdown's force close) removes.
+    if (b.Chance(20)) w.faults.push_back(b.Fault(FaultKind::kLoseExitNotice, 0, i));
     if (b.Chance(25)) w.app.push_back(b.Push(c.start_us + b.Between(0, 400), i));
     last = std::max(last, c.start_us + 1'000);
     w.clients.push_back(std::move(c));

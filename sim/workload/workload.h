@@ -91,6 +91,7 @@ enum class FaultKind : uint8_t {
   kKillPeer,      // the client's side of the connection resets
   kFailWakes,     // the next `count` Wakes to the client's process fail
   kFailFlush,     // FlushDurableState fails (the disk refuses to sync)
+  kLoseExitNotice,  // the runtime loses the exit notice of the client's connection process
 };
 const char* FaultKindName(FaultKind kind);
 

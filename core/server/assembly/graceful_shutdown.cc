@@ -35,7 +35,15 @@ ShutdownReport GracefulShutdown::Run(ShutdownObserver* observer) {
   // Always: even after a clean drain, a connection accepted just before the listener stopped
   // may still be spawning; Shutdown() refuses it or force-closes it once inserted.
   if (ClaimForceClose()) supervisor_.Shutdown();
+  // A record whose process is gone without its exit being reported would block the idle
+  // wait forever: the reap safety net removes it.
+  report.reaped = supervisor_.ReapCrashedConnections();
   report.idle_after_force = supervisor_.AwaitIdle(plan_.force_close_grace);
+  if (!report.idle_after_force) {
+    // A process that vanished during the wait, its exit unreported, is reaped too.
+    report.reaped += supervisor_.ReapCrashedConnections();
+    report.idle_after_force = supervisor_.ActiveCount() == 0;
+  }
   report.remaining = report.idle_after_force ? 0 : supervisor_.ActiveCount();
   observe.OnForceCloseEnded(report.idle_after_force, report.remaining);
 

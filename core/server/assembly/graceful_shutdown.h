@@ -2,8 +2,8 @@
 // SIGTERM and liminal-sim runs at a workload's shutdown time:
 //   1. stop accepting;  2. NotifyShutdown (Disconnect once, to every connection by default);
 //   3. wait until idle, at most drain_timeout (a ForceNow() cuts it short);
-//   4. force close what remains (Shutdown(): later spawns are refused) and wait for it, at
-//      most force_close_grace;
+//   4. force close what remains (Shutdown(): later spawns are refused), reap records whose
+//      process is gone, and wait for the rest, at most force_close_grace;
 //   5. flush durable state.
 //
 //   GracefulShutdown shutdown(supervisor, {.drain_timeout = absl::Seconds(30)}, &listener);
@@ -38,6 +38,7 @@ struct ShutdownReport {
   bool drained = false;            // every connection closed within the drain
   bool forced_early = false;       // ForceNow() cut the drain short
   size_t force_closed = 0;         // connections still open when the force close began
+  size_t reaped = 0;               // records of vanished processes the force close reaped
   bool idle_after_force = true;    // none left after the force close
   size_t remaining = 0;            // connections left at the end (0 when idle)
   absl::Status flushed;            // ShutdownFlushError (connection_supervisor.h) on failure
