@@ -296,9 +296,8 @@ void Daemon::BeginDrain() {
   metrics_.SetDrainState(metrics::DrainState::kDraining);
   readiness_.Set(io::kListenerBound, false);
   drain_waiter_ = std::thread([this] {
-    DaemonShutdownObserver observer(options_.config.drain_timeout_ms, [this] {
-      asio::post(strand_, [this] { EnterForceClose(); });
-    });
+    DaemonShutdownObserver observer(options_.config.drain_timeout_ms,
+                                    [this] { asio::post(strand_, [this] { EnterForceClose(); }); });
     server::ShutdownReport report = server_->Shutdown(&observer);
     asio::post(strand_, [this, report = std::move(report)] { Finish(report); });
   });

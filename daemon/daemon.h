@@ -45,8 +45,8 @@
 #include "core/metrics/server_metrics.h"
 #include "core/server/assembly/graceful_shutdown.h"
 #include "daemon/exit_code.h"
-#include "io/health/health_server.h"
 #include "daemon/protocol_server.h"
+#include "io/health/health_server.h"
 #include "io/health/readiness.h"
 
 namespace liminal::daemon {

@@ -60,8 +60,8 @@ absl::Status ProtocolServer::Start(const config::HostPort& listen) {
         supervisor().SpawnConnection(std::move(socket));
     if (!handle.ok()) spdlog::warn("connection refused: {}", handle.status().ToString());
   });
-  shutdown_ = std::make_unique<server::GracefulShutdown>(supervisor(), shutdown_plan_,
-                                                         listener_.get());
+  shutdown_ =
+      std::make_unique<server::GracefulShutdown>(supervisor(), shutdown_plan_, listener_.get());
   return absl::OkStatus();
 }
 

@@ -80,8 +80,8 @@ absl::StatusOr<ConnectionHandle> ConnectionSupervisor::SpawnConnection(
   }
   scheduler.Monitor(pid, [this, state](Pid exited, const runtime::ExitReason& reason) {
     if (reason.kind == runtime::ExitKind::kError || reason.kind == runtime::ExitKind::kKilled) {
-      RecordEvent({SupervisorEventKind::kClosed, exited,
-                   static_cast<uint64_t>(CloseRoute::kCrashed)});
+      RecordEvent(
+          {SupervisorEventKind::kClosed, exited, static_cast<uint64_t>(CloseRoute::kCrashed)});
     }
     OnProcessExit(exited, state);
   });
@@ -99,8 +99,8 @@ absl::StatusOr<ConnectionHandle> ConnectionSupervisor::SpawnConnection(
       records_.erase(pid);
       RecordEvent({SupervisorEventKind::kRecordRemoved, pid, 0});
       CancelSlotsLocked(pid);
-      RecordEvent({SupervisorEventKind::kClosed, pid,
-                   static_cast<uint64_t>(CloseRoute::kOrphanRemoved)});
+      RecordEvent(
+          {SupervisorEventKind::kClosed, pid, static_cast<uint64_t>(CloseRoute::kOrphanRemoved)});
       orphaned = true;
     }
     close_now = shutting_down_ && !orphaned;
@@ -158,8 +158,8 @@ size_t ConnectionSupervisor::ReapCrashedConnections() {
       }
       reaped.emplace_back(it->first, std::move(it->second));
       RecordEvent({SupervisorEventKind::kRecordRemoved, it->first, 0});
-      RecordEvent({SupervisorEventKind::kClosed, it->first,
-                   static_cast<uint64_t>(CloseRoute::kReaped)});
+      RecordEvent(
+          {SupervisorEventKind::kClosed, it->first, static_cast<uint64_t>(CloseRoute::kReaped)});
       CancelSlotsLocked(it->first);
       it = records_.erase(it);
     }
@@ -318,8 +318,8 @@ absl::StatusOr<uint64_t> ConnectionSupervisor::PushToConnectionAsync(Pid pid, st
 
 void ConnectionSupervisor::SlotEndedLocked(ReplySlot& slot, SupervisorEventKind slot_event,
                                            PushResult result, Pid event_pid) {
-  RecordEvent({slot_event, event_pid == runtime::kNoPid ? slot.owner : event_pid,
-               slot.correlation_id});
+  RecordEvent(
+      {slot_event, event_pid == runtime::kNoPid ? slot.owner : event_pid, slot.correlation_id});
   if (!slot.on_done) return;
   if (slot.timer != 0) {
     runtime_.clock().Cancel(slot.timer);
@@ -449,8 +449,8 @@ void ConnectionSupervisor::OnProcessExit(Pid pid, const std::shared_ptr<Connecti
 
 void ConnectionSupervisor::CancelSlotsLocked(Pid pid) {
   if (options_.faults.skip_reply_slot_cancel_on_close) return;
-  const PushOutcome outcome = options_.faults.cancel_reports_timeout ? PushOutcome::kTimeout
-                                                                     : PushOutcome::kDisconnected;
+  const PushOutcome outcome =
+      options_.faults.cancel_reports_timeout ? PushOutcome::kTimeout : PushOutcome::kDisconnected;
   for (const std::shared_ptr<ReplySlot>& slot : pushes_.CancelOwnedBy(pid)) {
     SlotEndedLocked(*slot, SupervisorEventKind::kSlotCancelled, PushResult{outcome, ""});
   }

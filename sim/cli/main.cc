@@ -66,7 +66,9 @@ void PrintIndented(const std::string& text, const char* indent) {
   }
 }
 
-void PrintFailure(const RunResult& r, const RunOptions& options) {
+// `replay_suffix`: appended to the replay command (a shrunk run's --shrink SPEC).
+void PrintFailure(const RunResult& r, const RunOptions& options,
+                  const std::string& replay_suffix = "") {
   fmt::print("FAIL  scenario={} seed={} strategy={} fault={} services={}\n", r.scenario,
              Hex(r.seed), r.strategy, PlantedFaultName(options.faults), r.services);
   fmt::print("  invariant:  {}\n", r.violation->invariant);
@@ -77,7 +79,7 @@ void PrintFailure(const RunResult& r, const RunOptions& options) {
   PrintIndented(r.workload, "    ");
   fmt::print("  trace tail (last {} of {} records):\n", r.trace_tail.size(), r.trace_records);
   for (const std::string& line : r.trace_tail) fmt::print("    {}\n", line);
-  fmt::print("  replay: {}\n", ReplayCommand(r, options));
+  fmt::print("  replay: {}{}\n", ReplayCommand(r, options), replay_suffix);
 }
 
 struct Common {
@@ -120,7 +122,8 @@ std::optional<RunOptions> MakeRunOptions(const Common& common) {
 void PrintShrunk(const RunResult& failure, const RunOptions& options) {
   std::optional<Workload> workload = GenerateWorkload(failure.scenario, failure.seed);
   if (!workload.has_value()) return;  // durable-crash: no Workload to shrink
-  const ShrinkResult shrunk = Shrink(*workload, failure.seed, options, failure.violation->invariant);
+  const ShrinkResult shrunk =
+      Shrink(*workload, failure.seed, options, failure.violation->invariant);
   fmt::print("shrunk: {} -> {} pieces in {} runs; still fails {}:\n", shrunk.pieces_before,
              shrunk.pieces_after, shrunk.runs, failure.violation->invariant);
   if (shrunk.result.violation.has_value()) {
@@ -224,18 +227,21 @@ int Replay(const std::string& scenario, const std::string& seed_text, bool trace
     options->echo = [](std::string_view line) { fmt::print("  {}\n", line); };
   }
   RunResult r;
+  std::string shrink_suffix;
   if (shrink_text.empty()) {
     r = RunScenario(scenario, *seed, *options);
   } else {
     std::optional<ShrinkSpec> spec = ParseShrinkSpec(shrink_text);
     std::optional<Workload> workload = GenerateWorkload(scenario, *seed);
     if (!spec.has_value() || !workload.has_value()) {
-      fmt::print(stderr, "liminal-sim: --shrink needs a spec like 0-3,7 and a scenario with a "
-                         "workload (not durable-crash)\n");
+      fmt::print(stderr,
+                 "liminal-sim: --shrink needs a spec like 0-3,7 and a scenario with a "
+                 "workload (not durable-crash)\n");
       return kExitUsage;
     }
     r = RunShrunk(*workload, *seed, *options, *spec);
     r.scenario = scenario;
+    shrink_suffix = " --shrink " + FormatShrinkSpec(*spec);
     fmt::print("shrunk workload ({}):\n", FormatShrinkSpec(*spec));
     PrintIndented(r.workload, "  ");
   }
@@ -249,7 +255,7 @@ int Replay(const std::string& scenario, const std::string& seed_text, bool trace
     fmt::print("FAIL  scenario={} seed={}\n  invariant:  {}\n  detail:     {}\n", scenario,
                Hex(*seed), r.violation->invariant, r.violation->detail);
   } else {
-    PrintFailure(r, *options);
+    PrintFailure(r, *options, shrink_suffix);
   }
   fmt::print("trace hash: {:#018x}\n", r.trace_hash);
   return r.passed() ? kExitPass : kExitFail;

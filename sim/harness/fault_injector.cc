@@ -28,10 +28,9 @@ void FaultInjector::Start() {
 
 void FaultInjector::OnSpawn(uint32_t client, runtime::Pid pid) {
   if (lose_exit_notice_.contains(client)) {
-    runtime_.kernel().trace().Add(
-        TraceKind::kFault, pid, 0, 0,
-        absl::StrCat("the runtime will lose the exit notice of client ", client,
-                     "'s process pid ", pid));
+    runtime_.kernel().trace().Add(TraceKind::kFault, pid, 0, 0,
+                                  absl::StrCat("the runtime will lose the exit notice of client ",
+                                               client, "'s process pid ", pid));
     runtime_.scheduler().LoseExitNotice(pid);
   }
   if (!crash_on_spawn_.contains(client)) return;

@@ -41,9 +41,8 @@ void InvariantObserver::Check(bool quiescent) {
   const std::vector<runtime::Pid> live = runtime_.scheduler().LivePidsNamed("connection");
   kernel.trace().Add(TraceKind::kCheck, snapshot.records.size(), snapshot.pending_slots.size(),
                      quiescent ? 1 : 0);
-  if (std::optional<Violation> v =
-          suite_.OnState(WorldView{kernel.Now(), snapshot, live, quiescent,
-                                   &runtime_.scheduler().lost_exit_notices()})) {
+  if (std::optional<Violation> v = suite_.OnState(WorldView{
+          kernel.Now(), snapshot, live, quiescent, &runtime_.scheduler().lost_exit_notices()})) {
     Fail(std::move(*v));
   }
 }

@@ -4,9 +4,9 @@ namespace liminal::sim {
 
 std::vector<std::string> PlantedFaultNames() {
   return {"skip-reply-slot-cancel-on-close", "skip-post-insert-liveness-check",
-          "skip-control-rollback", "unregister-rejected-registrations", "ack-durable-before-fsync",
-          "resolve-reply-from-any-connection", "notify-subscribers-only",
-          "cancel-reports-timeout"};
+          "skip-control-rollback",           "unregister-rejected-registrations",
+          "ack-durable-before-fsync",        "resolve-reply-from-any-connection",
+          "notify-subscribers-only",         "cancel-reports-timeout"};
 }
 
 std::optional<server::FaultHooks> ParsePlantedFault(std::string_view name) {

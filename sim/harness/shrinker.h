@@ -41,11 +41,11 @@ RunResult RunShrunk(const Workload& workload, uint64_t seed, const RunOptions& o
 
 struct ShrinkResult {
   ShrinkSpec spec;
-  RunResult result;        // the shrunk run (fails `invariant`)
-  size_t runs = 0;         // runs spent shrinking
+  RunResult result;  // the shrunk run (fails `invariant`)
+  size_t runs = 0;   // runs spent shrinking
   size_t pieces_before = 0;
   size_t pieces_after = 0;
-  Workload shrunk;         // the workload after the spec
+  Workload shrunk;  // the workload after the spec
 };
 
 // Greedy delta debugging: tries removing large groups first, then single pieces, keeping

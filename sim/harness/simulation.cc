@@ -11,8 +11,8 @@
 #include "absl/strings/str_cat.h"
 #include "core/server/assembly/server_assembly.h"
 #include "core/server/connection_supervisor.h"
-#include "core/server/services/liminal_services.h"
 #include "core/server/services/conversations/responder.h"
+#include "core/server/services/liminal_services.h"
 #include "sim/harness/application.h"
 #include "sim/harness/conn_table.h"
 #include "sim/harness/durable_crash.h"
@@ -208,14 +208,14 @@ RunResult Simulation::Run() {
   RunResult result;
   result.seed = seed_;
   result.workload_summary = SummarizeWorkload(workload_);
-  result.workload = absl::StrCat(
-      DescribeWorkload(workload_), "  swarm fault points: ",
-      options_.swarm_faults ? DescribeSwarmProfile(swarm_) : std::string("off"), "\n");
+  result.workload =
+      absl::StrCat(DescribeWorkload(workload_), "  swarm fault points: ",
+                   options_.swarm_faults ? DescribeSwarmProfile(swarm_) : std::string("off"), "\n");
   trace_.Add(TraceKind::kNote, seed_, 0, 0,
              absl::StrCat("run ", workload_.family, " seed=0x", absl::Hex(seed_),
                           " fault=", PlantedFaultName(options_.faults),
-                          " services=", ServicesKindName(options_.services), " swarm=",
-                          options_.swarm_faults ? DescribeSwarmProfile(swarm_) : "off"));
+                          " services=", ServicesKindName(options_.services),
+                          " swarm=", options_.swarm_faults ? DescribeSwarmProfile(swarm_) : "off"));
 
   runtime_.scheduler().set_spawn_observer([this](runtime::Pid pid, const std::string&) {
     if (accepting_client_ < 0) return;
@@ -263,16 +263,16 @@ RunResult Simulation::Run() {
       for (const auto& client : clients_) {
         if (client->connected() && !client->finished()) still_connected.push_back(client->index());
       }
-      EndOfRun end{kernel_.Now(),
-                   snapshot,
-                   std::move(live_processes),
-                   kernel_.DescribeLiveFibers(),
-                   app_->pushes(),
-                   shutdown_->Report(),
-                   server_.fake != nullptr ? server_.fake->UnreleasedSessions()
-                                             : std::vector<uint64_t>{},
-                   notifier_.calls(),
-                   std::move(still_connected)};
+      EndOfRun end{
+          kernel_.Now(),
+          snapshot,
+          std::move(live_processes),
+          kernel_.DescribeLiveFibers(),
+          app_->pushes(),
+          shutdown_->Report(),
+          server_.fake != nullptr ? server_.fake->UnreleasedSessions() : std::vector<uint64_t>{},
+          notifier_.calls(),
+          std::move(still_connected)};
       result.violation = suite_.AtEnd(end);
     }
     if (result.violation.has_value()) {

@@ -18,7 +18,7 @@ class ShutdownNotice final : public InvariantChecker {
   std::optional<std::string> AtEnd(const EndOfRun& end) override;
 
  private:
-  size_t seen_ = 0;                                        // events seen so far
+  size_t seen_ = 0;                                         // events seen so far
   absl::btree_map<runtime::Pid, size_t> first_disconnect_;  // pid → event index
   absl::btree_map<runtime::Pid, size_t> socket_closed_;     // pid → event index
 };

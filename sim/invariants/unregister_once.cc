@@ -27,8 +27,7 @@ std::optional<std::string> UnregisterOnce::Check(const std::vector<NotifierCall>
         break;
       case NotifierCall::Kind::kUnregistered:
         if (++seen.unregistered > 1) {
-          return absl::StrCat("the notifier was told twice that pid ", call.pid,
-                              " unregistered");
+          return absl::StrCat("the notifier was told twice that pid ", call.pid, " unregistered");
         }
         if (seen.accepted == 0) {
           return absl::StrCat("the notifier was told that pid ", call.pid,

@@ -28,20 +28,20 @@
 namespace liminal::server {
 
 struct ShutdownPlan {
-  absl::Duration drain_timeout = absl::Seconds(30);      // drain_timeout_ms
+  absl::Duration drain_timeout = absl::Seconds(30);     // drain_timeout_ms
   absl::Duration force_close_grace = absl::Seconds(2);  // how long the force close may take
   // Disconnect to every connection (liminald), or only to subscribers (the reference's mode).
   bool notify_every_connection = true;
 };
 
 struct ShutdownReport {
-  bool drained = false;            // every connection closed within the drain
-  bool forced_early = false;       // ForceNow() cut the drain short
-  size_t force_closed = 0;         // connections still open when the force close began
-  size_t reaped = 0;               // records of vanished processes the force close reaped
-  bool idle_after_force = true;    // none left after the force close
-  size_t remaining = 0;            // connections left at the end (0 when idle)
-  absl::Status flushed;            // ShutdownFlushError (connection_supervisor.h) on failure
+  bool drained = false;          // every connection closed within the drain
+  bool forced_early = false;     // ForceNow() cut the drain short
+  size_t force_closed = 0;       // connections still open when the force close began
+  size_t reaped = 0;             // records of vanished processes the force close reaped
+  bool idle_after_force = true;  // none left after the force close
+  size_t remaining = 0;          // connections left at the end (0 when idle)
+  absl::Status flushed;          // ShutdownFlushError (connection_supervisor.h) on failure
 };
 
 class ShutdownObserver {

@@ -37,7 +37,7 @@ struct AssemblyOptions {
   // options.notifier is ignored: the worker dispatcher is the supervisor's notifier, and it
   // consults `application_notifier` first.
   SupervisorOptions supervisor;
-  ConnectionNotifier* application_notifier = nullptr;  // null: every registration accepted
+  ConnectionNotifier* application_notifier = nullptr;     // null: every registration accepted
   absl::Duration worker_push_timeout = absl::Seconds(5);  // conversation_reply_timeout_ms
   FaultHooks faults;  // planted bugs (fault_hooks.h): all off outside the simulation
 };

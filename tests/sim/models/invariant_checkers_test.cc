@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "core/protocol/frame.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "sim/invariants/awaiters_end.h"
@@ -13,7 +14,6 @@
 #include "sim/invariants/nothing_left.h"
 #include "sim/invariants/records_match_processes.h"
 #include "sim/invariants/release_once.h"
-#include "core/protocol/frame.h"
 #include "sim/invariants/reply_slot_accounting.h"
 #include "sim/invariants/shutdown_notice.h"
 #include "sim/invariants/timeout_means_alive.h"
@@ -50,9 +50,7 @@ struct EndFixture {
     report.drain_timeout = absl::Milliseconds(10);
     return report;
   }();
-  EndOfRun End() {
-    return EndOfRun{kT0, snapshot, {}, {}, pushes, drain, {}, notifier_calls, {}};
-  }
+  EndOfRun End() { return EndOfRun{kT0, snapshot, {}, {}, pushes, drain, {}, notifier_calls, {}}; }
 };
 
 TEST(ReplySlotAccountingTest, ASlotEndsExactlyOnce) {
@@ -111,11 +109,10 @@ TEST(UnregisterOnceTest, TheNotifierIsToldOnceAndOnlyForAcceptedRegistrations) {
   using K = NotifierCall::Kind;
   EXPECT_THAT(UnregisterOnce::Check({{K::kRejected, 5}, {K::kUnregistered, 5}}),
               Optional(HasSubstr("never accepted a registration from it (1 rejected)")));
-  EXPECT_THAT(UnregisterOnce::Check({{K::kAccepted, 5},
-                                     {K::kAccepted, 5},
-                                     {K::kUnregistered, 5},
-                                     {K::kUnregistered, 5}}),
-              Optional(HasSubstr("told twice")));
+  EXPECT_THAT(
+      UnregisterOnce::Check(
+          {{K::kAccepted, 5}, {K::kAccepted, 5}, {K::kUnregistered, 5}, {K::kUnregistered, 5}}),
+      Optional(HasSubstr("told twice")));
   EXPECT_THAT(UnregisterOnce::Check({{K::kAccepted, 6}}), Optional(HasSubstr("never told")));
   EXPECT_EQ(UnregisterOnce::Check({{K::kAccepted, 6}, {K::kRejected, 7}, {K::kUnregistered, 6}}),
             std::nullopt);
