@@ -210,7 +210,14 @@ RunResult Simulation::Run() {
   result.workload_summary = SummarizeWorkload(workload_);
   result.workload =
       absl::StrCat(DescribeWorkload(workload_), "  swarm fault points: ",
-                   options_.swarm_faults ? DescribeSwarmProfile(swarm_) : std::string("off"), "\n");
+                   options_.swarm_faults ? DescribeSwarmProfile(swarm_) : std::string("off"),
+      options_.strategy == StrategyKind::kPct
+          ? absl::StrCat("; pct depth ",
+                         options_.strategy_options.pct_depth > 0
+                             ? options_.strategy_options.pct_depth
+                             : SwarmPctDepth(DeriveSeed(seed_, "schedule")))
+          : std::string(),
+      "\n");
   trace_.Add(TraceKind::kNote, seed_, 0, 0,
              absl::StrCat("run ", workload_.family, " seed=0x", absl::Hex(seed_),
                           " fault=", PlantedFaultName(options_.faults),
