@@ -10,6 +10,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <string>
 #include <system_error>
 #include <utility>
@@ -215,7 +216,6 @@ Daemon::~Daemon() {
 
 void Daemon::JoinWaiters() {
   if (drain_waiter_.joinable()) drain_waiter_.join();
-  if (close_waiter_.joinable()) close_waiter_.join();
 }
 
 absl::Status Daemon::Start() {
@@ -308,53 +308,71 @@ void Daemon::OnShutdownRequest(const std::string& cause) {
   }
 }
 
-// server-behaviour.md §6 steps 1-3.
+namespace {
+
+// Logs the shared shutdown sequence's steps for the operator and moves the daemon's phase
+// along (on its strand).
+class DaemonShutdownObserver final : public server::ShutdownObserver {
+ public:
+  DaemonShutdownObserver(int64_t drain_timeout_ms, std::function<void()> on_force_close)
+      : drain_timeout_ms_(drain_timeout_ms), on_force_close_(std::move(on_force_close)) {}
+
+  void OnDrainEnded(bool drained, bool forced_early, size_t remaining) override {
+    if (drained) {
+      spdlog::info("all connections closed");
+      return;
+    }
+    if (!forced_early) {
+      spdlog::warn("drain timeout ({} ms) reached: force-closing {} remaining connection(s)",
+                   drain_timeout_ms_, remaining);
+    }
+    on_force_close_();
+  }
+  void OnForceCloseEnded(bool idle, size_t remaining) override {
+    if (!idle) spdlog::warn("{} connection(s) still closing after the force close", remaining);
+  }
+
+ private:
+  const int64_t drain_timeout_ms_;
+  const std::function<void()> on_force_close_;
+};
+
+}  // namespace
+
+// server-behaviour.md §6, through the sequence shared with the simulation
+// (core/server/assembly/graceful_shutdown.h), on a helper thread; its outcome is posted back
+// to the strand.
 void Daemon::BeginDrain() {
   phase_ = Phase::kDraining;
   metrics_.SetDrainState(metrics::DrainState::kDraining);
   readiness_.Set(io::kListenerBound, false);
-  server_->StopAccepting();
-  server_->NotifyShutdown();  // Disconnect once, to every connection
-  const absl::Duration drain = absl::Milliseconds(options_.config.drain_timeout_ms);
-  drain_waiter_ = std::thread([this, drain] {
-    const bool idle = server_->AwaitIdle(drain);
-    asio::post(strand_, [this, idle] { OnDrainEnded(idle); });
+  drain_waiter_ = std::thread([this] {
+    DaemonShutdownObserver observer(options_.config.drain_timeout_ms,
+                                    [this] { asio::post(strand_, [this] { EnterForceClose(); }); });
+    server::ShutdownReport report = server_->Shutdown(&observer);
+    asio::post(strand_, [this, report = std::move(report)] { Finish(report); });
   });
 }
 
-void Daemon::OnDrainEnded(bool idle) {
-  if (phase_ != Phase::kDraining) return;  // a second signal already moved on
-  if (idle) {
-    spdlog::info("all connections closed");
-    Finish();
-    return;
-  }
-  spdlog::warn("drain timeout ({} ms) reached: force-closing {} remaining connection(s)",
-               options_.config.drain_timeout_ms, server_->active_connections());
-  ForceClose();
-}
-
-// server-behaviour.md §6 step 4.
-void Daemon::ForceClose() {
+void Daemon::EnterForceClose() {
   if (phase_ != Phase::kDraining) return;
   phase_ = Phase::kForceClosing;
   metrics_.SetDrainState(metrics::DrainState::kForceClosing);
-  server_->ForceCloseAll();  // one Disconnect each if not yet sent, then close
-  close_waiter_ = std::thread([this] {
-    if (!server_->AwaitIdle(kForceCloseGrace)) {
-      spdlog::warn("{} connection(s) still closing after the force close",
-                   server_->active_connections());
-    }
-    asio::post(strand_, [this] { Finish(); });
-  });
 }
 
-// server-behaviour.md §6 step 5.
-void Daemon::Finish() {
+// A second signal during the drain: server-behaviour.md §6 step 4 now.
+void Daemon::ForceClose() {
+  if (phase_ != Phase::kDraining) return;
+  EnterForceClose();
+  server_->ForceClose();  // one Disconnect each if not yet sent, then close
+}
+
+// server-behaviour.md §6 step 5 (the flush already ran in the sequence).
+void Daemon::Finish(const server::ShutdownReport& report) {
   if (phase_ == Phase::kStopped) return;
-  JoinWaiters();  // both return promptly once the connections are gone
-  if (absl::Status flushed = server_->Flush(); !flushed.ok()) {
-    spdlog::error("{}", std::string(flushed.message()));
+  JoinWaiters();  // the sequence has returned
+  if (!report.flushed.ok()) {
+    spdlog::error("{}", std::string(report.flushed.message()));
     exit_code_ = kShutdownFailed;
   }
   server_->Stop();

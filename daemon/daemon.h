@@ -22,8 +22,9 @@
 //
 // The protocol side is a ProtocolServer (protocol_server.h) on its own AsioRuntime threads;
 // the daemon's io_context runs the health endpoint, the signals and the shutdown state
-// machine. The drain waits are event-driven (the supervisor's idle condition), on helper
-// threads that post their outcome back to the daemon's strand.
+// machine. The shutdown sequence itself is the one the simulation runs
+// (core/server/assembly/graceful_shutdown.h); it waits event-driven (the supervisor's idle
+// condition) on a helper thread that posts its outcome back to the daemon's strand.
 #ifndef LIMINAL_DAEMON_DAEMON_H_
 #define LIMINAL_DAEMON_DAEMON_H_
 
@@ -42,9 +43,10 @@
 #include "core/config/host_port.h"
 #include "core/config/server_config.h"
 #include "core/metrics/server_metrics.h"
+#include "core/server/assembly/graceful_shutdown.h"
 #include "daemon/exit_code.h"
-#include "io/health/health_server.h"
 #include "daemon/protocol_server.h"
+#include "io/health/health_server.h"
 #include "io/health/readiness.h"
 
 namespace liminal::daemon {
@@ -85,16 +87,14 @@ class Daemon {
  private:
   enum class Phase { kCreated, kServing, kDraining, kForceClosing, kStopped };
 
-  static constexpr absl::Duration kForceCloseGrace = absl::Seconds(2);
-
   absl::Status StartProtocolServer();
   absl::Status Announce() const;
   void WaitForSignal();
   void OnShutdownRequest(const std::string& cause);  // on strand_
   void BeginDrain();
-  void OnDrainEnded(bool idle);
+  void EnterForceClose();
   void ForceClose();
-  void Finish();
+  void Finish(const server::ShutdownReport& report);
   void JoinWaiters();
 
   DaemonOptions options_;
@@ -107,8 +107,7 @@ class Daemon {
   io::Readiness readiness_;
   io::HealthServer health_;
   std::unique_ptr<ProtocolServer> server_;
-  std::thread drain_waiter_;  // waits for idle during the drain
-  std::thread close_waiter_;  // waits for the force-closed connections to finish
+  std::thread drain_waiter_;  // runs the shutdown sequence (it blocks on the drain)
   config::HostPort listen_address_;
   config::HostPort health_address_;
   Phase phase_ = Phase::kCreated;  // on strand_ only (and in Start(), before io_ runs)

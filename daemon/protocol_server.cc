@@ -14,30 +14,6 @@
 #include "spdlog/spdlog.h"
 
 namespace liminal::daemon {
-namespace {
-
-// [[auth.users]] with their patterns compiled (validated already; an error here is a bug).
-absl::StatusOr<std::vector<auth::UserCredential>> AuthUsers(const config::AuthConfig& auth) {
-  std::vector<auth::UserCredential> users;
-  for (const config::AuthUserConfig& user : auth.users) {
-    absl::StatusOr<auth::Permissions> permissions =
-        auth::Permissions::Parse({.publish = user.publish,
-                                  .subscribe = user.subscribe,
-                                  .request = user.request,
-                                  .respond = user.respond});
-    if (!permissions.ok()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("auth user '", user.name, "': ", permissions.status().message()));
-    }
-    users.push_back({.name = user.name,
-                     .token = user.token.value_or(""),
-                     .permissions = *std::move(permissions)});
-  }
-  return users;
-}
-
-}  // namespace
-
 absl::StatusOr<std::unique_ptr<ProtocolServer>> ProtocolServer::Create(
     const config::ServerConfig& config, metrics::ServerMetrics& metrics) {
   JsonServicesBackend backend;
@@ -62,40 +38,26 @@ absl::StatusOr<std::unique_ptr<ProtocolServer>> ProtocolServer::Create(
   server->runtime_ = std::make_unique<io::AsioRuntime>(
       io::AsioRuntimeOptions{.scheduler_threads = static_cast<size_t>(config.scheduler_threads)});
 
-  absl::StatusOr<std::unique_ptr<server::services::LiminalServices>> services =
-      server::services::LiminalServices::Create(*server->runtime_, *std::move(services_options));
-  if (!services.ok()) return services.status();
-  server->services_ = *std::move(services);
-
-  absl::StatusOr<std::unique_ptr<server::dispatch::WorkerDispatcher>> dispatcher =
-      server::dispatch::WorkerDispatcher::Create(*server->runtime_,
-                                                 server->services_->responders());
-  if (!dispatcher.ok()) return dispatcher.status();
-  server->dispatcher_ = *std::move(dispatcher);
-
-  server::SupervisorOptions options;
-  const config::LimitsConfig& limits = config.limits;
-  options.connection.max_frame_bytes = static_cast<size_t>(limits.max_frame_bytes);
-  options.connection.max_outbound_bytes = static_cast<size_t>(limits.max_outbound_bytes);
-  options.connection.max_inbox_bytes = static_cast<size_t>(limits.max_connection_inbox_bytes);
-  options.connection.handshake_timeout = absl::Milliseconds(limits.handshake_timeout_ms);
-  options.connection.idle_timeout = absl::Milliseconds(limits.idle_timeout_ms);
-  options.connection.auth_tokens = config.auth.AcceptedTokens();
-  absl::StatusOr<std::vector<auth::UserCredential>> users = AuthUsers(config.auth);
-  if (!users.ok()) return users.status();
-  options.connection.auth_users = *std::move(users);
-  options.connection.access_report = [](const std::string& message) {
+  server::AssemblyOptions options;
+  options.services = *std::move(services_options);
+  absl::StatusOr<server::SupervisorOptions> supervisor_options =
+      server::SupervisorOptionsFromConfig(config);
+  if (!supervisor_options.ok()) return supervisor_options.status();
+  options.supervisor = *std::move(supervisor_options);
+  options.supervisor.connection.access_report = [](const std::string& message) {
     spdlog::warn("{}", message);
   };
-  options.max_connections = static_cast<size_t>(limits.max_connections);
-  options.max_pending_pushes_per_connection =
-      static_cast<size_t>(limits.max_pending_pushes_per_connection);
-  options.notifier = server->dispatcher_.get();
-  options.metrics = &metrics;
-  server->supervisor_ = std::make_unique<server::ConnectionSupervisor>(
-      *server->runtime_, *server->services_, std::move(options));
-  server->dispatcher_->Attach(*server->supervisor_,
-                              absl::Milliseconds(limits.conversation_reply_timeout_ms));
+  options.supervisor.metrics = &metrics;
+  options.worker_push_timeout = absl::Milliseconds(config.limits.conversation_reply_timeout_ms);
+  absl::StatusOr<std::unique_ptr<server::ServerAssembly>> assembly =
+      server::ServerAssembly::Create(*server->runtime_, std::move(options));
+  if (!assembly.ok()) return assembly.status();
+  server->assembly_ = *std::move(assembly);
+  server->shutdown_plan_ = server::ShutdownPlan{
+      .drain_timeout = absl::Milliseconds(config.drain_timeout_ms),
+      .force_close_grace = absl::Seconds(2),
+      .notify_every_connection = true,
+  };
   return server;
 }
 
@@ -117,27 +79,28 @@ absl::Status ProtocolServer::Start(const config::HostPort& listen) {
   listen_address_ = *bound;
   listener_->StartAccepting([this](std::unique_ptr<runtime::Socket> socket) {
     absl::StatusOr<server::ConnectionHandle> handle =
-        supervisor_->SpawnConnection(std::move(socket));
+        supervisor().SpawnConnection(std::move(socket));
     if (!handle.ok()) spdlog::warn("connection refused: {}", handle.status().ToString());
   });
+  shutdown_ =
+      std::make_unique<server::GracefulShutdown>(supervisor(), shutdown_plan_, listener_.get());
   return absl::OkStatus();
 }
 
-void ProtocolServer::StopAccepting() {
-  if (listener_ != nullptr) listener_->Stop();
+server::ShutdownReport ProtocolServer::Shutdown(server::ShutdownObserver* observer) {
+  if (shutdown_ == nullptr) {  // never started: nothing to drain
+    shutdown_ = std::make_unique<server::GracefulShutdown>(supervisor(), shutdown_plan_, nullptr);
+  }
+  return shutdown_->Run(observer);
 }
 
-void ProtocolServer::NotifyShutdown() { supervisor_->NotifyShutdown(/*every_connection=*/true); }
-
-bool ProtocolServer::AwaitIdle(absl::Duration timeout) { return supervisor_->AwaitIdle(timeout); }
-
-void ProtocolServer::ForceCloseAll() { supervisor_->Shutdown(); }
-
-absl::Status ProtocolServer::Flush() { return supervisor_->FlushDurableState(); }
+void ProtocolServer::ForceClose() {
+  if (shutdown_ != nullptr) shutdown_->ForceNow();
+}
 
 void ProtocolServer::Stop() {
   if (runtime_ == nullptr) return;
-  StopAccepting();
+  if (listener_ != nullptr) listener_->Stop();
   listener_.reset();
   runtime_->Stop();
   runtime_->Join();

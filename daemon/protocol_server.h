@@ -1,26 +1,20 @@
-// ProtocolServer: everything liminald serves on its protocol port, assembled from the
-// validated configuration — the production runtime (AsioRuntime: N threads, a strand per
-// process), the services (channels, delivery, routing, conversations), the worker
-// dispatcher (`worker.<task_queue>` conversations become pushes to registered workers), the
-// connection supervisor, and the TCP listener (TLS when the config has a [tls] section: the
-// listener handshakes within limits.handshake_timeout_ms before the core sees a connection). The
-// Daemon owns one and drives the graceful shutdown (server-behaviour.md §6) through the steps
-// below.
+// ProtocolServer: everything liminald serves on its protocol port: the production runtime
+// (AsioRuntime: N threads, a strand per process), the server assembly shared with the
+// simulation (core/server/assembly: services, worker dispatcher, connection supervisor), the
+// TCP listener (TLS when the config has a [tls] section: the listener handshakes within
+// limits.handshake_timeout_ms before the core sees a connection), and the graceful-shutdown
+// sequence (server-behaviour.md §6, also shared with the simulation). The Daemon owns one.
 //
 //   auto server = ProtocolServer::Create(config, metrics);     // all config errors at once
 //   absl::Status bound = (*server)->Start(config.listen);     // port 0: ephemeral
 //   (*server)->listen_address();                               // the bound host:port
 //   ...
-//   (*server)->StopAccepting();                                // 1. no new connections
-//   (*server)->NotifyShutdown();                               // 2. Disconnect to everyone
-//   bool drained = (*server)->AwaitIdle(drain_timeout);        // 3. event-driven wait
-//   (*server)->ForceCloseAll();                                // 4. the rest
-//   absl::Status flushed = (*server)->Flush();                 // 5. durable state
-//   (*server)->Stop();                                         //    threads joined
+//   server::ShutdownReport report = (*server)->Shutdown(&observer);  // steps 1-5, blocks
+//   (*server)->ForceClose();           // from another thread: cut the drain short
+//   (*server)->Stop();                 // threads joined
 //
-// AwaitIdle blocks its caller; call it from a thread that is not one of the runtime's (the
-// Daemon uses its shutdown coordinator thread). ForceCloseAll may be called from any thread
-// at any time, which is how a second signal cuts the drain short. Thread-safe.
+// Shutdown blocks its caller; call it from a thread that is not one of the runtime's (the
+// Daemon uses its shutdown thread). Thread-safe.
 #ifndef LIMINAL_DAEMON_PROTOCOL_SERVER_H_
 #define LIMINAL_DAEMON_PROTOCOL_SERVER_H_
 
@@ -32,8 +26,9 @@
 #include "core/config/host_port.h"
 #include "core/config/server_config.h"
 #include "core/metrics/server_metrics.h"
+#include "core/server/assembly/graceful_shutdown.h"
+#include "core/server/assembly/server_assembly.h"
 #include "core/server/connection_supervisor.h"
-#include "core/server/dispatch/worker_dispatcher.h"
 #include "core/server/services/liminal_services.h"
 #include "io/runtime/asio_listener.h"
 #include "io/runtime/asio_runtime.h"
@@ -55,26 +50,26 @@ class ProtocolServer {
   absl::Status Start(const config::HostPort& listen);
   config::HostPort listen_address() const { return listen_address_; }
 
-  void StopAccepting();
-  void NotifyShutdown();
-  bool AwaitIdle(absl::Duration timeout);
-  void ForceCloseAll();
-  absl::Status Flush();
+  // The graceful shutdown (server-behaviour.md §6): stop accepting, Disconnect to every
+  // connection, drain for up to drain_timeout_ms, force close the rest, flush. Once.
+  server::ShutdownReport Shutdown(server::ShutdownObserver* observer);
+  // Cuts a running Shutdown()'s drain short (the second signal). Any thread.
+  void ForceClose();
   void Stop();
 
-  size_t active_connections() const { return supervisor_->ActiveCount(); }
-  server::ConnectionSupervisor& supervisor() { return *supervisor_; }
-  server::services::LiminalServices& services() { return *services_; }
+  size_t active_connections() { return supervisor().ActiveCount(); }
+  server::ConnectionSupervisor& supervisor() { return assembly_->supervisor(); }
+  server::services::LiminalServices& services() { return assembly_->services(); }
 
  private:
   ProtocolServer() = default;
 
   std::unique_ptr<io::AsioRuntime> runtime_;  // declared first: destroyed last
-  std::unique_ptr<server::services::LiminalServices> services_;
-  std::unique_ptr<server::dispatch::WorkerDispatcher> dispatcher_;
-  std::unique_ptr<server::ConnectionSupervisor> supervisor_;
+  std::unique_ptr<server::ServerAssembly> assembly_;
   std::unique_ptr<io::AsioListener> listener_;
   io::ListenerOptions listener_options_;
+  std::unique_ptr<server::GracefulShutdown> shutdown_;
+  server::ShutdownPlan shutdown_plan_;
   config::HostPort listen_address_;
 };
 

@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "core/runtime/clock.h"
+#include "core/runtime/fault_points.h"
 #include "core/runtime/file.h"
 #include "core/runtime/mutex.h"
 #include "core/runtime/random.h"
@@ -23,6 +24,8 @@ class Runtime {
   virtual Random& random() = 0;
   virtual FileSystem& file_system() = 0;
   virtual std::unique_ptr<Mutex> NewMutex() = 0;
+  // The simulation's fault points (fault_points.h); nullptr everywhere else.
+  virtual FaultPoints* fault_points() { return nullptr; }
 };
 
 }  // namespace liminal::runtime

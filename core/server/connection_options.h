@@ -10,6 +10,7 @@
 #include "absl/time/time.h"
 #include "core/auth/user_credential.h"
 #include "core/server/access_guard.h"
+#include "core/runtime/fault_points.h"
 
 namespace liminal::server {
 
@@ -29,6 +30,8 @@ struct ConnectionOptions {
   // Where permission denials are reported (once per operation kind per connection); empty:
   // not reported.
   AccessReport access_report;
+  // Set by the supervisor from Runtime::fault_points(): null outside the simulation.
+  runtime::FaultPoints* fault_points = nullptr;
 };
 
 }  // namespace liminal::server

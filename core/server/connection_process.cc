@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "core/auth/authenticate.h"
+#include "core/protocol/error_reason.h"
 #include "core/protocol/frame_encoder.h"
 #include "core/protocol/frame_type.h"
 #include "core/server/worker_subject.h"
@@ -71,10 +72,23 @@ void ConnectionProcess::OnMessage(runtime::ProcessContext& ctx, runtime::Message
   if (!closing_) {
     if (auto* data = std::get_if<runtime::SocketData>(&message)) {
       const size_t handled = data->bytes.size();
-      OnBytes(std::move(data->bytes));
+      if (handled > 1 && Buggify(runtime::FaultPoint::kShortRead)) {
+        // A short read: the same bytes, handled as two reads split mid-stream.
+        std::string rest = data->bytes.substr(handled / 2);
+        data->bytes.resize(handled / 2);
+        OnBytes(std::move(data->bytes));
+        if (!closing_) OnBytes(std::move(rest));
+      } else {
+        OnBytes(std::move(data->bytes));
+      }
       socket_->Consumed(handled);
+      if (!closing_ && Buggify(runtime::FaultPoint::kSocketError)) {
+        // The socket fails right after a read was handled, before any reply goes out.
+        outbound_batch_.clear();
+        Close(CloseRoute::kSocketError);
+      }
     } else if (std::holds_alternative<runtime::SocketClosed>(message)) {
-      Close();
+      Close(CloseRoute::kPeerClosed);
     } else if (std::holds_alternative<runtime::SocketDrained>(message)) {
       if (reading_paused_) {
         reading_paused_ = false;
@@ -102,7 +116,7 @@ void ConnectionProcess::ApplyControls() {
       }
     } else if (std::holds_alternative<ForceCloseControl>(queued.control)) {
       SendDisconnectOnce();
-      Close();
+      Close(CloseRoute::kForceClosed);
     } else if (auto* push = std::get_if<PushControl>(&queued.control)) {
       // Nothing application-level goes to a peer that has not completed the handshake
       // (and, with auth on, proved itself): hold the push until ConnectAck is out. If the
@@ -131,6 +145,7 @@ void ConnectionProcess::OnBytes(std::string bytes) {
 }
 
 void ConnectionProcess::HandleFrame(Frame& frame) {
+  host_.RecordEvent({SupervisorEventKind::kFrameReceived, pid_, frame.type_id()});
   if (!handshake_done_ && frame.type_id() != static_cast<uint8_t>(protocol::FrameType::kConnect)) {
     FailProtocol(ReasonCode::kInvalidStateTransition,
                  absl::StrCat("expected Connect as the first frame, got ",
@@ -150,7 +165,7 @@ void ConnectionProcess::HandleFrame(Frame& frame) {
               HandleConnect(connect);
             }
           },
-          [&](protocol::Disconnect&) { Close(); },
+          [&](protocol::Disconnect&) { Close(CloseRoute::kClientDisconnect); },
           [&](protocol::Ping&) { Send(protocol::MakeFrame(protocol::Pong{})); },
           [&](protocol::PushReply& reply) {
             host_.ResolvePushReply(pid_, reply.correlation_id, std::move(reply.payload));
@@ -234,14 +249,20 @@ void ConnectionProcess::OnTimer(uint64_t tag) {
     const absl::Duration idle = clock_.Now() - last_activity_;
     if (idle >= options_.idle_timeout) {
       SendDisconnectOnce();
-      Close();
+      Close(CloseRoute::kIdleTimeout);
     } else {
       ArmTimer(kIdleTimer, options_.idle_timeout - idle);
     }
   }
 }
 
+bool ConnectionProcess::Buggify(runtime::FaultPoint point) const {
+  return runtime::Buggify(options_.fault_points, point);
+}
+
 void ConnectionProcess::ArmTimer(uint64_t tag, absl::Duration delay) {
+  // A late timer: the runtime fires it after the delay asked for, not at it.
+  if (Buggify(runtime::FaultPoint::kLateTimer)) delay += delay / 2 + absl::Milliseconds(1);
   runtime::Scheduler& scheduler = scheduler_;
   const runtime::Pid pid = pid_;
   const runtime::TimerId id = clock_.RunAfter(
@@ -251,6 +272,9 @@ void ConnectionProcess::ArmTimer(uint64_t tag, absl::Duration delay) {
 
 void ConnectionProcess::Send(const Frame& frame) {
   if (closing_) return;
+  if (std::optional<uint16_t> code = protocol::ErrorReasonCode(frame)) {
+    host_.RecordEvent({SupervisorEventKind::kErrorSent, pid_, *code});
+  }
   RecordSent(protocol::EncodeFrame(frame, OutboundBatch()), frame.type_id());
 }
 
@@ -297,12 +321,17 @@ void ConnectionProcess::SendDisconnectOnce() {
 void ConnectionProcess::FailProtocol(ReasonCode code, std::string text) {
   if (closing_) return;
   Send(protocol::MakeFrame(protocol::ConnectError{protocol::ToWire(code), std::move(text)}));
-  Close();
+  Close(CloseRoute::kProtocolError);
 }
 
 void ConnectionProcess::FlushOutbound() {
   if (outbound_batch_.empty()) return;
   last_batch_bytes_ = outbound_batch_.size();
+  if (outbound_batch_.size() > 1 && Buggify(runtime::FaultPoint::kShortWrite)) {
+    // A short write: the batch reaches the socket in two writes.
+    socket_->Write(outbound_batch_.substr(0, outbound_batch_.size() / 2));
+    outbound_batch_.erase(0, outbound_batch_.size() / 2);
+  }
   socket_->Write(std::move(outbound_batch_));
   outbound_batch_.clear();
   if (!closing_ && !reading_paused_ && socket_->QueuedBytes() > options_.max_outbound_bytes) {
@@ -311,8 +340,9 @@ void ConnectionProcess::FlushOutbound() {
   }
 }
 
-void ConnectionProcess::Close() {
+void ConnectionProcess::Close(CloseRoute route) {
   if (closing_) return;
+  host_.RecordEvent({SupervisorEventKind::kClosed, pid_, static_cast<uint64_t>(route)});
   FlushOutbound();
   closing_ = true;
   if (handshake_timer_ != 0) clock_.Cancel(handshake_timer_);

@@ -66,6 +66,8 @@ class ConnectionProcess final : public runtime::Process, private ConnectionOutpu
   void HandleWorkerRegister(const protocol::WorkerRegister& registration);
   void OnTimer(uint64_t tag);
   void ArmTimer(uint64_t tag, absl::Duration delay);
+  // Whether the simulation fires fault point `point` now (never in production).
+  bool Buggify(runtime::FaultPoint point) const;
   // outbound_batch_, reserved for a burst when a slice starts writing into it.
   std::string& OutboundBatch();
   // After a frame of `type_id` was encoded into the batch: records it, or fails the
@@ -74,7 +76,7 @@ class ConnectionProcess final : public runtime::Process, private ConnectionOutpu
   void SendDisconnectOnce();
   // Sends ConnectError(stream 0, code, text) and closes.
   void FailProtocol(protocol::ReasonCode code, std::string text);
-  void Close();
+  void Close(CloseRoute route);
   void FlushOutbound();
 
   ConnectionHost& host_;

@@ -23,6 +23,12 @@ SupervisorOptions WithPlantedFaults(SupervisorOptions options) {
   return options;
 }
 
+// The connections see the runtime's fault points (null outside the simulation).
+SupervisorOptions WithFaultPoints(SupervisorOptions options, runtime::Runtime& runtime) {
+  options.connection.fault_points = runtime.fault_points();
+  return options;
+}
+
 }  // namespace
 
 absl::Status ShutdownFlushError(const absl::Status& cause) {
@@ -42,12 +48,15 @@ ConnectionSupervisor::ConnectionSupervisor(runtime::Runtime& runtime, Connection
                                            SupervisorOptions options)
     : runtime_(runtime),
       services_(services),
-      options_(WithPlantedFaults(std::move(options))),
+      options_(WithFaultPoints(WithPlantedFaults(std::move(options)), runtime)),
       metrics_(options_.metrics),
       mu_(runtime.NewMutex()),
       pushes_(runtime, *mu_, *this,
               {.max_pending_per_connection = options_.max_pending_pushes_per_connection,
                .skip_cancel_on_close = options_.faults.skip_reply_slot_cancel_on_close,
+               .resolve_reply_from_any_connection =
+                   options_.faults.resolve_reply_from_any_connection,
+               .cancel_reports_timeout = options_.faults.cancel_reports_timeout,
                .metrics = metrics_}) {
   // Every user's permission-denied series exists (at 0) from the start.
   for (const auth::UserCredential& user : options_.connection.auth_users) {
@@ -90,8 +99,13 @@ absl::StatusOr<ConnectionHandle> ConnectionSupervisor::SpawnConnection(
                                   {.name = "connection"});
   RecordEvent({SupervisorEventKind::kSpawned, pid, 0});
   metrics_.ConnectionAccepted();
-  scheduler.Monitor(
-      pid, [this, state](Pid exited, const runtime::ExitReason&) { OnProcessExit(exited, state); });
+  scheduler.Monitor(pid, [this, state](Pid exited, const runtime::ExitReason& reason) {
+    if (reason.kind == runtime::ExitKind::kError || reason.kind == runtime::ExitKind::kKilled) {
+      RecordEvent(
+          {SupervisorEventKind::kClosed, exited, static_cast<uint64_t>(CloseRoute::kCrashed)});
+    }
+    OnProcessExit(exited, state);
+  });
 
   bool orphaned = false;
   bool close_now = false;
@@ -107,6 +121,8 @@ absl::StatusOr<ConnectionHandle> ConnectionSupervisor::SpawnConnection(
       RecordEvent({SupervisorEventKind::kRecordRemoved, pid, 0});
       pushes_.AssertShared(*mu_);
       pushes_.CancelOwnedByLocked(pid);
+      RecordEvent(
+          {SupervisorEventKind::kClosed, pid, static_cast<uint64_t>(CloseRoute::kOrphanRemoved)});
       orphaned = true;
     }
     close_now = shutting_down_ && !orphaned;
@@ -118,6 +134,7 @@ absl::StatusOr<ConnectionHandle> ConnectionSupervisor::SpawnConnection(
 
 void ConnectionSupervisor::RefuseConnection(runtime::Socket& socket, protocol::ReasonCode code,
                                             std::string text) {
+  RecordEvent({SupervisorEventKind::kErrorSent, runtime::kNoPid, protocol::ToWire(code)});
   std::string bytes;
   if (protocol::EncodeFrame(
           protocol::MakeFrame(protocol::ConnectError{protocol::ToWire(code), std::move(text)}),
@@ -163,6 +180,8 @@ size_t ConnectionSupervisor::ReapCrashedConnections() {
       }
       reaped.emplace_back(it->first, std::move(it->second));
       RecordEvent({SupervisorEventKind::kRecordRemoved, it->first, 0});
+      RecordEvent(
+          {SupervisorEventKind::kClosed, it->first, static_cast<uint64_t>(CloseRoute::kReaped)});
       pushes_.AssertShared(*mu_);
       pushes_.CancelOwnedByLocked(it->first);
       it = records_.erase(it);
@@ -178,8 +197,21 @@ void ConnectionSupervisor::NotifyShutdown(bool every_connection) {
     MutexLock lock(*mu_);
     targets.assign(records_.begin(), records_.end());
   }
+  if (options_.faults.notify_subscribers_only) every_connection = false;
+  // A wake that fails while the process lives would lose the notice for the whole drain
+  // (found by the simulation's shutdown-notice check): try again a few times, then close the
+  // connection now (ForceClose: Disconnect, or a kill if even that wake fails) rather than
+  // leave it open and un-notified.
+  constexpr int kNotifyAttempts = 3;
   for (auto& [pid, state] : targets) {
-    EnqueueAndWake(*state, pid, NotifyShutdownControl{every_connection});
+    ControlOutcome outcome = ControlOutcome::kRolledBack;
+    for (int attempt = 0; attempt < kNotifyAttempts && outcome == ControlOutcome::kRolledBack;
+         ++attempt) {
+      outcome = EnqueueAndWake(*state, pid, NotifyShutdownControl{every_connection});
+    }
+    if (outcome == ControlOutcome::kRolledBack && runtime_.scheduler().IsAlive(pid)) {
+      (void)ForceClose(pid);
+    }
   }
 }
 
@@ -198,6 +230,8 @@ ControlOutcome ConnectionSupervisor::EnqueueAndWake(ConnectionState& state, Pid 
   std::optional<ControlId> id = state.EnqueueControl(std::move(control));
   if (!id.has_value()) return ControlOutcome::kRefused;
   RecordEvent({SupervisorEventKind::kControlEnqueued, pid, *id});
+  // The wake may come late: whatever else is runnable goes first (the simulation yields).
+  (void)runtime::Buggify(options_.connection.fault_points, runtime::FaultPoint::kDelayedWake);
   if (runtime_.scheduler().Send(pid, runtime::Wake{})) return ControlOutcome::kDelivered;
   if (options_.faults.skip_control_rollback) {
     RecordEvent({SupervisorEventKind::kControlRolledBack, pid, *id});
@@ -322,6 +356,16 @@ bool ConnectionSupervisor::AwaitIdle(absl::Duration timeout) {
   return mu_->AwaitWithTimeout([&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(
                                    *mu_) { return records_.empty() && spawns_in_flight_ == 0; },
                                timeout);
+}
+
+bool ConnectionSupervisor::AwaitDrain(absl::Duration timeout) {
+  MutexLock lock(*mu_);
+  mu_->AwaitWithTimeout(
+      [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(*mu_) {
+        return (records_.empty() && spawns_in_flight_ == 0) || shutting_down_;
+      },
+      timeout);
+  return records_.empty() && spawns_in_flight_ == 0;
 }
 
 SupervisorSnapshot ConnectionSupervisor::Snapshot() const {

@@ -121,6 +121,9 @@ class ConnectionSupervisor final : private ConnectionHost, private PushCorrelato
   // true if idle. Blocks a real
   // thread: never call it from a process slice or a runtime task.
   bool AwaitIdle(absl::Duration timeout);
+  // The drain's wait: as AwaitIdle, but also returns (false, unless idle) as soon as
+  // Shutdown() has been called, so a force close cuts the drain short.
+  bool AwaitDrain(absl::Duration timeout);
 
   SupervisorSnapshot Snapshot() const;
   runtime::Runtime& runtime() { return runtime_; }

@@ -16,6 +16,13 @@ struct FaultHooks {
   bool skip_control_rollback = false;
   // A rejected registration still fires the unregister hook on close.
   bool unregister_rejected_registrations = false;
+  // A PushReply resolves the slot of its correlation id whichever connection it came from.
+  bool resolve_reply_from_any_connection = false;
+  // NotifyShutdown's every-connection mode notifies only connections with subscriptions.
+  bool notify_subscribers_only = false;
+  // The close path ends the connection's pending asynchronous pushes as Timeout instead of
+  // Disconnected.
+  bool cancel_reports_timeout = false;
   // A durable channel with fsync "always" acknowledges (and delivers) right after the write,
   // before any fsync covers the message.
   bool ack_durable_before_fsync = false;

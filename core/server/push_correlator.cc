@@ -100,8 +100,9 @@ absl::StatusOr<uint64_t> PushCorrelator::PushAsync(Pid pid, std::string payload,
 }
 
 void PushCorrelator::SlotEndedLocked(ReplySlot& slot, SupervisorEventKind slot_event,
-                                     PushResult result) {
-  RecordEvent({slot_event, slot.owner, slot.correlation_id});
+                                     PushResult result, Pid event_pid) {
+  RecordEvent(
+      {slot_event, event_pid == runtime::kNoPid ? slot.owner : event_pid, slot.correlation_id});
   if (!slot.on_done) return;
   if (slot.timer != 0) {
     runtime_.clock().Cancel(slot.timer);
@@ -174,18 +175,24 @@ void PushCorrelator::AbandonSlot(const std::shared_ptr<ReplySlot>& slot) {
 void PushCorrelator::Resolve(Pid from, uint64_t correlation_id, std::string payload) {
   const absl::Time now = runtime_.clock().Now();
   MutexLock lock(mu_);
-  std::shared_ptr<ReplySlot> slot = pushes_.Resolve(from, correlation_id, std::move(payload));
+  const Pid claimed_owner =
+      options_.resolve_reply_from_any_connection ? pushes_.OwnerOf(correlation_id) : from;
+  std::shared_ptr<ReplySlot> slot =
+      pushes_.Resolve(claimed_owner, correlation_id, std::move(payload));
   if (slot == nullptr) return;
   options_.metrics.PushReplied(now - slot->sent_at);
   PushResult result{PushOutcome::kReply, slot->on_done ? std::move(slot->reply) : std::string()};
-  SlotEndedLocked(*slot, SupervisorEventKind::kSlotReplied, std::move(result));
+  // The event names the connection the PushReply arrived on, not the slot's owner: a checker
+  // compares the two.
+  SlotEndedLocked(*slot, SupervisorEventKind::kSlotReplied, std::move(result), from);
 }
 
 void PushCorrelator::CancelOwnedByLocked(Pid pid) {
   if (options_.skip_cancel_on_close) return;
+  const PushOutcome outcome =
+      options_.cancel_reports_timeout ? PushOutcome::kTimeout : PushOutcome::kDisconnected;
   for (const std::shared_ptr<ReplySlot>& slot : pushes_.CancelOwnedBy(pid)) {
-    SlotEndedLocked(*slot, SupervisorEventKind::kSlotCancelled,
-                    PushResult{PushOutcome::kDisconnected, ""});
+    SlotEndedLocked(*slot, SupervisorEventKind::kSlotCancelled, PushResult{outcome, ""});
   }
 }
 

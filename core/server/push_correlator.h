@@ -56,7 +56,11 @@ class PushCorrelator {
 
   struct Options {
     size_t max_pending_per_connection = 0;  // 0: unlimited; more pushes are refused
-    bool skip_cancel_on_close = false;      // planted bug (FaultHooks)
+    // Planted bugs (FaultHooks): slots of a closing connection stay pending; a PushReply
+    // resolves its correlation id from any connection; closing ends pushes as Timeout.
+    bool skip_cancel_on_close = false;
+    bool resolve_reply_from_any_connection = false;
+    bool cancel_reports_timeout = false;
     SupervisorMetrics metrics;
   };
 
@@ -103,9 +107,10 @@ class PushCorrelator {
   bool SendPush(ConnectionState& state, runtime::Pid pid, const std::shared_ptr<ReplySlot>& slot,
                 std::string payload);
   // Ends `slot` (already finished in the registry) for its waiter: records the event, and
-  // for an async slot cancels its timer and posts its callback.
-  void SlotEndedLocked(ReplySlot& slot, SupervisorEventKind slot_event, PushResult result)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // for an async slot cancels its timer and posts its callback. `event_pid`: the connection
+  // the event names (default: the slot's owner).
+  void SlotEndedLocked(ReplySlot& slot, SupervisorEventKind slot_event, PushResult result,
+                       runtime::Pid event_pid = runtime::kNoPid) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void OnAsyncPushTimeout(uint64_t correlation_id);
   void RecordPushOutcome(runtime::Pid owner, uint64_t correlation_id, const PushResult& result);
   // For PushReplyAwaiter.

@@ -44,6 +44,11 @@ std::vector<std::shared_ptr<ReplySlot>> PushRegistry::CancelOwnedBy(runtime::Pid
   return cancelled;
 }
 
+runtime::Pid PushRegistry::OwnerOf(uint64_t correlation_id) const {
+  auto it = pending_.find(correlation_id);
+  return it == pending_.end() ? runtime::kNoPid : it->second->owner;
+}
+
 std::vector<std::pair<uint64_t, runtime::Pid>> PushRegistry::Pending() const {
   std::vector<std::pair<uint64_t, runtime::Pid>> pending;
   pending.reserve(pending_.size());

@@ -52,6 +52,8 @@ class PushRegistry {
 
   // Pending slots as (correlation id, owner), in correlation-id order.
   std::vector<std::pair<uint64_t, runtime::Pid>> Pending() const;
+  // The owner of a pending slot; kNoPid if none is pending under that id.
+  runtime::Pid OwnerOf(uint64_t correlation_id) const;
   size_t pending_count() const { return pending_.size(); }
   // Pending slots owned by `owner`.
   size_t PendingOwnedBy(runtime::Pid owner) const {

@@ -46,6 +46,36 @@ const char* SupervisorEventKindName(SupervisorEventKind kind) {
       return "frame-sent";
     case SupervisorEventKind::kSocketClosed:
       return "socket-closed";
+    case SupervisorEventKind::kFrameReceived:
+      return "frame-received";
+    case SupervisorEventKind::kErrorSent:
+      return "error-sent";
+    case SupervisorEventKind::kClosed:
+      return "closed";
+  }
+  return "unknown";
+}
+
+const char* CloseRouteName(CloseRoute route) {
+  switch (route) {
+    case CloseRoute::kPeerClosed:
+      return "peer-closed";
+    case CloseRoute::kClientDisconnect:
+      return "client-disconnect";
+    case CloseRoute::kProtocolError:
+      return "protocol-error";
+    case CloseRoute::kIdleTimeout:
+      return "idle-timeout";
+    case CloseRoute::kForceClosed:
+      return "force-closed";
+    case CloseRoute::kSocketError:
+      return "socket-error";
+    case CloseRoute::kCrashed:
+      return "crashed";
+    case CloseRoute::kReaped:
+      return "reaped";
+    case CloseRoute::kOrphanRemoved:
+      return "orphan-removed";
   }
   return "unknown";
 }

@@ -32,9 +32,28 @@ enum class SupervisorEventKind {
   kUnregisterFired,       // pid
   kFrameSent,             // pid, id = frame type id
   kSocketClosed,          // pid: the server closed the socket
+  kFrameReceived,         // pid, id = frame type id: a whole frame arrived and is handled
+  kErrorSent,             // pid (kNoPid: refused at accept), id = the error frame's reason code
+  kClosed,                // pid, id = CloseRoute: how the connection ended
 };
 
 const char* SupervisorEventKindName(SupervisorEventKind kind);
+
+// Every way a connection ends (kClosed's id), for coverage: which close paths a workload
+// reached.
+enum class CloseRoute : uint8_t {
+  kPeerClosed,        // the peer closed or reset the socket
+  kClientDisconnect,  // the client sent Disconnect
+  kProtocolError,     // the server sent ConnectError and closed
+  kIdleTimeout,       // no traffic for idle_timeout
+  kForceClosed,       // ForceClose / the shutdown's force close
+  kSocketError,       // the socket failed (a simulation fault point)
+  kCrashed,           // the process exited abnormally (crash, kill)
+  kReaped,            // ReapCrashedConnections removed its record
+  kOrphanRemoved,     // SpawnConnection found it dead right after inserting it
+};
+inline constexpr int kCloseRouteCount = 9;
+const char* CloseRouteName(CloseRoute route);
 
 struct SupervisorEvent {
   SupervisorEventKind kind;

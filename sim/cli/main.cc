@@ -18,6 +18,7 @@
 #include "absl/strings/str_split.h"
 #include "sim/harness/explorer.h"
 #include "sim/harness/planted_fault.h"
+#include "sim/harness/shrinker.h"
 #include "sim/harness/simulation.h"
 #include "sim/invariants/invariant_suite.h"
 #include "sim/workload/scenarios.h"
@@ -49,6 +50,10 @@ std::string ReplayCommand(const RunResult& r, const RunOptions& options) {
   const std::string fault = PlantedFaultName(options.faults);
   if (fault != "none") command += " --fault " + fault;
   if (!options.strict_handshake) command += " --lenient-handshake";
+  if (!options.swarm_faults) command += " --no-swarm-faults";
+  if (options.strategy_options.pct_depth > 0) {
+    command += fmt::format(" --pct-depth {}", options.strategy_options.pct_depth);
+  }
   if (options.services != ServicesKind::kReal) {
     command += fmt::format(" --services {}", ServicesKindName(options.services));
   }
@@ -61,7 +66,9 @@ void PrintIndented(const std::string& text, const char* indent) {
   }
 }
 
-void PrintFailure(const RunResult& r, const RunOptions& options) {
+// `replay_suffix`: appended to the replay command (a shrunk run's --shrink SPEC).
+void PrintFailure(const RunResult& r, const RunOptions& options,
+                  const std::string& replay_suffix = "") {
   fmt::print("FAIL  scenario={} seed={} strategy={} fault={} services={}\n", r.scenario,
              Hex(r.seed), r.strategy, PlantedFaultName(options.faults), r.services);
   fmt::print("  invariant:  {}\n", r.violation->invariant);
@@ -72,14 +79,15 @@ void PrintFailure(const RunResult& r, const RunOptions& options) {
   PrintIndented(r.workload, "    ");
   fmt::print("  trace tail (last {} of {} records):\n", r.trace_tail.size(), r.trace_records);
   for (const std::string& line : r.trace_tail) fmt::print("    {}\n", line);
-  fmt::print("  replay: {}\n", ReplayCommand(r, options));
+  fmt::print("  replay: {}{}\n", ReplayCommand(r, options), replay_suffix);
 }
 
 struct Common {
   std::string strategy = "random";
   std::string fault = "none";
-  int pct_depth = 3;
+  int pct_depth = 0;
   bool lenient_handshake = false;
+  bool no_swarm_faults = false;
   std::string services = "real";
 };
 
@@ -100,6 +108,7 @@ std::optional<RunOptions> MakeRunOptions(const Common& common) {
   }
   options.faults = *hooks;
   options.strict_handshake = !common.lenient_handshake;
+  options.swarm_faults = !common.no_swarm_faults;
   std::optional<ServicesKind> services = ParseServicesKind(common.services);
   if (!services.has_value()) {
     fmt::print(stderr, "liminal-sim: unknown services '{}' (double, real)\n", common.services);
@@ -109,8 +118,24 @@ std::optional<RunOptions> MakeRunOptions(const Common& common) {
   return options;
 }
 
+// Shrinks a failing run's workload and prints the small one with its replay command.
+void PrintShrunk(const RunResult& failure, const RunOptions& options) {
+  std::optional<Workload> workload = GenerateWorkload(failure.scenario, failure.seed);
+  if (!workload.has_value()) return;  // durable-crash: no Workload to shrink
+  const ShrinkResult shrunk =
+      Shrink(*workload, failure.seed, options, failure.violation->invariant);
+  fmt::print("shrunk: {} -> {} pieces in {} runs; still fails {}:\n", shrunk.pieces_before,
+             shrunk.pieces_after, shrunk.runs, failure.violation->invariant);
+  if (shrunk.result.violation.has_value()) {
+    fmt::print("  detail:     {}\n", shrunk.result.violation->detail);
+  }
+  PrintIndented(shrunk.result.workload, "  ");
+  fmt::print("  replay: {} --shrink {}\n", ReplayCommand(failure, options),
+             FormatShrinkSpec(shrunk.spec));
+}
+
 int Explore(const std::string& scenario, uint64_t seeds, const std::string& from_text, int jobs,
-            bool hashes, bool keep_going, const Common& common) {
+            bool hashes, bool keep_going, bool shrink, bool coverage, const Common& common) {
   std::optional<RunOptions> run = MakeRunOptions(common);
   std::optional<uint64_t> from = ParseSeed(from_text);
   if (!run.has_value()) return kExitUsage;
@@ -159,6 +184,10 @@ int Explore(const std::string& scenario, uint64_t seeds, const std::string& from
   fmt::print("summary: {} runs, {} failing, {:.2f}s wall, {:.1f} runs/s, combined hash {:#018x}\n",
              result.runs, result.failures, result.seconds,
              result.seconds > 0 ? result.runs / result.seconds : 0.0, result.combined_hash);
+  if (coverage) {
+    fmt::print("coverage over {} runs:\n", result.runs);
+    PrintIndented(FormatCoverage(result.coverage), "  ");
+  }
   if (keep_going && !result.failing.empty()) {
     fmt::print("failing seeds:\n");
     for (const FailingRun& f : result.failing) {
@@ -168,13 +197,14 @@ int Explore(const std::string& scenario, uint64_t seeds, const std::string& from
   if (result.first_failure.has_value()) {
     fmt::print("first failure after {} runs:\n", result.runs_until_first_failure);
     PrintFailure(*result.first_failure, options.run);
+    if (shrink) PrintShrunk(*result.first_failure, options.run);
     return kExitFail;
   }
   return result.failures > 0 ? kExitFail : kExitPass;
 }
 
 int Replay(const std::string& scenario, const std::string& seed_text, bool trace,
-           const Common& common) {
+           const std::string& shrink_text, const Common& common) {
   std::optional<RunOptions> options = MakeRunOptions(common);
   std::optional<uint64_t> seed = ParseSeed(seed_text);
   if (!options.has_value()) return kExitUsage;
@@ -196,7 +226,25 @@ int Replay(const std::string& scenario, const std::string& seed_text, bool trace
     }
     options->echo = [](std::string_view line) { fmt::print("  {}\n", line); };
   }
-  RunResult r = RunScenario(scenario, *seed, *options);
+  RunResult r;
+  std::string shrink_suffix;
+  if (shrink_text.empty()) {
+    r = RunScenario(scenario, *seed, *options);
+  } else {
+    std::optional<ShrinkSpec> spec = ParseShrinkSpec(shrink_text);
+    std::optional<Workload> workload = GenerateWorkload(scenario, *seed);
+    if (!spec.has_value() || !workload.has_value()) {
+      fmt::print(stderr,
+                 "liminal-sim: --shrink needs a spec like 0-3,7 and a scenario with a "
+                 "workload (not durable-crash)\n");
+      return kExitUsage;
+    }
+    r = RunShrunk(*workload, *seed, *options, *spec);
+    r.scenario = scenario;
+    shrink_suffix = " --shrink " + FormatShrinkSpec(*spec);
+    fmt::print("shrunk workload ({}):\n", FormatShrinkSpec(*spec));
+    PrintIndented(r.workload, "  ");
+  }
   if (r.passed()) {
     fmt::print(
         "PASS  scenario={} seed={} strategy={} ({} steps, {} virtual, {} connections, "
@@ -207,7 +255,7 @@ int Replay(const std::string& scenario, const std::string& seed_text, bool trace
     fmt::print("FAIL  scenario={} seed={}\n  invariant:  {}\n  detail:     {}\n", scenario,
                Hex(*seed), r.violation->invariant, r.violation->detail);
   } else {
-    PrintFailure(r, *options);
+    PrintFailure(r, *options, shrink_suffix);
   }
   fmt::print("trace hash: {:#018x}\n", r.trace_hash);
   return r.passed() ? kExitPass : kExitFail;
@@ -234,12 +282,16 @@ int Main(int argc, char** argv) {
     sub->add_option("--fault", common.fault,
                     "enable one planted bug: " + absl::StrJoin(PlantedFaultNames(), " | "))
         ->capture_default_str();
-    sub->add_option("--pct-depth", common.pct_depth, "PCT bug depth d (d-1 change points)")
+    sub->add_option("--pct-depth", common.pct_depth,
+                    "PCT bug depth d (d-1 change points); 0: each seed draws its own (swarm)")
         ->capture_default_str();
     sub->add_option(
            "--services", common.services,
            "real (core/server/services LiminalServices, the default) | double (sim/services)")
         ->capture_default_str();
+    sub->add_flag("--no-swarm-faults", common.no_swarm_faults,
+                  "keep every fault point in production code silent (by default each seed "
+                  "draws which ones fire, and how often)");
     sub->add_flag("--lenient-handshake", common.lenient_handshake,
                   "do not fail a run whose server sends Push before ConnectAck (the check is "
                   "on by default)");
@@ -258,6 +310,14 @@ int Main(int argc, char** argv) {
   explore->add_option("--jobs", jobs, "runs in parallel (OS threads)")->capture_default_str();
   explore->add_flag("--hashes", hashes, "print every run's trace hash");
   explore->add_flag("--keep-going", keep_going, "do not stop at the first failure");
+  bool no_shrink = false;
+  bool coverage = false;
+  explore->add_flag("--coverage", coverage,
+                    "print which frame types, error codes, close routes and fault points the "
+                    "runs reached (and which they never did)");
+  explore->add_flag("--no-shrink", no_shrink,
+                    "do not shrink the first failure's workload (shrinking prints a small "
+                    "workload that still fails, and its `replay --shrink` command)");
   add_common(explore);
 
   CLI::App* replay = app.add_subcommand("replay", "re-run one seed exactly");
@@ -267,6 +327,10 @@ int Main(int argc, char** argv) {
   replay->add_option("--scenario", replay_scenario, "the scenario")->required();
   replay->add_option("--seed", seed, "the seed (decimal or 0x hex)")->required();
   replay->add_flag("--trace", trace, "print the full trace as the run goes");
+  std::string shrink_spec;
+  replay->add_option("--shrink", shrink_spec,
+                     "run the workload without these pieces, as explore's shrinker printed "
+                     "them (e.g. 0-3,7)");
   add_common(replay);
 
   CLI::App* list = app.add_subcommand("list", "list scenarios, strategies, faults, invariants");
@@ -285,8 +349,11 @@ int Main(int argc, char** argv) {
     fmt::print(stderr, "liminal-sim: --jobs and --seeds must be at least 1\n");
     return kExitUsage;
   }
-  if (*explore) return Explore(explore_scenario, seeds, from, jobs, hashes, keep_going, common);
-  if (*replay) return Replay(replay_scenario, seed, trace, common);
+  if (*explore) {
+    return Explore(explore_scenario, seeds, from, jobs, hashes, keep_going, !no_shrink, coverage,
+                   common);
+  }
+  if (*replay) return Replay(replay_scenario, seed, trace, shrink_spec, common);
   if (*list) return List();
   return kExitUsage;
 }

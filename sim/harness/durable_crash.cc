@@ -9,8 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "core/protocol/frame_encoder.h"
 #include "core/protocol/frame_stream.h"
-#include "core/server/connection_supervisor.h"
-#include "core/server/services/liminal_services.h"
+#include "core/server/assembly/server_assembly.h"
 #include "sim/harness/check_capture.h"
 #include "sim/harness/planted_fault.h"
 #include "sim/invariants/durable_history.h"
@@ -200,17 +199,19 @@ class Incarnation {
   bool Run(const IncarnationPlan& plan, const RunOptions& options, int& next_reader,
            std::string& why) {
     runtime_.file_system().set_max_blocking_latency(plan.max_fsync_latency);
-    absl::StatusOr<std::unique_ptr<server::services::LiminalServices>> services =
-        server::services::LiminalServices::Create(runtime_, DurableServices(options));
-    if (!services.ok()) {
-      why = absl::StrCat("incarnation ", index_, " could not start: ", services.status().message());
+    // The server liminald runs (core/server/assembly), over the simulated disk.
+    server::AssemblyOptions assembly;
+    assembly.services = DurableServices(options);
+    assembly.faults = options.faults;
+    absl::StatusOr<std::unique_ptr<server::ServerAssembly>> server =
+        server::ServerAssembly::Create(runtime_, std::move(assembly));
+    if (!server.ok()) {
+      why = absl::StrCat("incarnation ", index_, " could not start: ", server.status().message());
       return false;
     }
-    services_ = *std::move(services);
-    supervisor_ = std::make_unique<server::ConnectionSupervisor>(runtime_, *services_,
-                                                                 server::SupervisorOptions{});
+    server_ = *std::move(server);
     network_.listener().StartAccepting([this](std::unique_ptr<runtime::Socket> socket) {
-      (void)supervisor_->SpawnConnection(std::move(socket));
+      (void)server_->supervisor().SpawnConnection(std::move(socket));
     });
     for (size_t p = 0; p < plan.publishers.size(); ++p) {
       kernel_.Spawn(absl::StrCat("publisher:", p),
@@ -346,8 +347,7 @@ class Incarnation {
   SimRuntime runtime_;
   SimNetwork network_;
   CheckCapture check_capture_;
-  std::unique_ptr<server::services::LiminalServices> services_;
-  std::unique_ptr<server::ConnectionSupervisor> supervisor_;
+  std::unique_ptr<server::ServerAssembly> server_;
   NullObserver observer_;
   KernelStop stop_ = KernelStop::kQuiescent;
   int publishers_left_ = 0;

@@ -49,6 +49,8 @@ ExploreResult Explore(const ExploreOptions& options) {
   std::atomic<uint64_t> done{0};
   std::atomic<uint64_t> failed{0};
   std::mutex progress_mu;
+  std::mutex coverage_mu;
+  Coverage coverage;
   const SteadyClock::time_point start = SteadyClock::now();
   SteadyClock::time_point last_report = start;
 
@@ -65,6 +67,10 @@ ExploreResult Explore(const ExploreOptions& options) {
       if (!result.passed()) outcome.invariant = result.violation->invariant;
       outcome.hash = result.trace_hash;
       outcome.steps = result.steps;
+      {
+        std::lock_guard<std::mutex> lock(coverage_mu);
+        coverage.Merge(result.coverage);
+      }
       done.fetch_add(1);
       if (!result.passed()) {
         failed.fetch_add(1);
@@ -126,6 +132,7 @@ ExploreResult Explore(const ExploreOptions& options) {
     }
   }
   result.combined_hash = h;
+  result.coverage = coverage;
   return result;
 }
 

@@ -72,6 +72,7 @@ struct ExploreResult {
   absl::btree_map<std::string, ScenarioStats> per_scenario;
   std::vector<RunHash> hashes;      // with keep_hashes, in item order
   std::vector<FailingRun> failing;  // every failing run counted, in item order
+  Coverage coverage;                // merged over every completed run
 };
 
 ExploreResult Explore(const ExploreOptions& options);

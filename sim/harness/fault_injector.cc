@@ -10,6 +10,7 @@ FaultInjector::FaultInjector(const std::vector<FaultAction>& faults, SimRuntime&
     : faults_(faults), runtime_(runtime), network_(network), conns_(conns), clients_(clients) {
   for (const FaultAction& fault : faults_) {
     if (fault.kind == FaultKind::kCrashOnSpawn) crash_on_spawn_.insert(fault.client);
+    if (fault.kind == FaultKind::kLoseExitNotice) lose_exit_notice_.insert(fault.client);
   }
 }
 
@@ -17,6 +18,7 @@ void FaultInjector::Start() {
   FiberKernel& kernel = runtime_.kernel();
   for (size_t i = 0; i < faults_.size(); ++i) {
     if (faults_[i].kind == FaultKind::kCrashOnSpawn) continue;
+    if (faults_[i].kind == FaultKind::kLoseExitNotice) continue;
     kernel.Spawn(absl::StrCat("fault:", i), [this, i, &kernel] {
       kernel.SleepUntil(kernel.start() + absl::Microseconds(faults_[i].at_us));
       Inject(faults_[i]);
@@ -25,6 +27,12 @@ void FaultInjector::Start() {
 }
 
 void FaultInjector::OnSpawn(uint32_t client, runtime::Pid pid) {
+  if (lose_exit_notice_.contains(client)) {
+    runtime_.kernel().trace().Add(TraceKind::kFault, pid, 0, 0,
+                                  absl::StrCat("the runtime will lose the exit notice of client ",
+                                               client, "'s process pid ", pid));
+    runtime_.scheduler().LoseExitNotice(pid);
+  }
   if (!crash_on_spawn_.contains(client)) return;
   SimRuntime& runtime = runtime_;
   runtime.kernel().Spawn(absl::StrCat("fault:crash-on-spawn:", client), [&runtime, client, pid] {
@@ -73,6 +81,8 @@ void FaultInjector::Inject(const FaultAction& fault) {
                                                     : absl::StrCat("pid ", pid)));
       runtime_.scheduler().FailWakes(pid, static_cast<int>(fault.count));
       return;
+    case FaultKind::kLoseExitNotice:
+      return;  // armed in OnSpawn
     case FaultKind::kFailFlush:
       trace.Add(TraceKind::kFault, 0, 0, 0, "the disk refuses to sync: durable flush will fail");
       runtime_.file_system().FailSyncs(absl::DataLossError("simulated disk: fsync failed"));

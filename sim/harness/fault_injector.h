@@ -37,6 +37,7 @@ class FaultInjector {
   const ConnTable& conns_;
   const std::vector<std::unique_ptr<SimClient>>& clients_;
   absl::btree_set<uint32_t> crash_on_spawn_;
+  absl::btree_set<uint32_t> lose_exit_notice_;  // armed at spawn
 };
 
 }  // namespace liminal::sim

@@ -5,7 +5,9 @@ namespace liminal::sim {
 std::vector<std::string> PlantedFaultNames() {
   return {"skip-reply-slot-cancel-on-close", "skip-post-insert-liveness-check",
           "skip-control-rollback",           "unregister-rejected-registrations",
-          "ack-durable-before-fsync",        "unbounded-connection-inbox"};
+          "ack-durable-before-fsync",        "unbounded-connection-inbox",
+          "resolve-reply-from-any-connection", "notify-subscribers-only",
+          "cancel-reports-timeout"};
 }
 
 std::optional<server::FaultHooks> ParsePlantedFault(std::string_view name) {
@@ -23,6 +25,12 @@ std::optional<server::FaultHooks> ParsePlantedFault(std::string_view name) {
     hooks.ack_durable_before_fsync = true;
   } else if (name == "unbounded-connection-inbox") {
     hooks.unbounded_connection_inbox = true;
+  } else if (name == "resolve-reply-from-any-connection") {
+    hooks.resolve_reply_from_any_connection = true;
+  } else if (name == "notify-subscribers-only") {
+    hooks.notify_subscribers_only = true;
+  } else if (name == "cancel-reports-timeout") {
+    hooks.cancel_reports_timeout = true;
   } else {
     return std::nullopt;
   }
@@ -36,6 +44,9 @@ std::string PlantedFaultName(const server::FaultHooks& hooks) {
   if (hooks.unregister_rejected_registrations) return "unregister-rejected-registrations";
   if (hooks.ack_durable_before_fsync) return "ack-durable-before-fsync";
   if (hooks.unbounded_connection_inbox) return "unbounded-connection-inbox";
+  if (hooks.resolve_reply_from_any_connection) return "resolve-reply-from-any-connection";
+  if (hooks.notify_subscribers_only) return "notify-subscribers-only";
+  if (hooks.cancel_reports_timeout) return "cancel-reports-timeout";
   return "none";
 }
 

@@ -7,6 +7,9 @@
 //   unregister-rejected-registrations  → unregister-once
 //   ack-durable-before-fsync           → acknowledged-survive-crash (durable-crash)
 //   unbounded-connection-inbox         → inbox-bound (inbox-flood)
+//   resolve-reply-from-any-connection  → reply-slot-accounting (the replying connection)
+//   notify-subscribers-only            → shutdown-notice-reaches-all
+//   cancel-reports-timeout           → timeout-means-alive
 #ifndef LIMINAL_SIM_HARNESS_PLANTED_FAULT_H_
 #define LIMINAL_SIM_HARNESS_PLANTED_FAULT_H_
 

@@ -28,6 +28,11 @@ struct RunOptions {
   // Also require that the server sends no Push before the connection's ConnectAck (the
   // client SDKs treat any other first frame as a failed handshake).
   bool strict_handshake = true;
+  // Swarm faults: each seed draws its own profile of fault points (sim_fault_points.h) that
+  // fire inside production code.
+  bool swarm_faults = true;
+  // Fault points a shrunk run keeps silent whatever the profile (bit i: FaultPoint i).
+  uint32_t silenced_fault_points = 0;
   bool keep_full_trace = false;
   size_t trace_tail = 40;
   std::function<void(std::string_view)> echo;  // stream every trace record as it happens

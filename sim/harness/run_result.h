@@ -3,12 +3,15 @@
 #ifndef LIMINAL_SIM_HARNESS_RUN_RESULT_H_
 #define LIMINAL_SIM_HARNESS_RUN_RESULT_H_
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/time/time.h"
+#include "core/runtime/fault_points.h"
+#include "sim/harness/coverage.h"
 #include "sim/invariants/violation.h"
 #include "sim/kernel/fiber_kernel.h"
 
@@ -29,6 +32,9 @@ struct RunResult {
   uint64_t pushes = 0;
   std::string workload_summary;
   std::string workload;  // DescribeWorkload(): the clients' scripts and the fault plan
+  // How often each fault point (core/runtime/fault_points.h) fired, in FaultPoint order.
+  std::array<uint64_t, runtime::kFaultPointCount> fault_point_hits{};
+  Coverage coverage;  // what the run reached (frames, error codes, close routes, fault points)
   std::vector<std::string> trace_tail;
   std::vector<std::string> trace;  // only with RunOptions::keep_full_trace
 

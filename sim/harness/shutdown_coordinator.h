@@ -1,10 +1,12 @@
 // The graceful shutdown of server-behaviour.md §6, run from its own fiber at the
-// workload's shutdown time, exactly as the daemon sequences it: stop accepting, notify
-// (Disconnect once), AwaitIdle(drain_timeout), force close what remains, wait for the
-// supervisor to empty, flush durable state. Its timings feed the drain-bound check.
+// workload's shutdown time through the very sequence the daemon runs
+// (core/server/assembly/graceful_shutdown.h): stop accepting, notify (Disconnect once),
+// drain for up to drain_timeout, force close what remains, wait for the supervisor to
+// empty, flush durable state. Its timings feed the drain-bound check.
 #ifndef LIMINAL_SIM_HARNESS_SHUTDOWN_COORDINATOR_H_
 #define LIMINAL_SIM_HARNESS_SHUTDOWN_COORDINATOR_H_
 
+#include "core/server/assembly/graceful_shutdown.h"
 #include "core/server/connection_supervisor.h"
 #include "sim/invariants/event_log.h"
 #include "sim/invariants/world_view.h"
@@ -15,7 +17,7 @@
 
 namespace liminal::sim {
 
-class ShutdownCoordinator {
+class ShutdownCoordinator final : private server::ShutdownObserver {
  public:
   // How long after the force close every connection must be gone.
   static constexpr absl::Duration kForceCloseBound = absl::Seconds(1);
@@ -36,6 +38,11 @@ class ShutdownCoordinator {
 
  private:
   void Run();
+  void OnStoppedAccepting() override;
+  void OnNotified(bool every_connection) override;
+  void OnDrainEnded(bool drained, bool forced_early, size_t remaining) override;
+  void OnForceCloseEnded(bool idle, size_t remaining) override;
+  void OnFlushed(const absl::Status& status) override;
 
   const ShutdownSpec spec_;
   server::ConnectionSupervisor& supervisor_;

@@ -268,7 +268,8 @@ void SimClient::HandleServerFrame(const Frame& frame) {
         case PushPolicy::kNever:
           break;
         case PushPolicy::kWrongId:
-          SendFrame(MakeFrame(protocol::PushReply{push.correlation_id + 1000, "stray"}, 1));
+          // The next correlation id: often another connection's pending push.
+          SendFrame(MakeFrame(protocol::PushReply{push.correlation_id + 1, "stray"}, 1));
           break;
       }
       break;

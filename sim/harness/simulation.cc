@@ -10,6 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "core/check/check.h"
+#include "core/server/assembly/server_assembly.h"
 #include "core/server/connection_supervisor.h"
 #include "core/server/services/conversations/responder.h"
 #include "core/server/services/liminal_services.h"
@@ -28,6 +29,7 @@
 #include "sim/kernel/rng.h"
 #include "sim/net/sim_network.h"
 #include "sim/net/sim_socket.h"
+#include "sim/runtime/sim_fault_points.h"
 #include "sim/runtime/sim_runtime.h"
 #include "sim/services/sim_notifier.h"
 #include "sim/services/sim_services.h"
@@ -36,8 +38,7 @@
 namespace liminal::sim {
 namespace {
 
-server::SupervisorOptions MakeSupervisorOptions(const Workload& w, const RunOptions& options,
-                                                SimNotifier& notifier, EventLog& events) {
+server::SupervisorOptions MakeSupervisorOptions(const Workload& w, EventLog& events) {
   server::SupervisorOptions so;
   so.connection.max_frame_bytes = w.server.max_frame_bytes;
   so.connection.max_outbound_bytes = w.server.max_outbound_bytes;
@@ -46,27 +47,11 @@ server::SupervisorOptions MakeSupervisorOptions(const Workload& w, const RunOpti
   so.connection.idle_timeout = absl::Microseconds(w.server.idle_timeout_us);
   if (w.server.auth) so.connection.auth_tokens = {"secret"};
   so.max_connections = w.server.max_connections;
-  so.notifier = &notifier;
   so.events = &events;
-  so.faults = options.faults;
   return so;
 }
 
-// The ConnectionServices of a run: the double, or the real LiminalServices.
-struct Services {
-  std::unique_ptr<server::ConnectionServices> owned;
-  SimServices* fake = nullptr;
-  server::services::LiminalServices* real = nullptr;
-};
-
-Services MakeServices(ServicesKind kind, SimRuntime& runtime) {
-  Services services;
-  if (kind == ServicesKind::kDouble) {
-    auto fake = std::make_unique<SimServices>(runtime);
-    services.fake = fake.get();
-    services.owned = std::move(fake);
-    return services;
-  }
+server::services::ServicesOptions MakeServicesOptions() {
   server::services::ServicesOptions options;
   for (const char* name : {"orders", "events", "audit"}) {
     server::services::ChannelSpec channel;
@@ -75,12 +60,48 @@ Services MakeServices(ServicesKind kind, SimRuntime& runtime) {
   }
   options.conversation_reply_timeout = absl::Milliseconds(20);
   options.max_subscription_inbox_depth = 16;  // small: slow consumers get shed
-  absl::StatusOr<std::unique_ptr<server::services::LiminalServices>> real =
-      server::services::LiminalServices::Create(runtime, std::move(options));
-  LIMINAL_CHECK(real.ok(), absl::StrCat("the real services build: ", real.status().message()));
-  services.real = real->get();
-  services.owned = *std::move(real);
-  return services;
+  return options;
+}
+
+// The server of a run. By default the one liminald runs (core/server/assembly: the real
+// services, the worker dispatcher in front of the application's notifier, the supervisor);
+// `--services double` swaps the services for the small double of sim/services, wired by hand
+// (the double is kept for the test batch that checks its session contract).
+struct Server {
+  std::unique_ptr<server::ServerAssembly> assembly;  // kReal
+  std::unique_ptr<SimServices> fake;                 // kDouble
+  std::unique_ptr<server::ConnectionSupervisor> fake_supervisor;
+  server::ConnectionSupervisor* supervisor = nullptr;
+};
+
+Server MakeServer(const Workload& workload, const RunOptions& options, SimRuntime& runtime,
+                  SimNotifier& notifier, EventLog& events, SimFaultPoints& fault_points) {
+  // Before anything reads Runtime::fault_points().
+  if (options.swarm_faults) runtime.set_fault_points(&fault_points);
+  Server server;
+  if (options.services == ServicesKind::kDouble) {
+    server.fake = std::make_unique<SimServices>(runtime);
+    server::SupervisorOptions so = MakeSupervisorOptions(workload, events);
+    so.notifier = &notifier;
+    so.faults = options.faults;
+    server.fake_supervisor =
+        std::make_unique<server::ConnectionSupervisor>(runtime, *server.fake, std::move(so));
+    server.supervisor = server.fake_supervisor.get();
+    return server;
+  }
+  server::AssemblyOptions assembly;
+  assembly.services = MakeServicesOptions();
+  assembly.supervisor = MakeSupervisorOptions(workload, events);
+  assembly.application_notifier = &notifier;
+  assembly.worker_push_timeout = absl::Milliseconds(20);
+  assembly.faults = options.faults;
+  absl::StatusOr<std::unique_ptr<server::ServerAssembly>> built =
+      server::ServerAssembly::Create(runtime, std::move(assembly));
+  LIMINAL_CHECK(built.ok(),
+                absl::StrCat("the server assembles: ", built.status().message()));
+  server.assembly = *std::move(built);
+  server.supervisor = &server.assembly->supervisor();
+  return server;
 }
 
 // Everything one run owns. Members are declared in dependency order; the destructor first
@@ -97,11 +118,12 @@ class Simulation {
             trace_),
         runtime_(kernel_, seed),
         network_(kernel_, runtime_.scheduler(), DeriveSeed(seed, "network")),
-        services_(MakeServices(options.services, runtime_)),
+        swarm_(DrawSwarmProfile(seed, options.silenced_fault_points)),
+        fault_points_(kernel_, swarm_, seed),
         notifier_(kernel_),
         events_(kernel_),
-        supervisor_(runtime_, *services_.owned,
-                    MakeSupervisorOptions(workload, options, notifier_, events_)),
+        server_(MakeServer(workload, options, runtime_, notifier_, events_, fault_points_)),
+        supervisor_(*server_.supervisor),
         conns_(workload.clients.size()),
         suite_(InvariantSuite::Standard()),
         check_capture_(kernel_, workload.family, seed) {}
@@ -121,10 +143,12 @@ class Simulation {
   FiberKernel kernel_;
   SimRuntime runtime_;
   SimNetwork network_;
-  Services services_;
+  SwarmProfile swarm_;
+  SimFaultPoints fault_points_;
   SimNotifier notifier_;
   EventLog events_;
-  server::ConnectionSupervisor supervisor_;
+  Server server_;
+  server::ConnectionSupervisor& supervisor_;
   ConnTable conns_;
   std::vector<std::unique_ptr<SimClient>> clients_;
   std::unique_ptr<Application> app_;
@@ -154,17 +178,17 @@ void Simulation::OnAccept(std::unique_ptr<runtime::Socket> socket) {
 
 void Simulation::RegisterResponder(const AppAction& action) {
   const bool late = action.arg % 2 == 0;
-  if (services_.fake != nullptr) {
+  if (server_.fake != nullptr) {
     if (late) {
-      services_.fake->RegisterResponder("slow", ResponderKind::kLate, absl::Milliseconds(3));
+      server_.fake->RegisterResponder("slow", ResponderKind::kLate, absl::Milliseconds(3));
     } else {
-      services_.fake->RegisterResponder("mute", ResponderKind::kSilent, absl::ZeroDuration());
+      server_.fake->RegisterResponder("mute", ResponderKind::kSilent, absl::ZeroDuration());
     }
     return;
   }
   using server::services::ParticipantContext;
   using server::services::ReplyHandle;
-  server::services::ResponderRegistry& registry = services_.real->responders();
+  server::services::ResponderRegistry& registry = server_.assembly->services().responders();
   if (late) {
     SimClock& clock = runtime_.clock();
     // A second registration of the same subject is refused (AlreadyExists): fine here.
@@ -186,11 +210,21 @@ RunResult Simulation::Run() {
   RunResult result;
   result.seed = seed_;
   result.workload_summary = SummarizeWorkload(workload_);
-  result.workload = DescribeWorkload(workload_);
+  result.workload =
+      absl::StrCat(DescribeWorkload(workload_), "  swarm fault points: ",
+                   options_.swarm_faults ? DescribeSwarmProfile(swarm_) : std::string("off"),
+      options_.strategy == StrategyKind::kPct
+          ? absl::StrCat("; pct depth ",
+                         options_.strategy_options.pct_depth > 0
+                             ? options_.strategy_options.pct_depth
+                             : SwarmPctDepth(DeriveSeed(seed_, "schedule")))
+          : std::string(),
+      "\n");
   trace_.Add(TraceKind::kNote, seed_, 0, 0,
              absl::StrCat("run ", workload_.family, " seed=0x", absl::Hex(seed_),
                           " fault=", PlantedFaultName(options_.faults),
-                          " services=", ServicesKindName(options_.services)));
+                          " services=", ServicesKindName(options_.services),
+                          " swarm=", options_.swarm_faults ? DescribeSwarmProfile(swarm_) : "off"));
 
   runtime_.scheduler().set_spawn_observer([this](runtime::Pid pid, const std::string&) {
     if (accepting_client_ < 0) return;
@@ -217,7 +251,7 @@ RunResult Simulation::Run() {
   faults_->Start();
   shutdown_->Start();
 
-  InvariantObserver observer(suite_, events_, supervisor_, runtime_, services_.fake, clients_,
+  InvariantObserver observer(suite_, events_, supervisor_, runtime_, server_.fake.get(), clients_,
                              network_, workload_.server.max_inbox_bytes);
   result.stop = kernel_.Run(observer, options_.limits);
   result.violation =
@@ -240,16 +274,16 @@ RunResult Simulation::Run() {
       for (const auto& client : clients_) {
         if (client->connected() && !client->finished()) still_connected.push_back(client->index());
       }
-      EndOfRun end{kernel_.Now(),
-                   snapshot,
-                   std::move(live_processes),
-                   kernel_.DescribeLiveFibers(),
-                   app_->pushes(),
-                   shutdown_->Report(),
-                   services_.fake != nullptr ? services_.fake->UnreleasedSessions()
-                                             : std::vector<uint64_t>{},
-                   notifier_.unregistered(),
-                   std::move(still_connected)};
+      EndOfRun end{
+          kernel_.Now(),
+          snapshot,
+          std::move(live_processes),
+          kernel_.DescribeLiveFibers(),
+          app_->pushes(),
+          shutdown_->Report(),
+          server_.fake != nullptr ? server_.fake->UnreleasedSessions() : std::vector<uint64_t>{},
+          notifier_.calls(),
+          std::move(still_connected)};
       result.violation = suite_.AtEnd(end);
     }
     if (result.violation.has_value()) {
@@ -273,6 +307,8 @@ RunResult Simulation::Run() {
     if (e.event.kind == server::SupervisorEventKind::kSpawned) ++result.connections;
   }
   for (const PushReport& push : app_->pushes()) result.pushes += push.called ? 1 : 0;
+  result.fault_point_hits = fault_points_.hits();
+  result.coverage = CoverageOf(events_.events(), result.fault_point_hits);
   result.trace_tail = trace_.FormatTail();
   if (options_.keep_full_trace) result.trace = trace_.FormatAll();
   return result;

@@ -9,6 +9,8 @@
 #include "sim/invariants/records_match_processes.h"
 #include "sim/invariants/release_once.h"
 #include "sim/invariants/reply_slot_accounting.h"
+#include "sim/invariants/shutdown_notice.h"
+#include "sim/invariants/timeout_means_alive.h"
 #include "sim/invariants/unregister_once.h"
 
 namespace liminal::sim {
@@ -25,6 +27,8 @@ InvariantSuite InvariantSuite::Standard() {
   suite.Add(std::make_unique<AwaitersEnd>());
   suite.Add(std::make_unique<DrainBound>());
   suite.Add(std::make_unique<NothingLeft>());
+  suite.Add(std::make_unique<ShutdownNotice>());
+  suite.Add(std::make_unique<TimeoutMeansAlive>());
   return suite;
 }
 

@@ -11,7 +11,13 @@ std::optional<std::string> RecordsMatchProcesses::OnState(const WorldView& view)
   auto live = [&](runtime::Pid pid) {
     return std::binary_search(view.live_pids.begin(), view.live_pids.end(), pid);
   };
+  auto notice_lost = [&](runtime::Pid pid) {
+    return view.lost_exit_notices != nullptr &&
+           std::find(view.lost_exit_notices->begin(), view.lost_exit_notices->end(), pid) !=
+               view.lost_exit_notices->end();
+  };
   for (const auto& record : view.snapshot.records) {
+    if (!live(record.pid) && notice_lost(record.pid)) continue;  // an orphan for the reap
     if (!live(record.pid)) {
       return absl::StrCat("record of pid ", record.pid,
                           " is still tracked but its process is gone (an orphan record)");

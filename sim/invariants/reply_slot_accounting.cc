@@ -27,6 +27,11 @@ std::optional<std::string> ReplySlotAccounting::OnEvent(const TimedEvent& timed)
         return absl::StrCat("slot ", e.id, " of pid ", it->second.owner,
                             " ended twice: ", it->second.ended, ", then ", what);
       }
+      if (it->second.owner != e.pid && e.kind == SupervisorEventKind::kSlotReplied) {
+        return absl::StrCat("slot ", e.id, " of pid ", it->second.owner,
+                            " was resolved by a PushReply that arrived on pid ", e.pid,
+                            "'s connection");
+      }
       if (it->second.owner != e.pid) {
         return absl::StrCat("slot ", e.id, " owned by pid ", it->second.owner, " was ", what,
                             " as if owned by pid ", e.pid);
@@ -69,7 +74,11 @@ std::optional<std::string> ReplySlotAccounting::OnState(const WorldView& view) {
       return absl::StrCat("slot ", id, " is pending but its owner pid ", owner,
                           " has no record: nothing will ever resolve or cancel it");
     }
-    if (view.quiescent) {
+    const bool notice_lost =
+        view.lost_exit_notices != nullptr &&
+        std::find(view.lost_exit_notices->begin(), view.lost_exit_notices->end(), owner) !=
+            view.lost_exit_notices->end();
+    if (view.quiescent && !notice_lost) {  // an orphan's slots wait for the reap
       if (record->released) {
         return absl::StrCat("slot ", id, " is pending at quiescence but pid ", owner,
                             " was released");

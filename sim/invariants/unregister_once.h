@@ -1,10 +1,12 @@
-// "Unregister fires at most once per pid, and iff a registration was stored": from the
-// events (kRegistrationStored / kUnregisterFired), and at the end against what the
-// application's notifier actually saw.
+// "Unregister fires at most once per connection, and only for a registration the notifier
+// accepted; every accepted registration is unregistered once the connection ends". Ground
+// truth is the application notifier's own record of the calls it received (NotifierCall),
+// never the supervisor's events about itself.
 #ifndef LIMINAL_SIM_INVARIANTS_UNREGISTER_ONCE_H_
 #define LIMINAL_SIM_INVARIANTS_UNREGISTER_ONCE_H_
 
-#include "absl/container/btree_map.h"
+#include <vector>
+
 #include "sim/invariants/invariant_checker.h"
 
 namespace liminal::sim {
@@ -12,16 +14,10 @@ namespace liminal::sim {
 class UnregisterOnce final : public InvariantChecker {
  public:
   std::string_view name() const override { return "unregister-once"; }
-  std::optional<std::string> OnEvent(const TimedEvent& event) override;
   std::optional<std::string> AtEnd(const EndOfRun& end) override;
 
- private:
-  struct Pid {
-    int stored = 0;
-    int rejected = 0;
-    int unregistered = 0;
-  };
-  absl::btree_map<runtime::Pid, Pid> pids_;
+  // The same check over a call log alone (unit tests, and AtEnd).
+  static std::optional<std::string> Check(const std::vector<NotifierCall>& calls);
 };
 
 }  // namespace liminal::sim

@@ -34,6 +34,9 @@ struct WorldView {
   bool quiescent;                              // nothing is runnable
   const std::vector<InboundBacklog>& inbound;  // every reading server socket, by connection
   size_t max_inbox_bytes;                      // the configured (documented) inbox bound
+  // Processes whose exit the runtime never reported (a simulated runtime fault), in exit
+  // order: their records may stay, orphaned, until a reap removes them.
+  const std::vector<runtime::Pid>* lost_exit_notices = nullptr;
 };
 
 // One application PushToConnection call and what its awaiter did.
@@ -68,6 +71,21 @@ struct DrainReport {
   // When the sequence finished (the daemon would now stop the scheduler and exit):
   std::vector<runtime::Pid> alive_after_finish;    // connection processes still alive
   std::vector<runtime::Pid> spawned_after_finish;  // connections spawned afterwards
+  // The shutdown notice: its mode, the connection processes running when the sequence
+  // began, those of them still running when the drain ended, and the number of supervisor
+  // events recorded by then.
+  bool notify_every_connection = false;
+  std::vector<runtime::Pid> notified;
+  std::vector<runtime::Pid> open_at_drain_end;
+  size_t drain_end_event = 0;
+};
+
+// One call the application's notifier received, in the order received: its own record,
+// the ground truth for unregister-once.
+struct NotifierCall {
+  enum class Kind : uint8_t { kAccepted, kRejected, kUnregistered };
+  Kind kind;
+  runtime::Pid pid = runtime::kNoPid;
 };
 
 struct EndOfRun {
@@ -78,7 +96,7 @@ struct EndOfRun {
   const std::vector<PushReport>& pushes;
   DrainReport drain;
   std::vector<uint64_t> unreleased_sessions;
-  const absl::btree_map<runtime::Pid, int>& notifier_unregisters;
+  const std::vector<NotifierCall>& notifier_calls;
   std::vector<uint32_t> clients_still_connected;
 };
 

@@ -2,6 +2,7 @@
 
 #include "sim/kernel/pct_strategy.h"
 #include "sim/kernel/random_strategy.h"
+#include "sim/kernel/rng.h"
 
 namespace liminal::sim {
 
@@ -21,11 +22,19 @@ std::optional<StrategyKind> ParseStrategyKind(std::string_view name) {
   return std::nullopt;
 }
 
+int SwarmPctDepth(uint64_t seed) {
+  constexpr int kDepths[] = {3, 5, 10, 10, 20, 20, 20, 30};
+  Rng rng(DeriveSeed(seed, "pct-depth"));
+  return kDepths[rng.Uniform(sizeof(kDepths) / sizeof(kDepths[0]))];
+}
+
 std::unique_ptr<SchedulingStrategy> MakeStrategy(StrategyKind kind, uint64_t seed,
                                                  const StrategyOptions& options) {
   switch (kind) {
-    case StrategyKind::kPct:
-      return std::make_unique<PctStrategy>(seed, options.pct_depth, options.pct_expected_steps);
+    case StrategyKind::kPct: {
+      const int depth = options.pct_depth > 0 ? options.pct_depth : SwarmPctDepth(seed);
+      return std::make_unique<PctStrategy>(seed, depth, options.pct_expected_steps);
+    }
     case StrategyKind::kRandom:
       break;
   }

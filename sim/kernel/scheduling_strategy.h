@@ -35,9 +35,16 @@ const char* StrategyKindName(StrategyKind kind);
 std::optional<StrategyKind> ParseStrategyKind(std::string_view name);
 
 struct StrategyOptions {
-  int pct_depth = 3;                   // d: the number of priority-change points is d - 1
+  // d: the number of priority-change points is d - 1. 0 (the default) is the swarm setting:
+  // each seed draws its own depth (SwarmPctDepth), since no single depth finds every race.
+  int pct_depth = 0;
   uint64_t pct_expected_steps = 4000;  // k: change points are drawn from [1, k)
 };
+
+// The PCT depth a seed draws when none is fixed: 3, 5, 10, 20 or 30, weighted towards 10-20
+// (depth 3 found the spawn-vs-shutdown window less often than random scheduling; 20 did
+// better).
+int SwarmPctDepth(uint64_t seed);
 
 std::unique_ptr<SchedulingStrategy> MakeStrategy(StrategyKind kind, uint64_t seed,
                                                  const StrategyOptions& options = {});

@@ -30,6 +30,10 @@ class SimRuntime final : public runtime::Runtime {
   runtime::Random& random() override { return random_; }
   SimDisk& file_system() override { return disk_; }
   std::unique_ptr<runtime::Mutex> NewMutex() override;
+  runtime::FaultPoints* fault_points() override { return fault_points_; }
+  // Installs the run's fault points (sim_fault_points.h) before the server is built; null
+  // (the default) leaves every point silent.
+  void set_fault_points(runtime::FaultPoints* points) { fault_points_ = points; }
 
   FiberKernel& kernel() { return kernel_; }
 
@@ -40,6 +44,7 @@ class SimRuntime final : public runtime::Runtime {
   SimDisk disk_;
   SimScheduler scheduler_;
   uint64_t next_mutex_ = 1;
+  runtime::FaultPoints* fault_points_ = nullptr;
 };
 
 }  // namespace liminal::sim

@@ -51,6 +51,10 @@ class SimScheduler final : public runtime::Scheduler {
   std::string NameOf(runtime::Pid pid) const;
   void set_spawn_observer(SpawnObserver observer) { spawn_observer_ = std::move(observer); }
   void FailWakes(runtime::Pid pid, int count);
+  // Fault injection: when `pid` exits, its monitors are never called (a runtime that loses
+  // an exit notification). The pid is then listed in lost_exit_notices(), in exit order.
+  void LoseExitNotice(runtime::Pid pid);
+  const std::vector<runtime::Pid>& lost_exit_notices() const { return lost_exit_notices_; }
   // Bumped on every kill and exit (the invariant checkers re-read state when it moves).
   uint64_t version() const { return version_; }
   // Destroys every remaining Process object (end of a run, from the main context).
@@ -70,6 +74,7 @@ class SimScheduler final : public runtime::Scheduler {
   std::vector<std::unique_ptr<Entry>> entries_;  // index pid - 1 (pids are never reused)
   SpawnObserver spawn_observer_;
   absl::btree_map<runtime::Pid, int> failing_wakes_;  // kNoPid: any process
+  std::vector<runtime::Pid> lost_exit_notices_;
   uint64_t version_ = 0;
 };
 

@@ -11,17 +11,19 @@ absl::Status SimNotifier::OnWorkerRegistered(runtime::Pid pid,
   if (absl::StartsWith(registration.task_queue, "reject")) {
     kernel_.trace().Add(TraceKind::kNote, pid, 0, 0,
                         absl::StrCat("notifier rejected registration of pid ", pid));
+    calls_.push_back({NotifierCall::Kind::kRejected, pid});
     return absl::PermissionDeniedError(
         absl::StrCat("task queue '", registration.task_queue, "' is not served here"));
   }
   kernel_.trace().Add(TraceKind::kNote, pid, 0, 0,
                       absl::StrCat("notifier accepted registration of pid ", pid));
+  calls_.push_back({NotifierCall::Kind::kAccepted, pid});
   return absl::OkStatus();
 }
 
 void SimNotifier::OnWorkerUnregistered(runtime::Pid pid) {
   kernel_.SwitchPoint(SwitchKind::kYield, pid);
-  ++unregistered_[pid];
+  calls_.push_back({NotifierCall::Kind::kUnregistered, pid});
   kernel_.trace().Add(TraceKind::kNote, pid, 0, 0,
                       absl::StrCat("notifier saw unregister of pid ", pid));
 }

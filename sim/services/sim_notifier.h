@@ -1,12 +1,15 @@
-// The application's ConnectionNotifier in the simulation: accepts worker registrations
-// unless their task queue starts with "reject", counts the unregisters per pid (the
-// invariant checkers compare them with the supervisor's events), traces every call, and
-// yields at each call, as application code taking its time would.
+// The application's ConnectionNotifier in the simulation (behind the worker dispatcher, as
+// an embedding application's would be): accepts worker registrations unless their task
+// queue starts with "reject", keeps its own record of every call (the ground truth of the
+// unregister-once check), traces every call, and yields at each call, as application code
+// taking its time would.
 #ifndef LIMINAL_SIM_SERVICES_SIM_NOTIFIER_H_
 #define LIMINAL_SIM_SERVICES_SIM_NOTIFIER_H_
 
-#include "absl/container/btree_map.h"
+#include <vector>
+
 #include "core/server/connection_notifier.h"
+#include "sim/invariants/world_view.h"
 #include "sim/kernel/fiber_kernel.h"
 
 namespace liminal::sim {
@@ -19,11 +22,11 @@ class SimNotifier final : public server::ConnectionNotifier {
                                   const protocol::WorkerRegister& registration) override;
   void OnWorkerUnregistered(runtime::Pid pid) override;
 
-  const absl::btree_map<runtime::Pid, int>& unregistered() const { return unregistered_; }
+  const std::vector<NotifierCall>& calls() const { return calls_; }
 
  private:
   FiberKernel& kernel_;
-  absl::btree_map<runtime::Pid, int> unregistered_;
+  std::vector<NotifierCall> calls_;
 };
 
 }  // namespace liminal::sim

@@ -208,6 +208,9 @@ Workload OrphanReap(Builder& b) {
         break;
     }
     if (b.Chance(40)) w.faults.push_back(b.Fault(FaultKind::kCrashOnSpawn, 0, i));
+    // The runtime loses the process's exit notice: its record is an orphan that only
+    // ReapCrashedConnections (or the shutdown's force close) removes.
+    if (b.Chance(20)) w.faults.push_back(b.Fault(FaultKind::kLoseExitNotice, 0, i));
     if (b.Chance(25)) w.app.push_back(b.Push(c.start_us + b.Between(0, 400), i));
     last = std::max(last, c.start_us + 1'000);
     w.clients.push_back(std::move(c));
@@ -245,6 +248,14 @@ Workload PushVsClose(Builder& b) {
     if (b.Chance(35)) {
       w.faults.push_back(
           b.Fault(FaultKind::kFailWakes, b.Between(c.start_us, close_at), i, b.Between(1, 2)));
+    }
+    if (b.Chance(25)) {
+      // A burst: pushes at one instant, with the first wake failing, so a control is
+      // queued behind the one being rolled back (the rollback must remove the right one).
+      const uint32_t at = b.Between(c.start_us + 200, close_at);
+      w.faults.push_back(b.Fault(FaultKind::kFailWakes, at, i, 1));
+      const uint32_t burst = b.Between(2, 3);
+      for (uint32_t k = 0; k < burst; ++k) w.app.push_back(b.Push(at, i));
     }
     last = std::max(last, close_at + 2'000);
     w.clients.push_back(std::move(c));

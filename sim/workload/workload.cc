@@ -112,6 +112,8 @@ const char* FaultKindName(FaultKind kind) {
       return "fail-wakes";
     case FaultKind::kFailFlush:
       return "fail-flush";
+    case FaultKind::kLoseExitNotice:
+      return "lose-exit-notice";
   }
   return "unknown";
 }

@@ -86,11 +86,12 @@ struct AppAction {
 };
 
 enum class FaultKind : uint8_t {
-  kCrash,         // request_crash() on the client's connection process
-  kCrashOnSpawn,  // kill the client's process the moment it is spawned
-  kKillPeer,      // the client's side of the connection resets
-  kFailWakes,     // the next `count` Wakes to the client's process fail
-  kFailFlush,     // FlushDurableState fails (the disk refuses to sync)
+  kCrash,           // request_crash() on the client's connection process
+  kCrashOnSpawn,    // kill the client's process the moment it is spawned
+  kKillPeer,        // the client's side of the connection resets
+  kFailWakes,       // the next `count` Wakes to the client's process fail
+  kFailFlush,       // FlushDurableState fails (the disk refuses to sync)
+  kLoseExitNotice,  // the runtime loses the exit notice of the client's connection process
 };
 const char* FaultKindName(FaultKind kind);
 

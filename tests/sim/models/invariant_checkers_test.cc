@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "core/protocol/frame.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "sim/invariants/awaiters_end.h"
@@ -15,6 +16,8 @@
 #include "sim/invariants/records_match_processes.h"
 #include "sim/invariants/release_once.h"
 #include "sim/invariants/reply_slot_accounting.h"
+#include "sim/invariants/shutdown_notice.h"
+#include "sim/invariants/timeout_means_alive.h"
 #include "sim/invariants/unregister_once.h"
 
 namespace liminal::sim {
@@ -42,13 +45,14 @@ std::optional<std::string> Feed(InvariantChecker& checker, const std::vector<Tim
 struct EndFixture {
   server::SupervisorSnapshot snapshot;
   std::vector<PushReport> pushes;
-  absl::btree_map<runtime::Pid, int> unregisters;
-  EndOfRun End() {
-    DrainReport drain;
-    drain.started = drain.finished = drain.idle_after_force = true;
-    drain.drain_timeout = absl::Milliseconds(10);
-    return EndOfRun{kT0, snapshot, {}, {}, pushes, drain, {}, unregisters, {}};
-  }
+  std::vector<NotifierCall> notifier_calls;
+  DrainReport drain = [] {
+    DrainReport report;
+    report.started = report.finished = report.idle_after_force = true;
+    report.drain_timeout = absl::Milliseconds(10);
+    return report;
+  }();
+  EndOfRun End() { return EndOfRun{kT0, snapshot, {}, {}, pushes, drain, {}, notifier_calls, {}}; }
 };
 
 TEST(ReplySlotAccountingTest, ASlotEndsExactlyOnce) {
@@ -105,29 +109,64 @@ TEST(ControlAccountingTest, EachControlMeetsOneFate) {
               Optional(HasSubstr("still queued")));
 }
 
-TEST(UnregisterOnceTest, FiresOnceAndOnlyForStoredRegistrations) {
-  UnregisterOnce rejected_only;
-  EXPECT_THAT(Feed(rejected_only, {E(SupervisorEventKind::kRegistrationRejected, 5),
-                                   E(SupervisorEventKind::kUnregisterFired, 5)}),
-              Optional(HasSubstr("never stored a registration")));
-  UnregisterOnce twice;
-  EXPECT_THAT(Feed(twice, {E(SupervisorEventKind::kRegistrationStored, 5),
-                           E(SupervisorEventKind::kRegistrationStored, 5),
-                           E(SupervisorEventKind::kUnregisterFired, 5),
-                           E(SupervisorEventKind::kUnregisterFired, 5)}),
-              Optional(HasSubstr("fired twice")));
-  UnregisterOnce missing;
-  ASSERT_EQ(Feed(missing, {E(SupervisorEventKind::kRegistrationStored, 6)}), std::nullopt);
-  EndFixture end;
-  EXPECT_THAT(missing.AtEnd(end.End()), Optional(HasSubstr("never fired")));
-  UnregisterOnce good;
-  ASSERT_EQ(Feed(good, {E(SupervisorEventKind::kRegistrationStored, 6),
-                        E(SupervisorEventKind::kUnregisterFired, 6)}),
+TEST(UnregisterOnceTest, TheNotifierIsToldOnceAndOnlyForAcceptedRegistrations) {
+  using K = NotifierCall::Kind;
+  EXPECT_THAT(UnregisterOnce::Check({{K::kRejected, 5}, {K::kUnregistered, 5}}),
+              Optional(HasSubstr("never accepted a registration from it (1 rejected)")));
+  EXPECT_THAT(
+      UnregisterOnce::Check(
+          {{K::kAccepted, 5}, {K::kAccepted, 5}, {K::kUnregistered, 5}, {K::kUnregistered, 5}}),
+      Optional(HasSubstr("told twice")));
+  EXPECT_THAT(UnregisterOnce::Check({{K::kAccepted, 6}}), Optional(HasSubstr("never told")));
+  EXPECT_EQ(UnregisterOnce::Check({{K::kAccepted, 6}, {K::kRejected, 7}, {K::kUnregistered, 6}}),
             std::nullopt);
-  end.unregisters[6] = 1;
+  UnregisterOnce checker;
+  EndFixture end;
+  end.notifier_calls = {{K::kAccepted, 6}};
+  EXPECT_THAT(checker.AtEnd(end.End()), Optional(HasSubstr("pid 6")));
+  end.notifier_calls.push_back({K::kUnregistered, 6});
+  EXPECT_EQ(checker.AtEnd(end.End()), std::nullopt);
+}
+
+TEST(ReplySlotAccountingTest, AReplyMustArriveOnTheOwnersConnection) {
+  ReplySlotAccounting stolen;
+  EXPECT_THAT(Feed(stolen, {E(SupervisorEventKind::kSlotRegistered, 1, 7),
+                            E(SupervisorEventKind::kSlotReplied, 2, 7)}),
+              Optional(HasSubstr("arrived on pid 2's connection")));
+}
+
+TEST(TimeoutMeansAliveTest, ATimeoutAfterTheConnectionEndedIsReported) {
+  TimeoutMeansAlive alive;
+  EXPECT_EQ(Feed(alive, {E(SupervisorEventKind::kSlotRegistered, 1, 1),
+                         E(SupervisorEventKind::kAwaiterTimeout, 1, 1),
+                         E(SupervisorEventKind::kReleased, 1)}),
+            std::nullopt);
+  TimeoutMeansAlive dead;
+  EXPECT_THAT(Feed(dead, {E(SupervisorEventKind::kSlotRegistered, 1, 1),
+                          E(SupervisorEventKind::kRecordRemoved, 1),
+                          E(SupervisorEventKind::kAwaiterTimeout, 1, 1)}),
+              Optional(HasSubstr("must be Disconnected")));
+}
+
+TEST(ShutdownNoticeTest, EveryOpenConnectionGetsItsDisconnectDuringTheDrain) {
+  const uint64_t kDisconnect = static_cast<uint64_t>(protocol::FrameType::kDisconnect);
+  EndFixture end;
+  end.drain.notify_every_connection = true;
+  end.drain.open_at_drain_end = {1, 2};
+  end.drain.drain_end_event = 2;
+  ShutdownNotice good;
+  ASSERT_EQ(Feed(good, {E(SupervisorEventKind::kFrameSent, 1, kDisconnect),
+                        E(SupervisorEventKind::kFrameSent, 2, kDisconnect)}),
+            std::nullopt);
   EXPECT_EQ(good.AtEnd(end.End()), std::nullopt);
-  end.unregisters[6] = 2;
-  EXPECT_THAT(good.AtEnd(end.End()), Optional(HasSubstr("notifier saw 2")));
+  ShutdownNotice late;
+  ASSERT_EQ(Feed(late, {E(SupervisorEventKind::kFrameSent, 1, kDisconnect),
+                        E(SupervisorEventKind::kSocketClosed, 3),
+                        E(SupervisorEventKind::kFrameSent, 2, kDisconnect)}),
+            std::nullopt);
+  EXPECT_THAT(late.AtEnd(end.End()), Optional(HasSubstr("only by the force close")));
+  end.drain.notify_every_connection = false;  // subscribers only: no such promise
+  EXPECT_EQ(late.AtEnd(end.End()), std::nullopt);
 }
 
 TEST(DisconnectOnceTest, OneDisconnectBeforeTheClose) {

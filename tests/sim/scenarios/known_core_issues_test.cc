@@ -76,5 +76,35 @@ TEST(FixedCoreIssueTest, ParticipantIsStoppedEvenWhenItsStopWakeFails) {
   }
 }
 
+// An idle, connected client whose wakes fail right when the shutdown notifies everyone.
+Workload NotifyWithFailingWakes(uint32_t failing_wakes) {
+  Workload w;
+  w.family = "notify-wake-fails";
+  ClientSpec c;
+  c.on_disconnect = DisconnectPolicy::kIgnore;  // stays until the force close
+  c.ops = {ClientOp{ClientOpKind::kHandshake, 0, 0, 0}};
+  w.clients.push_back(c);
+  w.faults.push_back(FaultAction{FaultKind::kFailWakes, 900, 0, failing_wakes});
+  w.shutdown.at_us = 1'000;
+  w.shutdown.drain_us = 20'000;
+  w.shutdown.every_connection = true;
+  return w;
+}
+
+// Regression for the bug shutdown-notice-reaches-all found (mixed, seed 1): a NotifyShutdown
+// control whose wake failed was rolled back, and that connection got no Disconnect for the
+// whole drain. NotifyShutdown now retries the wake, then force-closes the connection.
+TEST(FixedCoreIssueTest, ShutdownNoticeSurvivesAFailedWake) {
+  for (uint32_t failing : {1u, 2u, 5u}) {  // retried; retried twice; given up: force close
+    for (uint64_t seed = 1; seed <= 50; ++seed) {
+      RunOptions options;
+      options.swarm_faults = false;
+      const RunResult r = RunWorkload(NotifyWithFailingWakes(failing), seed, options);
+      EXPECT_TRUE(r.passed()) << "failing wakes " << failing << ", seed " << seed << ": "
+                              << r.violation->invariant << ": " << r.violation->detail;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace liminal::sim
