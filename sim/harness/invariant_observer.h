@@ -1,7 +1,8 @@
 // Runs the invariant suite after every step of the kernel: feeds it the new supervisor
 // events, the services double's and the clients' own checks, and — whenever no fiber holds
 // a runtime Mutex and something changed, and always at quiescence — a fresh
-// SupervisorSnapshot. The first violation stops the run.
+// SupervisorSnapshot. It also feeds the messaging history the connections the supervisor
+// released and reports the history's violations. The first violation stops the run.
 #ifndef LIMINAL_SIM_HARNESS_INVARIANT_OBSERVER_H_
 #define LIMINAL_SIM_HARNESS_INVARIANT_OBSERVER_H_
 
@@ -10,7 +11,9 @@
 #include <vector>
 
 #include "core/server/connection_supervisor.h"
+#include "sim/harness/conn_table.h"
 #include "sim/harness/sim_client.h"
+#include "sim/invariants/messaging_history.h"
 #include "sim/invariants/event_log.h"
 #include "sim/invariants/invariant_suite.h"
 #include "sim/kernel/step_observer.h"
@@ -24,13 +27,16 @@ class InvariantObserver final : public StepObserver {
   InvariantObserver(InvariantSuite& suite, const EventLog& events,
                     const server::ConnectionSupervisor& supervisor, SimRuntime& runtime,
                     const SimServices* services,
-                    const std::vector<std::unique_ptr<SimClient>>& clients)
+                    const std::vector<std::unique_ptr<SimClient>>& clients,
+                    MessagingHistory* history = nullptr, const ConnTable* conns = nullptr)
       : suite_(suite),
         events_(events),
         supervisor_(supervisor),
         runtime_(runtime),
         services_(services),
-        clients_(clients) {}
+        clients_(clients),
+        history_(history),
+        conns_(conns) {}
 
   void OnStep() override { Check(/*quiescent=*/false); }
   void OnQuiescent() override { Check(/*quiescent=*/true); }
@@ -47,6 +53,10 @@ class InvariantObserver final : public StepObserver {
   SimRuntime& runtime_;
   const SimServices* services_;  // the double checks its own contract; null otherwise
   const std::vector<std::unique_ptr<SimClient>>& clients_;
+  // The clients' messaging history: told about released connections, its incremental
+  // violations reported like the suite's. Both null when the run has none.
+  MessagingHistory* history_;
+  const ConnTable* conns_;
   size_t next_event_ = 0;
   uint64_t checked_version_ = UINT64_MAX;
   std::optional<Violation> violation_;

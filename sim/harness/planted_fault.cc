@@ -4,7 +4,11 @@ namespace liminal::sim {
 
 std::vector<std::string> PlantedFaultNames() {
   return {"skip-reply-slot-cancel-on-close", "skip-post-insert-liveness-check",
-          "skip-control-rollback", "unregister-rejected-registrations", "ack-durable-before-fsync"};
+          "skip-control-rollback",           "unregister-rejected-registrations",
+          "ack-durable-before-fsync",        "credit-off-by-one",
+          "deliver-duplicate-publish",       "lose-subscriber-wake",
+          "keep-subscriptions-on-close",     "reply-to-newest-request",
+          "keep-replaced-worker-registration"};
 }
 
 std::optional<server::FaultHooks> ParsePlantedFault(std::string_view name) {
@@ -20,6 +24,18 @@ std::optional<server::FaultHooks> ParsePlantedFault(std::string_view name) {
     hooks.unregister_rejected_registrations = true;
   } else if (name == "ack-durable-before-fsync") {
     hooks.ack_durable_before_fsync = true;
+  } else if (name == "credit-off-by-one") {
+    hooks.credit_off_by_one = true;
+  } else if (name == "deliver-duplicate-publish") {
+    hooks.deliver_duplicate_publish = true;
+  } else if (name == "lose-subscriber-wake") {
+    hooks.lose_subscriber_wake = true;
+  } else if (name == "keep-subscriptions-on-close") {
+    hooks.keep_subscriptions_on_close = true;
+  } else if (name == "reply-to-newest-request") {
+    hooks.reply_to_newest_request = true;
+  } else if (name == "keep-replaced-worker-registration") {
+    hooks.keep_replaced_worker_registration = true;
   } else {
     return std::nullopt;
   }
@@ -32,6 +48,12 @@ std::string PlantedFaultName(const server::FaultHooks& hooks) {
   if (hooks.skip_control_rollback) return "skip-control-rollback";
   if (hooks.unregister_rejected_registrations) return "unregister-rejected-registrations";
   if (hooks.ack_durable_before_fsync) return "ack-durable-before-fsync";
+  if (hooks.credit_off_by_one) return "credit-off-by-one";
+  if (hooks.deliver_duplicate_publish) return "deliver-duplicate-publish";
+  if (hooks.lose_subscriber_wake) return "lose-subscriber-wake";
+  if (hooks.keep_subscriptions_on_close) return "keep-subscriptions-on-close";
+  if (hooks.reply_to_newest_request) return "reply-to-newest-request";
+  if (hooks.keep_replaced_worker_registration) return "keep-replaced-worker-registration";
   return "none";
 }
 

@@ -6,6 +6,13 @@
 //   skip-control-rollback              → control-accounting
 //   unregister-rejected-registrations  → unregister-once
 //   ack-durable-before-fsync           → acknowledged-survive-crash (durable-crash)
+// and the messaging bugs, caught by the MessagingHistory:
+//   credit-off-by-one                  → credit
+//   deliver-duplicate-publish          → duplicates
+//   lose-subscriber-wake               → liveness
+//   keep-subscriptions-on-close        → delivered-flag
+//   reply-to-newest-request            → conversations
+//   keep-replaced-worker-registration  → worker-dispatch
 #ifndef LIMINAL_SIM_HARNESS_PLANTED_FAULT_H_
 #define LIMINAL_SIM_HARNESS_PLANTED_FAULT_H_
 

@@ -9,7 +9,9 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/numbers.h"
 #include "core/server/connection_supervisor.h"
+#include "core/server/dispatch/worker_dispatcher.h"
 #include "core/server/services/liminal_services.h"
 #include "core/server/services/conversations/responder.h"
 #include "sim/harness/application.h"
@@ -22,6 +24,7 @@
 #include "sim/harness/sim_client.h"
 #include "sim/invariants/event_log.h"
 #include "sim/invariants/invariant_suite.h"
+#include "sim/invariants/messaging_history.h"
 #include "sim/kernel/fiber_kernel.h"
 #include "sim/kernel/rng.h"
 #include "sim/net/sim_network.h"
@@ -34,8 +37,37 @@
 namespace liminal::sim {
 namespace {
 
+// The routing rule every simulated server has, as the services run it and as the messaging
+// history models it: messages to 'orders' with "prio" >= 5 are copied to 'audit'.
+constexpr int kRoutedPrio = 5;
+std::vector<MessagingHistory::Route> HistoryRoutes() {
+  return {{.source = "orders", .target = "audit", .min_prio = kRoutedPrio}};
+}
+
+// The rule's predicate, `prio >= 5`, evaluated on the payloads the simulated clients build
+// (MessagingHistory::MessagePayload). The daemon's JSON predicate backend is not part of
+// liminal_core, so the simulation brings this small one.
+class PrioAtLeast final : public server::services::MessagePredicate {
+ public:
+  explicit PrioAtLeast(int min) : min_(min) {}
+  bool Matches(std::string_view payload) const override {
+    constexpr std::string_view kKey = "\"prio\":";
+    const size_t at = payload.find(kKey);
+    if (at == std::string_view::npos) return false;
+    const std::string_view rest = payload.substr(at + kKey.size());
+    int value = 0;
+    const size_t digits = std::min(rest.find_first_not_of("0123456789"), rest.size());
+    return digits > 0 && absl::SimpleAtoi(absl::string_view(rest.data(), digits), &value) &&
+           value >= min_;
+  }
+
+ private:
+  int min_;
+};
+
 server::SupervisorOptions MakeSupervisorOptions(const Workload& w, const RunOptions& options,
-                                                SimNotifier& notifier, EventLog& events) {
+                                                server::ConnectionNotifier& notifier,
+                                                EventLog& events) {
   server::SupervisorOptions so;
   so.connection.max_frame_bytes = w.server.max_frame_bytes;
   so.connection.max_outbound_bytes = w.server.max_outbound_bytes;
@@ -56,7 +88,7 @@ struct Services {
   server::services::LiminalServices* real = nullptr;
 };
 
-Services MakeServices(ServicesKind kind, SimRuntime& runtime) {
+Services MakeServices(ServicesKind kind, SimRuntime& runtime, const server::FaultHooks& faults) {
   Services services;
   if (kind == ServicesKind::kDouble) {
     auto fake = std::make_unique<SimServices>(runtime);
@@ -70,6 +102,13 @@ Services MakeServices(ServicesKind kind, SimRuntime& runtime) {
     channel.name = name;
     options.channels.push_back(std::move(channel));
   }
+  for (const MessagingHistory::Route& route : HistoryRoutes()) {
+    options.routes.push_back({.source = route.source,
+                              .target = route.target,
+                              .predicate = std::make_shared<PrioAtLeast>(route.min_prio),
+                              .predicate_text = absl::StrCat("prio >= ", route.min_prio)});
+  }
+  options.faults = faults;
   options.conversation_reply_timeout = absl::Milliseconds(20);
   options.max_subscription_inbox_depth = 16;  // small: slow consumers get shed
   absl::StatusOr<std::unique_ptr<server::services::LiminalServices>> real =
@@ -83,6 +122,27 @@ Services MakeServices(ServicesKind kind, SimRuntime& runtime) {
   services.owned = *std::move(real);
   return services;
 }
+
+// The worker dispatcher (worker.<queue> conversations become pushes) in front of the
+// notifier, with the real services; the double has no responder registry to serve it from.
+std::unique_ptr<server::dispatch::WorkerDispatcher> MakeDispatcher(Services& services,
+                                                                   SimRuntime& runtime,
+                                                                   SimNotifier& notifier,
+                                                                   const server::FaultHooks& faults) {
+  if (services.real == nullptr) return nullptr;
+  absl::StatusOr<std::unique_ptr<server::dispatch::WorkerDispatcher>> dispatcher =
+      server::dispatch::WorkerDispatcher::Create(runtime, services.real->responders(), &notifier,
+                                                 faults);
+  if (!dispatcher.ok()) {
+    std::fprintf(stderr, "liminal-sim: cannot build the worker dispatcher: %s\n",
+                 std::string(dispatcher.status().message()).c_str());
+    std::abort();
+  }
+  return *std::move(dispatcher);
+}
+
+// How long a dispatched push waits for the worker (below the conversation reply timeout).
+constexpr absl::Duration kWorkerPushTimeout = absl::Milliseconds(10);
 
 // Everything one run owns. Members are declared in dependency order; the destructor first
 // destroys the remaining processes (which point into the supervisor and the network).
@@ -98,13 +158,21 @@ class Simulation {
             trace_),
         runtime_(kernel_, seed),
         network_(kernel_, runtime_.scheduler(), DeriveSeed(seed, "network")),
-        services_(MakeServices(options.services, runtime_)),
+        services_(MakeServices(options.services, runtime_, options.faults)),
         notifier_(kernel_),
+        dispatcher_(MakeDispatcher(services_, runtime_, notifier_, options.faults)),
         events_(kernel_),
         supervisor_(runtime_, *services_.owned,
-                    MakeSupervisorOptions(workload, options, notifier_, events_)),
+                    MakeSupervisorOptions(workload, options,
+                                          dispatcher_ != nullptr
+                                              ? static_cast<server::ConnectionNotifier&>(*dispatcher_)
+                                              : notifier_,
+                                          events_)),
         conns_(workload.clients.size()),
-        suite_(InvariantSuite::Standard()) {}
+        suite_(InvariantSuite::Standard()),
+        history_([this] { return kernel_.Now() - kernel_.start(); }, HistoryRoutes()) {
+    if (dispatcher_ != nullptr) dispatcher_->Attach(supervisor_, kWorkerPushTimeout);
+  }
 
   ~Simulation() { runtime_.scheduler().DestroyAll(); }
 
@@ -113,6 +181,8 @@ class Simulation {
  private:
   void OnAccept(std::unique_ptr<runtime::Socket> socket);
   void RegisterResponder(const AppAction& action);
+  // The messaging history's liveness check, at the workload's cut.
+  void CheckLiveness();
 
   const Workload workload_;
   const uint64_t seed_;
@@ -123,6 +193,7 @@ class Simulation {
   SimNetwork network_;
   Services services_;
   SimNotifier notifier_;
+  std::unique_ptr<server::dispatch::WorkerDispatcher> dispatcher_;
   EventLog events_;
   server::ConnectionSupervisor supervisor_;
   ConnTable conns_;
@@ -131,6 +202,7 @@ class Simulation {
   std::unique_ptr<FaultInjector> faults_;
   std::unique_ptr<ShutdownCoordinator> shutdown_;
   InvariantSuite suite_;
+  MessagingHistory history_;
   int accepting_client_ = -1;
 };
 
@@ -181,6 +253,17 @@ void Simulation::RegisterResponder(const AppAction& action) {
   }
 }
 
+void Simulation::CheckLiveness() {
+  std::vector<bool> live(clients_.size(), false);
+  for (size_t i = 0; i < clients_.size(); ++i) {
+    const runtime::Pid pid = conns_.PidOf(static_cast<uint32_t>(i));
+    live[i] = clients_[i]->connected() && !clients_[i]->finished() && pid != runtime::kNoPid &&
+              runtime_.scheduler().IsAlive(pid) && !history_.Released(static_cast<uint32_t>(i));
+  }
+  trace_.Add(TraceKind::kApp, 0, 0, 0, "messaging history: liveness check");
+  history_.CheckLivenessNow(live);
+}
+
 RunResult Simulation::Run() {
   RunResult result;
   result.seed = seed_;
@@ -200,7 +283,7 @@ RunResult Simulation::Run() {
   for (uint32_t i = 0; i < workload_.clients.size(); ++i) {
     clients_.push_back(std::make_unique<SimClient>(
         i, workload_.clients[i], workload_.server, network_, kernel_,
-        DeriveSeed(seed_, absl::StrCat("client", i)), options_.strict_handshake));
+        DeriveSeed(seed_, absl::StrCat("client", i)), options_.strict_handshake, &history_));
   }
   app_ = std::make_unique<Application>(
       workload_.app, supervisor_, [this](const AppAction& action) { RegisterResponder(action); },
@@ -215,8 +298,19 @@ RunResult Simulation::Run() {
   app_->Start();
   faults_->Start();
   shutdown_->Start();
+  bool wakes_fail = false;
+  for (const FaultAction& fault : workload_.faults) wakes_fail |= fault.kind == FaultKind::kFailWakes;
+  // A failed wake is a fault whose effect outlasts it (the message waits for the next
+  // publish), so runs with one skip the liveness check.
+  if (workload_.liveness_cut_us > 0 && !wakes_fail) {
+    kernel_.Spawn("liveness-cut", [this] {
+      kernel_.SleepUntil(kernel_.start() + absl::Microseconds(workload_.liveness_cut_us));
+      CheckLiveness();
+    });
+  }
 
-  InvariantObserver observer(suite_, events_, supervisor_, runtime_, services_.fake, clients_);
+  InvariantObserver observer(suite_, events_, supervisor_, runtime_, services_.fake, clients_,
+                             &history_, &conns_);
   result.stop = kernel_.Run(observer, options_.limits);
   result.violation = observer.violation();
 
@@ -227,6 +321,8 @@ RunResult Simulation::Run() {
                                              " guard (", kernel_.steps(), " steps, ",
                                              absl::FormatDuration(kernel_.Now() - kernel_.start()),
                                              " virtual): a livelock or a timer loop")};
+    } else if (std::optional<Violation> messaging = history_.CheckEnd()) {
+      result.violation = std::move(messaging);
     } else {
       const server::SupervisorSnapshot snapshot = supervisor_.Snapshot();
       std::vector<std::string> live_processes;
@@ -270,6 +366,8 @@ RunResult Simulation::Run() {
     if (e.event.kind == server::SupervisorEventKind::kSpawned) ++result.connections;
   }
   for (const PushReport& push : app_->pushes()) result.pushes += push.called ? 1 : 0;
+  result.publishes = history_.publishes();
+  result.deliveries = history_.deliveries();
   result.trace_tail = trace_.FormatTail();
   if (options_.keep_full_trace) result.trace = trace_.FormatAll();
   return result;
