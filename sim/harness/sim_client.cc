@@ -148,6 +148,7 @@ void SimClient::RunOp(const ClientOp& op) {
       for (char& c : noise) c = static_cast<char>(rng_.Next() & 0xFF);
       trace_.Add(TraceKind::kClientFrame, index_, 0, 0,
                  absl::StrCat(noise.size(), " bytes of garbage"));
+      sent_malformed_ = true;
       network_.Write(conn_, std::move(noise));
       return;
     }
@@ -162,6 +163,7 @@ void SimClient::RunOp(const ClientOp& op) {
       // The header alone must be enough for the server to refuse it.
       bytes.resize(10 + op.arg % 32);
       trace_.Add(TraceKind::kClientFrame, index_, 0, big.type_id(), "oversize header");
+      sent_malformed_ = true;
       network_.Write(conn_, std::move(bytes));
       return;
     }
@@ -176,6 +178,7 @@ void SimClient::RunOp(const ClientOp& op) {
       }
       bytes.resize(bytes.size() / 2);
       trace_.Add(TraceKind::kClientFrame, index_, 0, 0, "truncated frame");
+      sent_malformed_ = true;
       network_.Write(conn_, std::move(bytes));
       return;
     }

@@ -45,6 +45,10 @@ class SimClient {
   // connected because its script never started.
   bool finished() const { return reader_done_; }
   const std::optional<std::string>& wire_violation() const { return wire_violation_; }
+  // True once it wrote bytes that are not a whole valid frame (garbage, a truncated or an
+  // oversize frame): the server may read its later frames as part of them, so its
+  // operations are exempt from the messaging history's liveness check.
+  bool sent_malformed() const { return sent_malformed_; }
 
  private:
   void RunScript();
@@ -90,6 +94,7 @@ class SimClient {
   bool closed_by_us_ = false;
   bool got_connect_error_ = false;
   bool got_connect_ack_ = false;
+  bool sent_malformed_ = false;
   int disconnects_seen_ = 0;
   std::optional<std::string> wire_violation_;
 };

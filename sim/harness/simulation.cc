@@ -257,8 +257,12 @@ void Simulation::CheckLiveness() {
   std::vector<bool> live(clients_.size(), false);
   for (size_t i = 0; i < clients_.size(); ++i) {
     const runtime::Pid pid = conns_.PidOf(static_cast<uint32_t>(i));
-    live[i] = clients_[i]->connected() && !clients_[i]->finished() && pid != runtime::kNoPid &&
-              runtime_.scheduler().IsAlive(pid) && !history_.Released(static_cast<uint32_t>(i));
+    live[i] = clients_[i]->connected() && !clients_[i]->finished() &&
+              !clients_[i]->sent_malformed() && pid != runtime::kNoPid &&
+              runtime_.scheduler().IsAlive(pid) && !history_.Released(static_cast<uint32_t>(i)) &&
+              // A failed wake is a fault whose effect outlasts it: a subscription's message
+              // waits for the next publish. Such a connection is exempt.
+              !runtime_.scheduler().WakeEverFailed(pid);
   }
   trace_.Add(TraceKind::kApp, 0, 0, 0, "messaging history: liveness check");
   history_.CheckLivenessNow(live);
@@ -298,11 +302,7 @@ RunResult Simulation::Run() {
   app_->Start();
   faults_->Start();
   shutdown_->Start();
-  bool wakes_fail = false;
-  for (const FaultAction& fault : workload_.faults) wakes_fail |= fault.kind == FaultKind::kFailWakes;
-  // A failed wake is a fault whose effect outlasts it (the message waits for the next
-  // publish), so runs with one skip the liveness check.
-  if (workload_.liveness_cut_us > 0 && !wakes_fail) {
+  if (workload_.liveness_cut_us > 0) {
     kernel_.Spawn("liveness-cut", [this] {
       kernel_.SleepUntil(kernel_.start() + absl::Microseconds(workload_.liveness_cut_us));
       CheckLiveness();

@@ -7,6 +7,12 @@ namespace liminal::sim {
 MessagingHistory::MessagingHistory(std::function<absl::Duration()> now, std::vector<Route> routes)
     : now_(std::move(now)), routes_(std::move(routes)) {}
 
+std::vector<std::string> MessagingHistory::InvariantNames() {
+  return {"no-phantom-messages", "delivery-seq", "credit",   "duplicates",
+          "routing",             "conversations", "worker-dispatch", "liveness",
+          "delivery",            "delivered-flag", "ids-never-reused"};
+}
+
 std::string MessagingHistory::MessagePayload(std::string_view name, int prio, size_t pad) {
   return absl::StrCat("{\"m\":\"", std::string(name), "\",\"prio\":", prio, ",\"pad\":\"", std::string(pad, 'p'),
                       "\"}");

@@ -71,6 +71,9 @@ class MessagingHistory {
   // `now` gives the virtual time since the run's start, for the reports.
   MessagingHistory(std::function<absl::Duration()> now, std::vector<Route> routes);
 
+  // Every invariant this checker reports, in the order of the comment above.
+  static std::vector<std::string> InvariantNames();
+
   // The payloads the clients send. A message is named "c<client>.<n>", a request
   // "c<client>.r<n>"; a worker answers a pushed request with "done:" + its payload.
   static std::string MessagePayload(std::string_view name, int prio, size_t pad);

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "absl/container/btree_map.h"
+#include "absl/container/btree_set.h"
 #include "core/runtime/scheduler.h"
 #include "sim/kernel/fiber_kernel.h"
 
@@ -51,6 +52,9 @@ class SimScheduler final : public runtime::Scheduler {
   std::string NameOf(runtime::Pid pid) const;
   void set_spawn_observer(SpawnObserver observer) { spawn_observer_ = std::move(observer); }
   void FailWakes(runtime::Pid pid, int count);
+  // Whether a Wake to `pid` was ever failed by FailWakes (the messaging history's liveness
+  // check exempts such a connection: its messages wait for the next publish).
+  bool WakeEverFailed(runtime::Pid pid) const { return wake_failed_.contains(pid); }
   // Bumped on every kill and exit (the invariant checkers re-read state when it moves).
   uint64_t version() const { return version_; }
   // Destroys every remaining Process object (end of a run, from the main context).
@@ -70,6 +74,7 @@ class SimScheduler final : public runtime::Scheduler {
   std::vector<std::unique_ptr<Entry>> entries_;  // index pid - 1 (pids are never reused)
   SpawnObserver spawn_observer_;
   absl::btree_map<runtime::Pid, int> failing_wakes_;  // kNoPid: any process
+  absl::btree_set<runtime::Pid> wake_failed_;
   uint64_t version_ = 0;
 };
 

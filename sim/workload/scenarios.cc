@@ -641,11 +641,11 @@ Workload Mixed(Builder& b) {
     // traffic, or one of the messaging roles (small, so `mixed` stays fast).
     ClientSpec c;
     switch (b.rng().Uniform(8)) {
-      case 0:
-        c = b.Subscriber(b.Between(0, 2'000), 20, 20);
+      case 0:  // on 'orders' and 'events' only, so its credit window fills up
+        c = b.Subscriber(b.Between(0, 2'000), 20, 20, /*channels=*/2);
         break;
       case 1:
-        c = b.Publisher(b.Between(0, 3'000), b.Between(2, 12), 400, 25);
+        c = b.Publisher(b.Between(0, 3'000), b.Between(4, 16), 300, 25, /*channels=*/2);
         break;
       case 2:
         c = b.Conversant(b.Between(0, 3'000), {0, 1, 2, 3, 4}, b.Between(1, 6));
