@@ -183,6 +183,9 @@ class Simulation {
   void RegisterResponder(const AppAction& action);
   // The messaging history's liveness check, at the workload's cut.
   void CheckLiveness();
+  // The messaging history, with the real services; the services double does not keep the
+  // messaging guarantees (it exists for the supervisor's races), so it runs without.
+  MessagingHistory* history() { return services_.real != nullptr ? &history_ : nullptr; }
 
   const Workload workload_;
   const uint64_t seed_;
@@ -287,7 +290,7 @@ RunResult Simulation::Run() {
   for (uint32_t i = 0; i < workload_.clients.size(); ++i) {
     clients_.push_back(std::make_unique<SimClient>(
         i, workload_.clients[i], workload_.server, network_, kernel_,
-        DeriveSeed(seed_, absl::StrCat("client", i)), options_.strict_handshake, &history_));
+        DeriveSeed(seed_, absl::StrCat("client", i)), options_.strict_handshake, history()));
   }
   app_ = std::make_unique<Application>(
       workload_.app, supervisor_, [this](const AppAction& action) { RegisterResponder(action); },
@@ -302,7 +305,7 @@ RunResult Simulation::Run() {
   app_->Start();
   faults_->Start();
   shutdown_->Start();
-  if (workload_.liveness_cut_us > 0) {
+  if (workload_.liveness_cut_us > 0 && history() != nullptr) {
     kernel_.Spawn("liveness-cut", [this] {
       kernel_.SleepUntil(kernel_.start() + absl::Microseconds(workload_.liveness_cut_us));
       CheckLiveness();
@@ -310,7 +313,7 @@ RunResult Simulation::Run() {
   }
 
   InvariantObserver observer(suite_, events_, supervisor_, runtime_, services_.fake, clients_,
-                             &history_, &conns_);
+                             history(), &conns_);
   result.stop = kernel_.Run(observer, options_.limits);
   result.violation = observer.violation();
 
@@ -321,7 +324,8 @@ RunResult Simulation::Run() {
                                              " guard (", kernel_.steps(), " steps, ",
                                              absl::FormatDuration(kernel_.Now() - kernel_.start()),
                                              " virtual): a livelock or a timer loop")};
-    } else if (std::optional<Violation> messaging = history_.CheckEnd()) {
+    } else if (std::optional<Violation> messaging =
+                   history() != nullptr ? history_.CheckEnd() : std::nullopt) {
       result.violation = std::move(messaging);
     } else {
       const server::SupervisorSnapshot snapshot = supervisor_.Snapshot();

@@ -224,12 +224,14 @@ class Builder {
 
   // A worker: registers for a queue (0 jobs, 1 emails), sometimes re-registers for the
   // other one or is refused once.
-  ClientSpec Worker(uint32_t start_us) {
+  ClientSpec Worker(uint32_t start_us, int reregister_percent = 35) {
     ClientSpec c = Messenger(start_us, 10);
     const uint32_t queue = Between(0, 1);
     c.ops.push_back(Op(ClientOpKind::kRegisterWorker, 100, queue));
     if (Chance(15)) c.ops.push_back(Op(ClientOpKind::kRegisterRejected, 200, queue));
-    if (Chance(35)) c.ops.push_back(Op(ClientOpKind::kRegisterWorker, 400, 1 - queue));
+    if (Chance(reregister_percent)) {
+      c.ops.push_back(Op(ClientOpKind::kRegisterWorker, 400, 1 - queue));
+    }
     return c;
   }
 
@@ -648,10 +650,10 @@ Workload Mixed(Builder& b) {
         c = b.Publisher(b.Between(0, 3'000), b.Between(4, 16), 300, 25, /*channels=*/2);
         break;
       case 2:
-        c = b.Conversant(b.Between(0, 3'000), {0, 1, 2, 3, 4}, b.Between(1, 6));
+        c = b.Conversant(b.Between(1'000, 3'000), {0, 1, 2, 3, 4, 3, 4}, b.Between(1, 6));
         break;
       case 3:
-        c = b.Worker(b.Between(0, 2'000));
+        c = b.Worker(b.Between(0, 2'000), /*reregister_percent=*/60);
         break;
       default: {
         c = b.Client(b.Between(0, 3'000));
@@ -717,6 +719,11 @@ bool IsScenario(std::string_view name) {
     if (known == name) return true;
   }
   return false;
+}
+
+bool IsMessagingScenario(std::string_view name) {
+  return name == "pubsub-credit" || name == "fanout-shed" || name == "conversations" ||
+         name == "worker-dispatch" || name == "routing";
 }
 
 std::optional<Workload> GenerateWorkload(std::string_view scenario, uint64_t seed) {

@@ -32,6 +32,9 @@ namespace liminal::sim {
 // Every scenario name, in a fixed order.
 std::vector<std::string> ScenarioNames();
 bool IsScenario(std::string_view name);
+// The families aimed at the messaging guarantees (pubsub-credit, fanout-shed,
+// conversations, worker-dispatch, routing): bigger runs, real services only.
+bool IsMessagingScenario(std::string_view name);
 
 // nullopt for an unknown name.
 std::optional<Workload> GenerateWorkload(std::string_view scenario, uint64_t seed);
