@@ -34,6 +34,8 @@ struct FaultHooks {
   bool reply_to_newest_request = false;
   // A worker's second registration leaves it registered for its previous task queue too.
   bool keep_replaced_worker_registration = false;
+  // Routing rules copy every message of their source channel, ignoring their predicates.
+  bool route_ignores_predicate = false;
 };
 
 }  // namespace liminal::server

@@ -8,7 +8,7 @@ std::vector<std::string> PlantedFaultNames() {
           "ack-durable-before-fsync",        "credit-off-by-one",
           "deliver-duplicate-publish",       "lose-subscriber-wake",
           "keep-subscriptions-on-close",     "reply-to-newest-request",
-          "keep-replaced-worker-registration"};
+          "keep-replaced-worker-registration", "route-ignores-predicate"};
 }
 
 std::optional<server::FaultHooks> ParsePlantedFault(std::string_view name) {
@@ -36,6 +36,8 @@ std::optional<server::FaultHooks> ParsePlantedFault(std::string_view name) {
     hooks.reply_to_newest_request = true;
   } else if (name == "keep-replaced-worker-registration") {
     hooks.keep_replaced_worker_registration = true;
+  } else if (name == "route-ignores-predicate") {
+    hooks.route_ignores_predicate = true;
   } else {
     return std::nullopt;
   }
@@ -54,6 +56,7 @@ std::string PlantedFaultName(const server::FaultHooks& hooks) {
   if (hooks.keep_subscriptions_on_close) return "keep-subscriptions-on-close";
   if (hooks.reply_to_newest_request) return "reply-to-newest-request";
   if (hooks.keep_replaced_worker_registration) return "keep-replaced-worker-registration";
+  if (hooks.route_ignores_predicate) return "route-ignores-predicate";
   return "none";
 }
 

@@ -13,6 +13,7 @@
 //   keep-subscriptions-on-close        → delivered-flag
 //   reply-to-newest-request            → conversations
 //   keep-replaced-worker-registration  → worker-dispatch
+//   route-ignores-predicate            → routing
 #ifndef LIMINAL_SIM_HARNESS_PLANTED_FAULT_H_
 #define LIMINAL_SIM_HARNESS_PLANTED_FAULT_H_
 

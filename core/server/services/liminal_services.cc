@@ -18,6 +18,9 @@ absl::StatusOr<std::unique_ptr<LiminalServices>> LiminalServices::Create(runtime
   absl::StatusOr<std::unique_ptr<ChannelRegistry>> channels =
       ChannelRegistry::Create(std::move(options.channels), runtime, options.dedup_window, metrics);
   if (!channels.ok()) return channels.status();
+  if (options.faults.route_ignores_predicate) {  // planted bug (fault_hooks.h)
+    for (RouteSpec& route : options.routes) route.predicate = nullptr;
+  }
   absl::StatusOr<RoutingTable> routes = RoutingTable::Create(options.routes, **channels);
   if (!routes.ok()) return routes.status();
   return std::unique_ptr<LiminalServices>(

@@ -99,6 +99,7 @@ constexpr PlantedBug kMessagingBugs[] = {
     {"keep-subscriptions-on-close", "pubsub-credit", "delivered-flag"},
     {"reply-to-newest-request", "conversations", "conversations"},
     {"keep-replaced-worker-registration", "worker-dispatch", "worker-dispatch"},
+    {"route-ignores-predicate", "routing", "routing"},
 };
 
 INSTANTIATE_TEST_SUITE_P(MessagingGuarantees, PlantedBugTest,

@@ -1,6 +1,7 @@
 #include "core/server/services/conversations/reply_inbox.h"
 
 #include <algorithm>
+#include <iterator>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
