@@ -1,6 +1,7 @@
 #include "sim/invariants/messaging_history.h"
 
 #include "absl/strings/str_cat.h"
+#include "core/protocol/reason_code.h"
 
 namespace liminal::sim {
 
@@ -252,6 +253,20 @@ void MessagingHistory::SubscribeFailed(uint32_t client, uint32_t stream, uint16_
   auto it = c.subscription_on_stream.find(stream);
   if (it == c.subscription_on_stream.end()) return;
   Subscription& s = subscriptions_[it->second];
+  if (s.failed) {
+    Fail("delivery", absl::StrCat(DescribeSubscription(s), " got a second SubscribeError (0x",
+                                  absl::Hex(code), ")"));
+    return;
+  }
+  // A live subscription ends with an error only when it is shed (E_SLOW_CONSUMER), or when
+  // a durable replay cannot read its log (E_STORAGE).
+  if (s.acked && code != protocol::ToWire(protocol::ReasonCode::kSlowConsumer) &&
+      code != protocol::ToWire(protocol::ReasonCode::kStorage)) {
+    Fail("delivery", absl::StrCat(DescribeSubscription(s), " was ended by SubscribeError 0x",
+                                  absl::Hex(code), " (", std::string(protocol::ReasonCodeName(code)),
+                                  "); a shed subscription gets E_SLOW_CONSUMER"));
+    return;
+  }
   s.failed = true;
   s.failed_tick = tick;
   s.failed_code = code;

@@ -24,7 +24,9 @@
 //                        non-duplicate publish sent after its SubscribeAck (routed copies too)
 // Checked at the end of the run (CheckEnd):
 //   delivery             each subscription received a prefix of the channel, in message-id
-//                        order: nothing acknowledged after its SubscribeAck is skipped
+//                        order: nothing acknowledged after its SubscribeAck is skipped; a
+//                        live subscription ends by error only with E_SLOW_CONSUMER (checked
+//                        as the error arrives), and nothing is delivered after it
 //   delivered-flag       the DELIVERED bit is set only if a subscription could have queued the
 //                        message, and never clear for a message that was delivered
 //   ids-never-reused     (PublishLedger) one message id, one message

@@ -171,6 +171,26 @@ TEST_F(MessagingHistoryTest, AnEndedSubscriptionGetsAPrefixInOrder) {
   EXPECT_THAT(v->detail, HasSubstr("a gap in its deliveries"));
 }
 
+TEST_F(MessagingHistoryTest, AShedSubscriptionGetsSlowConsumerAndNothingAfter) {
+  Subscribe(0, 3, "orders");
+  Subscribe(0, 5, "events", false, 16, 2);
+  Publish(1, 3, "orders", "c1.1", 1);
+  history_.SubscribeFailed(0, 3, 0x0102);  // E_SLOW_CONSUMER: fine
+  EXPECT_EQ(Invariant(), "none") << Detail();
+  history_.SubscribeFailed(0, 5, 0x0109);  // E_LIMIT after the ack: not how one ends
+  EXPECT_EQ(Invariant(), "delivery");
+  EXPECT_THAT(Detail(), HasSubstr("E_LIMIT"));
+}
+
+TEST_F(MessagingHistoryTest, NothingIsDeliveredAfterTheSubscribeError) {
+  Subscribe(0, 3, "orders");
+  Publish(1, 3, "orders", "c1.1", 1);
+  history_.SubscribeFailed(0, 3, 0x0102);
+  Deliver(0, 3, 1, "c1.1");
+  EXPECT_EQ(Invariant(), "delivery");
+  EXPECT_THAT(Detail(), HasSubstr("after its SubscribeError"));
+}
+
 TEST_F(MessagingHistoryTest, TheDeliveredBitNeedsALiveSubscription) {
   Subscribe(0, 3, "orders");
   history_.ConnectionReleased(0);
