@@ -22,7 +22,7 @@ namespace {
 // the steps of a supervisor-race run): fewer seeds here, the 10,000-seed runs by hand (README).
 constexpr uint64_t kSeedsWithDouble = 300;
 constexpr uint64_t kSeedsWithRealServices = 100;
-constexpr uint64_t kSeedsOfMessagingScenarios = 12;
+constexpr uint64_t kSeedsOfMessagingScenarios = 8;
 
 // The services double serves the supervisor-race families; the messaging families check
 // guarantees only the real services keep.
