@@ -20,8 +20,8 @@
 #include "sim/harness/planted_fault.h"
 #include "sim/harness/simulation.h"
 #include "sim/invariants/invariant_suite.h"
-#include "sim/workload/scenarios.h"
 #include "sim/invariants/messaging_history.h"
+#include "sim/workload/scenarios.h"
 
 namespace liminal::sim {
 namespace {

@@ -3,12 +3,18 @@
 namespace liminal::sim {
 
 std::vector<std::string> PlantedFaultNames() {
-  return {"skip-reply-slot-cancel-on-close", "skip-post-insert-liveness-check",
-          "skip-control-rollback",           "unregister-rejected-registrations",
-          "ack-durable-before-fsync",        "credit-off-by-one",
-          "deliver-duplicate-publish",       "lose-subscriber-wake",
-          "keep-subscriptions-on-close",     "reply-to-newest-request",
-          "keep-replaced-worker-registration", "route-ignores-predicate"};
+  return {"skip-reply-slot-cancel-on-close",
+          "skip-post-insert-liveness-check",
+          "skip-control-rollback",
+          "unregister-rejected-registrations",
+          "ack-durable-before-fsync",
+          "credit-off-by-one",
+          "deliver-duplicate-publish",
+          "lose-subscriber-wake",
+          "keep-subscriptions-on-close",
+          "reply-to-newest-request",
+          "keep-replaced-worker-registration",
+          "route-ignores-predicate"};
 }
 
 std::optional<server::FaultHooks> ParsePlantedFault(std::string_view name) {

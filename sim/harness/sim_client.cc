@@ -211,7 +211,8 @@ void SimClient::Publish(const ClientOp& op) {
     pad = op.arg2 % 16;
   }
   const uint32_t stream = NextStream();
-  if (history_ != nullptr) history_->PublishSent(index_, stream, channel, name, prio, key, op.arg % 4 != 3);
+  if (history_ != nullptr)
+    history_->PublishSent(index_, stream, channel, name, prio, key, op.arg % 4 != 3);
   SendFrame(MakeFrame(
       protocol::Publish{channel, MakeEnvelope(MessagingHistory::MessagePayload(name, prio, pad)),
                         key},
@@ -433,8 +434,8 @@ void SimClient::HandleServerFrame(const Frame& frame) {
       detail = absl::StrCat("correlation=", push.correlation_id);
       // A worker answers a dispatched request with "done:" and the request, so the
       // requester's history can tell whose reply it got.
-      const Frame reply =
-          MakeFrame(protocol::PushReply{push.correlation_id, absl::StrCat("done:", push.payload)}, 1);
+      const Frame reply = MakeFrame(
+          protocol::PushReply{push.correlation_id, absl::StrCat("done:", push.payload)}, 1);
       switch (spec_.on_push) {
         case PushPolicy::kAnswer:
           trace_.Add(TraceKind::kClientFrame, index_, 1, frame.type_id(), detail);

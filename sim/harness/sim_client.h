@@ -22,10 +22,10 @@
 #include "absl/container/btree_map.h"
 #include "absl/container/btree_set.h"
 #include "core/protocol/frame.h"
+#include "sim/invariants/messaging_history.h"
 #include "sim/kernel/fiber_kernel.h"
 #include "sim/kernel/rng.h"
 #include "sim/net/sim_network.h"
-#include "sim/invariants/messaging_history.h"
 #include "sim/workload/workload.h"
 
 namespace liminal::sim {
@@ -84,8 +84,8 @@ class SimClient {
   MessagingHistory* const history_;
   ConnId conn_ = 0;
   absl::btree_map<uint32_t, SubscriptionState> subscriptions_;  // by stream
-  std::vector<uint32_t> subscription_streams_;                   // in Subscribe order
-  absl::btree_map<uint32_t, uint64_t> conversation_of_slot_;     // the slot's newest open
+  std::vector<uint32_t> subscription_streams_;                  // in Subscribe order
+  absl::btree_map<uint32_t, uint64_t> conversation_of_slot_;    // the slot's newest open
   uint32_t messages_sent_ = 0;
   uint32_t requests_sent_ = 0;
   uint32_t next_stream_ = 3;

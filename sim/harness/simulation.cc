@@ -8,12 +8,12 @@
 #include <utility>
 #include <vector>
 
-#include "absl/strings/str_cat.h"
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "core/server/connection_supervisor.h"
 #include "core/server/dispatch/worker_dispatcher.h"
-#include "core/server/services/liminal_services.h"
 #include "core/server/services/conversations/responder.h"
+#include "core/server/services/liminal_services.h"
 #include "sim/harness/application.h"
 #include "sim/harness/conn_table.h"
 #include "sim/harness/durable_crash.h"
@@ -125,10 +125,9 @@ Services MakeServices(ServicesKind kind, SimRuntime& runtime, const server::Faul
 
 // The worker dispatcher (worker.<queue> conversations become pushes) in front of the
 // notifier, with the real services; the double has no responder registry to serve it from.
-std::unique_ptr<server::dispatch::WorkerDispatcher> MakeDispatcher(Services& services,
-                                                                   SimRuntime& runtime,
-                                                                   SimNotifier& notifier,
-                                                                   const server::FaultHooks& faults) {
+std::unique_ptr<server::dispatch::WorkerDispatcher> MakeDispatcher(
+    Services& services, SimRuntime& runtime, SimNotifier& notifier,
+    const server::FaultHooks& faults) {
   if (services.real == nullptr) return nullptr;
   absl::StatusOr<std::unique_ptr<server::dispatch::WorkerDispatcher>> dispatcher =
       server::dispatch::WorkerDispatcher::Create(runtime, services.real->responders(), &notifier,
@@ -162,12 +161,13 @@ class Simulation {
         notifier_(kernel_),
         dispatcher_(MakeDispatcher(services_, runtime_, notifier_, options.faults)),
         events_(kernel_),
-        supervisor_(runtime_, *services_.owned,
-                    MakeSupervisorOptions(workload, options,
-                                          dispatcher_ != nullptr
-                                              ? static_cast<server::ConnectionNotifier&>(*dispatcher_)
-                                              : notifier_,
-                                          events_)),
+        supervisor_(
+            runtime_, *services_.owned,
+            MakeSupervisorOptions(workload, options,
+                                  dispatcher_ != nullptr
+                                      ? static_cast<server::ConnectionNotifier&>(*dispatcher_)
+                                      : notifier_,
+                                  events_)),
         conns_(workload.clients.size()),
         suite_(InvariantSuite::Standard()),
         history_([this] { return kernel_.Now() - kernel_.start(); }, HistoryRoutes()) {

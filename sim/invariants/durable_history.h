@@ -16,8 +16,9 @@
 //   std::optional<Violation> v = history.Check();
 //
 // What publishers were told lives in a PublishLedger (publish_ledger.h), shared with the
-// live-delivery checker (MessagingHistory). Payloads are unique per run (the scenario names each message by incarnation, publisher
-// and sequence). Not thread-safe (the simulation runs on one OS thread).
+// live-delivery checker (MessagingHistory). Payloads are unique per run (the scenario names each
+// message by incarnation, publisher and sequence). Not thread-safe (the simulation runs on one OS
+// thread).
 #ifndef LIMINAL_SIM_INVARIANTS_DURABLE_HISTORY_H_
 #define LIMINAL_SIM_INVARIANTS_DURABLE_HISTORY_H_
 

@@ -9,14 +9,14 @@ MessagingHistory::MessagingHistory(std::function<absl::Duration()> now, std::vec
     : now_(std::move(now)), routes_(std::move(routes)) {}
 
 std::vector<std::string> MessagingHistory::InvariantNames() {
-  return {"no-phantom-messages", "delivery-seq", "credit",   "duplicates",
-          "routing",             "conversations", "worker-dispatch", "liveness",
-          "delivery",            "delivered-flag", "ids-never-reused"};
+  return {"no-phantom-messages", "delivery-seq",    "credit",   "duplicates", "routing",
+          "conversations",       "worker-dispatch", "liveness", "delivery",   "delivered-flag",
+          "ids-never-reused"};
 }
 
 std::string MessagingHistory::MessagePayload(std::string_view name, int prio, size_t pad) {
-  return absl::StrCat("{\"m\":\"", std::string(name), "\",\"prio\":", prio, ",\"pad\":\"", std::string(pad, 'p'),
-                      "\"}");
+  return absl::StrCat("{\"m\":\"", std::string(name), "\",\"prio\":", prio, ",\"pad\":\"",
+                      std::string(pad, 'p'), "\"}");
 }
 
 std::string MessagingHistory::RequestPayload(std::string_view name) {
@@ -65,12 +65,12 @@ bool MessagingHistory::Unsubscribed(const Subscription& s) const {
 }
 
 std::string MessagingHistory::DescribeSubscription(const Subscription& s) const {
-  return absl::StrCat("client ", s.client, "'s subscription ",
-                      s.acked ? absl::StrCat(s.id) : std::string("(unacknowledged)"), " to '",
-                      s.channel, "' (stream ", s.stream,
-                      s.acks ? absl::StrCat(", ACKS, max_in_flight ", s.max_in_flight)
-                             : std::string(", no ACKS"),
-                      ")");
+  return absl::StrCat(
+      "client ", s.client, "'s subscription ",
+      s.acked ? absl::StrCat(s.id) : std::string("(unacknowledged)"), " to '", s.channel,
+      "' (stream ", s.stream,
+      s.acks ? absl::StrCat(", ACKS, max_in_flight ", s.max_in_flight) : std::string(", no ACKS"),
+      ")");
 }
 
 std::string MessagingHistory::DescribeMessage(const Publish& p) const {
@@ -208,9 +208,9 @@ void MessagingHistory::PublishAcked(uint32_t client, uint32_t stream, uint64_t m
     const Publish& original = publishes_[p.original];
     if (original.answer == Publish::Answer::kAcked && original.id != message_id) {
       Fail("duplicates",
-           absl::StrCat("client ", client, "'s publish ", p.name, " repeats the idempotency key of ",
-                        DescribeMessage(original), " but was acknowledged as message ",
-                        message_id, ", not the original id"));
+           absl::StrCat("client ", client, "'s publish ", p.name,
+                        " repeats the idempotency key of ", DescribeMessage(original),
+                        " but was acknowledged as message ", message_id, ", not the original id"));
     } else if (delivered_flag) {
       Fail("duplicates", absl::StrCat("client ", client, "'s publish ", p.name,
                                       " repeats the idempotency key of ", DescribeMessage(original),
@@ -262,9 +262,10 @@ void MessagingHistory::SubscribeFailed(uint32_t client, uint32_t stream, uint16_
   // a durable replay cannot read its log (E_STORAGE).
   if (s.acked && code != protocol::ToWire(protocol::ReasonCode::kSlowConsumer) &&
       code != protocol::ToWire(protocol::ReasonCode::kStorage)) {
-    Fail("delivery", absl::StrCat(DescribeSubscription(s), " was ended by SubscribeError 0x",
-                                  absl::Hex(code), " (", std::string(protocol::ReasonCodeName(code)),
-                                  "); a shed subscription gets E_SLOW_CONSUMER"));
+    Fail("delivery",
+         absl::StrCat(DescribeSubscription(s), " was ended by SubscribeError 0x", absl::Hex(code),
+                      " (", std::string(protocol::ReasonCodeName(code)),
+                      "); a shed subscription gets E_SLOW_CONSUMER"));
     return;
   }
   s.failed = true;
@@ -279,9 +280,9 @@ void MessagingHistory::Delivered(uint32_t client, uint32_t stream, uint64_t seq,
   ClientState& c = Client(client);
   auto it = c.subscription_on_stream.find(stream);
   if (it == c.subscription_on_stream.end()) {
-    Fail("no-phantom-messages", absl::StrCat("client ", client, " received a Deliver (seq ", seq,
-                                             ") on stream ", stream,
-                                             ", where it never subscribed"));
+    Fail("no-phantom-messages",
+         absl::StrCat("client ", client, " received a Deliver (seq ", seq, ") on stream ", stream,
+                      ", where it never subscribed"));
     return;
   }
   Subscription& s = subscriptions_[it->second];
@@ -291,9 +292,9 @@ void MessagingHistory::Delivered(uint32_t client, uint32_t stream, uint64_t seq,
     return;
   }
   if (s.failed) {
-    Fail("delivery", absl::StrCat(DescribeSubscription(s), " received delivery ", seq,
-                                  " after its SubscribeError (code 0x", absl::Hex(s.failed_code),
-                                  ")"));
+    Fail("delivery",
+         absl::StrCat(DescribeSubscription(s), " received delivery ", seq,
+                      " after its SubscribeError (code 0x", absl::Hex(s.failed_code), ")"));
     return;
   }
   if (seq != s.next_seq) {
@@ -318,15 +319,16 @@ void MessagingHistory::Delivered(uint32_t client, uint32_t stream, uint64_t seq,
       if (route.source == p.channel && route.target == s.channel) routed_here = true;
     }
     if (!routed_here) {
-      Fail("no-phantom-messages", absl::StrCat(DescribeSubscription(s), " received ",
-                                               DescribeMessage(p), ", which went to another channel"));
+      Fail("no-phantom-messages",
+           absl::StrCat(DescribeSubscription(s), " received ", DescribeMessage(p),
+                        ", which went to another channel"));
       return;
     }
     if (!Routes(p, s.channel)) {
-      Fail("routing", absl::StrCat(DescribeSubscription(s), " received a routed copy of ",
-                                   DescribeMessage(p), ", whose prio ", p.prio,
-                                   " does not match the rule '", p.channel, "' -> '", s.channel,
-                                   "'"));
+      Fail("routing",
+           absl::StrCat(DescribeSubscription(s), " received a routed copy of ", DescribeMessage(p),
+                        ", whose prio ", p.prio, " does not match the rule '", p.channel, "' -> '",
+                        s.channel, "'"));
       return;
     }
   }
@@ -354,8 +356,8 @@ void MessagingHistory::Delivered(uint32_t client, uint32_t stream, uint64_t seq,
   if (s.acks) {
     s.outstanding.emplace(seq, index);
     if (s.outstanding.size() > s.max_in_flight) {
-      Fail("credit", absl::StrCat(DescribeSubscription(s), " received delivery ", seq, " (",
-                                  p.name, ") with ", s.outstanding.size() - 1,
+      Fail("credit", absl::StrCat(DescribeSubscription(s), " received delivery ", seq, " (", p.name,
+                                  ") with ", s.outstanding.size() - 1,
                                   " deliveries still unacknowledged: ", s.outstanding.size(),
                                   " in flight exceeds max_in_flight ", s.max_in_flight));
     }
@@ -367,8 +369,9 @@ void MessagingHistory::ReplyReceived(uint32_t client, uint32_t stream, std::stri
   ClientState& c = Client(client);
   auto it = c.request_on_stream.find(stream);
   if (it == c.request_on_stream.end()) {
-    Fail("conversations", absl::StrCat("client ", client, " received a conversation reply on stream ",
-                                       stream, ", where it sent no request"));
+    Fail("conversations",
+         absl::StrCat("client ", client, " received a conversation reply on stream ", stream,
+                      ", where it sent no request"));
     return;
   }
   Request& r = requests_[it->second];
@@ -388,8 +391,8 @@ void MessagingHistory::ReplyReceived(uint32_t client, uint32_t stream, std::stri
     Fail("conversations",
          absl::StrCat(DescribeRequest(r), " got the reply to ",
                       name.has_value() ? absl::StrCat("request ", *name)
-                                       : absl::StrCat("nothing it sent ('", std::string(payload.substr(0, 40)),
-                                                      "')"),
+                                       : absl::StrCat("nothing it sent ('",
+                                                      std::string(payload.substr(0, 40)), "')"),
                       ": a reply delivered to the wrong request"));
   }
 }
@@ -401,8 +404,9 @@ void MessagingHistory::ConversationErrorReceived(uint32_t client, uint32_t strea
   if (it == c.request_on_stream.end()) return;  // an Open's or Close's error
   Request& r = requests_[it->second];
   if (++r.outcomes > 1) {
-    Fail("conversations", absl::StrCat(DescribeRequest(r), " got a second outcome: ConversationError 0x",
-                                       absl::Hex(code)));
+    Fail("conversations",
+         absl::StrCat(DescribeRequest(r), " got a second outcome: ConversationError 0x",
+                      absl::Hex(code)));
   }
 }
 
@@ -423,8 +427,8 @@ void MessagingHistory::PushReceived(uint32_t client, std::string_view payload) {
   if (!name.has_value()) return;  // the application's own push
   auto it = request_by_name_.find(*name);
   if (it == request_by_name_.end()) {
-    Fail("worker-dispatch", absl::StrCat("client ", client, " was pushed request ", *name,
-                                         ", which nobody sent"));
+    Fail("worker-dispatch",
+         absl::StrCat("client ", client, " was pushed request ", *name, ", which nobody sent"));
     return;
   }
   const Request& r = requests_[it->second];
@@ -479,8 +483,9 @@ std::optional<Violation> MessagingHistory::CheckLiveness(const std::vector<bool>
   auto is_live = [&](uint32_t client) { return client < live.size() && live[client]; };
   for (const Publish& p : publishes_) {
     if (is_live(p.client) && p.answer == Publish::Answer::kNone) {
-      return Violation{"liveness", absl::StrCat("client ", p.client, " never got an answer to ",
-                                                DescribeMessage(p), ", though its connection is open")};
+      return Violation{"liveness",
+                       absl::StrCat("client ", p.client, " never got an answer to ",
+                                    DescribeMessage(p), ", though its connection is open")};
     }
   }
   for (const Request& r : requests_) {
@@ -523,9 +528,9 @@ std::optional<Violation> MessagingHistory::CheckPrefix(const Subscription& s) co
     const Publish& p = publishes_[index];
     if (p.channel != s.channel || p.answer != Publish::Answer::kAcked) continue;
     if (p.id <= last_id) {
-      return Violation{"delivery", absl::StrCat(DescribeSubscription(s), " received ",
-                                                DescribeMessage(p), " after ",
-                                                DescribeMessage(*last), ": out of message-id order")};
+      return Violation{
+          "delivery", absl::StrCat(DescribeSubscription(s), " received ", DescribeMessage(p),
+                                   " after ", DescribeMessage(*last), ": out of message-id order")};
     }
     last_id = p.id;
     last = &p;
@@ -551,10 +556,10 @@ std::optional<Violation> MessagingHistory::CheckDeliveredFlag(size_t index) cons
   if (!p.delivered_flag) {
     for (const Subscription& s : subscriptions_) {
       if (s.channel == p.channel && s.received.contains(index)) {
-        return Violation{"delivered-flag",
-                         absl::StrCat(DescribeMessage(p),
-                                      " was acknowledged with the DELIVERED bit clear, but ",
-                                      DescribeSubscription(s), " received it")};
+        return Violation{
+            "delivered-flag",
+            absl::StrCat(DescribeMessage(p), " was acknowledged with the DELIVERED bit clear, but ",
+                         DescribeSubscription(s), " received it")};
       }
     }
     return std::nullopt;
@@ -569,10 +574,11 @@ std::optional<Violation> MessagingHistory::CheckDeliveredFlag(size_t index) cons
     }
     return std::nullopt;
   }
-  return Violation{"delivered-flag",
-                   absl::StrCat(DescribeMessage(p),
-                                " was acknowledged with the DELIVERED bit set, but no subscription to '",
-                                p.channel, "' was live when it was published")};
+  return Violation{
+      "delivered-flag",
+      absl::StrCat(DescribeMessage(p),
+                   " was acknowledged with the DELIVERED bit set, but no subscription to '",
+                   p.channel, "' was live when it was published")};
 }
 
 std::optional<Violation> MessagingHistory::CheckEnd() const {

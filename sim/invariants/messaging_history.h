@@ -159,9 +159,9 @@ class MessagingHistory {
     Tick failed_tick = 0;
     uint16_t failed_code = 0;
     uint64_t next_seq = 1;
-    absl::btree_map<size_t, int> received;  // publish -> deliveries
-    std::vector<size_t> first_deliveries;   // publish, in arrival order
-    absl::btree_map<uint64_t, size_t> outstanding;  // seq -> publish (ACKS, not yet acked)
+    absl::btree_map<size_t, int> received;           // publish -> deliveries
+    std::vector<size_t> first_deliveries;            // publish, in arrival order
+    absl::btree_map<uint64_t, size_t> outstanding;   // seq -> publish (ACKS, not yet acked)
     absl::btree_map<size_t, int> redeliveries_owed;  // publish -> Defers not yet redelivered
   };
   struct Request {

@@ -207,8 +207,8 @@ class Builder {
     ClientSpec c = Messenger(start_us, 10);
     const uint32_t slots = Between(1, 3);
     for (uint32_t slot = 1; slot <= slots; ++slot) {
-      c.ops.push_back(Op(ClientOpKind::kOpenConversation, 200, slot,
-                         subjects[rng_.Uniform(subjects.size())]));
+      c.ops.push_back(
+          Op(ClientOpKind::kOpenConversation, 200, slot, subjects[rng_.Uniform(subjects.size())]));
     }
     for (uint32_t k = 0; k < requests; ++k) {
       const uint32_t slot = Between(1, slots);
@@ -242,8 +242,8 @@ class Builder {
     for (const ClientSpec& c : w.clients) {
       if (c.read_pause_us == 0) continue;
       const uint64_t reads = 80ull * (300 / std::max<uint32_t>(c.window, 1) + 1);
-      const uint64_t per_read = c.read_pause_us + 2ull * (c.to_client.latency_us +
-                                                          c.to_client.jitter_us + 1);
+      const uint64_t per_read =
+          c.read_pause_us + 2ull * (c.to_client.latency_us + c.to_client.jitter_us + 1);
       settle = std::max<uint64_t>(settle, 80'000 + reads * per_read);
     }
     return last_us + static_cast<uint32_t>(std::min<uint64_t>(settle, 3'000'000));
@@ -528,7 +528,8 @@ Workload PubsubCredit(Builder& b) {
   }
   for (uint32_t i = 0; i < w.clients.size(); ++i) {
     if (b.Chance(6)) {
-      w.faults.push_back(b.Fault(FaultKind::kCrash, b.Between(500, ScriptEnd(w.clients[i]) + 500), i));
+      w.faults.push_back(
+          b.Fault(FaultKind::kCrash, b.Between(500, ScriptEnd(w.clients[i]) + 500), i));
     }
   }
   FinishMessaging(w, b, 0);
@@ -552,7 +553,8 @@ Workload FanoutShed(Builder& b) {
   }
   for (uint32_t i = 0; i < w.clients.size(); ++i) {
     if (b.Chance(5)) {
-      w.faults.push_back(b.Fault(FaultKind::kKillPeer, b.Between(500, ScriptEnd(w.clients[i]) + 500), i));
+      w.faults.push_back(
+          b.Fault(FaultKind::kKillPeer, b.Between(500, ScriptEnd(w.clients[i]) + 500), i));
     }
   }
   FinishMessaging(w, b, 0);
@@ -572,7 +574,8 @@ Workload Conversations(Builder& b) {
   }
   for (uint32_t i = 0; i < w.clients.size(); ++i) {
     if (b.Chance(6)) {
-      w.faults.push_back(b.Fault(FaultKind::kCrash, b.Between(500, ScriptEnd(w.clients[i]) + 500), i));
+      w.faults.push_back(
+          b.Fault(FaultKind::kCrash, b.Between(500, ScriptEnd(w.clients[i]) + 500), i));
     }
   }
   FinishMessaging(w, b, 0);
@@ -595,7 +598,8 @@ Workload WorkerDispatch(Builder& b) {
   }
   for (uint32_t i = 0; i < workers; ++i) {
     if (b.Chance(8)) {
-      w.faults.push_back(b.Fault(FaultKind::kCrash, b.Between(500, ScriptEnd(w.clients[i]) + 3'000), i));
+      w.faults.push_back(
+          b.Fault(FaultKind::kCrash, b.Between(500, ScriptEnd(w.clients[i]) + 3'000), i));
     }
   }
   FinishMessaging(w, b, 0);
@@ -662,9 +666,9 @@ Workload Mixed(Builder& b) {
         for (uint32_t k = 0; k < n; ++k) {
           const uint64_t pick = b.rng().Uniform(10);
           if (pick == 0) {
-            c.ops.push_back(b.Op(
-                b.Chance(70) ? ClientOpKind::kRegisterWorker : ClientOpKind::kRegisterRejected,
-                800, b.Between(0, 1)));
+            c.ops.push_back(
+                b.Op(b.Chance(70) ? ClientOpKind::kRegisterWorker : ClientOpKind::kRegisterRejected,
+                     800, b.Between(0, 1)));
           } else if (pick == 1) {
             c.ops.push_back(b.Op(ClientOpKind::kGarbage, 800, b.Between(1, 30)));
           } else {
@@ -708,9 +712,9 @@ Workload Mixed(Builder& b) {
 }  // namespace
 
 std::vector<std::string> ScenarioNames() {
-  return {"spawn-crash",   "orphan-reap",     "push-vs-close",   "register-vs-close",
-          "shutdown-drain", "protocol-garbage", "pubsub-credit",   "fanout-shed",
-          "conversations", "worker-dispatch", "routing",         "mixed",
+  return {"spawn-crash",    "orphan-reap",      "push-vs-close", "register-vs-close",
+          "shutdown-drain", "protocol-garbage", "pubsub-credit", "fanout-shed",
+          "conversations",  "worker-dispatch",  "routing",       "mixed",
           "durable-crash"};
 }
 

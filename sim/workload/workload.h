@@ -27,11 +27,11 @@ enum class ClientOpKind : uint8_t {
   kRegisterWorker,       // accepted by the notifier; arg: task queue (even: jobs, odd: emails)
   kRegisterRejected,     // rejected by the notifier ("reject-…" task queue)
   kPing,
-  kAck,  // Accept on the stream of the client's arg-th subscription (1-based) of seq arg2
-         // (0: the newest delivery); no such subscription: an Accept on a fresh stream
-  kGarbage,           // arg bytes of seeded noise
-  kOversize,          // a header announcing a frame over max_frame_bytes
-  kTruncated,         // the first half of a valid Publish
+  kAck,        // Accept on the stream of the client's arg-th subscription (1-based) of seq arg2
+               // (0: the newest delivery); no such subscription: an Accept on a fresh stream
+  kGarbage,    // arg bytes of seeded noise
+  kOversize,   // a header announcing a frame over max_frame_bytes
+  kTruncated,  // the first half of a valid Publish
   kUnknownFrameType,  // a well-formed frame of type 0x7f
   kDisconnectFrame,   // client Disconnect
   kHalfClose,         // shutdown(write): FIN after everything sent

@@ -18,7 +18,8 @@ using AckKind = MessagingHistory::AckKind;
 class MessagingHistoryTest : public ::testing::Test {
  protected:
   MessagingHistoryTest()
-      : history_([this] { return now_; }, {{.source = "orders", .target = "audit", .min_prio = 5}}) {}
+      : history_([this] { return now_; },
+                 {{.source = "orders", .target = "audit", .min_prio = 5}}) {}
 
   // Client `client` subscribes to `channel` on `stream` and gets subscription `id`.
   void Subscribe(uint32_t client, uint32_t stream, const std::string& channel, bool acks = false,

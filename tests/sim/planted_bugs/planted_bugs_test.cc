@@ -1,7 +1,7 @@
-// For each race class and each messaging guarantee, enable its planted bug and require `explore` to find it within a
-// bounded number of seeds; print how many it took. The failing seed must replay to the
-// same verdict and hash, and the same seed without the bug must pass, so the failure is
-// the bug's and not the harness's.
+// For each race class and each messaging guarantee, enable its planted bug and require `explore` to
+// find it within a bounded number of seeds; print how many it took. The failing seed must replay to
+// the same verdict and hash, and the same seed without the bug must pass, so the failure is the
+// bug's and not the harness's.
 #include <cstdio>
 #include <ostream>
 #include <string>

@@ -48,7 +48,7 @@ class ScenarioBatchTest : public ::testing::TestWithParam<Param> {};
 
 TEST_P(ScenarioBatchTest, EveryInvariantHoldsForEverySeed) {
   const auto& [scenario, strategy, services] = GetParam();
-  const uint64_t kSeeds = IsMessagingScenario(scenario)      ? kSeedsOfMessagingScenarios
+  const uint64_t kSeeds = IsMessagingScenario(scenario)     ? kSeedsOfMessagingScenarios
                           : services == ServicesKind::kReal ? kSeedsWithRealServices
                                                             : kSeedsWithDouble;
   RunOptions options;
