@@ -28,6 +28,23 @@ struct FaultHooks {
   bool ack_durable_before_fsync = false;
   // Connections read without their inbox bound: input backpressure is lost.
   bool unbounded_connection_inbox = false;
+
+  // Messaging bugs, each caught by the simulation's messaging history (sim/invariants/
+  // messaging_history.h), not by a supervisor invariant:
+  // The credit window admits max_in_flight + 1 unacknowledged deliveries.
+  bool credit_off_by_one = false;
+  // A duplicate publish (its idempotency key seen within the window) is fanned out again.
+  bool deliver_duplicate_publish = false;
+  // A publish queues a message for an idle subscriber without waking it.
+  bool lose_subscriber_wake = false;
+  // Releasing a connection leaves its subscriptions attached to their channels.
+  bool keep_subscriptions_on_close = false;
+  // A participant's reply completes the connection's newest pending request, not its own.
+  bool reply_to_newest_request = false;
+  // A worker's second registration leaves it registered for its previous task queue too.
+  bool keep_replaced_worker_registration = false;
+  // Routing rules copy every message of their source channel, ignoring their predicates.
+  bool route_ignores_predicate = false;
 };
 
 }  // namespace liminal::server

@@ -21,6 +21,7 @@
 #include "sim/harness/shrinker.h"
 #include "sim/harness/simulation.h"
 #include "sim/invariants/invariant_suite.h"
+#include "sim/invariants/messaging_history.h"
 #include "sim/workload/scenarios.h"
 
 namespace liminal::sim {
@@ -270,6 +271,7 @@ int List() {
   fmt::print(
       "durable-crash: acknowledged-survive-crash, replay-order, failed-not-stored, "
       "ids-never-reused, server-restarts\n");
+  fmt::print("messaging:  {}\n", absl::StrJoin(MessagingHistory::InvariantNames(), ", "));
   return kExitPass;
 }
 

@@ -16,6 +16,12 @@ void InvariantObserver::Check(bool quiescent) {
   if (violation_.has_value()) return;
   const std::vector<TimedEvent>& events = events_.events();
   for (; next_event_ < events.size(); ++next_event_) {
+    const server::SupervisorEvent& event = events[next_event_].event;
+    if (history_ != nullptr && event.kind == server::SupervisorEventKind::kReleased) {
+      for (uint32_t client = 0; client < conns_->size(); ++client) {
+        if (conns_->PidOf(client) == event.pid) history_->ConnectionReleased(client);
+      }
+    }
     if (std::optional<Violation> v = suite_.OnEvent(events[next_event_])) {
       ++next_event_;
       Fail(std::move(*v));
@@ -31,6 +37,10 @@ void InvariantObserver::Check(bool quiescent) {
       Fail({"client-wire", *client->wire_violation()});
       return;
     }
+  }
+  if (history_ != nullptr && history_->violation().has_value()) {
+    Fail(*history_->violation());
+    return;
   }
   FiberKernel& kernel = runtime_.kernel();
   if (kernel.locks_held() > 0) return;  // no consistent view between two steps of a lock

@@ -3,11 +3,22 @@
 namespace liminal::sim {
 
 std::vector<std::string> PlantedFaultNames() {
-  return {"skip-reply-slot-cancel-on-close", "skip-post-insert-liveness-check",
-          "skip-control-rollback",           "unregister-rejected-registrations",
-          "ack-durable-before-fsync",        "unbounded-connection-inbox",
-          "resolve-reply-from-any-connection", "notify-subscribers-only",
-          "cancel-reports-timeout"};
+  return {"skip-reply-slot-cancel-on-close",
+          "skip-post-insert-liveness-check",
+          "skip-control-rollback",
+          "unregister-rejected-registrations",
+          "ack-durable-before-fsync",
+          "unbounded-connection-inbox",
+          "resolve-reply-from-any-connection",
+          "notify-subscribers-only",
+          "cancel-reports-timeout",
+          "credit-off-by-one",
+          "deliver-duplicate-publish",
+          "lose-subscriber-wake",
+          "keep-subscriptions-on-close",
+          "reply-to-newest-request",
+          "keep-replaced-worker-registration",
+          "route-ignores-predicate"};
 }
 
 std::optional<server::FaultHooks> ParsePlantedFault(std::string_view name) {
@@ -31,6 +42,20 @@ std::optional<server::FaultHooks> ParsePlantedFault(std::string_view name) {
     hooks.notify_subscribers_only = true;
   } else if (name == "cancel-reports-timeout") {
     hooks.cancel_reports_timeout = true;
+  } else if (name == "credit-off-by-one") {
+    hooks.credit_off_by_one = true;
+  } else if (name == "deliver-duplicate-publish") {
+    hooks.deliver_duplicate_publish = true;
+  } else if (name == "lose-subscriber-wake") {
+    hooks.lose_subscriber_wake = true;
+  } else if (name == "keep-subscriptions-on-close") {
+    hooks.keep_subscriptions_on_close = true;
+  } else if (name == "reply-to-newest-request") {
+    hooks.reply_to_newest_request = true;
+  } else if (name == "keep-replaced-worker-registration") {
+    hooks.keep_replaced_worker_registration = true;
+  } else if (name == "route-ignores-predicate") {
+    hooks.route_ignores_predicate = true;
   } else {
     return std::nullopt;
   }
@@ -47,6 +72,13 @@ std::string PlantedFaultName(const server::FaultHooks& hooks) {
   if (hooks.resolve_reply_from_any_connection) return "resolve-reply-from-any-connection";
   if (hooks.notify_subscribers_only) return "notify-subscribers-only";
   if (hooks.cancel_reports_timeout) return "cancel-reports-timeout";
+  if (hooks.credit_off_by_one) return "credit-off-by-one";
+  if (hooks.deliver_duplicate_publish) return "deliver-duplicate-publish";
+  if (hooks.lose_subscriber_wake) return "lose-subscriber-wake";
+  if (hooks.keep_subscriptions_on_close) return "keep-subscriptions-on-close";
+  if (hooks.reply_to_newest_request) return "reply-to-newest-request";
+  if (hooks.keep_replaced_worker_registration) return "keep-replaced-worker-registration";
+  if (hooks.route_ignores_predicate) return "route-ignores-predicate";
   return "none";
 }
 

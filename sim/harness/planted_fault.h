@@ -10,6 +10,14 @@
 //   resolve-reply-from-any-connection  → reply-slot-accounting (the replying connection)
 //   notify-subscribers-only            → shutdown-notice-reaches-all
 //   cancel-reports-timeout           → timeout-means-alive
+// and the messaging bugs, caught by the MessagingHistory:
+//   credit-off-by-one                  → credit
+//   deliver-duplicate-publish          → duplicates
+//   lose-subscriber-wake               → liveness
+//   keep-subscriptions-on-close        → delivered-flag
+//   reply-to-newest-request            → conversations
+//   keep-replaced-worker-registration  → worker-dispatch
+//   route-ignores-predicate            → routing
 #ifndef LIMINAL_SIM_HARNESS_PLANTED_FAULT_H_
 #define LIMINAL_SIM_HARNESS_PLANTED_FAULT_H_
 

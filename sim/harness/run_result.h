@@ -30,6 +30,8 @@ struct RunResult {
   KernelStop stop = KernelStop::kQuiescent;
   uint64_t connections = 0;  // processes spawned
   uint64_t pushes = 0;
+  uint64_t publishes = 0;   // sent by the clients (the messaging history's count)
+  uint64_t deliveries = 0;  // received by the clients
   std::string workload_summary;
   std::string workload;  // DescribeWorkload(): the clients' scripts and the fault plan
   // How often each fault point (core/runtime/fault_points.h) fired, in FaultPoint order.

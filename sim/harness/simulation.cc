@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "core/check/check.h"
 #include "core/server/assembly/server_assembly.h"
@@ -25,6 +26,7 @@
 #include "sim/harness/sim_client.h"
 #include "sim/invariants/event_log.h"
 #include "sim/invariants/invariant_suite.h"
+#include "sim/invariants/messaging_history.h"
 #include "sim/kernel/fiber_kernel.h"
 #include "sim/kernel/rng.h"
 #include "sim/net/sim_network.h"
@@ -37,6 +39,34 @@
 
 namespace liminal::sim {
 namespace {
+
+// The routing rule every simulated server has, as the services run it and as the messaging
+// history models it: messages to 'orders' with "prio" >= 5 are copied to 'audit'.
+constexpr int kRoutedPrio = 5;
+std::vector<MessagingHistory::Route> HistoryRoutes() {
+  return {{.source = "orders", .target = "audit", .min_prio = kRoutedPrio}};
+}
+
+// The rule's predicate, `prio >= 5`, evaluated on the payloads the simulated clients build
+// (MessagingHistory::MessagePayload). The daemon's JSON predicate backend is not part of
+// liminal_core, so the simulation brings this small one.
+class PrioAtLeast final : public server::services::MessagePredicate {
+ public:
+  explicit PrioAtLeast(int min) : min_(min) {}
+  bool Matches(std::string_view payload) const override {
+    constexpr std::string_view kKey = "\"prio\":";
+    const size_t at = payload.find(kKey);
+    if (at == std::string_view::npos) return false;
+    const std::string_view rest = payload.substr(at + kKey.size());
+    int value = 0;
+    const size_t digits = std::min(rest.find_first_not_of("0123456789"), rest.size());
+    return digits > 0 && absl::SimpleAtoi(absl::string_view(rest.data(), digits), &value) &&
+           value >= min_;
+  }
+
+ private:
+  int min_;
+};
 
 server::SupervisorOptions MakeSupervisorOptions(const Workload& w, EventLog& events) {
   server::SupervisorOptions so;
@@ -51,12 +81,21 @@ server::SupervisorOptions MakeSupervisorOptions(const Workload& w, EventLog& eve
   return so;
 }
 
+// How long a dispatched push waits for the worker (below the conversation reply timeout).
+constexpr absl::Duration kWorkerPushTimeout = absl::Milliseconds(10);
+
 server::services::ServicesOptions MakeServicesOptions() {
   server::services::ServicesOptions options;
   for (const char* name : {"orders", "events", "audit"}) {
     server::services::ChannelSpec channel;
     channel.name = name;
     options.channels.push_back(std::move(channel));
+  }
+  for (const MessagingHistory::Route& route : HistoryRoutes()) {
+    options.routes.push_back({.source = route.source,
+                              .target = route.target,
+                              .predicate = std::make_shared<PrioAtLeast>(route.min_prio),
+                              .predicate_text = absl::StrCat("prio >= ", route.min_prio)});
   }
   options.conversation_reply_timeout = absl::Milliseconds(20);
   options.max_subscription_inbox_depth = 16;  // small: slow consumers get shed
@@ -93,7 +132,7 @@ Server MakeServer(const Workload& workload, const RunOptions& options, SimRuntim
   assembly.services = MakeServicesOptions();
   assembly.supervisor = MakeSupervisorOptions(workload, events);
   assembly.application_notifier = &notifier;
-  assembly.worker_push_timeout = absl::Milliseconds(20);
+  assembly.worker_push_timeout = kWorkerPushTimeout;
   assembly.faults = options.faults;
   absl::StatusOr<std::unique_ptr<server::ServerAssembly>> built =
       server::ServerAssembly::Create(runtime, std::move(assembly));
@@ -126,7 +165,8 @@ class Simulation {
         supervisor_(*server_.supervisor),
         conns_(workload.clients.size()),
         suite_(InvariantSuite::Standard()),
-        check_capture_(kernel_, workload.family, seed) {}
+        check_capture_(kernel_, workload.family, seed),
+        history_([this] { return kernel_.Now() - kernel_.start(); }, HistoryRoutes()) {}
 
   ~Simulation() { runtime_.scheduler().DestroyAll(); }
 
@@ -135,6 +175,11 @@ class Simulation {
  private:
   void OnAccept(std::unique_ptr<runtime::Socket> socket);
   void RegisterResponder(const AppAction& action);
+  // The messaging history's liveness check, at the workload's cut.
+  void CheckLiveness();
+  // The messaging history, with the real services; the services double does not keep the
+  // messaging guarantees (it exists for the supervisor's races), so it runs without.
+  MessagingHistory* history() { return server_.assembly != nullptr ? &history_ : nullptr; }
 
   const Workload workload_;
   const uint64_t seed_;
@@ -156,6 +201,7 @@ class Simulation {
   std::unique_ptr<ShutdownCoordinator> shutdown_;
   InvariantSuite suite_;
   CheckCapture check_capture_;  // a failed LIMINAL_CHECK becomes this run's violation
+  MessagingHistory history_;
   int accepting_client_ = -1;
 };
 
@@ -206,6 +252,21 @@ void Simulation::RegisterResponder(const AppAction& action) {
   }
 }
 
+void Simulation::CheckLiveness() {
+  std::vector<bool> live(clients_.size(), false);
+  for (size_t i = 0; i < clients_.size(); ++i) {
+    const runtime::Pid pid = conns_.PidOf(static_cast<uint32_t>(i));
+    live[i] = clients_[i]->connected() && !clients_[i]->finished() &&
+              !clients_[i]->sent_malformed() && pid != runtime::kNoPid &&
+              runtime_.scheduler().IsAlive(pid) && !history_.Released(static_cast<uint32_t>(i)) &&
+              // A failed wake is a fault whose effect outlasts it: a subscription's message
+              // waits for the next publish. Such a connection is exempt.
+              !runtime_.scheduler().WakeEverFailed(pid);
+  }
+  trace_.Add(TraceKind::kApp, 0, 0, 0, "messaging history: liveness check");
+  history_.CheckLivenessNow(live);
+}
+
 RunResult Simulation::Run() {
   RunResult result;
   result.seed = seed_;
@@ -235,7 +296,7 @@ RunResult Simulation::Run() {
   for (uint32_t i = 0; i < workload_.clients.size(); ++i) {
     clients_.push_back(std::make_unique<SimClient>(
         i, workload_.clients[i], workload_.server, network_, kernel_,
-        DeriveSeed(seed_, absl::StrCat("client", i)), options_.strict_handshake));
+        DeriveSeed(seed_, absl::StrCat("client", i)), options_.strict_handshake, history()));
   }
   app_ = std::make_unique<Application>(
       workload_.app, supervisor_, [this](const AppAction& action) { RegisterResponder(action); },
@@ -250,9 +311,15 @@ RunResult Simulation::Run() {
   app_->Start();
   faults_->Start();
   shutdown_->Start();
+  if (workload_.liveness_cut_us > 0 && history() != nullptr) {
+    kernel_.Spawn("liveness-cut", [this] {
+      kernel_.SleepUntil(kernel_.start() + absl::Microseconds(workload_.liveness_cut_us));
+      CheckLiveness();
+    });
+  }
 
   InvariantObserver observer(suite_, events_, supervisor_, runtime_, server_.fake.get(), clients_,
-                             network_, workload_.server.max_inbox_bytes);
+                             network_, workload_.server.max_inbox_bytes, history(), &conns_);
   result.stop = kernel_.Run(observer, options_.limits);
   result.violation =
       check_capture_.violation().has_value() ? check_capture_.violation() : observer.violation();
@@ -264,6 +331,9 @@ RunResult Simulation::Run() {
                                              " guard (", kernel_.steps(), " steps, ",
                                              absl::FormatDuration(kernel_.Now() - kernel_.start()),
                                              " virtual): a livelock or a timer loop")};
+    } else if (std::optional<Violation> messaging =
+                   history() != nullptr ? history_.CheckEnd() : std::nullopt) {
+      result.violation = std::move(messaging);
     } else {
       const server::SupervisorSnapshot snapshot = supervisor_.Snapshot();
       std::vector<std::string> live_processes;
@@ -309,6 +379,8 @@ RunResult Simulation::Run() {
   for (const PushReport& push : app_->pushes()) result.pushes += push.called ? 1 : 0;
   result.fault_point_hits = fault_points_.hits();
   result.coverage = CoverageOf(events_.events(), result.fault_point_hits);
+  result.publishes = history_.publishes();
+  result.deliveries = history_.deliveries();
   result.trace_tail = trace_.FormatTail();
   if (options_.keep_full_trace) result.trace = trace_.FormatAll();
   return result;

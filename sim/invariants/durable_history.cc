@@ -6,19 +6,14 @@ namespace liminal::sim {
 
 void DurableHistory::Acked(const std::string& channel, const std::string& payload,
                            uint64_t message_id) {
-  ++acked_count_;
-  acked_[channel][payload] = message_id;
-  auto [it, inserted] = by_id_[channel].emplace(message_id, payload);
-  if (!inserted && it->second != payload && !reuse_.has_value()) {
-    reuse_ =
-        Violation{"ids-never-reused", absl::StrCat("channel '", channel, "': message id ",
-                                                   message_id, " was acknowledged for '",
-                                                   it->second, "' and again for '", payload, "'")};
+  std::optional<std::string> reused = ledger_.Acked(channel, payload, message_id);
+  if (reused.has_value() && !reuse_.has_value()) {
+    reuse_ = Violation{"ids-never-reused", *std::move(reused)};
   }
 }
 
 void DurableHistory::Failed(const std::string& channel, const std::string& payload) {
-  failed_[channel].insert(payload);
+  ledger_.Failed(channel, payload);
 }
 
 void DurableHistory::Replayed(int reader, const std::string& channel, const std::string& payload) {
@@ -36,35 +31,32 @@ std::optional<Violation> DurableHistory::CheckOrder(int reader, const Reader& r)
   absl::btree_set<std::string> seen;
   uint64_t last_id = 0;
   std::string last_payload;
-  auto acked = acked_.find(r.channel);
-  auto failed = failed_.find(r.channel);
   for (const std::string& payload : r.payloads) {
     if (!seen.insert(payload).second) {
       return Violation{"replay-order", absl::StrCat("reader ", reader, " on '", r.channel,
                                                     "' received '", payload, "' twice")};
     }
-    if (failed != failed_.end() && failed->second.contains(payload)) {
+    if (ledger_.WasFailed(r.channel, payload)) {
       return Violation{"failed-not-stored",
                        absl::StrCat("reader ", reader, " on '", r.channel, "' received '", payload,
                                     "', whose publish was answered E_STORAGE")};
     }
-    if (acked == acked_.end()) continue;
-    auto id = acked->second.find(payload);
-    if (id == acked->second.end()) continue;
-    if (id->second <= last_id) {
+    const std::optional<uint64_t> id = ledger_.IdOf(r.channel, payload);
+    if (!id.has_value()) continue;
+    if (*id <= last_id) {
       return Violation{
           "replay-order",
           absl::StrCat("reader ", reader, " on '", r.channel, "' received '", payload, "' (id ",
-                       id->second, ") after '", last_payload, "' (id ", last_id, ")")};
+                       *id, ") after '", last_payload, "' (id ", last_id, ")")};
     }
-    last_id = id->second;
+    last_id = *id;
     last_payload = payload;
   }
   return std::nullopt;
 }
 
 std::optional<Violation> DurableHistory::Check() const {
-  for (const auto& [channel, payloads] : acked_) {
+  for (const auto& [channel, payloads] : ledger_.acked()) {
     auto final_reader = final_.find(channel);
     if (final_reader == final_.end()) {
       return Violation{"acknowledged-survive-crash",

@@ -15,8 +15,10 @@
 //   history.Replayed(reader, "orders", "i0-p1-3");   history.FinalReplay("orders", reader);
 //   std::optional<Violation> v = history.Check();
 //
-// Payloads are unique per run (the scenario names each message by incarnation, publisher
-// and sequence). Not thread-safe (the simulation runs on one OS thread).
+// What publishers were told lives in a PublishLedger (publish_ledger.h), shared with the
+// live-delivery checker (MessagingHistory). Payloads are unique per run (the scenario names each
+// message by incarnation, publisher and sequence). Not thread-safe (the simulation runs on one OS
+// thread).
 #ifndef LIMINAL_SIM_INVARIANTS_DURABLE_HISTORY_H_
 #define LIMINAL_SIM_INVARIANTS_DURABLE_HISTORY_H_
 
@@ -27,6 +29,7 @@
 
 #include "absl/container/btree_map.h"
 #include "absl/container/btree_set.h"
+#include "sim/invariants/publish_ledger.h"
 #include "sim/invariants/violation.h"
 
 namespace liminal::sim {
@@ -42,7 +45,7 @@ class DurableHistory {
 
   std::optional<Violation> Check() const;
 
-  size_t acked() const { return acked_count_; }
+  size_t acked() const { return ledger_.acked_count(); }
 
  private:
   struct Reader {
@@ -51,15 +54,10 @@ class DurableHistory {
   };
   std::optional<Violation> CheckOrder(int reader, const Reader& r) const;
 
-  // channel -> payload -> acknowledged id
-  absl::btree_map<std::string, absl::btree_map<std::string, uint64_t>> acked_;
-  // channel -> id -> payload (ids-never-reused)
-  absl::btree_map<std::string, absl::btree_map<uint64_t, std::string>> by_id_;
-  absl::btree_map<std::string, absl::btree_set<std::string>> failed_;
+  PublishLedger ledger_;
   absl::btree_map<int, Reader> readers_;
   absl::btree_map<std::string, int> final_;
   std::optional<Violation> reuse_;
-  size_t acked_count_ = 0;
 };
 
 }  // namespace liminal::sim

@@ -122,6 +122,7 @@ bool SimScheduler::Send(Pid pid, Message message) {
       auto failing = failing_wakes_.find(key);
       if (failing == failing_wakes_.end()) continue;
       if (--failing->second <= 0) failing_wakes_.erase(failing);
+      wake_failed_.insert(pid);
       kernel_.trace().Add(TraceKind::kProcess, pid, static_cast<uint64_t>(ProcessOp::kWakeFailed));
       return false;
     }

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "absl/container/btree_map.h"
+#include "absl/container/btree_set.h"
 #include "core/runtime/scheduler.h"
 #include "sim/kernel/fiber_kernel.h"
 
@@ -55,6 +56,9 @@ class SimScheduler final : public runtime::Scheduler {
   // an exit notification). The pid is then listed in lost_exit_notices(), in exit order.
   void LoseExitNotice(runtime::Pid pid);
   const std::vector<runtime::Pid>& lost_exit_notices() const { return lost_exit_notices_; }
+  // Whether a Wake to `pid` was ever failed by FailWakes (the messaging history's liveness
+  // check exempts such a connection: its messages wait for the next publish).
+  bool WakeEverFailed(runtime::Pid pid) const { return wake_failed_.contains(pid); }
   // Bumped on every kill and exit (the invariant checkers re-read state when it moves).
   uint64_t version() const { return version_; }
   // Destroys every remaining Process object (end of a run, from the main context).
@@ -75,6 +79,7 @@ class SimScheduler final : public runtime::Scheduler {
   SpawnObserver spawn_observer_;
   absl::btree_map<runtime::Pid, int> failing_wakes_;  // kNoPid: any process
   std::vector<runtime::Pid> lost_exit_notices_;
+  absl::btree_set<runtime::Pid> wake_failed_;
   uint64_t version_ = 0;
 };
 

@@ -129,6 +129,126 @@ class Builder {
     return FaultAction{kind, at_us, client, count};
   }
 
+  // --- Messaging roles (pubsub-credit, fanout-shed, conversations, worker-dispatch,
+  // routing, and `mixed`) ---
+
+  // A well-behaved client of the messaging families: it answers pushes and closes on
+  // Disconnect; `slow_percent` of them read slowly through a small window.
+  ClientSpec Messenger(uint32_t start_us, int slow_percent) {
+    ClientSpec c = Client(start_us);
+    c.window = 1 << 20;
+    c.read_pause_us = 0;
+    if (Chance(slow_percent)) {
+      c.window = Between(64, 1024);
+      c.read_pause_us = Between(20, 400);
+    }
+    c.on_push = Chance(80) ? PushPolicy::kAnswer : PushPolicy::kAnswerLate;
+    c.answer_delay_us = Between(100, 15'000);
+    c.on_disconnect = DisconnectPolicy::kClose;
+    c.ops.push_back(Op(ClientOpKind::kHandshake, 0));
+    return c;
+  }
+
+  // How an ACKS subscriber consumes: late Accepts, some Defers and Rejects.
+  AckPolicy Acks() {
+    AckPolicy ack;
+    if (Chance(50)) ack.accept_delay_us = Between(10, 2'000);
+    if (Chance(40)) ack.defer_percent = Between(1, 20);
+    if (Chance(30)) ack.reject_percent = Between(1, 10);
+    return ack;
+  }
+
+  // Subscribe to `channel` (0..2), with ACKS and a small credit window `acks_percent` of
+  // the time.
+  ClientOp SubscribeTo(uint32_t channel, int acks_percent, uint32_t max_delay_us) {
+    const bool acks = Chance(acks_percent);
+    return Op(ClientOpKind::kSubscribe, max_delay_us, channel + (acks ? 0 : 4),
+              Chance(20) ? 0 : Between(1, 6));
+  }
+
+  // One publish to `channel`: a fresh message, or (keyed_percent) one with an idempotency
+  // key out of four per client, so some repeat a key.
+  ClientOp PublishTo(uint32_t channel, int keyed_percent, uint32_t max_delay_us) {
+    if (Chance(keyed_percent)) {
+      return Op(ClientOpKind::kPublishKeyed, max_delay_us, channel, Between(0, 39));
+    }
+    return Op(ClientOpKind::kPublish, max_delay_us, channel, Between(0, 120));
+  }
+
+  // A subscriber: 1-3 subscriptions, sometimes an Unsubscribe or a manual Accept later,
+  // sometimes it leaves mid-run.
+  ClientSpec Subscriber(uint32_t start_us, int slow_percent, int leave_percent,
+                        uint32_t channels = 3) {
+    ClientSpec c = Messenger(start_us, slow_percent);
+    c.ack = Acks();
+    const uint32_t subscriptions = Between(1, 3);
+    for (uint32_t k = 0; k < subscriptions; ++k) {
+      c.ops.push_back(SubscribeTo(Between(0, channels - 1), 70, 300));
+    }
+    if (Chance(15)) c.ops.push_back(Op(ClientOpKind::kAck, 3'000, Between(1, subscriptions), 0));
+    if (Chance(15)) c.ops.push_back(Op(ClientOpKind::kUnsubscribe, 4'000, Between(1, 3)));
+    MaybeLeave(c, 6'000, leave_percent);
+    return c;
+  }
+
+  // A publisher of `count` messages, paced by up to `gap_us` between them.
+  ClientSpec Publisher(uint32_t start_us, uint32_t count, uint32_t gap_us, int keyed_percent,
+                       uint32_t channels = 3) {
+    ClientSpec c = Messenger(start_us, 5);
+    for (uint32_t k = 0; k < count; ++k) {
+      c.ops.push_back(PublishTo(Between(0, channels - 1), keyed_percent, gap_us));
+    }
+    return c;
+  }
+
+  // A conversation client: opens conversations on `subjects` (kOpenConversation's arg2
+  // values), sends requests (mostly flagged), closes and reopens some.
+  ClientSpec Conversant(uint32_t start_us, std::vector<uint32_t> subjects, uint32_t requests) {
+    ClientSpec c = Messenger(start_us, 10);
+    const uint32_t slots = Between(1, 3);
+    for (uint32_t slot = 1; slot <= slots; ++slot) {
+      c.ops.push_back(
+          Op(ClientOpKind::kOpenConversation, 200, slot, subjects[rng_.Uniform(subjects.size())]));
+    }
+    for (uint32_t k = 0; k < requests; ++k) {
+      const uint32_t slot = Between(1, slots);
+      if (Chance(8)) {
+        c.ops.push_back(Op(ClientOpKind::kCloseConversation, 500, slot));
+        c.ops.push_back(Op(ClientOpKind::kOpenConversation, 300, slot,
+                           subjects[rng_.Uniform(subjects.size())]));
+      }
+      c.ops.push_back(Op(ClientOpKind::kConversationMessage, 800, slot, Chance(85) ? 1 : 0));
+    }
+    return c;
+  }
+
+  // A worker: registers for a queue (0 jobs, 1 emails), sometimes re-registers for the
+  // other one or is refused once.
+  ClientSpec Worker(uint32_t start_us, int reregister_percent = 35) {
+    ClientSpec c = Messenger(start_us, 10);
+    const uint32_t queue = Between(0, 1);
+    c.ops.push_back(Op(ClientOpKind::kRegisterWorker, 100, queue));
+    if (Chance(15)) c.ops.push_back(Op(ClientOpKind::kRegisterRejected, 200, queue));
+    if (Chance(reregister_percent)) {
+      c.ops.push_back(Op(ClientOpKind::kRegisterWorker, 400, 1 - queue));
+    }
+    return c;
+  }
+
+  // When the liveness check may run: after `last_us` (the last op or fault), plus room for
+  // reply timeouts, late pushes and Accepts, and slow readers draining a full backlog.
+  uint32_t LivenessCut(const Workload& w, uint32_t last_us) const {
+    uint64_t settle = 80'000;
+    for (const ClientSpec& c : w.clients) {
+      if (c.read_pause_us == 0) continue;
+      const uint64_t reads = 80ull * (300 / std::max<uint32_t>(c.window, 1) + 1);
+      const uint64_t per_read =
+          c.read_pause_us + 2ull * (c.to_client.latency_us + c.to_client.jitter_us + 1);
+      settle = std::max<uint64_t>(settle, 80'000 + reads * per_read);
+    }
+    return last_us + static_cast<uint32_t>(std::min<uint64_t>(settle, 3'000'000));
+  }
+
  private:
   Rng rng_;
 };
@@ -417,6 +537,141 @@ Workload InboxFlood(Builder& b) {
   return w;
 }
 
+// Messaging families: the end of the clients' scripts and faults, then a liveness cut, then
+// the shutdown.
+void FinishMessaging(Workload& w, Builder& b, uint32_t last_us) {
+  for (const ClientSpec& c : w.clients) last_us = std::max(last_us, ScriptEnd(c));
+  for (const FaultAction& f : w.faults) last_us = std::max(last_us, f.at_us);
+  w.liveness_cut_us = b.LivenessCut(w, last_us);
+  w.shutdown.at_us = w.liveness_cut_us + b.Between(100, 5'000);
+  w.shutdown.drain_us = b.Between(1'000, 30'000);
+  w.shutdown.every_connection = b.Chance(70);
+}
+
+// Responders for "slow" (replies after 3 ms) and "mute" (never replies).
+void RegisterResponders(Workload& w) {
+  w.app.push_back(AppAction{AppActionKind::kRegisterResponder, 0, 0, 0, 0});
+  w.app.push_back(AppAction{AppActionKind::kRegisterResponder, 0, 0, 0, 1});
+}
+
+Workload PubsubCredit(Builder& b) {
+  Workload w;
+  w.family = "pubsub-credit";
+  const uint32_t subscribers = b.Between(2, 8);
+  for (uint32_t i = 0; i < subscribers; ++i) {
+    w.clients.push_back(b.Subscriber(b.Between(0, 1'500), 25, 20));
+  }
+  const uint32_t publishers = b.Between(2, 6);
+  for (uint32_t i = 0; i < publishers; ++i) {
+    w.clients.push_back(b.Publisher(b.Between(500, 3'000), b.Between(5, 40), 300, 25));
+  }
+  for (uint32_t i = 0; i < w.clients.size(); ++i) {
+    if (b.Chance(6)) {
+      w.faults.push_back(
+          b.Fault(FaultKind::kCrash, b.Between(500, ScriptEnd(w.clients[i]) + 500), i));
+    }
+  }
+  FinishMessaging(w, b, 0);
+  return w;
+}
+
+Workload FanoutShed(Builder& b) {
+  Workload w;
+  w.family = "fanout-shed";
+  // Many subscribers on few channels, some slow enough to be shed by a burst.
+  const uint32_t channels = b.Between(1, 2);
+  const uint32_t subscribers = b.Between(4, 12);
+  for (uint32_t i = 0; i < subscribers; ++i) {
+    ClientSpec c = b.Subscriber(b.Between(0, 1'000), 45, 15, channels);
+    if (c.read_pause_us > 0 && b.Chance(50)) c.window = b.Between(16, 96);
+    w.clients.push_back(std::move(c));
+  }
+  const uint32_t publishers = b.Between(1, 4);
+  for (uint32_t i = 0; i < publishers; ++i) {
+    w.clients.push_back(b.Publisher(b.Between(800, 2'000), b.Between(10, 60), 60, 10, channels));
+  }
+  for (uint32_t i = 0; i < w.clients.size(); ++i) {
+    if (b.Chance(5)) {
+      w.faults.push_back(
+          b.Fault(FaultKind::kKillPeer, b.Between(500, ScriptEnd(w.clients[i]) + 500), i));
+    }
+  }
+  FinishMessaging(w, b, 0);
+  return w;
+}
+
+Workload Conversations(Builder& b) {
+  Workload w;
+  w.family = "conversations";
+  RegisterResponders(w);
+  const uint32_t clients = b.Between(2, 8);
+  for (uint32_t i = 0; i < clients; ++i) {
+    // Subjects: echo, slow (3 ms), mute (times out).
+    ClientSpec c = b.Conversant(b.Between(0, 2'000), {0, 1, 1, 2}, b.Between(3, 25));
+    b.MaybeLeave(c, 5'000, 15);
+    w.clients.push_back(std::move(c));
+  }
+  for (uint32_t i = 0; i < w.clients.size(); ++i) {
+    if (b.Chance(6)) {
+      w.faults.push_back(
+          b.Fault(FaultKind::kCrash, b.Between(500, ScriptEnd(w.clients[i]) + 500), i));
+    }
+  }
+  FinishMessaging(w, b, 0);
+  return w;
+}
+
+Workload WorkerDispatch(Builder& b) {
+  Workload w;
+  w.family = "worker-dispatch";
+  const uint32_t workers = b.Between(1, 5);
+  for (uint32_t i = 0; i < workers; ++i) {
+    ClientSpec c = b.Worker(b.Between(0, 1'000));
+    b.MaybeLeave(c, 8'000, 20);
+    w.clients.push_back(std::move(c));
+  }
+  const uint32_t requesters = b.Between(1, 5);
+  for (uint32_t i = 0; i < requesters; ++i) {
+    // Subjects: worker.jobs, worker.emails, and now and then echo.
+    w.clients.push_back(b.Conversant(b.Between(1'500, 3'000), {3, 4, 3, 4, 0}, b.Between(3, 20)));
+  }
+  for (uint32_t i = 0; i < workers; ++i) {
+    if (b.Chance(8)) {
+      w.faults.push_back(
+          b.Fault(FaultKind::kCrash, b.Between(500, ScriptEnd(w.clients[i]) + 3'000), i));
+    }
+  }
+  FinishMessaging(w, b, 0);
+  return w;
+}
+
+Workload Routing(Builder& b) {
+  Workload w;
+  w.family = "routing";
+  // 'orders' messages with prio >= 5 are copied to 'audit'; subscribers watch both.
+  const uint32_t subscribers = b.Between(2, 6);
+  for (uint32_t i = 0; i < subscribers; ++i) {
+    ClientSpec c = b.Messenger(b.Between(0, 1'000), 15);
+    c.ack = b.Acks();
+    c.ops.push_back(b.SubscribeTo(b.Chance(60) ? 2 : 0, 60, 300));  // audit or orders
+    if (b.Chance(40)) c.ops.push_back(b.SubscribeTo(b.Between(0, 2), 60, 300));
+    b.MaybeLeave(c, 6'000, 10);
+    w.clients.push_back(std::move(c));
+  }
+  const uint32_t publishers = b.Between(1, 4);
+  for (uint32_t i = 0; i < publishers; ++i) {
+    ClientSpec c = b.Messenger(b.Between(800, 2'000), 5);
+    const uint32_t count = b.Between(5, 40);
+    for (uint32_t k = 0; k < count; ++k) {
+      // Mostly 'orders' (the rule's source), some 'audit' directly.
+      c.ops.push_back(b.PublishTo(b.Chance(75) ? 0 : 2, 15, 300));
+    }
+    w.clients.push_back(std::move(c));
+  }
+  FinishMessaging(w, b, 0);
+  return w;
+}
+
 Workload Mixed(Builder& b) {
   Workload w;
   w.family = "mixed";
@@ -424,21 +679,42 @@ Workload Mixed(Builder& b) {
   w.server.max_outbound_bytes = b.Chance(30) ? b.Between(64, 512) : 8192;
   if (b.Chance(20)) w.server.idle_timeout_us = b.Between(2'000, 15'000);
   if (b.Chance(15)) w.server.max_connections = b.Between(1, 4);
-  const uint32_t clients = b.Between(2, 6);
+  const uint32_t clients = b.Between(2, 7);
   uint32_t last = 0;
   for (uint32_t i = 0; i < clients; ++i) {
-    ClientSpec c = b.Client(b.Between(0, 3'000));
-    if (b.Chance(85)) c.ops.push_back(b.Op(ClientOpKind::kHandshake, 0));
-    const uint32_t n = b.Between(0, 6);
-    for (uint32_t k = 0; k < n; ++k) {
-      const uint64_t pick = b.rng().Uniform(10);
-      if (pick == 0) {
-        c.ops.push_back(b.Op(
-            b.Chance(70) ? ClientOpKind::kRegisterWorker : ClientOpKind::kRegisterRejected, 800));
-      } else if (pick == 1) {
-        c.ops.push_back(b.Op(ClientOpKind::kGarbage, 800, b.Between(1, 30)));
-      } else {
-        c.ops.push_back(b.TrafficOp(800));
+    // Each client plays a role drawn from every family: the supervisor races' random
+    // traffic, or one of the messaging roles (small, so `mixed` stays fast).
+    ClientSpec c;
+    switch (b.rng().Uniform(8)) {
+      case 0:  // on 'orders' and 'events' only, so its credit window fills up
+        c = b.Subscriber(b.Between(0, 2'000), 20, 20, /*channels=*/2);
+        break;
+      case 1:
+        c = b.Publisher(b.Between(0, 3'000), b.Between(4, 16), 300, 25, /*channels=*/2);
+        break;
+      case 2:
+        c = b.Conversant(b.Between(1'000, 3'000), {0, 1, 2, 3, 4, 3, 4}, b.Between(1, 6));
+        break;
+      case 3:
+        c = b.Worker(b.Between(0, 2'000), /*reregister_percent=*/60);
+        break;
+      default: {
+        c = b.Client(b.Between(0, 3'000));
+        if (b.Chance(85)) c.ops.push_back(b.Op(ClientOpKind::kHandshake, 0));
+        const uint32_t n = b.Between(0, 6);
+        for (uint32_t k = 0; k < n; ++k) {
+          const uint64_t pick = b.rng().Uniform(10);
+          if (pick == 0) {
+            c.ops.push_back(
+                b.Op(b.Chance(70) ? ClientOpKind::kRegisterWorker : ClientOpKind::kRegisterRejected,
+                     800, b.Between(0, 1)));
+          } else if (pick == 1) {
+            c.ops.push_back(b.Op(ClientOpKind::kGarbage, 800, b.Between(1, 30)));
+          } else {
+            c.ops.push_back(b.TrafficOp(800));
+          }
+        }
+        break;
       }
     }
     b.MaybeLeave(c, 2'000, 40);
@@ -463,16 +739,22 @@ Workload Mixed(Builder& b) {
   }
   if (b.Chance(30)) w.app.push_back(AppAction{AppActionKind::kReap, b.Between(0, last), 0, 0, 0});
   if (b.Chance(10)) w.faults.push_back(b.Fault(FaultKind::kFailFlush, b.Between(0, last), 0));
-  Finish(w, b, last);
-  if (b.Chance(30)) w.shutdown.at_us = b.Between(last / 2, last);  // shutdown mid-traffic
+  if (b.Chance(30)) {
+    Finish(w, b, last);
+    w.shutdown.at_us = b.Between(last / 2, last);  // shutdown mid-traffic: no liveness check
+  } else {
+    FinishMessaging(w, b, last);
+  }
   return w;
 }
 
 }  // namespace
 
 std::vector<std::string> ScenarioNames() {
-  return {"spawn-crash",      "orphan-reap", "push-vs-close", "register-vs-close", "shutdown-drain",
-          "protocol-garbage", "inbox-flood", "mixed",         "durable-crash"};
+  return {"spawn-crash",    "orphan-reap",      "push-vs-close", "register-vs-close",
+          "shutdown-drain", "protocol-garbage", "inbox-flood",   "pubsub-credit",
+          "fanout-shed",    "conversations",    "worker-dispatch", "routing",
+          "mixed",          "durable-crash"};
 }
 
 bool IsScenario(std::string_view name) {
@@ -480,6 +762,11 @@ bool IsScenario(std::string_view name) {
     if (known == name) return true;
   }
   return false;
+}
+
+bool IsMessagingScenario(std::string_view name) {
+  return name == "pubsub-credit" || name == "fanout-shed" || name == "conversations" ||
+         name == "worker-dispatch" || name == "routing";
 }
 
 std::optional<Workload> GenerateWorkload(std::string_view scenario, uint64_t seed) {
@@ -491,6 +778,11 @@ std::optional<Workload> GenerateWorkload(std::string_view scenario, uint64_t see
   if (scenario == "shutdown-drain") return ShutdownDrain(b);
   if (scenario == "protocol-garbage") return ProtocolGarbage(b);
   if (scenario == "inbox-flood") return InboxFlood(b);
+  if (scenario == "pubsub-credit") return PubsubCredit(b);
+  if (scenario == "fanout-shed") return FanoutShed(b);
+  if (scenario == "conversations") return Conversations(b);
+  if (scenario == "worker-dispatch") return WorkerDispatch(b);
+  if (scenario == "routing") return Routing(b);
   if (scenario == "mixed") return Mixed(b);
   return std::nullopt;
 }

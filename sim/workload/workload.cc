@@ -54,6 +54,8 @@ const char* ClientOpKindName(ClientOpKind kind) {
       return "half-close";
     case ClientOpKind::kReset:
       return "reset";
+    case ClientOpKind::kPublishKeyed:
+      return "publish-keyed";
   }
   return "unknown";
 }
@@ -133,12 +135,16 @@ std::string DescribeWorkload(const Workload& w) {
       "\n");
   for (size_t i = 0; i < w.clients.size(); ++i) {
     const ClientSpec& c = w.clients[i];
-    absl::StrAppend(&out, "  client ", i, " @", Us(c.start_us), " latency ",
-                    Us(c.to_server.latency_us), "/", Us(c.to_client.latency_us), " chunks ",
-                    c.to_server.max_chunk, "/", c.to_client.max_chunk, " accept+",
-                    Us(c.accept_delay_us), " window ", c.window,
-                    " push:", PushPolicyName(c.on_push),
-                    " disconnect:", DisconnectPolicyName(c.on_disconnect), "\n    ops:");
+    absl::StrAppend(
+        &out, "  client ", i, " @", Us(c.start_us), " latency ", Us(c.to_server.latency_us), "/",
+        Us(c.to_client.latency_us), " chunks ", c.to_server.max_chunk, "/", c.to_client.max_chunk,
+        " accept+", Us(c.accept_delay_us), " window ", c.window,
+        " push:", PushPolicyName(c.on_push), " disconnect:", DisconnectPolicyName(c.on_disconnect),
+        c.ack.accept_delay_us + c.ack.defer_percent + c.ack.reject_percent > 0
+            ? absl::StrCat(" accept+", Us(c.ack.accept_delay_us), " defer ", c.ack.defer_percent,
+                           "% reject ", c.ack.reject_percent, "%")
+            : "",
+        c.read_pause_us > 0 ? absl::StrCat(" read-pause ", Us(c.read_pause_us)) : "", "\n    ops:");
     if (c.ops.empty()) absl::StrAppend(&out, " (none)");
     for (const ClientOp& op : c.ops) {
       absl::StrAppend(&out, " +", Us(op.delay_us), " ", ClientOpKindName(op.kind), "(", op.arg,
@@ -162,6 +168,9 @@ std::string DescribeWorkload(const Workload& w) {
   }
   absl::StrAppend(&out, "  shutdown @", Us(w.shutdown.at_us), " drain ", Us(w.shutdown.drain_us),
                   w.shutdown.every_connection ? " notify-all" : " notify-subscribers", "\n");
+  if (w.liveness_cut_us > 0) {
+    absl::StrAppend(&out, "  liveness check @", Us(w.liveness_cut_us), "\n");
+  }
   return out;
 }
 

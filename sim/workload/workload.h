@@ -16,23 +16,27 @@ enum class ClientOpKind : uint8_t {
   kHandshake,            // Connect 1.0 with the configured token
   kHandshakeBadVersion,  // Connect offering only 2.0
   kHandshakeBadToken,    // Connect with a wrong token (only matters with auth on)
-  kSubscribe,            // arg: channel (0..2 known, 3 unknown)
+  kSubscribe,            // arg: channel (0..2 known, 3 unknown; ACKS when (arg/4) is even);
+                         // arg2: max_in_flight (0: 16)
   kUnsubscribe,          // arg: subscription id
-  kPublish,              // arg: channel; payload of (arg2 % 200) bytes
-  kOpenConversation,     // arg: conversation id; subject picked by arg2
-  kConversationMessage,  // arg: conversation id; arg2 odd: reply requested
-  kCloseConversation,    // arg: conversation id
-  kRegisterWorker,       // accepted by the notifier
+  kPublish,              // arg: channel; arg2: prio (arg2 % 10) and padding (arg2 % 200 bytes)
+  kOpenConversation,     // arg: slot; arg2: subject (echo, slow, mute, worker.jobs,
+                         // worker.emails); the conversation id is slot * 8 + subject
+  kConversationMessage,  // arg: slot (its newest open); arg2 odd: reply requested
+  kCloseConversation,    // arg: slot
+  kRegisterWorker,       // accepted by the notifier; arg: task queue (even: jobs, odd: emails)
   kRegisterRejected,     // rejected by the notifier ("reject-…" task queue)
   kPing,
-  kAck,               // Accept(arg)
-  kGarbage,           // arg bytes of seeded noise
-  kOversize,          // a header announcing a frame over max_frame_bytes
-  kTruncated,         // the first half of a valid Publish
+  kAck,        // Accept on the stream of the client's arg-th subscription (1-based) of seq arg2
+               // (0: the newest delivery); no such subscription: an Accept on a fresh stream
+  kGarbage,    // arg bytes of seeded noise
+  kOversize,   // a header announcing a frame over max_frame_bytes
+  kTruncated,  // the first half of a valid Publish
   kUnknownFrameType,  // a well-formed frame of type 0x7f
   kDisconnectFrame,   // client Disconnect
   kHalfClose,         // shutdown(write): FIN after everything sent
   kReset,             // abrupt close (RST)
+  kPublishKeyed,      // kPublish with idempotency key k<client>.<arg2 % 4>; prio (arg2/4) % 10
 };
 const char* ClientOpKindName(ClientOpKind kind);
 
@@ -54,6 +58,14 @@ struct LinkSpec {
   uint32_t max_chunk = 0;  // 0: whole writes
 };
 
+// How a client answers the deliveries of its ACKS subscriptions: each delivery is deferred
+// (at most once per message), rejected, or accepted — at once or accept_delay_us later.
+struct AckPolicy {
+  uint32_t accept_delay_us = 0;
+  uint32_t defer_percent = 0;
+  uint32_t reject_percent = 0;
+};
+
 struct ClientSpec {
   uint32_t start_us = 0;
   LinkSpec to_server;
@@ -65,6 +77,7 @@ struct ClientSpec {
   uint32_t answer_delay_us = 0;  // kAnswerLate
   DisconnectPolicy on_disconnect = DisconnectPolicy::kClose;
   uint32_t close_delay_us = 0;  // kCloseLate
+  AckPolicy ack;
   std::vector<ClientOp> ops;
 };
 
@@ -125,6 +138,9 @@ struct Workload {
   std::vector<AppAction> app;
   std::vector<FaultAction> faults;
   ShutdownSpec shutdown;
+  // When the messaging history's liveness check runs (0: never): after the last op and the
+  // last fault, once every answer, reply timeout and delivery had time to arrive.
+  uint32_t liveness_cut_us = 0;
 };
 
 // A multi-line human description: the clients' scripts, the app actions and the fault

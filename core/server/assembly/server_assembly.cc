@@ -61,7 +61,7 @@ absl::StatusOr<std::unique_ptr<ServerAssembly>> ServerAssembly::Create(runtime::
 
   absl::StatusOr<std::unique_ptr<dispatch::WorkerDispatcher>> dispatcher =
       dispatch::WorkerDispatcher::Create(runtime, server->services_->responders(),
-                                         options.application_notifier);
+                                         options.application_notifier, options.faults);
   if (!dispatcher.ok()) return dispatcher.status();
   server->dispatcher_ = *std::move(dispatcher);
 

@@ -11,8 +11,9 @@ using runtime::MutexLock;
 using runtime::Pid;
 
 absl::StatusOr<std::unique_ptr<WorkerDispatcher>> WorkerDispatcher::Create(
-    runtime::Runtime& runtime, services::ResponderRegistry& responders, ConnectionNotifier* next) {
-  std::unique_ptr<WorkerDispatcher> dispatcher(new WorkerDispatcher(runtime, next));
+    runtime::Runtime& runtime, services::ResponderRegistry& responders, ConnectionNotifier* next,
+    FaultHooks faults) {
+  std::unique_ptr<WorkerDispatcher> dispatcher(new WorkerDispatcher(runtime, next, faults));
   WorkerDispatcher* self = dispatcher.get();
   absl::Status registered = responders.RegisterPrefix(
       std::string(kWorkerSubjectPrefix),
@@ -24,8 +25,9 @@ absl::StatusOr<std::unique_ptr<WorkerDispatcher>> WorkerDispatcher::Create(
   return dispatcher;
 }
 
-WorkerDispatcher::WorkerDispatcher(runtime::Runtime& runtime, ConnectionNotifier* next)
-    : next_(next), mu_(runtime.NewMutex()) {}
+WorkerDispatcher::WorkerDispatcher(runtime::Runtime& runtime, ConnectionNotifier* next,
+                                   FaultHooks faults)
+    : next_(next), faults_(faults), mu_(runtime.NewMutex()) {}
 
 void WorkerDispatcher::Attach(ConnectionSupervisor& supervisor, absl::Duration push_timeout) {
   MutexLock lock(*mu_);
@@ -41,7 +43,8 @@ absl::Status WorkerDispatcher::OnWorkerRegistered(Pid pid,
     }
   }
   MutexLock lock(*mu_);
-  RemoveLocked(pid);  // a second registration replaces the first
+  // A second registration replaces the first (unless the planted bug keeps it).
+  if (!faults_.keep_replaced_worker_registration) RemoveLocked(pid);
   workers_[registration.task_queue].push_back(pid);
   queue_of_[pid] = registration.task_queue;
   return absl::OkStatus();

@@ -33,6 +33,7 @@
 #include "core/runtime/runtime.h"
 #include "core/server/connection_notifier.h"
 #include "core/server/connection_supervisor.h"
+#include "core/server/fault_hooks.h"
 #include "core/server/services/conversations/responder.h"
 #include "core/server/services/conversations/responder_registry.h"
 #include "core/server/worker_subject.h"
@@ -46,7 +47,7 @@ class WorkerDispatcher final : public ConnectionNotifier {
   // Registers the `worker.` subject prefix in `responders`; fails if it is taken.
   static absl::StatusOr<std::unique_ptr<WorkerDispatcher>> Create(
       runtime::Runtime& runtime, services::ResponderRegistry& responders,
-      ConnectionNotifier* next = nullptr);
+      ConnectionNotifier* next = nullptr, FaultHooks faults = {});
 
   // Connects the dispatcher to the supervisor it pushes through (which holds this
   // dispatcher as its notifier, hence two steps). Call before accepting connections.
@@ -60,12 +61,13 @@ class WorkerDispatcher final : public ConnectionNotifier {
   std::vector<runtime::Pid> WorkersFor(std::string_view task_queue) const;
 
  private:
-  WorkerDispatcher(runtime::Runtime& runtime, ConnectionNotifier* next);
+  WorkerDispatcher(runtime::Runtime& runtime, ConnectionNotifier* next, FaultHooks faults);
   void Dispatch(services::ParticipantContext& context, std::string payload,
                 services::ReplyHandle reply);
   void RemoveLocked(runtime::Pid pid) ABSL_EXCLUSIVE_LOCKS_REQUIRED(*mu_);
 
   ConnectionNotifier* const next_;
+  const FaultHooks faults_;  // planted bugs for the simulation (fault_hooks.h)
   std::unique_ptr<runtime::Mutex> mu_;
   ConnectionSupervisor* supervisor_ ABSL_GUARDED_BY(*mu_) = nullptr;
   absl::Duration push_timeout_ ABSL_GUARDED_BY(*mu_) = absl::Seconds(5);

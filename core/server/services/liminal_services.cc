@@ -13,10 +13,14 @@ absl::StatusOr<std::unique_ptr<LiminalServices>> LiminalServices::Create(runtime
   for (ChannelSpec& channel : options.channels) {
     channel.storage.fault_ack_before_fsync = options.faults.ack_durable_before_fsync;
     channel.storage.report = options.storage_report;
+    channel.fault_deliver_duplicates = options.faults.deliver_duplicate_publish;
   }
   absl::StatusOr<std::unique_ptr<ChannelRegistry>> channels =
       ChannelRegistry::Create(std::move(options.channels), runtime, options.dedup_window, metrics);
   if (!channels.ok()) return channels.status();
+  if (options.faults.route_ignores_predicate) {  // planted bug (fault_hooks.h)
+    for (RouteSpec& route : options.routes) route.predicate = nullptr;
+  }
   absl::StatusOr<RoutingTable> routes = RoutingTable::Create(options.routes, **channels);
   if (!routes.ok()) return routes.status();
   return std::unique_ptr<LiminalServices>(
@@ -42,7 +46,8 @@ LiminalServices::LiminalServices(runtime::Runtime& runtime, const ServicesOption
           .max_pending_conversation_replies_per_connection =
               options.max_pending_conversation_replies_per_connection,
           .max_subscription_inbox_depth = std::max<size_t>(options.max_subscription_inbox_depth, 1),
-          .worker_front_door = options.worker_front_door} {
+          .worker_front_door = options.worker_front_door,
+          .faults = options.faults} {
   for (size_t i = 0; i < channels_->size(); ++i) channels_->at(i).SetCommitObserver(this);
 }
 

@@ -41,7 +41,8 @@ std::string SchemaHex(const protocol::SchemaId& id) {
 ServiceSession::ServiceSession(const SessionEnvironment& env)
     : env_(env),
       replies_(std::make_shared<ReplyInbox>(env.runtime.NewMutex(), env.runtime.scheduler(),
-                                            env.runtime.clock(), env.conversation_reply_timeout)),
+                                            env.runtime.clock(), env.conversation_reply_timeout,
+                                            env.faults.reply_to_newest_request)),
       publish_acks_(
           std::make_shared<PublishAckInbox>(env.runtime.NewMutex(), env.runtime.scheduler())) {}
 
@@ -283,7 +284,9 @@ void ServiceSession::HandleSubscribe(const Frame& frame, const protocol::Subscri
                            .acks = acks,
                            .max_in_flight = subscribe.max_in_flight,
                            .pending_limit = env_.max_subscription_inbox_depth,
-                           .stream_sequence = stream.sequence},
+                           .stream_sequence = stream.sequence,
+                           .fault_credit_off_by_one = env_.faults.credit_off_by_one,
+                           .fault_lose_wake = env_.faults.lose_subscriber_wake},
       env_.runtime.NewMutex());
   // Ack first: a Deliver for this subscription can only leave in a later Pump.
   out.Send(MakeFrame(protocol::SubscribeAck{id, channel->schema_id()}, frame.stream_id));
@@ -669,6 +672,7 @@ void ServiceSession::Release() {
   for (auto& [id, entry] : subscriptions_) {
     SaveConsumerPosition(entry);
     if (entry.consumer.has_value()) entry.channel->ReleaseConsumer(*entry.consumer);
+    if (env_.faults.keep_subscriptions_on_close) continue;  // planted bug (fault_hooks.h)
     entry.channel->RemoveSubscription(*entry.subscription);
   }
   subscriptions_.clear();

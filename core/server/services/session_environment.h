@@ -8,6 +8,7 @@
 
 #include "absl/time/time.h"
 #include "core/runtime/runtime.h"
+#include "core/server/fault_hooks.h"
 #include "core/server/services/pubsub/channel_registry.h"
 #include "core/server/services/conversations/responder_registry.h"
 #include "core/server/services/routing/routing_table.h"
@@ -28,6 +29,7 @@ struct SessionEnvironment {
   size_t max_pending_conversation_replies_per_connection;  // 0: unlimited
   size_t max_subscription_inbox_depth;
   bool worker_front_door;
+  FaultHooks faults;  // planted bugs for the simulation (fault_hooks.h); all off normally
 };
 
 }  // namespace liminal::server::services

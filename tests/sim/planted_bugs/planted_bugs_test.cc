@@ -1,7 +1,7 @@
-// For each race class, enable its planted bug and require `explore` to find it within a
-// bounded number of seeds; print how many it took. The failing seed must replay to the
-// same verdict and hash, and the same seed without the bug must pass, so the failure is
-// the bug's and not the harness's.
+// For each race class and each messaging guarantee, enable its planted bug and require `explore` to
+// find it within a bounded number of seeds; print how many it took. The failing seed must replay to
+// the same verdict and hash, and the same seed without the bug must pass, so the failure is the
+// bug's and not the harness's.
 #include <cstdio>
 #include <optional>
 #include <ostream>
@@ -107,6 +107,34 @@ INSTANTIATE_TEST_SUITE_P(
       return absl::StrCat("resolve_reply_from_any_connection_",
                           StrategyKindName(std::get<1>(param_info.param)));
     });
+
+// Messaging bugs: each in the family aimed at its guarantee, and in `mixed`, found by the
+// MessagingHistory (not by a supervisor invariant).
+constexpr PlantedBug kMessagingBugs[] = {
+    {"credit-off-by-one", "pubsub-credit", "credit"},
+    {"deliver-duplicate-publish", "pubsub-credit", "duplicates"},
+    {"lose-subscriber-wake", "pubsub-credit", "liveness"},
+    {"keep-subscriptions-on-close", "pubsub-credit", "delivered-flag"},
+    {"reply-to-newest-request", "conversations", "conversations"},
+    {"keep-replaced-worker-registration", "worker-dispatch", "worker-dispatch"},
+    {"route-ignores-predicate", "routing", "routing"},
+};
+
+INSTANTIATE_TEST_SUITE_P(MessagingGuarantees, PlantedBugTest,
+                         ::testing::Combine(::testing::ValuesIn(kMessagingBugs),
+                                            ::testing::Values(StrategyKind::kRandom,
+                                                              StrategyKind::kPct),
+                                            ::testing::Values(false, true)),
+                         [](const ::testing::TestParamInfo<Param>& param_info) {
+                           std::string name =
+                               absl::StrCat(std::get<0>(param_info.param).fault, "_",
+                                            StrategyKindName(std::get<1>(param_info.param)),
+                                            std::get<2>(param_info.param) ? "_in_mixed" : "");
+                           for (char& c : name) {
+                             if (c == '-') c = '_';
+                           }
+                           return name;
+                         });
 
 // Storage bugs have their own scenario (the whole server crashes and restarts), which
 // `mixed` does not draw from.

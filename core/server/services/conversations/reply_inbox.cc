@@ -1,6 +1,7 @@
 #include "core/server/services/conversations/reply_inbox.h"
 
 #include <algorithm>
+#include <iterator>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -27,8 +28,13 @@ std::string DescribeExit(const runtime::ExitReason& reason) {
 using runtime::MutexLock;
 
 ReplyInbox::ReplyInbox(std::unique_ptr<runtime::Mutex> mu, runtime::Scheduler& scheduler,
-                       runtime::Clock& clock, absl::Duration reply_timeout)
-    : mu_(std::move(mu)), scheduler_(scheduler), clock_(clock), reply_timeout_(reply_timeout) {}
+                       runtime::Clock& clock, absl::Duration reply_timeout,
+                       bool fault_reply_to_newest)
+    : mu_(std::move(mu)),
+      scheduler_(scheduler),
+      clock_(clock),
+      reply_timeout_(reply_timeout),
+      fault_reply_to_newest_(fault_reply_to_newest) {}
 
 void ReplyInbox::SetOwner(runtime::Pid owner) {
   MutexLock lock(*mu_);
@@ -138,6 +144,7 @@ bool ReplyInbox::Complete(uint64_t request, std::string payload) {
     MutexLock lock(*mu_);
     auto it = pending_.find(request);
     if (it == pending_.end()) return false;
+    if (fault_reply_to_newest_) it = std::prev(pending_.end());  // planted bug (fault_hooks.h)
     const Pending pending = it->second;
     pending_.erase(it);
     timer = pending.timer;

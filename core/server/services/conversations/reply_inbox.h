@@ -52,7 +52,8 @@ struct ConversationOutcome {
 class ReplyInbox : public std::enable_shared_from_this<ReplyInbox> {
  public:
   ReplyInbox(std::unique_ptr<runtime::Mutex> mu, runtime::Scheduler& scheduler,
-             runtime::Clock& clock, absl::Duration reply_timeout);
+             runtime::Clock& clock, absl::Duration reply_timeout,
+             bool fault_reply_to_newest = false);  // FaultHooks::reply_to_newest_request
   ReplyInbox(const ReplyInbox&) = delete;
   ReplyInbox& operator=(const ReplyInbox&) = delete;
 
@@ -108,6 +109,7 @@ class ReplyInbox : public std::enable_shared_from_this<ReplyInbox> {
   runtime::Scheduler& scheduler_;
   runtime::Clock& clock_;
   const absl::Duration reply_timeout_;
+  const bool fault_reply_to_newest_;
 
   runtime::Pid owner_ ABSL_GUARDED_BY(*mu_) = runtime::kNoPid;
   bool shut_down_ ABSL_GUARDED_BY(*mu_) = false;

@@ -128,6 +128,7 @@ Channel::PublishResult Channel::Publish(const SharedEnvelope& envelope,
     if (std::optional<uint64_t> original = dedup_.Find(*idempotency_key, now)) {
       result.message_id = *original;
       result.outcome = Outcome::kDuplicate;
+      if (spec_.fault_deliver_duplicates) FanOutLocked(envelope, *original, wakes);
       return result;
     }
   }

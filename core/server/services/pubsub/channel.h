@@ -97,6 +97,8 @@ struct ChannelSpec {
   bool durable = false;            // durable channels keep a log: `storage` says where
   DurableSpec storage{};
   std::shared_ptr<const PayloadValidator> validator;  // null: any bytes are accepted
+  // Planted bug (FaultHooks::deliver_duplicate_publish): duplicates fan out again.
+  bool fault_deliver_duplicates = false;
 };
 
 class Channel : public std::enable_shared_from_this<Channel> {

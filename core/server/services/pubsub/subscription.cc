@@ -9,7 +9,9 @@ namespace liminal::server::services {
 using runtime::MutexLock;
 
 Subscription::Subscription(Params params, std::unique_ptr<runtime::Mutex> mu)
-    : params_(std::move(params)), mu_(std::move(mu)), credit_(params_.max_in_flight) {
+    : params_(std::move(params)),
+      mu_(std::move(mu)),
+      credit_(params_.max_in_flight + (params_.fault_credit_off_by_one ? 1 : 0)) {
   if (params_.stream_sequence == nullptr) {
     params_.stream_sequence = std::make_shared<StreamSequence>();  // a stream of its own
   }
@@ -25,7 +27,7 @@ Subscription::Enqueued Subscription::Enqueue(const SharedEnvelope& envelope, uin
     return Enqueued::kShed;
   }
   pending_.push_back({envelope, message_id});
-  if (!armed_) return Enqueued::kQueued;
+  if (!armed_ || params_.fault_lose_wake) return Enqueued::kQueued;
   armed_ = false;
   return Enqueued::kQueuedNeedsWake;
 }

@@ -62,6 +62,9 @@ class Subscription {
     // Without `acks`: the delivery_seq counter of the stream, shared with the stream's other
     // subscriptions (owner-side only); null means a stream of its own. Unused with `acks`.
     std::shared_ptr<StreamSequence> stream_sequence{};
+    // Planted bugs (fault_hooks.h): credit_off_by_one, lose_subscriber_wake.
+    bool fault_credit_off_by_one = false;
+    bool fault_lose_wake = false;
   };
 
   enum class Enqueued {
