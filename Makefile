@@ -25,11 +25,12 @@ release: deps
 run: release
 	./build/release/daemon/liminald --config $(CONFIG)
 
-# Every test, from one build: Debug + ASan + UBSan (preset `asan`), in which every suite runs
+# Every test: the formatting check, then one build, Debug + ASan + UBSan (preset `asan`, clang,
+# with -Wthread-safety), in which every suite runs
 # (unit, property, simulation, end-to-end, the bench smoke), then a bounded libFuzzer smoke
 # when clang is present. One sanitized build replaces a plain Debug build plus a second
 # ASan build of the core's suites.
-test: test-sanitize
+test: format-check test-sanitize
 	$(MAKE) --no-print-directory fuzz-smoke
 
 # Every suite under ASan + UBSan: what `make test` runs before the fuzz smoke.

@@ -50,9 +50,10 @@ std::string LiminaldBenchConfig(const LiminaldLaunchOptions& options) {
       "[[channels]]\n"
       "name = \"bench\"\n",
       options.durable ? "durable = true\nfsync = \"always\"\n" : "",
-      absl::StrJoin(options.extra_channels, "", [](std::string* out, const std::string& name) {
-        absl::StrAppend(out, "\n[[channels]]\nname = \"", name, "\"\n");
-      }),
+      absl::StrJoin(options.extra_channels, "",
+                    [](std::string* out, const std::string& name) {
+                      absl::StrAppend(out, "\n[[channels]]\nname = \"", name, "\"\n");
+                    }),
       options.tls ? "\n[tls]\ncert_file = \"server.pem\"\nkey_file = \"server.key\"\n" : "");
 }
 

@@ -7,7 +7,6 @@
 #include "absl/strings/str_cat.h"
 #include "core/auth/permissions.h"
 #include "core/auth/user_credential.h"
-
 #include "core/server/services/services_config.h"
 #include "daemon/json/json_services_backend.h"
 #include "io/tls/server_tls_context.h"

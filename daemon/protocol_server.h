@@ -37,8 +37,8 @@ namespace liminal::daemon {
 
 class ProtocolServer {
  public:
-  static absl::StatusOr<std::unique_ptr<ProtocolServer>> Create(
-      const config::ServerConfig& config, metrics::ServerMetrics& metrics);
+  static absl::StatusOr<std::unique_ptr<ProtocolServer>> Create(const config::ServerConfig& config,
+                                                                metrics::ServerMetrics& metrics);
   // The checks Create() makes on the configuration (schemas compile, routing predicates
   // parse), without building anything: for `liminald --check` and start-up.
   static absl::Status ValidateConfig(const config::ServerConfig& config);

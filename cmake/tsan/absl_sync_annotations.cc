@@ -57,9 +57,9 @@ struct Outermost {
   const bool outer;
 };
 
-#define LIMINAL_REAL(type, mangled)                         \
-  static const auto real = Real<type>(mangled);             \
-  const Outermost outermost;                                \
+#define LIMINAL_REAL(type, mangled)             \
+  static const auto real = Real<type>(mangled); \
+  const Outermost outermost;                    \
   if (!outermost.outer) return real(LIMINAL_ARGS)
 
 // An absl::Notification is {Mutex mutex_; std::atomic<bool> notified_yet_;}; its inline
@@ -105,14 +105,20 @@ void Mutex::Lock() {
 #undef LIMINAL_ARGS
 #define LIMINAL_ARGS this
   LIMINAL_REAL(void (*)(Mutex*), "5Mutex4LockEv");
-  Acquired(this, 0, [&] { real(this); return 0; });
+  Acquired(this, 0, [&] {
+    real(this);
+    return 0;
+  });
 }
 
 void Mutex::ReaderLock() {
 #undef LIMINAL_ARGS
 #define LIMINAL_ARGS this
   LIMINAL_REAL(void (*)(Mutex*), "5Mutex10ReaderLockEv");
-  Acquired(this, __tsan_mutex_read_lock, [&] { real(this); return 0; });
+  Acquired(this, __tsan_mutex_read_lock, [&] {
+    real(this);
+    return 0;
+  });
 }
 
 bool Mutex::TryLock() {
@@ -121,7 +127,8 @@ bool Mutex::TryLock() {
   LIMINAL_REAL(bool (*)(Mutex*), "5Mutex7TryLockEv");
   __tsan_mutex_pre_lock(this, __tsan_mutex_try_lock);
   const bool locked = real(this);
-  __tsan_mutex_post_lock(this, __tsan_mutex_try_lock | (locked ? 0 : __tsan_mutex_try_lock_failed), 0);
+  __tsan_mutex_post_lock(this, __tsan_mutex_try_lock | (locked ? 0 : __tsan_mutex_try_lock_failed),
+                         0);
   return locked;
 }
 
@@ -158,14 +165,20 @@ void Mutex::LockWhen(const Condition& cond) {
 #undef LIMINAL_ARGS
 #define LIMINAL_ARGS this, cond
   LIMINAL_REAL(void (*)(Mutex*, const Condition&), "5Mutex8LockWhenERKNS0_9ConditionE");
-  Acquired(this, 0, [&] { real(this, cond); return 0; });
+  Acquired(this, 0, [&] {
+    real(this, cond);
+    return 0;
+  });
 }
 
 void Mutex::ReaderLockWhen(const Condition& cond) {
 #undef LIMINAL_ARGS
 #define LIMINAL_ARGS this, cond
   LIMINAL_REAL(void (*)(Mutex*, const Condition&), "5Mutex14ReaderLockWhenERKNS0_9ConditionE");
-  Acquired(this, __tsan_mutex_read_lock, [&] { real(this, cond); return 0; });
+  Acquired(this, __tsan_mutex_read_lock, [&] {
+    real(this, cond);
+    return 0;
+  });
 }
 
 bool Mutex::LockWhenWithTimeout(const Condition& cond, Duration timeout) {
@@ -204,7 +217,10 @@ void Mutex::Await(const Condition& cond) {
 #undef LIMINAL_ARGS
 #define LIMINAL_ARGS this, cond
   LIMINAL_REAL(void (*)(Mutex*, const Condition&), "5Mutex5AwaitERKNS0_9ConditionE");
-  Released(this, [&] { real(this, cond); return 0; });
+  Released(this, [&] {
+    real(this, cond);
+    return 0;
+  });
 }
 
 bool Mutex::AwaitWithTimeout(const Condition& cond, Duration timeout) {
@@ -227,7 +243,10 @@ void CondVar::Wait(Mutex* mu) {
 #undef LIMINAL_ARGS
 #define LIMINAL_ARGS this, mu
   LIMINAL_REAL(void (*)(CondVar*, Mutex*), "7CondVar4WaitEPNS0_5MutexE");
-  Released(mu, [&] { real(this, mu); return 0; });
+  Released(mu, [&] {
+    real(this, mu);
+    return 0;
+  });
 }
 
 bool CondVar::WaitWithTimeout(Mutex* mu, Duration timeout) {

@@ -50,9 +50,8 @@ absl::StatusOr<Permissions> Permissions::Parse(const PermissionPatterns& pattern
       absl::StatusOr<SubjectPattern> pattern = SubjectPattern::Parse(texts[i]);
       if (!pattern.ok()) {
         const std::string_view name = OperationName(op);
-        return absl::InvalidArgumentError(
-            absl::StrCat(absl::string_view(name.data(), name.size()), "[", i,
-                         "]: ", pattern.status().message()));
+        return absl::InvalidArgumentError(absl::StrCat(absl::string_view(name.data(), name.size()),
+                                                       "[", i, "]: ", pattern.status().message()));
       }
       compiled.push_back(*std::move(pattern));
     }

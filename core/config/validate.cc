@@ -176,8 +176,8 @@ void CheckAuthUsers(const AuthConfig& auth, ConfigErrors& errors) {
       for (size_t j = 0; j < texts.size(); ++j) {
         absl::StatusOr<auth::SubjectPattern> pattern = auth::SubjectPattern::Parse(texts[j]);
         if (!pattern.ok()) {
-          errors.Add(absl::StrCat(key, ".", absl::string_view(op_name.data(), op_name.size()),
-                                  "[", j, "]"),
+          errors.Add(absl::StrCat(key, ".", absl::string_view(op_name.data(), op_name.size()), "[",
+                                  j, "]"),
                      absl::StrCat(pattern.status().message(),
                                   " (patterns are channel names or subjects with the wildcards "
                                   "'*' for one dot-separated token and a final '>' for the rest)"));

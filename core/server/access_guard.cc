@@ -36,9 +36,8 @@ absl::Status AccessGuard::Deny(auth::Operation op, std::string_view subject) {
   if (denied_[kind] != nullptr) denied_[kind]->Increment();
   if (report_ != nullptr && *report_ && !reported_[kind]) {
     reported_[kind] = true;
-    (*report_)(absl::StrCat("permission denied: user '", user_->name, "' (connection from ",
-                            peer_, ") may not ", what, "; further ",
-                            View(auth::OperationName(op)),
+    (*report_)(absl::StrCat("permission denied: user '", user_->name, "' (connection from ", peer_,
+                            ") may not ", what, "; further ", View(auth::OperationName(op)),
                             " denials on this connection are counted but not logged"));
   }
   return absl::PermissionDeniedError(

@@ -38,8 +38,7 @@ class AccessGuard {
  public:
   // `metrics` and `report` may be null (not counted / not reported); both, and `peer`, must
   // outlive the guard.
-  AccessGuard(SupervisorMetrics metrics, const AccessReport* report,
-              const std::string& peer)
+  AccessGuard(SupervisorMetrics metrics, const AccessReport* report, const std::string& peer)
       : metrics_(metrics), report_(report), peer_(peer) {}
 
   // The user whose token the Connect carried; null for a shared token or with auth off

@@ -6,11 +6,11 @@
 #include <cstdint>
 #include <string>
 
-#include "core/server/supervisor_metrics.h"
 #include "core/protocol/frame.h"
 #include "core/runtime/pid.h"
 #include "core/server/connection_state.h"
 #include "core/server/supervisor_event.h"
+#include "core/server/supervisor_metrics.h"
 
 namespace liminal::server {
 

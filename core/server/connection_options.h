@@ -9,8 +9,8 @@
 
 #include "absl/time/time.h"
 #include "core/auth/user_credential.h"
-#include "core/server/access_guard.h"
 #include "core/runtime/fault_points.h"
+#include "core/server/access_guard.h"
 
 namespace liminal::server {
 

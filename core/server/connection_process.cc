@@ -170,9 +170,7 @@ void ConnectionProcess::HandleFrame(Frame& frame) {
           [&](protocol::PushReply& reply) {
             host_.ResolvePushReply(pid_, reply.correlation_id, std::move(reply.payload));
           },
-          [&](protocol::WorkerRegister& registration) {
-            HandleWorkerRegister(registration);
-          },
+          [&](protocol::WorkerRegister& registration) { HandleWorkerRegister(registration); },
           [&](protocol::Subscribe& body) { state_->session()->OnSubscribe(frame, body, out); },
           [&](protocol::Unsubscribe& body) { state_->session()->OnUnsubscribe(frame, body, out); },
           [&](protocol::Publish& body) { state_->session()->OnPublish(frame, body, out); },
@@ -228,9 +226,8 @@ void ConnectionProcess::HandleWorkerRegister(const protocol::WorkerRegister& reg
           access_.Check(auth::Operation::kRespond, WorkerSubjectOf(registration.task_queue));
       !allowed.ok()) {
     const uint16_t code = protocol::ToWire(ReasonCode::kForbidden);
-    Send(protocol::MakeFrame(protocol::WorkerRegisterAck{
-        absl::StrFormat("%s (0x%04x): %s", protocol::ReasonCodeName(code), code,
-                        allowed.message())}));
+    Send(protocol::MakeFrame(protocol::WorkerRegisterAck{absl::StrFormat(
+        "%s (0x%04x): %s", protocol::ReasonCodeName(code), code, allowed.message())}));
     return;
   }
   Send(protocol::MakeFrame(host_.RegisterWorker(*state_, pid_, registration)));

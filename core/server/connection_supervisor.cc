@@ -51,13 +51,13 @@ ConnectionSupervisor::ConnectionSupervisor(runtime::Runtime& runtime, Connection
       options_(WithFaultPoints(WithPlantedFaults(std::move(options)), runtime)),
       metrics_(options_.metrics),
       mu_(runtime.NewMutex()),
-      pushes_(runtime, *mu_, *this,
-              {.max_pending_per_connection = options_.max_pending_pushes_per_connection,
-               .skip_cancel_on_close = options_.faults.skip_reply_slot_cancel_on_close,
-               .resolve_reply_from_any_connection =
-                   options_.faults.resolve_reply_from_any_connection,
-               .cancel_reports_timeout = options_.faults.cancel_reports_timeout,
-               .metrics = metrics_}) {
+      pushes_(
+          runtime, *mu_, *this,
+          {.max_pending_per_connection = options_.max_pending_pushes_per_connection,
+           .skip_cancel_on_close = options_.faults.skip_reply_slot_cancel_on_close,
+           .resolve_reply_from_any_connection = options_.faults.resolve_reply_from_any_connection,
+           .cancel_reports_timeout = options_.faults.cancel_reports_timeout,
+           .metrics = metrics_}) {
   // Every user's permission-denied series exists (at 0) from the start.
   for (const auth::UserCredential& user : options_.connection.auth_users) {
     for (auth::Operation op : auth::kAllOperations) {

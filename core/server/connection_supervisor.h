@@ -141,8 +141,7 @@ class ConnectionSupervisor final : private ConnectionHost, private PushCorrelato
   std::shared_ptr<ConnectionState> LiveConnectionLocked(runtime::Pid pid) override
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(*mu_);
   bool ConnectionAliveLocked(runtime::Pid pid) override ABSL_EXCLUSIVE_LOCKS_REQUIRED(*mu_);
-  ControlOutcome EnqueueAndWake(ConnectionState& state, runtime::Pid pid,
-                                Control control) override;
+  ControlOutcome EnqueueAndWake(ConnectionState& state, runtime::Pid pid, Control control) override;
   void OnProcessExit(runtime::Pid pid, const std::shared_ptr<ConnectionState>& state);
   std::shared_ptr<ConnectionState> FindState(runtime::Pid pid) const;
   void RefuseConnection(runtime::Socket& socket, protocol::ReasonCode code, std::string text);

@@ -23,6 +23,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "core/check/check.h"
 #include "core/runtime/mutex.h"
 #include "core/runtime/pid.h"
 #include "core/runtime/runtime.h"
@@ -33,7 +34,6 @@
 #include "core/server/push_result.h"
 #include "core/server/supervisor_event.h"
 #include "core/server/supervisor_metrics.h"
-#include "core/check/check.h"
 
 namespace liminal::server {
 

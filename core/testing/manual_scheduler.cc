@@ -147,7 +147,7 @@ void ManualScheduler::Terminate(Pid pid, ExitReason reason) {
 
 bool ManualScheduler::RunOne() {
   if (queue_.empty()) return false;
-  absl::AnyInvocable<void() &&> item = std::move(queue_.front());
+  absl::AnyInvocable<void()&&> item = std::move(queue_.front());
   queue_.pop_front();
   std::move(item)();
   return true;

@@ -1,6 +1,6 @@
-// JsonPredicate: evaluates a parsed routing predicate (core/server/services/routing/predicate_expr.h)
-// against a JSON payload with nlohmann::json — the MessagePredicate the daemon installs for
-// every `routing_rules[].predicate`.
+// JsonPredicate: evaluates a parsed routing predicate
+// (core/server/services/routing/predicate_expr.h) against a JSON payload with nlohmann::json — the
+// MessagePredicate the daemon installs for every `routing_rules[].predicate`.
 //
 //   absl::StatusOr<PredicateExpr> expr = ParsePredicate("total > 100 and region == \"eu\"");
 //   JsonPredicate predicate(*expr);

@@ -85,14 +85,12 @@ void SimDisk::Crash(const CrashOptions& options) {
 }
 
 std::string SimDisk::ContentsOf(const std::string& path) const {
-  const std::shared_ptr<testing::InMemoryFileSystem::Contents> contents =
-      memory_.ContentsOf(path);
+  const std::shared_ptr<testing::InMemoryFileSystem::Contents> contents = memory_.ContentsOf(path);
   return contents == nullptr ? std::string() : contents->data;
 }
 
 size_t SimDisk::SyncedBytesOf(const std::string& path) const {
-  const std::shared_ptr<testing::InMemoryFileSystem::Contents> contents =
-      memory_.ContentsOf(path);
+  const std::shared_ptr<testing::InMemoryFileSystem::Contents> contents = memory_.ContentsOf(path);
   return contents == nullptr ? 0 : contents->synced;
 }
 

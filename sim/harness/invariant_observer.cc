@@ -55,9 +55,9 @@ void InvariantObserver::Check(bool quiescent) {
   for (const SimNetwork::ServerInbox& inbox : network_.ServerInboxes()) {
     inbound.push_back(InboundBacklog{inbox.conn, inbox.owner, inbox.unconsumed, inbox.last_read});
   }
-  if (std::optional<Violation> v = suite_.OnState(
-          WorldView{kernel.Now(), snapshot, live, quiescent, inbound, max_inbox_bytes_,
-                    &runtime_.scheduler().lost_exit_notices()})) {
+  if (std::optional<Violation> v =
+          suite_.OnState(WorldView{kernel.Now(), snapshot, live, quiescent, inbound,
+                                   max_inbox_bytes_, &runtime_.scheduler().lost_exit_notices()})) {
     Fail(std::move(*v));
   }
 }

@@ -136,8 +136,7 @@ Server MakeServer(const Workload& workload, const RunOptions& options, SimRuntim
   assembly.faults = options.faults;
   absl::StatusOr<std::unique_ptr<server::ServerAssembly>> built =
       server::ServerAssembly::Create(runtime, std::move(assembly));
-  LIMINAL_CHECK(built.ok(),
-                absl::StrCat("the server assembles: ", built.status().message()));
+  LIMINAL_CHECK(built.ok(), absl::StrCat("the server assembles: ", built.status().message()));
   server.assembly = *std::move(built);
   server.supervisor = &server.assembly->supervisor();
   return server;
@@ -271,14 +270,13 @@ RunResult Simulation::Run() {
   RunResult result;
   result.seed = seed_;
   result.workload_summary = SummarizeWorkload(workload_);
-  result.workload =
-      absl::StrCat(DescribeWorkload(workload_), "  swarm fault points: ",
-                   options_.swarm_faults ? DescribeSwarmProfile(swarm_) : std::string("off"),
+  result.workload = absl::StrCat(
+      DescribeWorkload(workload_), "  swarm fault points: ",
+      options_.swarm_faults ? DescribeSwarmProfile(swarm_) : std::string("off"),
       options_.strategy == StrategyKind::kPct
-          ? absl::StrCat("; pct depth ",
-                         options_.strategy_options.pct_depth > 0
-                             ? options_.strategy_options.pct_depth
-                             : SwarmPctDepth(DeriveSeed(seed_, "schedule")))
+          ? absl::StrCat("; pct depth ", options_.strategy_options.pct_depth > 0
+                                             ? options_.strategy_options.pct_depth
+                                             : SwarmPctDepth(DeriveSeed(seed_, "schedule")))
           : std::string(),
       "\n");
   trace_.Add(TraceKind::kNote, seed_, 0, 0,

@@ -751,10 +751,9 @@ Workload Mixed(Builder& b) {
 }  // namespace
 
 std::vector<std::string> ScenarioNames() {
-  return {"spawn-crash",    "orphan-reap",      "push-vs-close", "register-vs-close",
-          "shutdown-drain", "protocol-garbage", "inbox-flood",   "pubsub-credit",
-          "fanout-shed",    "conversations",    "worker-dispatch", "routing",
-          "mixed",          "durable-crash"};
+  return {"spawn-crash",      "orphan-reap", "push-vs-close", "register-vs-close", "shutdown-drain",
+          "protocol-garbage", "inbox-flood", "pubsub-credit", "fanout-shed",       "conversations",
+          "worker-dispatch",  "routing",     "mixed",         "durable-crash"};
 }
 
 bool IsScenario(std::string_view name) {

@@ -33,8 +33,8 @@
 #include "core/server/connection_handle.h"
 #include "core/server/connection_supervisor.h"
 #include "core/server/push_reply_awaiter.h"
-#include "core/server/services/liminal_services.h"
 #include "core/server/services/conversations/responder.h"
+#include "core/server/services/liminal_services.h"
 #include "core/server/services/services_options.h"
 
 namespace liminal::server::services {

@@ -13,8 +13,8 @@
 #include "absl/status/statusor.h"
 #include "core/config/server_config.h"
 #include "core/protocol/envelope.h"
-#include "core/server/services/routing/message_predicate.h"
 #include "core/server/services/payload_validator.h"
+#include "core/server/services/routing/message_predicate.h"
 #include "core/server/services/routing/predicate_expr.h"
 
 namespace liminal::server::services {

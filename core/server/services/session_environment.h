@@ -9,8 +9,8 @@
 #include "absl/time/time.h"
 #include "core/runtime/runtime.h"
 #include "core/server/fault_hooks.h"
-#include "core/server/services/pubsub/channel_registry.h"
 #include "core/server/services/conversations/responder_registry.h"
+#include "core/server/services/pubsub/channel_registry.h"
 #include "core/server/services/routing/routing_table.h"
 #include "core/server/services/service_metrics.h"
 

@@ -28,10 +28,10 @@ namespace {
 using client::BlockingClient;
 using client::WorkerRegisterResult;
 using client::WorkerRegistration;
-using ::testing::HasSubstr;
-using ::testing::Optional;
 using protocol::ReasonCode;
 using protocol::ToWire;
+using ::testing::HasSubstr;
+using ::testing::Optional;
 
 std::string ExampleConfig() {
   std::ifstream in(std::filesystem::path(LIMINAL_SOURCE_DIR) / "config/examples/permissions.toml");
@@ -83,9 +83,9 @@ class PermissionsE2eTest : public ::testing::Test {
   }
 
   double Denied(const std::string& user, const std::string& operation) {
-    absl::StatusOr<double> value = ReadMetric(
-        daemon_->health(), absl::StrCat("liminal_permission_denied_total{operation=\"", operation,
-                                        "\",user=\"", user, "\"}"));
+    absl::StatusOr<double> value =
+        ReadMetric(daemon_->health(), absl::StrCat("liminal_permission_denied_total{operation=\"",
+                                                   operation, "\",user=\"", user, "\"}"));
     EXPECT_TRUE(value.ok()) << value.status();
     return value.value_or(-1);
   }
@@ -139,7 +139,8 @@ TEST_F(PermissionsE2eTest, DenialsAreLoggedOncePerKindPerConnection) {
                   .ok());
   const std::string log = daemon_->stderr_text();
   EXPECT_EQ(Count(log, "may not publish to channel 'audit'"), 1u) << log;
-  EXPECT_THAT(log, HasSubstr("permission denied: user 'order-service' (connection from 127.0.0.1:"));
+  EXPECT_THAT(log,
+              HasSubstr("permission denied: user 'order-service' (connection from 127.0.0.1:"));
   EXPECT_EQ(Denied("order-service", "publish"), 5);
 }
 
@@ -155,7 +156,8 @@ TEST_F(PermissionsE2eTest, ASubscriberReceivesWhatItMayReadAndNothingElse) {
   ASSERT_TRUE(delivery.ok()) << delivery.status();
   EXPECT_EQ(delivery->payload, R"({"id":7})");
 
-  absl::StatusOr<client::PublishResult> denied = reporting->Publish("orders.eu", "{}", kCallTimeout);
+  absl::StatusOr<client::PublishResult> denied =
+      reporting->Publish("orders.eu", "{}", kCallTimeout);
   ASSERT_FALSE(denied.ok());
   ExpectForbidden(denied.status(), "user 'reporting'");
   EXPECT_THAT(reporting->Request("pricing", "quote?", kCallTimeout), IsOkAndHolds("quote?"));
@@ -175,23 +177,25 @@ TEST_F(PermissionsE2eTest, AWorkerRegistersOnlyForItsQueueAndServesPermittedRequ
   std::unique_ptr<BlockingClient> web = As("web-secret");
   ASSERT_NE(worker, nullptr);
   ASSERT_NE(web, nullptr);
-  absl::StatusOr<WorkerRegisterResult> sms = worker->RegisterWorker(Registration("sms"),
-                                                                    kCallTimeout);
+  absl::StatusOr<WorkerRegisterResult> sms =
+      worker->RegisterWorker(Registration("sms"), kCallTimeout);
   ASSERT_TRUE(sms.ok()) << sms.status();
   EXPECT_FALSE(sms->accepted);
   EXPECT_THAT(sms->rejection_reason, HasSubstr("E_FORBIDDEN (0x010a)"));
   EXPECT_THAT(sms->rejection_reason,
               HasSubstr("user 'email-worker' is not permitted to register as a worker for "
                         "'worker.sms'"));
-  absl::StatusOr<WorkerRegisterResult> emails = worker->RegisterWorker(Registration("emails"),
-                                                                       kCallTimeout);
+  absl::StatusOr<WorkerRegisterResult> emails =
+      worker->RegisterWorker(Registration("emails"), kCallTimeout);
   ASSERT_TRUE(emails.ok()) << emails.status();
   EXPECT_TRUE(emails->accepted) << emails->rejection_reason;
 
   std::future<absl::StatusOr<size_t>> served = std::async(std::launch::async, [&worker] {
     return worker->ServePushes(
-        [](uint64_t, std::string_view payload) { return absl::StrCat("sent:", std::string(payload)); }, 1,
-        kCallTimeout);
+        [](uint64_t, std::string_view payload) {
+          return absl::StrCat("sent:", std::string(payload));
+        },
+        1, kCallTimeout);
   });
   EXPECT_THAT(web->Request("worker.emails", "hello", kCallTimeout), IsOkAndHolds("sent:hello"));
   EXPECT_THAT(served.get(), IsOkAndHolds(1u));

@@ -302,18 +302,17 @@ TEST(ValidateTest, AuthUsersNeedAUniqueNameAndTokenOfTheirOwn) {
   ServerConfig config = ValidConfig();
   config.auth.tokens = {"shared-1", "shared-2"};
   config.auth.users.push_back(ValidUser("alice", "a-token"));
-  config.auth.users.push_back(ValidUser("alice", "other"));      // 1: duplicate name
-  config.auth.users.push_back(ValidUser("bob", "a-token"));      // 2: alice's token
-  config.auth.users.push_back(ValidUser("carol", "shared-2"));   // 3: a shared token
-  config.auth.users.push_back(ValidUser(" ", "blank-name"));     // 4: no name
-  config.auth.users.push_back(ValidUser("dave", ""));            // 5: empty token
+  config.auth.users.push_back(ValidUser("alice", "other"));     // 1: duplicate name
+  config.auth.users.push_back(ValidUser("bob", "a-token"));     // 2: alice's token
+  config.auth.users.push_back(ValidUser("carol", "shared-2"));  // 3: a shared token
+  config.auth.users.push_back(ValidUser(" ", "blank-name"));    // 4: no name
+  config.auth.users.push_back(ValidUser("dave", ""));           // 5: empty token
   AuthUserConfig no_token = ValidUser("erin", "");
   no_token.token.reset();
-  config.auth.users.push_back(no_token);                         // 6: no token at all
+  config.auth.users.push_back(no_token);  // 6: no token at all
   const std::string errors = Errors(config);
   EXPECT_THAT(errors, HasSubstr("(6 errors)"));
-  EXPECT_THAT(errors,
-              HasSubstr("auth.users[1].name: 'alice' is already used by auth.users[0]"));
+  EXPECT_THAT(errors, HasSubstr("auth.users[1].name: 'alice' is already used by auth.users[0]"));
   EXPECT_THAT(errors, HasSubstr("auth.users[2].token: user 'bob' has the same token as "
                                 "auth.users[0]; every user needs a token of its own"));
   EXPECT_THAT(errors, HasSubstr("auth.users[3].token: user 'carol' has the same token as a "

@@ -58,8 +58,8 @@ class WorkerDispatcherTest : public ::testing::Test {
     client.WriteFrame(MakeFrame(protocol::ConversationOpen{7, std::move(subject)}, 3));
     protocol::Envelope envelope;
     envelope.payload = std::move(payload);
-    client.WriteFrame(MakeFrame(protocol::ConversationMessage{7, envelope}, 3,
-                                protocol::kFlagReplyRequested));
+    client.WriteFrame(
+        MakeFrame(protocol::ConversationMessage{7, envelope}, 3, protocol::kFlagReplyRequested));
     rt_.RunUntilIdle();
   }
 
@@ -93,8 +93,7 @@ TEST_F(WorkerDispatcherTest, RequestIsPushedToTheWorkerAndItsReplyComesBack) {
   ASSERT_EQ(frames.size(), 1u);
   ASSERT_EQ(TypeOf(frames[0]), FrameType::kConversationMessage);
   EXPECT_EQ(frames[0].flags, protocol::kFlagReplyRequested);
-  EXPECT_EQ(std::get<protocol::ConversationMessage>(frames[0].body).envelope.payload,
-            "done:hello");
+  EXPECT_EQ(std::get<protocol::ConversationMessage>(frames[0].body).envelope.payload, "done:hello");
 }
 
 TEST_F(WorkerDispatcherTest, RequestsAreSpreadRoundRobinOverTheQueuesWorkers) {
@@ -106,8 +105,8 @@ TEST_F(WorkerDispatcherTest, RequestsAreSpreadRoundRobinOverTheQueuesWorkers) {
   Request(*client, "worker.q", "1");
   protocol::Envelope envelope;
   envelope.payload = "2";
-  client->WriteFrame(MakeFrame(protocol::ConversationMessage{7, envelope}, 3,
-                               protocol::kFlagReplyRequested));
+  client->WriteFrame(
+      MakeFrame(protocol::ConversationMessage{7, envelope}, 3, protocol::kFlagReplyRequested));
   rt_.RunUntilIdle();
   EXPECT_EQ(AnswerPushes(*first, "a"), 1);
   EXPECT_EQ(AnswerPushes(*second, "b"), 1);
@@ -126,8 +125,7 @@ TEST_F(WorkerDispatcherTest, NoWorkerGivesAClearParticipantError) {
   ASSERT_EQ(TypeOf(frames[0]), FrameType::kConversationError);
   const auto& error = std::get<protocol::ConversationError>(frames[0].body);
   EXPECT_EQ(error.reason_code, protocol::ToWire(protocol::ReasonCode::kParticipantCrashed));
-  EXPECT_NE(error.message->find("no worker registered for task queue 'nobody'"),
-            std::string::npos);
+  EXPECT_NE(error.message->find("no worker registered for task queue 'nobody'"), std::string::npos);
 }
 
 TEST_F(WorkerDispatcherTest, ThePrefixCannotBeRegisteredTwice) {

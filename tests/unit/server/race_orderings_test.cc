@@ -133,8 +133,7 @@ TEST_F(SupervisorTest, WakeFailingAfterTheProcessDrainedTheControlIsReportedAsDe
   });
   // Just before the wake is sent, bytes arrive and the process runs: it drains the queue.
   OneShotHook hook(
-      rt_,
-      [pid](const SwitchPoint& p) { return p.kind == SwitchPointKind::kSend && p.pid == pid; },
+      rt_, [pid](const SwitchPoint& p) { return p.kind == SwitchPointKind::kSend && p.pid == pid; },
       [&] {
         a.peer->WriteFrame(protocol::MakeFrame(protocol::Ping{}));
         rt_.RunUntilIdle();

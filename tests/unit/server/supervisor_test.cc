@@ -1,8 +1,6 @@
 // The reference supervisor's pinned behaviours (issue appendix), on the manual runtime.
-#include "core/server/connection_supervisor.h"
-
 #include "core/metrics/server_metrics.h"
-
+#include "core/server/connection_supervisor.h"
 #include "gtest/gtest.h"
 #include "tests/unit/server/supervisor_fixture.h"
 
@@ -20,8 +18,7 @@ TEST_F(SupervisorTest, TwoConnectionsGetDistinctLiveTrackedPids) {
   EXPECT_TRUE(supervisor().IsTracked(a.handle.pid()));
   EXPECT_TRUE(supervisor().IsTracked(b.handle.pid()));
   EXPECT_EQ(supervisor().ActiveCount(), 2u);
-  EXPECT_EQ(supervisor().ActivePids(),
-            (std::vector<runtime::Pid>{a.handle.pid(), b.handle.pid()}));
+  EXPECT_EQ(supervisor().ActivePids(), (std::vector<runtime::Pid>{a.handle.pid(), b.handle.pid()}));
   EXPECT_EQ(a.handle.peer_address(), "10.0.0.1:1");
 }
 
@@ -275,8 +272,7 @@ TEST_F(SupervisorTest, ShutdownUnregistersEveryStoredRegistrationOnce) {
   rt_.RunUntilIdle();
   supervisor().Shutdown();
   EXPECT_TRUE(supervisor().AwaitIdle(absl::Seconds(5)));
-  EXPECT_EQ(notifier_.unregistered,
-            (std::vector<runtime::Pid>{a.handle.pid(), b.handle.pid()}));
+  EXPECT_EQ(notifier_.unregistered, (std::vector<runtime::Pid>{a.handle.pid(), b.handle.pid()}));
   // New connections are refused while shutting down, with a typed error.
   auto [socket, peer] = liminal::testing::MakeSocketPair(rt_.scheduler());
   EXPECT_FALSE(supervisor().SpawnConnection(std::move(socket)).ok());

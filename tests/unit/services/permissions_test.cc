@@ -3,19 +3,20 @@
 // shared token. A denied Publish, Subscribe, ConversationOpen or WorkerRegister gets E_FORBIDDEN
 // on its own stream, is counted per user and operation, is logged once per kind per
 // connection, and leaves the connection serving.
+#include "core/auth/permissions.h"
+
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "core/auth/permissions.h"
 #include "core/auth/user_credential.h"
 #include "tests/unit/services/services_fixture.h"
 
 namespace liminal::server::services::testing {
 namespace {
 
-using ::testing::HasSubstr;
 using protocol::ReasonCode;
+using ::testing::HasSubstr;
 
 constexpr char kReporterToken[] = "reporter-token";
 constexpr char kSharedToken[] = "shared-token";
@@ -34,16 +35,13 @@ class PermissionsTest : public ServicesTest {
     SupervisorOptions supervisor;
     supervisor.metrics = &metrics_;
     supervisor.connection.auth_tokens = {kSharedToken};
-    supervisor.connection.auth_users = {
-        User("reporter", kReporterToken,
-             {.publish = {"orders.*"},
-              .subscribe = {"audit"},
-              .request = {"pricing.*", "worker.emails"},
-              .respond = {"worker.emails"}}),
-        User("nobody", "nobody-token", {})};
-    supervisor.connection.access_report = [this](const std::string& line) {
-      log_.push_back(line);
-    };
+    supervisor.connection.auth_users = {User("reporter", kReporterToken,
+                                             {.publish = {"orders.*"},
+                                              .subscribe = {"audit"},
+                                              .request = {"pricing.*", "worker.emails"},
+                                              .respond = {"worker.emails"}}),
+                                        User("nobody", "nobody-token", {})};
+    supervisor.connection.access_report = [this](const std::string& line) { log_.push_back(line); };
     Start(std::move(supervisor));
   }
 
@@ -68,8 +66,8 @@ TEST_F(PermissionsTest, PublishIsCheckedAgainstTheUsersPatterns) {
   StartWithUsers();
   Client reporter = Connect("10.0.0.1:4000", kReporterToken);
   ExpectPublishAck(Publish(reporter, 1, "orders.eu", "{}"), 1, 1, false);
-  ExpectError<protocol::PublishError>(Publish(reporter, 3, "audit", "{}"),
-                                      FrameType::kPublishError, 3, ReasonCode::kForbidden,
+  ExpectError<protocol::PublishError>(Publish(reporter, 3, "audit", "{}"), FrameType::kPublishError,
+                                      3, ReasonCode::kForbidden,
                                       "user 'reporter' is not permitted to publish to channel "
                                       "'audit'");
   // Denied before the channel is looked up: an unknown channel says nothing about the config.
@@ -147,10 +145,10 @@ TEST_F(PermissionsTest, RequestCoversConversationsAndWorkerSubjects) {
 TEST_F(PermissionsTest, RespondCoversWorkerRegistration) {
   StartWithUsers();
   Client reporter = Connect("10.0.0.1:4000", kReporterToken);
-  reporter.Send(protocol::MakeFrame(protocol::WorkerRegister{{"default"}, "sms", std::nullopt,
-                                                             {"send"}, "w-1"}));
-  reporter.Send(protocol::MakeFrame(protocol::WorkerRegister{{"default"}, "emails", std::nullopt,
-                                                             {"send"}, "w-1"}));
+  reporter.Send(protocol::MakeFrame(
+      protocol::WorkerRegister{{"default"}, "sms", std::nullopt, {"send"}, "w-1"}));
+  reporter.Send(protocol::MakeFrame(
+      protocol::WorkerRegister{{"default"}, "emails", std::nullopt, {"send"}, "w-1"}));
   Run();
   std::vector<Frame> frames = reporter.Take();
   ASSERT_EQ(frames.size(), 2u);
@@ -187,8 +185,8 @@ TEST_F(PermissionsTest, ASharedTokenIsPermittedEverything) {
   ExpectPublishAck(Publish(shared, 1, "orders", "{}"), 1, 1, false);
   EXPECT_NE(Subscribe(shared, 3, "orders"), 0u);
   shared.Send(OpenFrame(5, 1, "pricing"));
-  shared.Send(protocol::MakeFrame(protocol::WorkerRegister{{"default"}, "sms", std::nullopt,
-                                                           {"send"}, "w-1"}));
+  shared.Send(protocol::MakeFrame(
+      protocol::WorkerRegister{{"default"}, "sms", std::nullopt, {"send"}, "w-1"}));
   Run();
   std::vector<Frame> frames = shared.Take();
   ASSERT_EQ(frames.size(), 1u);
