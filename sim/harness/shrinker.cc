@@ -80,10 +80,11 @@ Workload ApplyShrink(const Workload& workload, const ShrinkSpec& spec, RunOption
   std::vector<bool> fault_removed;
   for (size_t i = 0; i < workload.faults.size(); ++i) fault_removed.push_back(take());
 
-  Workload shrunk;
-  shrunk.family = workload.family;
-  shrunk.server = workload.server;
-  shrunk.shutdown = workload.shutdown;
+  // Everything but the pieces (the server, the shutdown, the liveness cut, ...) stays as is.
+  Workload shrunk = workload;
+  shrunk.clients.clear();
+  shrunk.app.clear();
+  shrunk.faults.clear();
   std::vector<int64_t> renumbered(workload.clients.size(), -1);
   for (size_t i = 0; i < workload.clients.size(); ++i) {
     ClientSpec client = workload.clients[i];

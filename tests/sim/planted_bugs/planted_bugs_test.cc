@@ -2,6 +2,7 @@
 // find it within a bounded number of seeds; print how many it took. The failing seed must replay to
 // the same verdict and hash, and the same seed without the bug must pass, so the failure is the
 // bug's and not the harness's.
+#include <algorithm>
 #include <cstdio>
 #include <optional>
 #include <ostream>
@@ -169,13 +170,21 @@ INSTANTIATE_TEST_SUITE_P(
 namespace liminal::sim {
 namespace {
 
+struct ShrinkCase {
+  const char* fault;
+  const char* scenario;
+};
+
+class ShrinkTest : public ::testing::TestWithParam<ShrinkCase> {};
+
 // A failing run's workload shrinks to a small one that fails the same invariant, and the
-// shrink spec replays it: the same verdict from (seed, spec) alone.
-TEST(ShrinkTest, APlantedBugsFailureShrinksAndTheSpecReplaysIt) {
+// shrink spec replays it: the same verdict from (seed, spec) alone. A supervisor race and a
+// messaging failure (whose liveness check needs the workload's liveness cut kept).
+TEST_P(ShrinkTest, APlantedBugsFailureShrinksAndTheSpecReplaysIt) {
   ExploreOptions options;
-  options.scenarios = {"push-vs-close"};
+  options.scenarios = {GetParam().scenario};
   options.count = kMaxSeeds;
-  options.run.faults = *ParsePlantedFault("resolve-reply-from-any-connection");
+  options.run.faults = *ParsePlantedFault(GetParam().fault);
   const ExploreResult found = Explore(options);
   ASSERT_TRUE(found.first_failure.has_value());
   const RunResult& failure = *found.first_failure;
@@ -198,7 +207,17 @@ TEST(ShrinkTest, APlantedBugsFailureShrinksAndTheSpecReplaysIt) {
   EXPECT_EQ(again.trace_hash, shrunk.result.trace_hash);
 }
 
-TEST(ShrinkTest, SpecsRoundTrip) {
+INSTANTIATE_TEST_SUITE_P(
+    Failures, ShrinkTest,
+    ::testing::Values(ShrinkCase{"resolve-reply-from-any-connection", "push-vs-close"},
+                      ShrinkCase{"lose-subscriber-wake", "pubsub-credit"}),
+    [](const ::testing::TestParamInfo<ShrinkCase>& param_info) {
+      std::string name = param_info.param.fault;
+      std::replace(name.begin(), name.end(), '-', '_');
+      return name;
+    });
+
+TEST(ShrinkSpecTest, SpecsRoundTrip) {
   EXPECT_EQ(FormatShrinkSpec(*ParseShrinkSpec("0-2,5,7-8")), "0-2,5,7-8");
   EXPECT_EQ(FormatShrinkSpec(*ParseShrinkSpec("none")), "none");
   EXPECT_FALSE(ParseShrinkSpec("3-1").has_value());
