@@ -121,12 +121,13 @@ int RunWorker(const GlobalOptions& global, const WorkerOptions& options, const C
          << options.task_queue << "' (namespaces " << absl::StrJoin(registration.namespaces, ",")
          << "); answering requests to 'worker." << options.task_queue << "' with "
          << (options.echo ? "--echo" : "--exec") << ", Ctrl-C to stop" << std::endl;
-  // Ctrl-C kills a running --exec command (its reply could not be sent any more) and closes
-  // the connection, which wakes ServePushes.
+  // Ctrl-C closes the connection, which wakes ServePushes, and then kills a running --exec
+  // command. In that order: the cancelled command's "error: cancelled" reply must find the
+  // connection closed, or the requester would take it for the worker's answer.
   ShellCommandRunner runner;
   InterruptWatcher::Registration stop = watcher.OnInterrupt([&] {
-    runner.Cancel();
     (*client)->Close();
+    runner.Cancel();
   });
 
   LongRun run({.command = "worker",

@@ -5,17 +5,9 @@
 #include <cstdlib>
 
 #include "absl/strings/str_cat.h"
+#include "core/check/address_sanitizer.h"
 #include "core/check/check.h"
-
-// GCC defines __SANITIZE_ADDRESS__; clang answers __has_feature(address_sanitizer).
-#if defined(__SANITIZE_ADDRESS__)
-#define LIMINAL_SIM_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define LIMINAL_SIM_ASAN 1
-#endif
-#endif
-#if defined(LIMINAL_SIM_ASAN)
+#if defined(LIMINAL_ADDRESS_SANITIZER)
 #include <sanitizer/lsan_interface.h>
 #endif
 
@@ -25,7 +17,7 @@ namespace {
 // An abandoned fiber (see ~FiberKernel) is leaked on purpose: tell LeakSanitizer, which
 // otherwise fails every ASan run that abandons one (a crash incarnation, a failing seed).
 void KeepAbandoned(const void* object) {
-#if defined(LIMINAL_SIM_ASAN)
+#if defined(LIMINAL_ADDRESS_SANITIZER)
   __lsan_ignore_object(object);
 #else
   (void)object;

@@ -260,7 +260,7 @@ TEST(DaemonConfigTest, NonLoopbackListenerWithoutAuthIsWarnedAbout) {
   daemon = DaemonProcess::Start(with_auth);
   ASSERT_TRUE(daemon.ok()) << daemon.status();
   ASSERT_EQ((*daemon)->Stop().value_or(-1), 0);
-  EXPECT_THAT((*daemon)->stderr_text(), HasSubstr("auth: 1 token(s) accepted"));
+  EXPECT_THAT((*daemon)->stderr_text(), HasSubstr("auth: 1 shared token(s) accepted"));
   EXPECT_THAT((*daemon)->stderr_text(), Not(HasSubstr("not loopback")));
 }
 
@@ -285,7 +285,7 @@ fsync = "always"
   EXPECT_THAT(log,
               HasSubstr("channel 'orders': durable, schema " +
                         ((*daemon)->dir() / "schemas/orders.json").string() + ", fsync always"));
-  EXPECT_THAT(log, HasSubstr("auth: 2 token(s) accepted"));
+  EXPECT_THAT(log, HasSubstr("auth: 2 shared token(s) accepted"));
   EXPECT_THAT(log, HasSubstr("persistence_path=" + ((*daemon)->dir() / "data").string()));
 }
 

@@ -207,15 +207,15 @@ TEST_P(ShrinkTest, APlantedBugsFailureShrinksAndTheSpecReplaysIt) {
   EXPECT_EQ(again.trace_hash, shrunk.result.trace_hash);
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Failures, ShrinkTest,
-    ::testing::Values(ShrinkCase{"resolve-reply-from-any-connection", "push-vs-close"},
-                      ShrinkCase{"lose-subscriber-wake", "pubsub-credit"}),
-    [](const ::testing::TestParamInfo<ShrinkCase>& param_info) {
-      std::string name = param_info.param.fault;
-      std::replace(name.begin(), name.end(), '-', '_');
-      return name;
-    });
+INSTANTIATE_TEST_SUITE_P(Failures, ShrinkTest,
+                         ::testing::Values(ShrinkCase{"resolve-reply-from-any-connection",
+                                                      "push-vs-close"},
+                                           ShrinkCase{"lose-subscriber-wake", "pubsub-credit"}),
+                         [](const ::testing::TestParamInfo<ShrinkCase>& param_info) {
+                           std::string name = param_info.param.fault;
+                           std::replace(name.begin(), name.end(), '-', '_');
+                           return name;
+                         });
 
 TEST(ShrinkSpecTest, SpecsRoundTrip) {
   EXPECT_EQ(FormatShrinkSpec(*ParseShrinkSpec("0-2,5,7-8")), "0-2,5,7-8");

@@ -16,6 +16,7 @@
 
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
+#include "core/check/address_sanitizer.h"
 #include "io/runtime/accept_backoff.h"
 #include "io/runtime/asio_listener.h"
 #include "io/runtime/asio_runtime.h"
@@ -168,17 +169,8 @@ class LineSink final : public spdlog::sinks::base_sink<std::mutex> {
 
 // Runs out of file descriptors for real: the accept loop must log, back off (not spin),
 // and accept the waiting connection once descriptors are available again.
-// GCC defines __SANITIZE_ADDRESS__; clang answers __has_feature(address_sanitizer).
-#if defined(__SANITIZE_ADDRESS__)
-#define LIMINAL_TEST_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define LIMINAL_TEST_ASAN 1
-#endif
-#endif
-
 TEST_F(ListenerTest, RunningOutOfDescriptorsBacksOffAndRecovers) {
-#if defined(LIMINAL_TEST_ASAN)
+#if defined(LIMINAL_ADDRESS_SANITIZER)
   // UBSan's vptr check needs free descriptors (it probes memory through a pipe) and reports
   // false "invalid vptr" errors without them. The sanitized build runs this test in
   // io_listener_descriptor_tests instead, an unsanitized build of this file (see CMakeLists).
