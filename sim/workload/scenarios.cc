@@ -537,6 +537,18 @@ Workload InboxFlood(Builder& b) {
   return w;
 }
 
+// Each of the first `count` clients, with probability `percent`, gets a `kind` fault at a
+// random time between 500 us and `after_script_us` past the end of its script.
+void FaultSomeClients(Workload& w, Builder& b, FaultKind kind, uint32_t percent,
+                      uint32_t after_script_us, size_t count) {
+  for (uint32_t i = 0; i < count; ++i) {
+    if (b.Chance(percent)) {
+      w.faults.push_back(
+          b.Fault(kind, b.Between(500, ScriptEnd(w.clients[i]) + after_script_us), i));
+    }
+  }
+}
+
 // Messaging families: the end of the clients' scripts and faults, then a liveness cut, then
 // the shutdown.
 void FinishMessaging(Workload& w, Builder& b, uint32_t last_us) {
@@ -565,12 +577,8 @@ Workload PubsubCredit(Builder& b) {
   for (uint32_t i = 0; i < publishers; ++i) {
     w.clients.push_back(b.Publisher(b.Between(500, 3'000), b.Between(5, 40), 300, 25));
   }
-  for (uint32_t i = 0; i < w.clients.size(); ++i) {
-    if (b.Chance(6)) {
-      w.faults.push_back(
-          b.Fault(FaultKind::kCrash, b.Between(500, ScriptEnd(w.clients[i]) + 500), i));
-    }
-  }
+  FaultSomeClients(w, b, FaultKind::kCrash, /*percent=*/6, /*after_script_us=*/500,
+                   w.clients.size());
   FinishMessaging(w, b, 0);
   return w;
 }
@@ -590,12 +598,8 @@ Workload FanoutShed(Builder& b) {
   for (uint32_t i = 0; i < publishers; ++i) {
     w.clients.push_back(b.Publisher(b.Between(800, 2'000), b.Between(10, 60), 60, 10, channels));
   }
-  for (uint32_t i = 0; i < w.clients.size(); ++i) {
-    if (b.Chance(5)) {
-      w.faults.push_back(
-          b.Fault(FaultKind::kKillPeer, b.Between(500, ScriptEnd(w.clients[i]) + 500), i));
-    }
-  }
+  FaultSomeClients(w, b, FaultKind::kKillPeer, /*percent=*/5, /*after_script_us=*/500,
+                   w.clients.size());
   FinishMessaging(w, b, 0);
   return w;
 }
@@ -611,12 +615,8 @@ Workload Conversations(Builder& b) {
     b.MaybeLeave(c, 5'000, 15);
     w.clients.push_back(std::move(c));
   }
-  for (uint32_t i = 0; i < w.clients.size(); ++i) {
-    if (b.Chance(6)) {
-      w.faults.push_back(
-          b.Fault(FaultKind::kCrash, b.Between(500, ScriptEnd(w.clients[i]) + 500), i));
-    }
-  }
+  FaultSomeClients(w, b, FaultKind::kCrash, /*percent=*/6, /*after_script_us=*/500,
+                   w.clients.size());
   FinishMessaging(w, b, 0);
   return w;
 }
@@ -635,12 +635,7 @@ Workload WorkerDispatch(Builder& b) {
     // Subjects: worker.jobs, worker.emails, and now and then echo.
     w.clients.push_back(b.Conversant(b.Between(1'500, 3'000), {3, 4, 3, 4, 0}, b.Between(3, 20)));
   }
-  for (uint32_t i = 0; i < workers; ++i) {
-    if (b.Chance(8)) {
-      w.faults.push_back(
-          b.Fault(FaultKind::kCrash, b.Between(500, ScriptEnd(w.clients[i]) + 3'000), i));
-    }
-  }
+  FaultSomeClients(w, b, FaultKind::kCrash, /*percent=*/8, /*after_script_us=*/3'000, workers);
   FinishMessaging(w, b, 0);
   return w;
 }
