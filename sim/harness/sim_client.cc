@@ -437,7 +437,9 @@ void SimClient::HandleServerFrame(const Frame& frame) {
           break;
         case PushPolicy::kWrongId:
           // The next correlation id: often another connection's pending push.
-          SendFrame(MakeFrame(protocol::PushReply{push.correlation_id + 1, "stray"}, 1));
+          SendFrame(MakeFrame(protocol::PushReply{push.correlation_id + 1,
+                                                  std::string(MessagingHistory::kWrongIdReply)},
+                              1));
           break;
       }
       break;

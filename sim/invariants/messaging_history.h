@@ -82,6 +82,10 @@ class MessagingHistory {
   static std::string RequestPayload(std::string_view name);
   // The name inside a payload built above; nullopt for anything else.
   static std::optional<std::string> NameIn(std::string_view payload);
+  // What a misbehaving worker (push:answer-wrong-id) answers, under the next correlation id
+  // instead of its push's: when that id is another pending push of the same worker, the
+  // server rightly resolves that push with it, so a request may get this as its one reply.
+  static constexpr std::string_view kWrongIdReply = "stray";
 
   // --- What clients sent ---
   // `known_channel`: the server has the channel, so the key's duplicates are suppressed.

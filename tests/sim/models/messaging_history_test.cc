@@ -222,6 +222,19 @@ TEST_F(MessagingHistoryTest, ARequestGetsItsOwnReplyOnce) {
   EXPECT_THAT(Detail(), HasSubstr("got the reply to request c0.r1"));
 }
 
+// A wrong-id worker answers push N under id N + 1: when N + 1 is its other pending push, that
+// request's one (correct, as far as the server can know) outcome is the wrong-id reply; a
+// second outcome is still an error.
+TEST_F(MessagingHistoryTest, AWrongIdWorkersReplyIsTheRequestsOneOutcome) {
+  history_.RequestSent(0, 3, 9, "worker.emails", "c0.r1", true);
+  history_.RequestSent(0, 5, 9, "worker.emails", "c0.r2", true);
+  history_.ReplyReceived(0, 5, MessagingHistory::kWrongIdReply);
+  EXPECT_EQ(Invariant(), "none") << Detail();
+  history_.ReplyReceived(0, 5, MessagingHistory::RequestPayload("c0.r2"));
+  EXPECT_EQ(Invariant(), "conversations");
+  EXPECT_THAT(Detail(), HasSubstr("second outcome"));
+}
+
 TEST_F(MessagingHistoryTest, ASecondOutcomeIsReported) {
   history_.RequestSent(0, 3, 9, "echo", "c0.r1", true);
   history_.ReplyReceived(0, 3, MessagingHistory::RequestPayload("c0.r1"));
