@@ -5,8 +5,8 @@
 #include <cstdlib>
 
 #include "absl/strings/str_cat.h"
-#include "core/check/address_sanitizer.h"
 #include "core/check/check.h"
+#include "core/check/sanitizers.h"
 #if defined(LIMINAL_ADDRESS_SANITIZER)
 #include <sanitizer/lsan_interface.h>
 #endif

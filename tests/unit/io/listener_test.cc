@@ -16,7 +16,7 @@
 
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
-#include "core/check/address_sanitizer.h"
+#include "core/check/sanitizers.h"
 #include "io/runtime/accept_backoff.h"
 #include "io/runtime/asio_listener.h"
 #include "io/runtime/asio_runtime.h"
