@@ -225,11 +225,23 @@ class SoakTraffic::Shard {
     });
   }
 
-  void Stop() {
-    Rendezvous<bool> closed;
-    boost::asio::post(io_.executor(), [this, done = closed.Callback()]() mutable {
+  // From here on nothing new is issued and what fails is not an error: the first step of
+  // stopping, taken by every shard before any shard closes its connections (a requester of
+  // one shard would otherwise see the worker of another shard go away).
+  void BeginStop() {
+    Rendezvous<bool> quiet;
+    boost::asio::post(io_.executor(), [this, done = quiet.Callback()]() mutable {
       stopping_ = true;
       pacer_.cancel();
+      done(true);
+    });
+    quiet.Wait(absl::Seconds(10));
+  }
+
+  void Stop() {
+    BeginStop();
+    Rendezvous<bool> closed;
+    boost::asio::post(io_.executor(), [this, done = closed.Callback()]() mutable {
       auto pending = std::make_shared<PendingCloses>(std::move(done));
       auto close = [&pending](Connection* connection) {
         if (connection == nullptr) return;
@@ -727,6 +739,7 @@ SoakTraffic::~SoakTraffic() { Stop(); }
 void SoakTraffic::Stop() {
   if (stopped_) return;
   stopped_ = true;
+  for (auto& shard : shards_) shard->BeginStop();
   for (auto& shard : shards_) shard->Stop();
 }
 
