@@ -32,6 +32,19 @@ inline void StampSendTime(std::string& payload, LatencyClock::time_point now) {
   std::memcpy(payload.data(), &ns, kSendTimeBytes);
 }
 
+// The latency workload's timeline, shared by every system's driver: publishing starts at
+// `start`, 200 ms from now (both clients are up well before), and the messages sent in
+// [from, until) — after `warmup`, for `measure` — are the measured ones.
+struct LatencySchedule {
+  LatencySchedule(std::chrono::nanoseconds warmup, std::chrono::nanoseconds measure)
+      : start(LatencyClock::now() + std::chrono::milliseconds(200)),
+        from(start + warmup),
+        until(from + measure) {}
+  LatencyClock::time_point start;
+  LatencyClock::time_point from;
+  LatencyClock::time_point until;
+};
+
 class LatencySink {
  public:
   LatencySink(LatencyClock::time_point from, LatencyClock::time_point until, size_t max_samples)

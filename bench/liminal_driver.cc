@@ -388,11 +388,10 @@ absl::StatusOr<PubSubResult> LiminalDriver::RunPubSub(const PubSubSpec& spec) {
 absl::StatusOr<LoadLatencyResult> LiminalDriver::RunPublishLatency(const LoadLatencySpec& spec) {
   absl::StatusOr<const ServerProcess*> server = RunningServer();
   if (!server.ok()) return server.status();
-  // The schedule starts once both clients are up (setup takes well under this).
-  const LatencyClock::time_point start = LatencyClock::now() + std::chrono::milliseconds(200);
-  const LatencyClock::time_point from = start + absl::ToChronoNanoseconds(spec.warmup);
-  const LatencyClock::time_point until = from + absl::ToChronoNanoseconds(spec.measure);
-  LatencySink sink(from, until, spec.max_samples);
+  const LatencySchedule schedule(absl::ToChronoNanoseconds(spec.warmup),
+                                 absl::ToChronoNanoseconds(spec.measure));
+  const LatencyClock::time_point start = schedule.start;
+  LatencySink sink(schedule.from, schedule.until, spec.max_samples);
   DeliveryWindow window(1, kUnboundedDeliveryWindow);
 
   absl::StatusOr<std::unique_ptr<Client>> subscriber = Client::Connect(**server);
@@ -430,12 +429,12 @@ absl::StatusOr<LoadLatencyResult> LiminalDriver::RunPublishLatency(const LoadLat
   std::string payload(std::max(spec.payload_bytes, kSendTimeBytes), 'l');
   boost::asio::steady_timer timer((*publisher)->executor());
   std::function<void()> tick = [&] {
-    if (window.stopping() || LatencyClock::now() >= until) return;
+    if (window.stopping() || LatencyClock::now() >= schedule.until) return;
     backlog += pacer.TakeDue(LatencyClock::now());
     while (backlog > 0 && in_flight < spec.publish_window) {
       const LatencyClock::time_point now = LatencyClock::now();
       StampSendTime(payload, now);
-      if (now >= from && now < until) ++sent_in_window;
+      if (now >= schedule.from && now < schedule.until) ++sent_in_window;
       --backlog;
       ++in_flight;
       window.Published();
@@ -457,8 +456,8 @@ absl::StatusOr<LoadLatencyResult> LiminalDriver::RunPublishLatency(const LoadLat
     });
   });
 
-  const absl::StatusOr<PubSubResult> measured =
-      window.Measure(absl::FromChrono(from - LatencyClock::now()), spec.measure, (*server)->pid());
+  const absl::StatusOr<PubSubResult> measured = window.Measure(
+      absl::FromChrono(schedule.from - LatencyClock::now()), spec.measure, (*server)->pid());
   // The publisher stops by itself at `until`; Measure returns about then.
   window.Stop();
   const bool drained = window.AwaitDrained(absl::Seconds(5));

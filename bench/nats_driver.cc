@@ -374,10 +374,10 @@ void OnLatencyDelivery(natsConnection*, natsSubscription*, natsMsg* message, voi
 absl::StatusOr<LoadLatencyResult> NatsDriver::RunPublishLatency(const LoadLatencySpec& spec) {
   absl::StatusOr<const ServerProcess*> server = RunningServer();
   if (!server.ok()) return server.status();
-  const LatencyClock::time_point start = LatencyClock::now() + std::chrono::milliseconds(200);
-  const LatencyClock::time_point from = start + absl::ToChronoNanoseconds(spec.warmup);
-  const LatencyClock::time_point until = from + absl::ToChronoNanoseconds(spec.measure);
-  LatencySink sink(from, until, spec.max_samples);
+  const LatencySchedule schedule(absl::ToChronoNanoseconds(spec.warmup),
+                                 absl::ToChronoNanoseconds(spec.measure));
+  const LatencyClock::time_point start = schedule.start;
+  LatencySink sink(schedule.from, schedule.until, spec.max_samples);
   DeliveryWindow window(1, kUnboundedDeliveryWindow);
   LatencySinkContext context{.sink = &sink, .window = &window};
 
@@ -397,11 +397,11 @@ absl::StatusOr<LoadLatencyResult> NatsDriver::RunPublishLatency(const LoadLatenc
     RatePacer pacer(spec.messages_per_second, start);
     std::string payload(std::max(spec.payload_bytes, kSendTimeBytes), 'l');
     std::this_thread::sleep_until(start);
-    while (!window.stopping() && LatencyClock::now() < until) {
+    while (!window.stopping() && LatencyClock::now() < schedule.until) {
       for (uint64_t due = pacer.TakeDue(LatencyClock::now()); due > 0; --due) {
         const LatencyClock::time_point now = LatencyClock::now();
         StampSendTime(payload, now);
-        if (now >= from && now < until) ++sent_in_window;
+        if (now >= schedule.from && now < schedule.until) ++sent_in_window;
         const natsStatus status = natsConnection_Publish(connection, kSubject, payload.data(),
                                                          static_cast<int>(payload.size()));
         if (status != NATS_OK) return window.Fail(NatsError(status, "publish"));
@@ -410,9 +410,9 @@ absl::StatusOr<LoadLatencyResult> NatsDriver::RunPublishLatency(const LoadLatenc
       std::this_thread::sleep_for(kRatePacerTick);
     }
   });
-  const absl::StatusOr<PubSubResult> measured =
-      window.Measure(absl::FromChrono(from - LatencyClock::now()), spec.measure, (*server)->pid());
-  publishing.join();  // it stops by itself at `until`
+  const absl::StatusOr<PubSubResult> measured = window.Measure(
+      absl::FromChrono(schedule.from - LatencyClock::now()), spec.measure, (*server)->pid());
+  publishing.join();  // it stops by itself at schedule.until
   window.Stop();
   natsConnection_FlushTimeout((*publisher)->get(), 5'000);
   const bool drained = window.AwaitDrained(absl::Seconds(5));

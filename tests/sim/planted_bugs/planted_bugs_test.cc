@@ -80,21 +80,21 @@ TEST_P(PlantedBugTest, ExploreFindsItWithinTheBound) {
                                 << without.violation->detail;
 }
 
+// "<fault>_<strategy>[_in_mixed]", with '-' as '_' (test names allow no '-').
+std::string PlantedBugTestName(const ::testing::TestParamInfo<Param>& param_info) {
+  std::string name = absl::StrCat(std::get<0>(param_info.param).fault, "_",
+                                  StrategyKindName(std::get<1>(param_info.param)),
+                                  std::get<2>(param_info.param) ? "_in_mixed" : "");
+  std::replace(name.begin(), name.end(), '-', '_');
+  return name;
+}
+
 INSTANTIATE_TEST_SUITE_P(EveryRaceClass, PlantedBugTest,
                          ::testing::Combine(::testing::ValuesIn(kBugs),
                                             ::testing::Values(StrategyKind::kRandom,
                                                               StrategyKind::kPct),
                                             ::testing::Values(false, true)),
-                         [](const ::testing::TestParamInfo<Param>& param_info) {
-                           std::string name =
-                               absl::StrCat(std::get<0>(param_info.param).fault, "_",
-                                            StrategyKindName(std::get<1>(param_info.param)),
-                                            std::get<2>(param_info.param) ? "_in_mixed" : "");
-                           for (char& c : name) {
-                             if (c == '-') c = '_';
-                           }
-                           return name;
-                         });
+                         PlantedBugTestName);
 
 // A reply from the wrong connection needs a client answering with another's correlation id
 // while that push is pending: push-vs-close aims at it; `mixed` rarely lines it up.
@@ -104,10 +104,7 @@ INSTANTIATE_TEST_SUITE_P(
                                                     "push-vs-close", "reply-slot-accounting"}),
                        ::testing::Values(StrategyKind::kRandom, StrategyKind::kPct),
                        ::testing::Values(false)),
-    [](const ::testing::TestParamInfo<Param>& param_info) {
-      return absl::StrCat("resolve_reply_from_any_connection_",
-                          StrategyKindName(std::get<1>(param_info.param)));
-    });
+    PlantedBugTestName);
 
 // Messaging bugs: each in the family aimed at its guarantee, and in `mixed`, found by the
 // MessagingHistory (not by a supervisor invariant).
@@ -126,16 +123,7 @@ INSTANTIATE_TEST_SUITE_P(MessagingGuarantees, PlantedBugTest,
                                             ::testing::Values(StrategyKind::kRandom,
                                                               StrategyKind::kPct),
                                             ::testing::Values(false, true)),
-                         [](const ::testing::TestParamInfo<Param>& param_info) {
-                           std::string name =
-                               absl::StrCat(std::get<0>(param_info.param).fault, "_",
-                                            StrategyKindName(std::get<1>(param_info.param)),
-                                            std::get<2>(param_info.param) ? "_in_mixed" : "");
-                           for (char& c : name) {
-                             if (c == '-') c = '_';
-                           }
-                           return name;
-                         });
+                         PlantedBugTestName);
 
 // Storage bugs have their own scenario (the whole server crashes and restarts), which
 // `mixed` does not draw from.
