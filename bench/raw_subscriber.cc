@@ -4,12 +4,13 @@
 
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/write.hpp>
+#include <optional>
+#include <string_view>
 #include <utility>
 #include <variant>
 
 #include "absl/strings/str_cat.h"
 #include "core/protocol/frame.h"
-#include "core/protocol/frame_decoder.h"
 #include "core/protocol/frame_encoder.h"
 #include "core/protocol/frame_type.h"
 #include "core/protocol/reason_code.h"
@@ -100,18 +101,11 @@ void RawSubscriber::Read() {
 }
 
 void RawSubscriber::OnBytes(size_t size) {
-  received_.append(buffer_.data(), size);
-  size_t offset = 0;
+  received_.Append(std::string_view(buffer_.data(), size));
   while (!done_) {
-    protocol::DecodeResult decoded =
-        protocol::DecodeFrame(std::string_view(received_).substr(offset));
-    if (!decoded.ok()) {
-      if (decoded.error().need_more_bytes()) break;
-      return Fail(absl::DataLossError(
-          absl::StrCat("liminald sent a malformed frame: ", decoded.error().detail)));
-    }
-    offset += decoded.consumed();
-    const protocol::FrameBody& body = decoded.frame().body;
+    std::optional<protocol::Frame> frame = received_.Next();
+    if (!frame.has_value()) break;
+    const protocol::FrameBody& body = frame->body;
     if (std::holds_alternative<protocol::Deliver>(body)) {
       if (handlers_.on_delivery) handlers_.on_delivery();
     } else if (std::holds_alternative<protocol::SubscribeAck>(body)) {
@@ -131,7 +125,9 @@ void RawSubscriber::OnBytes(size_t size) {
     }
     // ConnectAck and anything else: nothing to do.
   }
-  received_.erase(0, offset);
+  if (const protocol::FrameStreamError* error = received_.error(); error != nullptr && !done_) {
+    Fail(absl::DataLossError(absl::StrCat("liminald sent a malformed frame: ", error->Describe())));
+  }
 }
 
 void RawSubscriber::Fail(absl::Status why) {

@@ -29,6 +29,7 @@
 
 #include "absl/functional/any_invocable.h"
 #include "absl/status/status.h"
+#include "core/protocol/frame_stream.h"
 
 namespace liminal::bench {
 
@@ -72,7 +73,8 @@ class RawSubscriber : public std::enable_shared_from_this<RawSubscriber> {
   std::string channel_;
   RawSubscriberHandlers handlers_;
   bool done_ = false;  // closed, reset or failed: no more handlers
-  std::string received_;
+  // liminald's default max_frame_bytes: the most a frame from it can hold.
+  protocol::FrameStream received_{uint64_t{16} << 20};
   std::array<char, 16384> buffer_{};
 };
 
