@@ -188,6 +188,9 @@ absl::StatusOr<PubSubResult> DeliveryWindow::MeasureAll(const std::vector<Delive
   if (harness_cpu_start.ok() && harness_cpu_end.ok()) {
     result.harness_cpu = *harness_cpu_end - *harness_cpu_start;
   }
+  if (const absl::StatusOr<int64_t> rss = ReadRssBytes(server_pid); rss.ok()) {
+    result.server_rss_bytes = *rss;
+  }
   return result;
 }
 

@@ -106,6 +106,8 @@ struct PubSubResult {
   // process (the client libraries, publisher and subscribers); zero when unreadable.
   absl::Duration server_cpu;
   absl::Duration harness_cpu;
+  // The server's resident memory at the end of the measured window; 0 when unreadable.
+  int64_t server_rss_bytes = 0;
 };
 
 // One requester doing round trips back to back.

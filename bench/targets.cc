@@ -1,6 +1,5 @@
 #include "bench/targets.h"
 
-#include <functional>
 #include <optional>
 
 #include "absl/strings/str_cat.h"
@@ -43,33 +42,37 @@ std::optional<TargetResult> LiminaldMissing(const WorkloadResult* workload, cons
                       .detail = *why};
 }
 
-// liminald's `key` against NATS's in `workload_name`; `ok(liminald, nats)` decides.
-TargetResult CompareWithNats(const RunResults& results, std::string name,
+// liminald's `key` against `peer`'s in `workload_name`: passes when liminald's value is at
+// least (`at_least`) or at most (!`at_least`) `factor` times the peer's.
+TargetResult CompareWithPeer(const RunResults& results, std::string name,
                              std::string_view workload_name, const std::string& key,
-                             std::string_view unit, std::string_view relation,
-                             const std::function<bool(double, double)>& ok) {
+                             std::string_view unit, System peer, bool at_least, double factor) {
   const WorkloadResult* workload = FindWorkload(results, workload_name);
   if (std::optional<TargetResult> missing = LiminaldMissing(workload, key, name)) return *missing;
   TargetResult target;
   target.name = std::move(name);
-  if (std::optional<std::string> why = Missing(workload, System::kNats, key)) {
+  if (std::optional<std::string> why = Missing(workload, peer, key)) {
     target.verdict = Verdict::kSkip;
     target.detail = *why;
     return target;
   }
   const double lim = *workload->Find(System::kLiminald)->Median(key);
-  const double nats = *workload->Find(System::kNats)->Median(key);
-  target.verdict = ok(lim, nats) ? Verdict::kPass : Verdict::kFail;
+  const double other = *workload->Find(peer)->Median(key);
+  const bool ok = at_least ? lim >= factor * other : lim <= factor * other;
+  target.verdict = ok ? Verdict::kPass : Verdict::kFail;
+  const std::string peer_name = SystemName(peer);
   target.detail =
-      absl::StrCat("liminald ", FormatValue(lim, unit), ", nats ", FormatValue(nats, unit),
-                   ": ratio ", FormatRatio(nats != 0 ? lim / nats : 0), " (needs liminald ",
-                   std::string(relation), " nats)");
+      absl::StrCat("liminald ", FormatValue(lim, unit), ", ", peer_name, " ",
+                   FormatValue(other, unit), ": ratio ", FormatRatio(other != 0 ? lim / other : 0),
+                   " (needs ", at_least ? ">= " : "<= ", FormatRatio(factor), ")");
   return target;
 }
 
-TargetResult Threshold(const RunResults& results, std::string name, const std::string& key,
-                       std::string_view unit, double limit, bool inclusive) {
-  const WorkloadResult* workload = FindWorkload(results, "connections");
+// liminald's `key` in `workload_name` against a fixed `limit`.
+TargetResult Threshold(const RunResults& results, std::string name, std::string_view workload_name,
+                       const std::string& key, std::string_view unit, double limit,
+                       bool inclusive) {
+  const WorkloadResult* workload = FindWorkload(results, workload_name);
   if (std::optional<TargetResult> missing = LiminaldMissing(workload, key, name)) return *missing;
   TargetResult target;
   target.name = std::move(name);
@@ -132,30 +135,52 @@ const char* VerdictName(Verdict verdict) {
 
 std::vector<TargetResult> EvaluateTargets(const RunResults& results) {
   std::vector<TargetResult> targets;
-  targets.push_back(CompareWithNats(results, "pub->sub 16 B: liminald rate >= NATS rate",
-                                    "pubsub-16", "rate", "msg/s",
-                                    ">=", [](double lim, double nats) { return lim >= nats; }));
-  targets.push_back(CompareWithNats(results, "fan-out 1->5 64 B: liminald rate >= NATS rate",
-                                    "fanout", "rate", "msg/s",
-                                    ">=", [](double lim, double nats) { return lim >= nats; }));
-  targets.push_back(CompareWithNats(
-      results, "request/reply p50: liminald conversation <= NATS request/reply", "reqrep", "p50_us",
-      "us", "<=", [](double lim, double nats) { return lim <= nats; }));
-  targets.push_back(CompareWithNats(
+  constexpr bool kAtLeast = true;
+  constexpr bool kAtMost = false;
+  for (const auto& [workload, title] : {std::pair<const char*, const char*>{"pubsub-16", "16 B"},
+                                        {"pubsub-256", "256 B"},
+                                        {"pubsub-4096", "4 KiB"}}) {
+    targets.push_back(CompareWithPeer(
+        results,
+        absl::StrCat("pub->sub ", title, ": liminald rate >= ", FormatRatio(kMinPubSubRateVsNats),
+                     " NATS rate"),
+        workload, "rate", "msg/s", System::kNats, kAtLeast, kMinPubSubRateVsNats));
+  }
+  targets.push_back(CompareWithPeer(
+      results,
+      absl::StrCat("pub->sub 4 KiB: liminald rate >= ", FormatRatio(kMinLargePubSubRateVsRedis),
+                   " Redis rate"),
+      "pubsub-4096", "rate", "msg/s", System::kRedis, kAtLeast, kMinLargePubSubRateVsRedis));
+  targets.push_back(Threshold(results, "pub->sub 4 KiB: liminald server CPU per message < 2.5 us",
+                              "pubsub-4096", "server_cpu_us", "us", kMaxLargePubSubServerCpuUs,
+                              false));
+  targets.push_back(Threshold(results, "pub->sub 4 KiB: liminald RSS after the run <= 256 MiB",
+                              "pubsub-4096", "server_rss_bytes", "B", kMaxLargePubSubServerRssBytes,
+                              true));
+  targets.push_back(CompareWithPeer(
+      results,
+      absl::StrCat("fan-out 1->5 64 B: liminald rate >= ", FormatRatio(kMinFanOutRateVsNats),
+                   " NATS rate"),
+      "fanout", "rate", "msg/s", System::kNats, kAtLeast, kMinFanOutRateVsNats));
+  targets.push_back(
+      CompareWithPeer(results,
+                      absl::StrCat("request/reply p50: liminald conversation <= ",
+                                   FormatRatio(kMaxRequestReplyP50VsNats), " NATS request/reply"),
+                      "reqrep", "p50_us", "us", System::kNats, kAtMost, kMaxRequestReplyP50VsNats));
+  targets.push_back(CompareWithPeer(
       results, "latency under load: liminald pub->sub p99 <= NATS p99 (256 B, same offered rate)",
-      "latency-load", "p99_us", "us", "<=", [](double lim, double nats) { return lim <= nats; }));
-  targets.push_back(Threshold(results, "idle connections: liminald RSS per connection <= 16 KiB",
-                              "rss_per_conn", "B", kMaxRssPerConnectionBytes, true));
-  targets.push_back(Threshold(results, "idle connections: liminald idle CPU < 1 %", "idle_cpu_pct",
-                              "%", kMaxIdleCpuPercent, false));
+      "latency-load", "p99_us", "us", System::kNats, kAtMost, 1.0));
+  targets.push_back(Threshold(results, "idle connections: liminald RSS per connection <= 9 KiB",
+                              "connections", "rss_per_conn", "B", kMaxRssPerConnectionBytes, true));
+  targets.push_back(Threshold(results, "idle connections: liminald idle CPU < 1 %", "connections",
+                              "idle_cpu_pct", "%", kMaxIdleCpuPercent, false));
   for (const auto& [workload, title] :
        {std::pair<const char*, const char*>{"durable-256", "256 B"}, {"durable-4096", "4 KiB"}}) {
-    targets.push_back(CompareWithNats(
+    targets.push_back(CompareWithPeer(
         results,
         absl::StrCat("durable pub->sub ", title,
                      ": liminald (fsync always) rate >= JetStream (defaults) rate"),
-        workload, "rate", "msg/s",
-        ">=", [](double lim, double nats) { return lim >= kMinDurableRateVsJetStream * nats; }));
+        workload, "rate", "msg/s", System::kNats, kAtLeast, kMinDurableRateVsJetStream));
   }
   targets.push_back(AckWithinDiskSync(results));
   return targets;

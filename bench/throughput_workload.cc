@@ -34,7 +34,10 @@ std::vector<MetricSpec> ThroughputWorkload::metrics() const {
        .better = Better::kHigher},
       // CPU per delivery does not depend on how much of the (shared) machine the run
       // got, so it is the steadier efficiency figure on a busy host.
-      {.key = "server_cpu_us", .label = "server CPU/msg", .unit = "us", .better = Better::kLower}};
+      {.key = "server_cpu_us", .label = "server CPU/msg", .unit = "us", .better = Better::kLower},
+      // At the end of the window: a working set the allocator does not keep reusing shows
+      // up here as growth (see the 4 KiB target).
+      {.key = "server_rss_bytes", .label = "server RSS", .unit = "B", .better = Better::kLower}};
 }
 
 absl::StatusOr<TrialValues> ThroughputWorkload::RunTrial(Driver& driver) {
@@ -45,6 +48,7 @@ absl::StatusOr<TrialValues> ThroughputWorkload::RunTrial(Driver& driver) {
       {"rate", result->deliveries_per_second},
       {"server_cpu_us", absl::ToDoubleMicroseconds(result->server_cpu) / deliveries},
       {"harness_cpu_us", absl::ToDoubleMicroseconds(result->harness_cpu) / deliveries},
+      {"server_rss_bytes", static_cast<double>(result->server_rss_bytes)},
       {"publish_rate", result->publishes_per_second},
       {"deliveries", static_cast<double>(result->deliveries)},
       {"seconds", absl::ToDoubleSeconds(result->elapsed)}};

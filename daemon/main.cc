@@ -24,18 +24,6 @@
 #include "daemon/logging.h"
 #include "daemon/protocol_server.h"
 
-// jemalloc's start-up options (liminald links jemalloc; see daemon/CMakeLists.txt). Freed
-// pages stay with the process for reuse instead of being returned to the OS on a timer: the
-// message path frees and reallocates large buffers continuously, and purging them made
-// every reuse fault the pages back in (4 KiB pub->sub: 10 us of server CPU per message
-// instead of 5.6). Resident memory therefore tracks the peak, as with glibc malloc. An
-// operator can still choose otherwise with the MALLOC_CONF environment variable, which
-// jemalloc reads after this.
-extern "C" {
-// NOLINTNEXTLINE: the name and type are jemalloc's interface.
-const char* malloc_conf = "dirty_decay_ms:-1,muzzy_decay_ms:-1";
-}
-
 namespace liminal::daemon {
 namespace {
 

@@ -1,6 +1,9 @@
 // Counter: a monotonically increasing count (Prometheus "counter"). Increments are one relaxed
-// atomic add: no lock, no allocation, safe from any thread. Each counter has a cache line
-// of its own, so counters bumped per message on different threads do not false-share.
+// atomic add: no lock, no allocation, safe from any thread. A counter is split into a few
+// cache-line shards and each thread adds to its own one, so a counter bumped per message
+// from both runtime threads (frames in and out) does not bounce one cache line between
+// cores: profiled, that single shared line was 4 % of the server's CPU on 4 KiB pub/sub.
+// Value() sums the shards; the total is exact, only the split between shards varies.
 //
 //   Counter& accepted = registry.AddCounter("liminal_connections_total", "Connections accepted.");
 //   accepted.Increment();
@@ -9,22 +12,40 @@
 #ifndef LIMINAL_CORE_METRICS_COUNTER_H_
 #define LIMINAL_CORE_METRICS_COUNTER_H_
 
+#include <array>
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
 
 namespace liminal::metrics {
 
-class alignas(64) Counter {
+class Counter {
  public:
+  // Enough for the runtime's threads on the machines liminald runs on; more threads share.
+  static constexpr size_t kShards = 8;
+
   Counter() = default;
   Counter(const Counter&) = delete;
   Counter& operator=(const Counter&) = delete;
 
-  void Increment(uint64_t n = 1) { value_.fetch_add(n, std::memory_order_relaxed); }
-  uint64_t Value() const { return value_.load(std::memory_order_relaxed); }
+  void Increment(uint64_t n = 1) {
+    shards_[ThisThreadShard()].value.fetch_add(n, std::memory_order_relaxed);
+  }
+  uint64_t Value() const {
+    uint64_t total = 0;
+    for (const Shard& shard : shards_) total += shard.value.load(std::memory_order_relaxed);
+    return total;
+  }
 
  private:
-  std::atomic<uint64_t> value_{0};
+  struct alignas(64) Shard {
+    std::atomic<uint64_t> value{0};
+  };
+
+  // The calling thread's shard: threads are numbered in the order they first count.
+  static size_t ThisThreadShard();
+
+  std::array<Shard, kShards> shards_;
 };
 
 }  // namespace liminal::metrics

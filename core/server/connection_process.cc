@@ -294,14 +294,16 @@ void ConnectionProcess::RecordSent(const absl::Status& encoded, uint8_t type_id)
 }
 
 std::string& ConnectionProcess::OutboundBatch() {
-  // The batch is handed to the socket at the end of each slice. Start the next one with room
-  // for what the last one held, so a busy connection allocates its batch once per slice
-  // instead of regrowing it through every size on the way (large-buffer churn that the
-  // allocator answers by returning pages to the OS, then faulting them back in).
+  // The batch is handed to the socket at the end of each slice, or earlier once it is full.
+  // Start the next one with room for what the last one held (plus a frame's headroom), so a
+  // busy connection allocates its batch once instead of regrowing it through every size on
+  // the way (large-buffer churn that the allocator answers by returning pages to the OS,
+  // then faulting them back in).
+  if (outbound_batch_.size() >= kOutboundBatchFlushBytes) FlushOutbound();
   if (outbound_batch_.empty()) {
-    outbound_batch_.reserve(
-        std::clamp(last_batch_bytes_, kOutboundBatchReserve,
-                   std::max(kOutboundBatchReserve, options_.max_outbound_bytes)));
+    outbound_batch_.reserve(std::clamp(last_batch_bytes_ + kOutboundBatchReserve,
+                                       kOutboundBatchReserve,
+                                       kOutboundBatchFlushBytes + kOutboundBatchReserve));
   }
   return outbound_batch_;
 }

@@ -46,6 +46,10 @@ class ConnectionProcess final : public runtime::Process, private ConnectionOutpu
 
  private:
   static constexpr size_t kOutboundBatchReserve = 8 * 1024;
+  // A batch that has reached this size goes to the socket before the next frame is added:
+  // batches stay within one allocation size instead of regrowing (and copying) through every
+  // size of a long burst, and the kernel gets the first bytes while the rest is encoded.
+  static constexpr size_t kOutboundBatchFlushBytes = 64 * 1024;
 
   // ConnectionOutput
   runtime::Pid pid() const override { return pid_; }
