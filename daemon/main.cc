@@ -24,6 +24,20 @@
 #include "daemon/logging.h"
 #include "daemon/protocol_server.h"
 
+// jemalloc's start-up options (liminald links jemalloc; see daemon/CMakeLists.txt). Slabs of
+// 32 pages for the 1-14 KiB size classes: at jemalloc's default a 4 KiB message payload
+// shares its slab with at most three others (a 4096-byte class slab holds one), so every
+// slab empties as soon as its few messages are delivered, goes back to the page cache, is
+// purged, and the next payload faults fresh pages in. Profiled on 4 KiB pub/sub: 71k page
+// faults per second (0.4 per message, a quarter of the server's CPU); with 32-page slabs
+// 900 per second, 5.8 -> 4.7 us of server CPU per message, and less resident memory
+// (146 -> 80 MiB), because purging still works. An operator can still choose otherwise with
+// the MALLOC_CONF environment variable, which jemalloc reads after this.
+extern "C" {
+// NOLINTNEXTLINE: the name and type are jemalloc's interface.
+const char* malloc_conf = "slab_sizes:1025-14336:32";
+}
+
 namespace liminal::daemon {
 namespace {
 
