@@ -11,9 +11,9 @@
 //
 // Reading: after StartReading(owner) an async read loop sends each chunk it reads as one
 // SocketData, then one SocketClosed (OK for EOF, an error for a reset or a failed read or
-// write). Each socket keeps only a small 4 KiB read buffer; when a read fills it, the loop
-// drains up to 64 KiB more from the kernel into a per-thread buffer, so one SocketData
-// carries up to 68 KiB and costs one allocation. PauseReading() stops the loop: data that
+// write). A socket holds no read buffer: it waits for readiness, recv(2)s up to 64 KiB into
+// a per-thread buffer and copies exactly what arrived into the SocketData (one allocation
+// of the right size per read). PauseReading() stops the loop: data that
 // was already in flight is held back, so nothing arrives between PauseReading() and
 // ResumeReading(). The loop also stops while more than the inbox limit of delivered bytes
 // has not been reported Consumed(), and starts again once enough has been: a slow owner's

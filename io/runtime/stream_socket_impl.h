@@ -11,10 +11,12 @@
 //     static tcp::socket& Lowest(Stream&);              // the TCP socket underneath
 //     static bool IsCleanEnd(const error_code&);        // an end of input that is not an error
 //   };
-// Plain TCP adds two shortcuts that TLS cannot take: a Write with nothing queued goes straight
-// to send(2) from the calling thread, and a read that fills the small buffer drains the kernel
-// with recv(2). With TLS every write is sealed on the strand (a batch as one buffer, so one
-// record rather than one per frame), and Close() sends close_notify after the flush.
+// Plain TCP takes two shortcuts that TLS cannot: a Write with nothing queued goes straight
+// to send(2) from the calling thread, and reading waits for readiness without a buffer, then
+// recv(2)s into the thread's buffer and copies exactly what arrived into the SocketData (an
+// idle connection holds no read buffer at all). With TLS every write is sealed on the strand
+// (a batch as one buffer, so one record rather than one per frame), reads go through the
+// stream into a small per-socket buffer, and Close() sends close_notify after the flush.
 #ifndef LIMINAL_IO_RUNTIME_STREAM_SOCKET_IMPL_H_
 #define LIMINAL_IO_RUNTIME_STREAM_SOCKET_IMPL_H_
 
@@ -35,6 +37,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -54,10 +57,15 @@ namespace asio = boost::asio;
 using asio::ip::tcp;
 using boost::system::error_code;
 
-// Per-socket buffer for the pending read: small, because idle connections keep it.
-inline constexpr size_t kFirstReadBytes = 4 * 1024;
-// Per-thread buffer for draining more once a read filled the small one.
-inline constexpr size_t kFollowUpReadBytes = 64 * 1024;
+// TLS: per-socket buffer for the pending read, small because idle connections keep it.
+inline constexpr size_t kTlsReadBytes = 4 * 1024;
+// Plain TCP: the per-thread buffer each recv(2) fills; one SocketData carries at most this.
+inline constexpr size_t kPlainReadBytes = 64 * 1024;
+
+// Where a TLS socket's pending read lands; plain sockets have none (see TlsReadBuffer).
+struct NoReadBuffer {};
+template <bool kTls>
+using TlsReadBuffer = std::conditional_t<kTls, std::array<char, kTlsReadBytes>, NoReadBuffer>;
 
 inline std::string PeerText(const tcp::socket& socket) {
   error_code ec;
@@ -241,25 +249,77 @@ class StreamSocketImpl : public std::enable_shared_from_this<StreamSocketImpl<Tr
 
   void StartRead() {
     read_in_flight_ = true;
-    stream_.async_read_some(asio::buffer(first_read_),
-                            OnStrand([self = shared_from_this()](const error_code& ec, size_t n) {
-                              self->OnRead(ec, n);
-                            }));
+    if constexpr (Transport::kTls) {
+      stream_.async_read_some(asio::buffer(tls_read_),
+                              OnStrand([self = shared_from_this()](const error_code& ec, size_t n) {
+                                self->OnTlsRead(ec, n);
+                              }));
+    } else {
+      // Always through the strand's queue: a read loop that finds data every time must not
+      // recurse, and other sockets' handlers get their turn between reads.
+      asio::post(strand_, [self = shared_from_this()] { self->ReadNow(); });
+    }
   }
 
-  void OnRead(const error_code& ec, size_t n) {
+  void OnTlsRead(const error_code& ec, size_t n) {
     read_in_flight_ = false;
-    if (closing_) {
-      OnDiscardRead(ec);
+    if (ec == asio::error::operation_aborted && !closing_) return;
+    std::optional<absl::Status> end;
+    if (ec) end = ReadEnd(ec);
+    OnInput(std::string(tls_read_.data(), n), std::move(end));
+  }
+
+  // Plain TCP, on the strand with a read in flight: takes what the kernel has, or waits for
+  // readiness when it has nothing. Edge-triggered readiness never fires for bytes that were
+  // already there, so every wait is preceded by a recv that found the socket empty.
+  void ReadNow() {
+    if (finished_) {  // closed meanwhile: the descriptor is gone
+      read_in_flight_ = false;
       return;
     }
-    if (ec == asio::error::operation_aborted) return;
-    std::string data(first_read_.data(), n);
-    std::optional<absl::Status> end;
-    if (ec) {
-      end = ReadEnd(ec);
-    } else if (!Transport::kTls && n == first_read_.size()) {
-      end = ReadMore(data);
+    thread_local std::array<char, kPlainReadBytes> buffer;
+    for (;;) {
+      const ssize_t n =
+          ::recv(lowest().native_handle(), buffer.data(), buffer.size(), MSG_DONTWAIT);
+      if (n > 0) {
+        read_in_flight_ = false;
+        OnInput(std::string(buffer.data(), static_cast<size_t>(n)), std::nullopt);
+        return;
+      }
+      if (n == 0) {
+        read_in_flight_ = false;
+        OnInput(std::string(), absl::OkStatus());
+        return;
+      }
+      if (errno == EINTR) continue;
+      if (errno == EAGAIN || errno == EWOULDBLOCK) {
+        lowest().async_wait(
+            tcp::socket::wait_read,
+            OnStrand([self = shared_from_this()](const error_code& ec) { self->OnReadable(ec); }));
+        return;
+      }
+      read_in_flight_ = false;
+      OnInput(std::string(), ReadEnd(error_code(errno, boost::system::system_category())));
+      return;
+    }
+  }
+
+  void OnReadable(const error_code& ec) {
+    if (!ec) {
+      ReadNow();
+      return;
+    }
+    read_in_flight_ = false;
+    if (ec == asio::error::operation_aborted && !closing_) return;
+    OnInput(std::string(), ReadEnd(ec));
+  }
+
+  // What one read produced: `data` (maybe empty) and, when the input ended with this read,
+  // how (OK for EOF). Delivers it to the owner, or discards it while closing.
+  void OnInput(std::string data, std::optional<absl::Status> end) {
+    if (closing_) {
+      OnDiscardRead(end.has_value());
+      return;
     }
     if (end.has_value()) read_ended_ = true;
     bool more = false;
@@ -279,24 +339,6 @@ class StreamSocketImpl : public std::enable_shared_from_this<StreamSocketImpl<Tr
       more = !input_ended_ && !paused_ && !InboxFullLocked();
     }
     if (more) StartRead();
-  }
-
-  // The read filled the small buffer: take what else the kernel has, without waiting.
-  // Returns the end of input if the follow-up read hit it.
-  std::optional<absl::Status> ReadMore(std::string& data) {
-    thread_local std::array<char, kFollowUpReadBytes> buffer;
-    for (;;) {
-      const ssize_t n =
-          ::recv(lowest().native_handle(), buffer.data(), buffer.size(), MSG_DONTWAIT);
-      if (n > 0) {
-        data.append(buffer.data(), static_cast<size_t>(n));
-        return std::nullopt;
-      }
-      if (n == 0) return absl::OkStatus();
-      if (errno == EINTR) continue;
-      if (errno == EAGAIN || errno == EWOULDBLOCK) return std::nullopt;
-      return ReadEnd(error_code(errno, boost::system::system_category()));
-    }
   }
 
   absl::Status ReadEnd(const error_code& ec) const {
@@ -428,9 +470,9 @@ class StreamSocketImpl : public std::enable_shared_from_this<StreamSocketImpl<Tr
   }
 
   // A read completed after Close(): discard it; the end of input finishes the close.
-  void OnDiscardRead(const error_code& ec) {
+  void OnDiscardRead(bool ended) {
     if (finished_) return;
-    if (ec) {
+    if (ended) {
       read_ended_ = true;
       if (flush_done_) Finish();
       return;
@@ -488,7 +530,7 @@ class StreamSocketImpl : public std::enable_shared_from_this<StreamSocketImpl<Tr
   std::vector<std::string> writing_;
   std::vector<asio::const_buffer> write_buffers_;
   size_t writing_bytes_ = 0;
-  std::array<char, kFirstReadBytes> first_read_;
+  [[no_unique_address]] TlsReadBuffer<Transport::kTls> tls_read_;
 };
 
 }  // namespace liminal::io::stream_socket_internal
