@@ -41,6 +41,8 @@ ConnectionProcess::ConnectionProcess(ConnectionHost& host, std::shared_ptr<Conne
       scheduler_(scheduler),
       clock_(clock),
       access_(host.metrics(), &options_.access_report, state_->peer_address()),
+      frames_in_(host.metrics(), &SupervisorMetrics::FrameIn),
+      frames_out_(host.metrics(), &SupervisorMetrics::FrameOut),
       inbound_(options.max_frame_bytes) {}
 
 ConnectionProcess::~ConnectionProcess() {
@@ -136,9 +138,10 @@ void ConnectionProcess::OnBytes(std::string bytes) {
   while (!closing_) {
     std::optional<Frame> frame = inbound_.Next();
     if (!frame.has_value()) break;
-    host_.metrics().FrameIn(frame->type_id());
+    frames_in_.Add(frame->type_id());
     HandleFrame(*frame);
   }
+  frames_in_.Flush();
   if (const protocol::FrameStreamError* error = inbound_.error()) {
     FailProtocol(error->reason(), error->Describe());
   }
@@ -290,7 +293,7 @@ void ConnectionProcess::RecordSent(const absl::Status& encoded, uint8_t type_id)
     return;
   }
   host_.RecordEvent({SupervisorEventKind::kFrameSent, pid_, type_id});
-  host_.metrics().FrameOut(type_id);
+  frames_out_.Add(type_id);
 }
 
 std::string& ConnectionProcess::OutboundBatch() {
@@ -324,6 +327,7 @@ void ConnectionProcess::FailProtocol(ReasonCode code, std::string text) {
 }
 
 void ConnectionProcess::FlushOutbound() {
+  frames_out_.Flush();  // counted before the peer can see them
   if (outbound_batch_.empty()) return;
   last_batch_bytes_ = outbound_batch_.size();
   if (outbound_batch_.size() > 1 && Buggify(runtime::FaultPoint::kShortWrite)) {

@@ -27,6 +27,7 @@
 #include "core/server/connection_options.h"
 #include "core/server/connection_services.h"
 #include "core/server/connection_state.h"
+#include "core/server/frame_tally.h"
 
 namespace liminal::server {
 
@@ -90,6 +91,8 @@ class ConnectionProcess final : public runtime::Process, private ConnectionOutpu
   runtime::Scheduler& scheduler_;
   runtime::Clock& clock_;
   AccessGuard access_;
+  FrameTally frames_in_;   // flushed at the end of each OnBytes
+  FrameTally frames_out_;  // flushed whenever output goes to the socket
 
   runtime::ProcessContext* ctx_ = nullptr;  // valid during a slice
   runtime::Pid pid_ = runtime::kNoPid;

@@ -46,11 +46,11 @@ class SupervisorMetrics {
     if (m_ == nullptr) return nullptr;
     return &m_->PermissionDenied({user.data(), user.size()}, {operation.data(), operation.size()});
   }
-  void FrameIn(uint8_t type_id) const {
-    if (m_ != nullptr) m_->FramesIn(type_id).Increment();
+  void FrameIn(uint8_t type_id, uint64_t n = 1) const {
+    if (m_ != nullptr) m_->FramesIn(type_id).Increment(n);
   }
-  void FrameOut(uint8_t type_id) const {
-    if (m_ != nullptr) m_->FramesOut(type_id).Increment();
+  void FrameOut(uint8_t type_id, uint64_t n = 1) const {
+    if (m_ != nullptr) m_->FramesOut(type_id).Increment(n);
   }
 
  private:
