@@ -361,12 +361,13 @@ absl::StatusOr<PubSubResult> LiminalDriver::RunPubSub(const PubSubSpec& spec) {
                            });
       }
     };
-    boost::asio::any_io_executor executor = lane.publisher->executor();
+    // The pump runs on the connection's strand, where Publish() encodes at once.
+    boost::asio::any_io_executor strand = connection.executor();
     lane.window.SetResumeHook(
-        [&lane, executor] { boost::asio::post(executor, [&lane] { lane.pump(); }); });
+        [&lane, strand] { boost::asio::post(strand, [&lane] { lane.pump(); }); });
   }
   for (auto& lane : lanes) {
-    boost::asio::post(lane->publisher->executor(), [&lane] { lane->pump(); });
+    boost::asio::post(lane->publisher->connection().executor(), [&lane] { lane->pump(); });
   }
 
   std::vector<DeliveryWindow*> windows;
@@ -427,7 +428,8 @@ absl::StatusOr<LoadLatencyResult> LiminalDriver::RunPublishLatency(const LoadLat
   uint64_t in_flight = 0;
   uint64_t sent_in_window = 0;
   std::string payload(std::max(spec.payload_bytes, kSendTimeBytes), 'l');
-  boost::asio::steady_timer timer((*publisher)->executor());
+  // On the connection's strand, so each tick's Publish() calls encode at once.
+  boost::asio::steady_timer timer(connection.executor());
   std::function<void()> tick = [&] {
     if (window.stopping() || LatencyClock::now() >= schedule.until) return;
     backlog += pacer.TakeDue(LatencyClock::now());
@@ -449,7 +451,7 @@ absl::StatusOr<LoadLatencyResult> LiminalDriver::RunPublishLatency(const LoadLat
       if (!error) tick();
     });
   };
-  boost::asio::post((*publisher)->executor(), [&] {
+  boost::asio::post(connection.executor(), [&] {
     timer.expires_at(start);
     timer.async_wait([&tick](boost::system::error_code error) {
       if (!error) tick();

@@ -39,6 +39,8 @@ void Connection::RegisterWorker(WorkerRegistration registration, WorkerRegisterC
 
 void Connection::Ping(PingCallback done) { impl_->Ping(std::move(done)); }
 
+boost::asio::any_io_executor Connection::executor() const { return impl_->executor(); }
+
 void Connection::SetPushHandler(PushHandler handler) { impl_->SetPushHandler(std::move(handler)); }
 
 void Connection::SetPushHandler(SyncPushHandler handler) {

@@ -115,6 +115,13 @@ class Connection {
   // Sends Ping; completes with the round-trip time when the matching Pong arrives.
   void Ping(PingCallback done);
 
+  // The connection's strand as an executor: handlers posted to it (and timers bound to it)
+  // run one at a time with the connection's own callbacks, and Publish() called from one of
+  // them is encoded at once instead of taking a hop through the strand's queue. A producer
+  // that resumes from outside the connection's callbacks (a flow-control hook, a pacing
+  // timer) should run there.
+  boost::asio::any_io_executor executor() const;
+
   // Replaces the push handler (see push.h). Pushes arriving meanwhile use the old one.
   void SetPushHandler(PushHandler handler);
   void SetPushHandler(SyncPushHandler handler);

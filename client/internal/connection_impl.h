@@ -65,6 +65,7 @@ class ConnectionImpl : public std::enable_shared_from_this<ConnectionImpl> {
   absl::StatusOr<Conversation> OpenConversation(std::string subject, ConversationHandlers handlers);
   void RegisterWorker(WorkerRegistration registration, Connection::WorkerRegisterCallback done);
   void Ping(Connection::PingCallback done);
+  boost::asio::any_io_executor executor() const { return strand_; }
   void SetPushHandler(PushHandler handler);
   void Close(absl::AnyInvocable<void()> done);
   bool draining() const { return draining_.load(std::memory_order_acquire); }

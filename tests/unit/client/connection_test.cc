@@ -7,6 +7,7 @@
 #include <future>
 #include <memory>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -261,6 +262,38 @@ TEST_F(ConnectionTest, ResponsesRouteByStreamEvenOutOfOrder) {
   EXPECT_EQ(**first, (PublishResult{30, true}));
   EXPECT_EQ(GetReasonCode(second->status()), 0x0100);
   EXPECT_EQ(**third, (PublishResult{70, false}));
+}
+
+TEST_F(ConnectionTest, PublishesFromTheConnectionsExecutorKeepCallOrder) {
+  FakeServer server(HandshakeOnly);
+  std::unique_ptr<Connection> connection = Connect(server);
+  ASSERT_NE(connection, nullptr);
+  std::shared_ptr<FakeSession> session = server.WaitForSession(kWait);
+  ASSERT_NE(session, nullptr);
+
+  // On the connection's strand, Publish() encodes at once, but only when no call from
+  // elsewhere is still queued: "b" (another thread, queued while the handler runs) must
+  // leave before "c" (the handler's own, made after "b" returned).
+  auto [done_b, result_b] = FutureCallback<absl::StatusOr<PublishResult>>();
+  auto [done_c, result_c] = FutureCallback<absl::StatusOr<PublishResult>>();
+  boost::asio::post(connection->executor(), [&connection, done_b = std::move(done_b),
+                                             done_c = std::move(done_c)]() mutable {
+    std::thread other([&] { connection->Publish("orders", "b", {}, std::move(done_b)); });
+    other.join();
+    connection->Publish("orders", "c", {}, std::move(done_c));
+  });
+  std::vector<std::string> payloads;
+  for (int i = 0; i < 2; ++i) {
+    std::optional<Frame> publish = session->NextFrameOf<protocol::Publish>(kWait);
+    ASSERT_TRUE(publish.has_value());
+    payloads.push_back(std::get<protocol::Publish>(publish->body).envelope.payload);
+    session->Send(
+        MakeFrame(protocol::PublishAck{static_cast<uint64_t>(i + 1)}, publish->stream_id));
+  }
+  EXPECT_EQ(payloads, (std::vector<std::string>{"b", "c"}));
+  std::optional<absl::StatusOr<PublishResult>> c = AwaitFor(result_c, kWait);
+  ASSERT_TRUE(c.has_value());
+  EXPECT_EQ(**c, (PublishResult{2, false}));
 }
 
 TEST_F(ConnectionTest, FullOutboundQueueRefusesNewOperations) {
