@@ -60,7 +60,8 @@ using boost::system::error_code;
 // TLS: per-socket buffer for the pending read, small because idle connections keep it.
 inline constexpr size_t kTlsReadBytes = 4 * 1024;
 // Plain TCP: the per-thread buffer each recv(2) fills; one SocketData carries at most this.
-inline constexpr size_t kPlainReadBytes = 64 * 1024;
+// (4 KiB pub/sub, measured: 64 KiB reads 4.3-4.5 us of server CPU per message, 256 KiB 4.1.)
+inline constexpr size_t kPlainReadBytes = 256 * 1024;
 
 // Where a TLS socket's pending read lands; plain sockets have none (see TlsReadBuffer).
 struct NoReadBuffer {};
