@@ -11,7 +11,7 @@
 //
 // Reading: after StartReading(owner) an async read loop sends each chunk it reads as one
 // SocketData, then one SocketClosed (OK for EOF, an error for a reset or a failed read or
-// write). A socket holds no read buffer: it waits for readiness, recv(2)s up to 256 KiB into
+// write). A socket holds no read buffer: it waits for readiness, recv(2)s up to 64 KiB into
 // a per-thread buffer and copies exactly what arrived into the SocketData (one allocation
 // of the right size per read). PauseReading() stops the loop: data that
 // was already in flight is held back, so nothing arrives between PauseReading() and

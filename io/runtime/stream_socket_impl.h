@@ -60,8 +60,9 @@ using boost::system::error_code;
 // TLS: per-socket buffer for the pending read, small because idle connections keep it.
 inline constexpr size_t kTlsReadBytes = 4 * 1024;
 // Plain TCP: the per-thread buffer each recv(2) fills; one SocketData carries at most this.
-// (4 KiB pub/sub, measured: 64 KiB reads 4.3-4.5 us of server CPU per message, 256 KiB 4.1.)
-inline constexpr size_t kPlainReadBytes = 256 * 1024;
+// Measured: 256 KiB reads took 4 KiB pub/sub from 4.3-4.5 to 4.1 us of server CPU per
+// message but cost 16 B pub/sub a tenth of its rate (2.55-2.80M -> 2.41-2.51M msg/s).
+inline constexpr size_t kPlainReadBytes = 64 * 1024;
 
 // Where a TLS socket's pending read lands; plain sockets have none (see TlsReadBuffer).
 struct NoReadBuffer {};
