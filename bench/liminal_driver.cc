@@ -361,10 +361,11 @@ absl::StatusOr<PubSubResult> LiminalDriver::RunPubSub(const PubSubSpec& spec) {
                            });
       }
     };
-    // The pump runs on the connection's strand, where Publish() encodes at once.
-    boost::asio::any_io_executor strand = connection.executor();
-    lane.window.SetResumeHook(
-        [&lane, strand] { boost::asio::post(strand, [&lane] { lane.pump(); }); });
+    // The pump runs on the connection's strand, where Publish() encodes at once. The hook
+    // keeps no copy of the strand: the window outlives the publisher's I/O context.
+    lane.window.SetResumeHook([&lane] {
+      boost::asio::post(lane.publisher->connection().executor(), [&lane] { lane.pump(); });
+    });
   }
   for (auto& lane : lanes) {
     boost::asio::post(lane->publisher->connection().executor(), [&lane] { lane->pump(); });
