@@ -106,11 +106,6 @@ class ConnectionImpl : public std::enable_shared_from_this<ConnectionImpl> {
     AckTracker acks;
     boost::asio::steady_timer ack_timer;
     bool ack_timer_armed = false;
-    // The handle every on_delivery call receives, made once at SubscribeAck instead of per
-    // delivery (a shared_from_this and a copy of the channel name each). It refers back to
-    // the connection, so it lives only as long as this entry: the entry leaves the table
-    // when the subscription ends or the connection closes.
-    Subscription delivery_handle;
   };
 
   struct PendingRequest {
