@@ -15,19 +15,21 @@ Subscription::Subscription(std::shared_ptr<internal::ConnectionImpl> impl, uint3
       channel_(std::move(channel)) {}
 
 void Subscription::Ack(uint64_t seq) const {
-  if (impl_) impl_->Ack(stream_id_, seq);
+  if (std::shared_ptr<internal::ConnectionImpl> impl = impl_.lock()) impl->Ack(stream_id_, seq);
 }
 
 void Subscription::Reject(uint64_t seq, std::optional<std::string> reason) const {
-  if (impl_) impl_->Reject(stream_id_, seq, std::move(reason));
+  if (std::shared_ptr<internal::ConnectionImpl> impl = impl_.lock())
+    impl->Reject(stream_id_, seq, std::move(reason));
 }
 
 void Subscription::Defer(uint64_t seq, std::optional<std::string> reason) const {
-  if (impl_) impl_->Defer(stream_id_, seq, std::move(reason));
+  if (std::shared_ptr<internal::ConnectionImpl> impl = impl_.lock())
+    impl->Defer(stream_id_, seq, std::move(reason));
 }
 
 void Subscription::Unsubscribe() const {
-  if (impl_) impl_->Unsubscribe(stream_id_);
+  if (std::shared_ptr<internal::ConnectionImpl> impl = impl_.lock()) impl->Unsubscribe(stream_id_);
 }
 
 }  // namespace liminal::client

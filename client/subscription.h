@@ -69,7 +69,10 @@ class Subscription {
   Subscription(std::shared_ptr<internal::ConnectionImpl> impl, uint32_t stream_id, uint64_t id,
                const protocol::SchemaId& schema_id, std::string channel);
 
-  std::shared_ptr<internal::ConnectionImpl> impl_;
+  // Not owning: a handle does not keep its connection alive (the connection keeps one handle
+  // per subscription for its on_delivery calls, which must not keep it alive either). Once the
+  // connection is gone every method does nothing, as for an empty handle.
+  std::weak_ptr<internal::ConnectionImpl> impl_;
   uint32_t stream_id_ = 0;
   uint64_t id_ = 0;
   protocol::SchemaId schema_id_{};

@@ -692,7 +692,8 @@ void ConnectionImpl::OnFrame(const Frame& frame, protocol::SubscribeAck& body) {
   sub.schema_id = body.selected_schema;
   Connection::SubscribeCallback done = std::move(sub.on_subscribed);
   sub.on_subscribed = nullptr;
-  done(MakeHandle(frame.stream_id, sub));
+  sub.delivery_handle = MakeHandle(frame.stream_id, sub);
+  done(sub.delivery_handle);
 }
 
 void ConnectionImpl::OnFrame(const Frame& frame, protocol::SubscribeError& body) {
@@ -712,7 +713,7 @@ void ConnectionImpl::OnFrame(const Frame& frame, protocol::Deliver& body) {
   if (sub == nullptr) return;  // e.g. in flight when the client unsubscribed
   sub->highest_delivered = std::max(sub->highest_delivered, body.delivery_seq);
   if (sub->handlers.on_delivery) {
-    sub->handlers.on_delivery(MakeHandle(frame.stream_id, *sub),
+    sub->handlers.on_delivery(sub->delivery_handle,
                               Delivery{.seq = body.delivery_seq,
                                        .payload = std::move(body.envelope.payload),
                                        .schema_id = body.envelope.schema_id,

@@ -106,6 +106,10 @@ class ConnectionImpl : public std::enable_shared_from_this<ConnectionImpl> {
     AckTracker acks;
     boost::asio::steady_timer ack_timer;
     bool ack_timer_armed = false;
+    // The handle every on_delivery call receives, made once at SubscribeAck instead of per
+    // delivery (a shared_from_this and a copy of the channel name each). Handles do not own
+    // the connection, so keeping one here makes no reference cycle.
+    Subscription delivery_handle;
   };
 
   struct PendingRequest {
