@@ -189,7 +189,7 @@ absl::StatusOr<PubSubResult> DeliveryWindow::MeasureAll(const std::vector<Delive
     result.harness_cpu = *harness_cpu_end - *harness_cpu_start;
   }
   if (const absl::StatusOr<int64_t> rss = ReadRssBytes(server_pid); rss.ok()) {
-    result.server_rss_bytes = *rss;
+    result.server_rss_bytes = *rss;  // unreadable: no value, so the RSS target skips
   }
   return result;
 }

@@ -19,6 +19,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -106,8 +107,8 @@ struct PubSubResult {
   // process (the client libraries, publisher and subscribers); zero when unreadable.
   absl::Duration server_cpu;
   absl::Duration harness_cpu;
-  // The server's resident memory at the end of the measured window; 0 when unreadable.
-  int64_t server_rss_bytes = 0;
+  // The server's resident memory at the end of the measured window, when readable.
+  std::optional<int64_t> server_rss_bytes;
 };
 
 // One requester doing round trips back to back.

@@ -151,10 +151,14 @@ std::vector<TargetResult> EvaluateTargets(const RunResults& results) {
       absl::StrCat("pub->sub 4 KiB: liminald rate >= ", FormatRatio(kMinLargePubSubRateVsRedis),
                    " Redis rate"),
       "pubsub-4096", "rate", "msg/s", System::kRedis, kAtLeast, kMinLargePubSubRateVsRedis));
-  targets.push_back(Threshold(results, "pub->sub 4 KiB: liminald server CPU per message < 2.5 us",
+  targets.push_back(Threshold(results,
+                              absl::StrCat("pub->sub 4 KiB: liminald server CPU per message < ",
+                                           FormatValue(kMaxLargePubSubServerCpuUs, "us")),
                               "pubsub-4096", "server_cpu_us", "us", kMaxLargePubSubServerCpuUs,
                               false));
-  targets.push_back(Threshold(results, "pub->sub 4 KiB: liminald RSS after the run <= 256 MiB",
+  targets.push_back(Threshold(results,
+                              absl::StrCat("pub->sub 4 KiB: liminald RSS after the run <= ",
+                                           FormatValue(kMaxLargePubSubServerRssBytes, "B")),
                               "pubsub-4096", "server_rss_bytes", "B", kMaxLargePubSubServerRssBytes,
                               true));
   targets.push_back(CompareWithPeer(
@@ -170,7 +174,9 @@ std::vector<TargetResult> EvaluateTargets(const RunResults& results) {
   targets.push_back(CompareWithPeer(
       results, "latency under load: liminald pub->sub p99 <= NATS p99 (256 B, same offered rate)",
       "latency-load", "p99_us", "us", System::kNats, kAtMost, 1.0));
-  targets.push_back(Threshold(results, "idle connections: liminald RSS per connection <= 9 KiB",
+  targets.push_back(Threshold(results,
+                              absl::StrCat("idle connections: liminald RSS per connection <= ",
+                                           FormatValue(kMaxRssPerConnectionBytes, "B")),
                               "connections", "rss_per_conn", "B", kMaxRssPerConnectionBytes, true));
   targets.push_back(Threshold(results, "idle connections: liminald idle CPU < 1 %", "connections",
                               "idle_cpu_pct", "%", kMaxIdleCpuPercent, false));

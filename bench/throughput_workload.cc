@@ -44,14 +44,17 @@ absl::StatusOr<TrialValues> ThroughputWorkload::RunTrial(Driver& driver) {
   absl::StatusOr<PubSubResult> result = driver.RunPubSub(spec_);
   if (!result.ok()) return result.status();
   const double deliveries = static_cast<double>(std::max<uint64_t>(result->deliveries, 1));
-  return TrialValues{
+  TrialValues values{
       {"rate", result->deliveries_per_second},
       {"server_cpu_us", absl::ToDoubleMicroseconds(result->server_cpu) / deliveries},
       {"harness_cpu_us", absl::ToDoubleMicroseconds(result->harness_cpu) / deliveries},
-      {"server_rss_bytes", static_cast<double>(result->server_rss_bytes)},
       {"publish_rate", result->publishes_per_second},
       {"deliveries", static_cast<double>(result->deliveries)},
       {"seconds", absl::ToDoubleSeconds(result->elapsed)}};
+  if (result->server_rss_bytes.has_value()) {
+    values["server_rss_bytes"] = static_cast<double>(*result->server_rss_bytes);
+  }
+  return values;
 }
 
 }  // namespace liminal::bench
