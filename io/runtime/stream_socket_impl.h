@@ -280,29 +280,23 @@ class StreamSocketImpl : public std::enable_shared_from_this<StreamSocketImpl<Tr
       return;
     }
     thread_local std::array<char, kPlainReadBytes> buffer;
-    for (;;) {
-      const ssize_t n =
-          ::recv(lowest().native_handle(), buffer.data(), buffer.size(), MSG_DONTWAIT);
-      if (n > 0) {
-        read_in_flight_ = false;
-        OnInput(std::string(buffer.data(), static_cast<size_t>(n)), std::nullopt);
-        return;
-      }
-      if (n == 0) {
-        read_in_flight_ = false;
-        OnInput(std::string(), absl::OkStatus());
-        return;
-      }
-      if (errno == EINTR) continue;
-      if (errno == EAGAIN || errno == EWOULDBLOCK) {
-        lowest().async_wait(
-            tcp::socket::wait_read,
-            OnStrand([self = shared_from_this()](const error_code& ec) { self->OnReadable(ec); }));
-        return;
-      }
-      read_in_flight_ = false;
-      OnInput(std::string(), ReadEnd(error_code(errno, boost::system::system_category())));
+    ssize_t n;
+    do {
+      n = ::recv(lowest().native_handle(), buffer.data(), buffer.size(), MSG_DONTWAIT);
+    } while (n < 0 && errno == EINTR);
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      lowest().async_wait(
+          tcp::socket::wait_read,
+          OnStrand([self = shared_from_this()](const error_code& ec) { self->OnReadable(ec); }));
       return;
+    }
+    read_in_flight_ = false;
+    if (n > 0) {
+      OnInput(std::string(buffer.data(), static_cast<size_t>(n)), std::nullopt);
+    } else if (n == 0) {
+      OnInput(std::string(), absl::OkStatus());
+    } else {
+      OnInput(std::string(), ReadEnd(error_code(errno, boost::system::system_category())));
     }
   }
 
