@@ -6,7 +6,7 @@
 //   LatencySink sink(measure_from, measure_until, /*max_samples=*/4'000'000);
 //   publisher:  StampSendTime(payload);  publish(payload);
 //   subscriber: sink.Received(payload);  // one thread at a time (the subscription's)
-//   ... after the subscription has stopped: sink.samples(), sink.delivered_in_window()
+//   ... after the subscription has stopped: sink.TakeResult(...)
 //
 // Thread-safety: Received() from one thread at a time; the accessors once it has stopped.
 #ifndef LIMINAL_BENCH_LATENCY_SINK_H_
@@ -17,7 +17,14 @@
 #include <cstring>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+#include "bench/driver.h"
 
 namespace liminal::bench {
 
@@ -54,7 +61,6 @@ class LatencySink {
 
   void Received(std::string_view payload) {
     const LatencyClock::time_point now = LatencyClock::now();
-    ++received_;
     if (payload.size() < kSendTimeBytes) return;
     int64_t ns = 0;
     std::memcpy(&ns, payload.data(), kSendTimeBytes);
@@ -66,15 +72,30 @@ class LatencySink {
     }
   }
 
-  uint64_t received() const { return received_; }
-  uint64_t delivered_in_window() const { return delivered_in_window_; }
-  std::vector<int64_t>& samples() { return samples_; }
+  // The run's result, once the subscription has stopped: the measurement's error, a
+  // DataLoss error naming `system` when the delivery window did not drain (`published` vs
+  // `delivered`), or the samples (moved out) and the in-window counts.
+  absl::StatusOr<LoadLatencyResult> TakeResult(absl::string_view system,
+                                               const absl::Status& measured, bool drained,
+                                               uint64_t published, uint64_t delivered,
+                                               uint64_t sent_in_window) {
+    if (!measured.ok()) return measured;
+    if (!drained) {
+      return absl::DataLossError(absl::StrCat(system, ": ", published - delivered, " of ",
+                                              published,
+                                              " messages not delivered 5 s after the run"));
+    }
+    LoadLatencyResult result;
+    result.latencies_ns = std::move(samples_);
+    result.sent_in_window = sent_in_window;
+    result.delivered_in_window = delivered_in_window_;
+    return result;
+  }
 
  private:
   const LatencyClock::time_point from_;
   const LatencyClock::time_point until_;
   const size_t max_samples_;
-  uint64_t received_ = 0;
   uint64_t delivered_in_window_ = 0;
   std::vector<int64_t> samples_;
 };

@@ -468,16 +468,8 @@ absl::StatusOr<LoadLatencyResult> LiminalDriver::RunPublishLatency(const LoadLat
   const uint64_t delivered = window.TotalDelivered();
   (*subscriber)->Close();
   (*publisher)->Close();
-  if (!measured.ok()) return measured.status();
-  if (!drained) {
-    return absl::DataLossError(absl::StrCat("liminald: ", published - delivered, " of ", published,
-                                            " messages not delivered 5 s after the run"));
-  }
-  LoadLatencyResult result;
-  result.latencies_ns = std::move(sink.samples());
-  result.sent_in_window = sent_in_window;
-  result.delivered_in_window = sink.delivered_in_window();
-  return result;
+  return sink.TakeResult("liminald", measured.status(), drained, published, delivered,
+                         sent_in_window);
 }
 
 absl::StatusOr<LatencyResult> LiminalDriver::RunRequestReply(const LatencySpec& spec) {

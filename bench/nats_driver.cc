@@ -419,16 +419,7 @@ absl::StatusOr<LoadLatencyResult> NatsDriver::RunPublishLatency(const LoadLatenc
   const uint64_t published = window.published();
   const uint64_t delivered = window.TotalDelivered();
   subscription->reset();  // waits until the callback can no longer run
-  if (!measured.ok()) return measured.status();
-  if (!drained) {
-    return absl::DataLossError(absl::StrCat("nats: ", published - delivered, " of ", published,
-                                            " messages not delivered 5 s after the run"));
-  }
-  LoadLatencyResult result;
-  result.latencies_ns = std::move(sink.samples());
-  result.sent_in_window = sent_in_window;
-  result.delivered_in_window = sink.delivered_in_window();
-  return result;
+  return sink.TakeResult("nats", measured.status(), drained, published, delivered, sent_in_window);
 }
 
 absl::StatusOr<LatencyResult> NatsDriver::RunRequestReply(const LatencySpec& spec) {
