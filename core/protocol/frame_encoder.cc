@@ -218,8 +218,12 @@ absl::Status EncodePublish(uint32_t stream_id, const Publish& publish, std::stri
                     [&](PayloadWriter& w) { EncodeFields(w, flags, publish); });
 }
 
-absl::Status EncodeDeliver(uint32_t stream_id, uint64_t delivery_seq, const SchemaId& schema_id,
-                           const Envelope& envelope, std::string& out) {
+namespace {
+
+// EncodeDeliver, with or without the payload's bytes at the end.
+absl::Status EncodeDeliverMaybePayload(uint32_t stream_id, uint64_t delivery_seq,
+                                       const SchemaId& schema_id, const Envelope& envelope,
+                                       std::string& out, bool with_payload) {
   if (absl::Status status = CheckStream(FrameType::kDeliver, stream_id); !status.ok()) {
     return status;
   }
@@ -241,16 +245,38 @@ absl::Status EncodeDeliver(uint32_t stream_id, uint64_t delivery_seq, const Sche
     std::memcpy(prefix + 22, schema_id.data(), 32);
     std::memcpy(prefix + 54, kIndependentCausalWire.data(), kIndependentCausalWire.size());
     StoreBigEndian<uint32_t>(static_cast<uint32_t>(payload_size), prefix + 60);
+    if (!with_payload) {
+      out.append(prefix, kFixedPrefix);
+      return absl::OkStatus();
+    }
     out.reserve(out.size() + kFixedPrefix + payload_size);
     out.append(prefix, kFixedPrefix);
     out.append(envelope.payload);
     return absl::OkStatus();
   }
-  return EncodeWith(static_cast<uint8_t>(FrameType::kDeliver), /*flags=*/0, stream_id, out,
-                    [&](PayloadWriter& w) {
-                      w.WriteU64(delivery_seq);
-                      w.WriteEnvelope("envelope", schema_id, envelope);
-                    });
+  absl::Status status = EncodeWith(static_cast<uint8_t>(FrameType::kDeliver), /*flags=*/0,
+                                   stream_id, out, [&](PayloadWriter& w) {
+                                     w.WriteU64(delivery_seq);
+                                     w.WriteEnvelope("envelope", schema_id, envelope);
+                                   });
+  // Rare (a causal context): the payload was written, and is cut off again.
+  if (status.ok() && !with_payload) out.resize(out.size() - payload_size);
+  return status;
+}
+
+}  // namespace
+
+absl::Status EncodeDeliver(uint32_t stream_id, uint64_t delivery_seq, const SchemaId& schema_id,
+                           const Envelope& envelope, std::string& out) {
+  return EncodeDeliverMaybePayload(stream_id, delivery_seq, schema_id, envelope, out,
+                                   /*with_payload=*/true);
+}
+
+absl::Status EncodeDeliverPrefix(uint32_t stream_id, uint64_t delivery_seq,
+                                 const SchemaId& schema_id, const Envelope& envelope,
+                                 std::string& out) {
+  return EncodeDeliverMaybePayload(stream_id, delivery_seq, schema_id, envelope, out,
+                                   /*with_payload=*/false);
 }
 
 }  // namespace liminal::protocol

@@ -30,6 +30,13 @@ absl::Status EncodeFrame(const Frame& frame, std::string& out);
 absl::Status EncodeDeliver(uint32_t stream_id, uint64_t delivery_seq, const SchemaId& schema_id,
                            const Envelope& envelope, std::string& out);
 
+// EncodeDeliver without the payload's bytes: appends everything before them (the payload is
+// the frame's last field; the header counts it), for a caller that sends the payload from
+// where it already lives (a gathered write). The same refusals as EncodeDeliver.
+absl::Status EncodeDeliverPrefix(uint32_t stream_id, uint64_t delivery_seq,
+                                 const SchemaId& schema_id, const Envelope& envelope,
+                                 std::string& out);
+
 // Appends exactly what EncodeFrame(MakeFrame(publish, stream_id)) would (flag 0x02 set iff
 // there is a key), without moving the Publish into a Frame first: the client's publish path.
 absl::Status EncodePublish(uint32_t stream_id, const Publish& publish, std::string& out);

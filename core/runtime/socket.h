@@ -11,6 +11,7 @@
 //   socket->StartReading(ctx.self(), /*inbox_limit=*/4 << 20);
 //   ... on SocketData{bytes}: handle them, then socket->Consumed(bytes.size());
 //   socket->Write(std::move(encoded_frames));
+//   socket->WriteGathered(std::move(outbound_bytes));   // owned + borrowed pieces, in order
 //   if (socket->QueuedBytes() > limit) socket->PauseReading();   // until SocketDrained
 //                                          (pausing also arms SocketDrained)
 //   socket->Close();   // flushes what is queued (bounded), then closes both directions
@@ -22,6 +23,7 @@
 #include <string>
 
 #include "absl/functional/any_invocable.h"
+#include "core/runtime/outbound_bytes.h"
 #include "core/runtime/pid.h"
 
 namespace liminal::runtime {
@@ -35,6 +37,9 @@ class Socket {
   virtual void PauseReading() = 0;
   virtual void ResumeReading() = 0;
   virtual void Write(std::string bytes) = 0;
+  // Write() of a batch with borrowed ranges (outbound_bytes.h). A socket that can send the
+  // pieces with one gathered write overrides it; by default the batch is flattened.
+  virtual void WriteGathered(OutboundBytes bytes) { Write(std::move(bytes).Flatten()); }
   virtual size_t QueuedBytes() const = 0;
   // Idempotent. After Close, Write is a no-op and no further messages are sent.
   virtual void Close() = 0;

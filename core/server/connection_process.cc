@@ -86,7 +86,7 @@ void ConnectionProcess::OnMessage(runtime::ProcessContext& ctx, runtime::Message
       socket_->Consumed(handled);
       if (!closing_ && Buggify(runtime::FaultPoint::kSocketError)) {
         // The socket fails right after a read was handled, before any reply goes out.
-        outbound_batch_.clear();
+        outbound_batch_ = runtime::OutboundBytes();
         Close(CloseRoute::kSocketError);
       }
     } else if (std::holds_alternative<runtime::SocketClosed>(message)) {
@@ -280,10 +280,19 @@ void ConnectionProcess::Send(const Frame& frame) {
 
 void ConnectionProcess::SendDeliver(uint32_t stream_id, uint64_t delivery_seq,
                                     const protocol::SchemaId& schema_id,
-                                    const protocol::Envelope& envelope) {
+                                    const std::shared_ptr<const protocol::Envelope>& envelope) {
   if (closing_) return;
-  RecordSent(protocol::EncodeDeliver(stream_id, delivery_seq, schema_id, envelope, OutboundBatch()),
-             static_cast<uint8_t>(protocol::FrameType::kDeliver));
+  const std::string_view payload = envelope->payload;
+  if (payload.size() < kSplicePayloadBytes) {
+    RecordSent(
+        protocol::EncodeDeliver(stream_id, delivery_seq, schema_id, *envelope, OutboundBatch()),
+        static_cast<uint8_t>(protocol::FrameType::kDeliver));
+    return;
+  }
+  const absl::Status encoded =
+      protocol::EncodeDeliverPrefix(stream_id, delivery_seq, schema_id, *envelope, OutboundBatch());
+  if (encoded.ok()) outbound_batch_.Splice(envelope, payload);
+  RecordSent(encoded, static_cast<uint8_t>(protocol::FrameType::kDeliver));
 }
 
 void ConnectionProcess::RecordSent(const absl::Status& encoded, uint8_t type_id) {
@@ -303,12 +312,12 @@ std::string& ConnectionProcess::OutboundBatch() {
   // the way (large-buffer churn that the allocator answers by returning pages to the OS,
   // then faulting them back in).
   if (outbound_batch_.size() >= kOutboundBatchFlushBytes) FlushOutbound();
+  std::string& bytes = outbound_batch_.bytes();
   if (outbound_batch_.empty()) {
-    outbound_batch_.reserve(std::clamp(last_batch_bytes_ + kOutboundBatchReserve,
-                                       kOutboundBatchReserve,
-                                       kOutboundBatchFlushBytes + kOutboundBatchReserve));
+    bytes.reserve(std::clamp(last_batch_owned_bytes_ + kOutboundBatchReserve, kOutboundBatchReserve,
+                             kOutboundBatchFlushBytes + kOutboundBatchReserve));
   }
-  return outbound_batch_;
+  return bytes;
 }
 
 bool ConnectionProcess::HasOutboundRoom() const {
@@ -329,14 +338,18 @@ void ConnectionProcess::FailProtocol(ReasonCode code, std::string text) {
 void ConnectionProcess::FlushOutbound() {
   frames_out_.Flush();  // counted before the peer can see them
   if (outbound_batch_.empty()) return;
-  last_batch_bytes_ = outbound_batch_.size();
-  if (outbound_batch_.size() > 1 && Buggify(runtime::FaultPoint::kShortWrite)) {
+  last_batch_owned_bytes_ = outbound_batch_.bytes().size();
+  runtime::OutboundBytes batch = std::exchange(outbound_batch_, runtime::OutboundBytes());
+  if (batch.size() > 1 && Buggify(runtime::FaultPoint::kShortWrite)) {
     // A short write: the batch reaches the socket in two writes.
-    socket_->Write(outbound_batch_.substr(0, outbound_batch_.size() / 2));
-    outbound_batch_.erase(0, outbound_batch_.size() / 2);
+    std::string flat = std::move(batch).Flatten();
+    socket_->Write(flat.substr(0, flat.size() / 2));
+    socket_->Write(flat.substr(flat.size() / 2));
+  } else if (batch.has_splices()) {
+    socket_->WriteGathered(std::move(batch));
+  } else {
+    socket_->Write(std::move(batch).Flatten());
   }
-  socket_->Write(std::move(outbound_batch_));
-  outbound_batch_.clear();
   if (!closing_ && !reading_paused_ && socket_->QueuedBytes() > options_.max_outbound_bytes) {
     reading_paused_ = true;
     socket_->PauseReading();

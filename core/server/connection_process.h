@@ -19,6 +19,7 @@
 #include "core/protocol/frame_stream.h"
 #include "core/protocol/reason_code.h"
 #include "core/runtime/clock.h"
+#include "core/runtime/outbound_bytes.h"
 #include "core/runtime/process.h"
 #include "core/runtime/scheduler.h"
 #include "core/runtime/socket.h"
@@ -51,12 +52,16 @@ class ConnectionProcess final : public runtime::Process, private ConnectionOutpu
   // batches stay within one allocation size instead of regrowing (and copying) through every
   // size of a long burst, and the kernel gets the first bytes while the rest is encoded.
   static constexpr size_t kOutboundBatchFlushBytes = 64 * 1024;
+  // A delivered payload at least this large is spliced into the batch (sent from the shared
+  // envelope by a gathered write) instead of copied into it. Below it, copying costs less
+  // than the extra piece and the reference.
+  static constexpr size_t kSplicePayloadBytes = 1024;
 
   // ConnectionOutput
   runtime::Pid pid() const override { return pid_; }
   void Send(const protocol::Frame& frame) override;
   void SendDeliver(uint32_t stream_id, uint64_t delivery_seq, const protocol::SchemaId& schema_id,
-                   const protocol::Envelope& envelope) override;
+                   const std::shared_ptr<const protocol::Envelope>& envelope) override;
   bool HasOutboundRoom() const override;
   AccessGuard& access() override { return access_; }
 
@@ -73,7 +78,7 @@ class ConnectionProcess final : public runtime::Process, private ConnectionOutpu
   void ArmTimer(uint64_t tag, absl::Duration delay);
   // Whether the simulation fires fault point `point` now (never in production).
   bool Buggify(runtime::FaultPoint point) const;
-  // outbound_batch_, reserved for a burst when a slice starts writing into it.
+  // outbound_batch_'s owned bytes, reserved for a burst when a slice starts writing into it.
   std::string& OutboundBatch();
   // After a frame of `type_id` was encoded into the batch: records it, or fails the
   // connection with E_INTERNAL if encoding refused it.
@@ -97,8 +102,8 @@ class ConnectionProcess final : public runtime::Process, private ConnectionOutpu
   runtime::ProcessContext* ctx_ = nullptr;  // valid during a slice
   runtime::Pid pid_ = runtime::kNoPid;
   protocol::FrameStream inbound_;
-  std::string outbound_batch_;
-  size_t last_batch_bytes_ = 0;           // size of the batch last handed to the socket
+  runtime::OutboundBytes outbound_batch_;
+  size_t last_batch_owned_bytes_ = 0;     // owned bytes of the batch last handed to the socket
   std::vector<PushControl> held_pushes_;  // pushes that arrived before the handshake
   bool handshake_done_ = false;
   bool closing_ = false;

@@ -28,11 +28,12 @@ class ConnectionOutput {
   // Queues a frame for the socket (frames written in one slice go out in one batch).
   virtual void Send(const protocol::Frame& frame) = 0;
   // Queues Deliver(stream_id, delivery_seq, envelope under `schema_id`): the same bytes as
-  // Send() with that frame, encoded straight from the (shared) envelope without copying it
-  // into a Frame. `schema_id` is the subscription's selected schema (wire §9).
+  // Send() with that frame, encoded straight from the shared envelope without copying it
+  // into a Frame; a large payload is written from the envelope itself, which the output
+  // keeps alive until then. `schema_id` is the subscription's selected schema (wire §9).
   virtual void SendDeliver(uint32_t stream_id, uint64_t delivery_seq,
                            const protocol::SchemaId& schema_id,
-                           const protocol::Envelope& envelope) = 0;
+                           const std::shared_ptr<const protocol::Envelope>& envelope) = 0;
   // False once the outbound queue is over max_outbound_bytes: hold deliveries back until
   // the next Pump.
   virtual bool HasOutboundRoom() const = 0;

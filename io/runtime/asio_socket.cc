@@ -61,7 +61,10 @@ void AsioSocket::StartReading(runtime::Pid owner, size_t inbox_limit) {
 void AsioSocket::Consumed(size_t bytes) { impl_->Consumed(bytes); }
 void AsioSocket::PauseReading() { impl_->PauseReading(); }
 void AsioSocket::ResumeReading() { impl_->ResumeReading(); }
-void AsioSocket::Write(std::string bytes) { impl_->Write(std::move(bytes)); }
+void AsioSocket::Write(std::string bytes) {
+  impl_->Write(runtime::OutboundBytes(std::move(bytes)));
+}
+void AsioSocket::WriteGathered(runtime::OutboundBytes bytes) { impl_->Write(std::move(bytes)); }
 size_t AsioSocket::QueuedBytes() const { return impl_->QueuedBytes(); }
 void AsioSocket::Close() { impl_->Close(); }
 std::string AsioSocket::PeerAddress() const { return impl_->peer(); }

@@ -20,7 +20,9 @@
 // mailbox never holds more than the limit plus one read.
 //
 // Writing: Write() appends to an outbound queue (QueuedBytes() grows at once) and at most
-// one asio::async_write is in flight, gathering every chunk queued so far. A write error
+// one asio::async_write is in flight, gathering every chunk queued so far. WriteGathered()
+// queues an OutboundBytes the same way, its borrowed ranges sent in place (one sendmsg(2)
+// with a piece per range) rather than copied. A write error
 // drops the queue and ends input with SocketClosed{error}, even while reading is paused.
 //
 // Backpressure (SocketDrained): the socket arms a low-water mark when a Write takes the
@@ -85,6 +87,7 @@ class AsioSocket final : public runtime::Socket {
   void PauseReading() override;
   void ResumeReading() override;
   void Write(std::string bytes) override;
+  void WriteGathered(runtime::OutboundBytes bytes) override;
   size_t QueuedBytes() const override;
   void Close() override;
   std::string PeerAddress() const override;

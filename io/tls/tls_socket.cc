@@ -39,7 +39,8 @@ void TlsSocket::StartReading(runtime::Pid owner, size_t inbox_limit) {
 void TlsSocket::Consumed(size_t bytes) { impl_->Consumed(bytes); }
 void TlsSocket::PauseReading() { impl_->PauseReading(); }
 void TlsSocket::ResumeReading() { impl_->ResumeReading(); }
-void TlsSocket::Write(std::string bytes) { impl_->Write(std::move(bytes)); }
+void TlsSocket::Write(std::string bytes) { impl_->Write(runtime::OutboundBytes(std::move(bytes))); }
+void TlsSocket::WriteGathered(runtime::OutboundBytes bytes) { impl_->Write(std::move(bytes)); }
 size_t TlsSocket::QueuedBytes() const { return impl_->QueuedBytes(); }
 void TlsSocket::Close() { impl_->Close(); }
 std::string TlsSocket::PeerAddress() const { return impl_->peer(); }

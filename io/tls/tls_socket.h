@@ -47,6 +47,7 @@ class TlsSocket final : public runtime::Socket {
   void PauseReading() override;
   void ResumeReading() override;
   void Write(std::string bytes) override;
+  void WriteGathered(runtime::OutboundBytes bytes) override;
   size_t QueuedBytes() const override;
   void Close() override;
   std::string PeerAddress() const override;

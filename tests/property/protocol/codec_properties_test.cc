@@ -148,6 +148,22 @@ RC_GTEST_PROP(CodecPropertiesTest, EncodeDeliverMatchesEncodeFrame,
   RC_ASSERT(direct == prefix + Encode(MakeFrame(Deliver{seq, expected}, stream_id)));
 }
 
+// The gathered fan-out path writes Deliver without its payload and sends the payload from
+// the envelope: the two together are EncodeDeliver's bytes, whatever the causal context.
+RC_GTEST_PROP(CodecPropertiesTest, EncodeDeliverPrefixThenPayloadIsEncodeDeliver,
+              (const Envelope& envelope, uint64_t seq, const std::string& prefix)) {
+  const auto stream_id = *rc::gen::inRange<uint32_t>(1, 0xFFFFFFFF);
+  const SchemaId selected = *rc::gen::arbitrary<SchemaId>();
+  std::string whole = prefix;
+  RC_ASSERT(EncodeDeliver(stream_id, seq, selected, envelope, whole).ok());
+  std::string gathered = prefix;
+  RC_ASSERT(EncodeDeliverPrefix(stream_id, seq, selected, envelope, gathered).ok());
+  RC_ASSERT(gathered + envelope.payload == whole);
+  std::string refused = prefix;
+  RC_ASSERT(!EncodeDeliverPrefix(/*stream_id=*/0, seq, selected, envelope, refused).ok());
+  RC_ASSERT(refused == prefix);
+}
+
 // The client's publish path encodes a Publish without building a Frame.
 RC_GTEST_PROP(CodecPropertiesTest, EncodePublishMatchesEncodeFrame,
               (const Publish& publish, const std::string& prefix)) {

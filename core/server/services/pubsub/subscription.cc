@@ -101,12 +101,12 @@ Subscription::PumpStop Subscription::Pump(ConnectionOutput& out, size_t& deliver
     QueuedMessage message = std::move(source->front());
     source->pop_front();
     if (params_.acks) {
-      const protocol::Envelope& sent = *message.envelope;  // the credit window keeps it alive
+      const SharedEnvelope sent = message.envelope;
       const uint64_t seq = credit_.Record(std::move(message));
       out.SendDeliver(params_.stream_id, seq, params_.schema_id, sent);
     } else {
       out.SendDeliver(params_.stream_id, params_.stream_sequence->Next(), params_.schema_id,
-                      *message.envelope);
+                      message.envelope);
     }
     ++delivered;
   }
