@@ -39,13 +39,13 @@ FrameStream::FrameStream(uint64_t max_frame_bytes)
     : max_frame_bytes_(std::max<uint64_t>(max_frame_bytes, kFrameHeaderSize)) {}
 
 void FrameStream::Append(std::string&& bytes) {
-  if (begin_ == end_) {
-    buffer_ = std::move(bytes);
-    begin_ = 0;
-    end_ = buffer_.size();
-    return;
-  }
-  Append(std::string_view(bytes));
+  if (bytes.empty()) return;
+  // Adopt the read whole. Undecoded bytes (usually the start of a frame that goes on in
+  // `bytes`) move to the carry, so only they are copied, never the new read.
+  if (begin_ != end_) carry_.append(pending());
+  buffer_ = std::move(bytes);
+  begin_ = 0;
+  end_ = buffer_.size();
 }
 
 void FrameStream::Append(std::string_view bytes) {
@@ -58,12 +58,17 @@ void FrameStream::Append(std::string_view bytes) {
   end_ += bytes.size();
 }
 
+std::optional<FrameHeader> FrameStream::FirstHeader() const {
+  if (carried().empty()) return PeekFrameHeader(pending());
+  return PeekFrameHeader(carried());
+}
+
 absl::Span<char> FrameStream::WritableSpace(size_t min_chunk) {
   size_t wanted = std::max<size_t>(min_chunk, 1);
   // Room for the whole frame being assembled, once its header says how big it is.
-  if (std::optional<FrameHeader> header = PeekFrameHeader(pending());
-      header.has_value() && header->frame_size() <= max_frame_bytes_ &&
-      header->frame_size() > buffered_bytes()) {
+  if (std::optional<FrameHeader> header = FirstHeader(); header.has_value() &&
+                                                         header->frame_size() <= max_frame_bytes_ &&
+                                                         header->frame_size() > buffered_bytes()) {
     wanted = std::max<size_t>(wanted, static_cast<size_t>(header->frame_size() - buffered_bytes()));
   }
   if (buffer_.size() - end_ < wanted) {
@@ -76,10 +81,13 @@ absl::Span<char> FrameStream::WritableSpace(size_t min_chunk) {
 void FrameStream::Commit(size_t n) { end_ = std::min(end_ + n, buffer_.size()); }
 
 std::string FrameStream::TakeBuffered() {
-  Compact();
-  buffer_.resize(end_);
+  std::string taken(carried());
+  taken.append(pending());
+  carry_.clear();
+  carry_begin_ = 0;
   begin_ = end_ = 0;
-  return std::exchange(buffer_, std::string());
+  buffer_.clear();
+  return taken;
 }
 
 void FrameStream::Compact() {
@@ -89,9 +97,41 @@ void FrameStream::Compact() {
   begin_ = 0;
 }
 
+void FrameStream::CarryFromBuffer(size_t n) {
+  n = std::min(n, end_ - begin_);
+  carry_.append(buffer_, begin_, n);
+  begin_ += n;
+}
+
 std::optional<Frame> FrameStream::Next() {
   if (error_.has_value()) return std::nullopt;
-  const std::string_view bytes = pending();
+  if (carried().empty()) {
+    std::optional<Frame> frame = DecodeFirst(pending(), begin_);
+    if (begin_ == end_) {
+      begin_ = end_ = 0;
+      if (buffer_.size() > kKeepBufferBytes) std::string().swap(buffer_);
+    }
+    return frame;
+  }
+  // The first frame starts in the carry: move into it what the frame still lacks from the
+  // buffer (its header first, then the rest, never past an oversize frame's header).
+  if (carried().size() < kFrameHeaderSize) CarryFromBuffer(kFrameHeaderSize - carried().size());
+  if (std::optional<FrameHeader> header = PeekFrameHeader(carried());
+      header.has_value() && header->frame_size() <= max_frame_bytes_ &&
+      header->frame_size() > carried().size()) {
+    carry_.reserve(carry_begin_ + static_cast<size_t>(header->frame_size()));
+    CarryFromBuffer(static_cast<size_t>(header->frame_size()) - carried().size());
+  }
+  std::optional<Frame> frame = DecodeFirst(carried(), carry_begin_);
+  if (carry_begin_ == carry_.size()) {
+    carry_begin_ = 0;
+    carry_.clear();
+    if (carry_.capacity() > kKeepBufferBytes) std::string().swap(carry_);
+  }
+  return frame;
+}
+
+std::optional<Frame> FrameStream::DecodeFirst(std::string_view bytes, size_t& consumed) {
   const std::optional<FrameHeader> header = PeekFrameHeader(bytes);
   if (!header.has_value()) return std::nullopt;
   // The limit is decided from the header alone, before any of the payload is waited for.
@@ -106,11 +146,7 @@ std::optional<Frame> FrameStream::Next() {
     error_ = FrameStreamError{*header, max_frame_bytes_, result.error()};
     return std::nullopt;
   }
-  begin_ += result.consumed();
-  if (begin_ == end_) {
-    begin_ = end_ = 0;
-    if (buffer_.size() > kKeepBufferBytes) std::string().swap(buffer_);
-  }
+  consumed += result.consumed();
   return std::move(result).frame();
 }
 
