@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <boost/asio/defer.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>
 #include <deque>
@@ -73,9 +74,14 @@ Pid AsioScheduler::Spawn(std::unique_ptr<runtime::Process> process, runtime::Spa
   return pid;
 }
 
-void AsioScheduler::ScheduleDrain(std::shared_ptr<Entry> entry) {
+void AsioScheduler::ScheduleDrain(std::shared_ptr<Entry> entry, Handoff handoff) {
   Entry& e = *entry;
-  boost::asio::post(e.strand, [this, entry = std::move(entry)] { Drain(entry); });
+  auto drain = [this, entry = std::move(entry)] { Drain(entry); };
+  if (handoff == Handoff::kYield) {
+    boost::asio::post(e.strand, std::move(drain));
+  } else {
+    boost::asio::defer(e.strand, std::move(drain));
+  }
 }
 
 bool AsioScheduler::Send(Pid pid, Message message) {
@@ -171,7 +177,7 @@ void AsioScheduler::Drain(const std::shared_ptr<Entry>& entry) {
       return;
     }
     if (budget == 0) {
-      ScheduleDrain(entry);  // still scheduled: yield the thread, continue later
+      ScheduleDrain(entry, Handoff::kYield);  // still scheduled: continue later
       return;
     }
     Context ctx(e);

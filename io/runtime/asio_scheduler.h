@@ -85,7 +85,13 @@ class AsioScheduler final : public runtime::Scheduler {
 
   Shard& ShardFor(runtime::Pid pid) { return shards_[pid % kShards]; }
   const Shard& ShardFor(runtime::Pid pid) const { return shards_[pid % kShards]; }
-  void ScheduleDrain(std::shared_ptr<Entry> entry);
+  // How a drain is queued. kWake (a message, a kill or the first slice): deferred, so that
+  // when the sender is itself a handler on a runtime thread, the woken process runs on that
+  // thread once the sender's handler returns, instead of waking another thread for it (a
+  // futex wake and a context switch per hand-off). From any other thread it is a post.
+  // kYield (a process that used up its turn): posted, so any thread may take it.
+  enum class Handoff { kWake, kYield };
+  void ScheduleDrain(std::shared_ptr<Entry> entry, Handoff handoff = Handoff::kWake);
   void Drain(const std::shared_ptr<Entry>& entry);
   void Terminate(const std::shared_ptr<Entry>& entry, runtime::ExitReason reason);
 

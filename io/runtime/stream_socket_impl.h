@@ -27,6 +27,7 @@
 #include <array>
 #include <atomic>
 #include <boost/asio/bind_executor.hpp>
+#include <boost/asio/defer.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -201,8 +202,10 @@ class StreamSocketImpl : public std::enable_shared_from_this<StreamSocketImpl<Tr
   const std::string& peer() const { return peer_; }
 
  private:
+  // Deferred, not posted: from a runtime thread the strand's work runs on that thread after
+  // the caller's handler instead of waking another thread for it (see AsioScheduler).
   void PostToStrand(void (Impl::*method)()) {
-    asio::post(strand_, [self = shared_from_this(), method] { ((*self).*method)(); });
+    asio::defer(strand_, [self = shared_from_this(), method] { ((*self).*method)(); });
   }
 
   tcp::socket& lowest() { return Transport::Lowest(stream_); }
@@ -270,8 +273,9 @@ class StreamSocketImpl : public std::enable_shared_from_this<StreamSocketImpl<Tr
                               }));
     } else {
       // Always through the strand's queue: a read loop that finds data every time must not
-      // recurse, and other sockets' handlers get their turn between reads.
-      asio::post(strand_, [self = shared_from_this()] { self->ReadNow(); });
+      // recurse, and other sockets' handlers get their turn between reads. Deferred: the
+      // next read is this thread's continuation, not a reason to wake another thread.
+      asio::defer(strand_, [self = shared_from_this()] { self->ReadNow(); });
     }
   }
 
