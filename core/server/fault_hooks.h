@@ -45,6 +45,10 @@ struct FaultHooks {
   bool keep_replaced_worker_registration = false;
   // Routing rules copy every message of their source channel, ignoring their predicates.
   bool route_ignores_predicate = false;
+  // A deferred message is queued for redelivery twice.
+  bool defer_redelivers_twice = false;
+  // A deferred message is redelivered under its old delivery_seq instead of the next one.
+  bool redeliver_under_old_seq = false;
 };
 
 }  // namespace liminal::server

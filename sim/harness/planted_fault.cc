@@ -18,7 +18,9 @@ std::vector<std::string> PlantedFaultNames() {
           "keep-subscriptions-on-close",
           "reply-to-newest-request",
           "keep-replaced-worker-registration",
-          "route-ignores-predicate"};
+          "route-ignores-predicate",
+          "defer-redelivers-twice",
+          "redeliver-under-old-seq"};
 }
 
 std::optional<server::FaultHooks> ParsePlantedFault(std::string_view name) {
@@ -56,6 +58,10 @@ std::optional<server::FaultHooks> ParsePlantedFault(std::string_view name) {
     hooks.keep_replaced_worker_registration = true;
   } else if (name == "route-ignores-predicate") {
     hooks.route_ignores_predicate = true;
+  } else if (name == "defer-redelivers-twice") {
+    hooks.defer_redelivers_twice = true;
+  } else if (name == "redeliver-under-old-seq") {
+    hooks.redeliver_under_old_seq = true;
   } else {
     return std::nullopt;
   }
@@ -79,6 +85,8 @@ std::string PlantedFaultName(const server::FaultHooks& hooks) {
   if (hooks.reply_to_newest_request) return "reply-to-newest-request";
   if (hooks.keep_replaced_worker_registration) return "keep-replaced-worker-registration";
   if (hooks.route_ignores_predicate) return "route-ignores-predicate";
+  if (hooks.defer_redelivers_twice) return "defer-redelivers-twice";
+  if (hooks.redeliver_under_old_seq) return "redeliver-under-old-seq";
   return "none";
 }
 

@@ -18,6 +18,8 @@
 //   reply-to-newest-request            → conversations
 //   keep-replaced-worker-registration  → worker-dispatch
 //   route-ignores-predicate            → routing
+//   defer-redelivers-twice             → no-phantom-messages
+//   redeliver-under-old-seq            → delivery-seq
 #ifndef LIMINAL_SIM_HARNESS_PLANTED_FAULT_H_
 #define LIMINAL_SIM_HARNESS_PLANTED_FAULT_H_
 

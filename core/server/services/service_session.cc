@@ -286,7 +286,9 @@ void ServiceSession::HandleSubscribe(const Frame& frame, const protocol::Subscri
                            .pending_limit = env_.max_subscription_inbox_depth,
                            .stream_sequence = stream.sequence,
                            .fault_credit_off_by_one = env_.faults.credit_off_by_one,
-                           .fault_lose_wake = env_.faults.lose_subscriber_wake},
+                           .fault_lose_wake = env_.faults.lose_subscriber_wake,
+                           .fault_defer_twice = env_.faults.defer_redelivers_twice,
+                           .fault_redeliver_old_seq = env_.faults.redeliver_under_old_seq},
       env_.runtime.NewMutex());
   // Ack first: a Deliver for this subscription can only leave in a later Pump.
   out.Send(MakeFrame(protocol::SubscribeAck{id, channel->schema_id()}, frame.stream_id));

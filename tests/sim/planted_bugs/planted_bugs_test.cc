@@ -116,6 +116,8 @@ constexpr PlantedBug kMessagingBugs[] = {
     {"reply-to-newest-request", "conversations", "conversations"},
     {"keep-replaced-worker-registration", "worker-dispatch", "worker-dispatch"},
     {"route-ignores-predicate", "routing", "routing"},
+    {"defer-redelivers-twice", "pubsub-credit", "no-phantom-messages"},
+    {"redeliver-under-old-seq", "pubsub-credit", "delivery-seq"},
 };
 
 INSTANTIATE_TEST_SUITE_P(MessagingGuarantees, PlantedBugTest,

@@ -47,6 +47,7 @@ void Subscription::Close() {
   // Owner-side state is only touched here when called by the owner (unsubscribe) or after
   // the owner stopped running (release), never concurrently with Pump.
   redeliver_.clear();
+  redeliver_old_seqs_.clear();
   batch_.clear();
   credit_.Clear();
 }
@@ -59,6 +60,8 @@ size_t Subscription::pending_size() const {
 bool Subscription::Defer(uint64_t seq) {
   QueuedMessage message = credit_.Take(seq);
   if (message.envelope == nullptr) return false;
+  if (params_.fault_defer_twice) redeliver_.push_back(message);             // planted bug
+  if (params_.fault_redeliver_old_seq) redeliver_old_seqs_.push_back(seq);  // planted bug
   redeliver_.push_back(std::move(message));
   return true;
 }
@@ -102,7 +105,11 @@ Subscription::PumpStop Subscription::Pump(ConnectionOutput& out, size_t& deliver
     source->pop_front();
     if (params_.acks) {
       const SharedEnvelope sent = message.envelope;
-      const uint64_t seq = credit_.Record(std::move(message));
+      uint64_t seq = credit_.Record(std::move(message));
+      if (source == &redeliver_ && !redeliver_old_seqs_.empty()) {  // planted bug
+        seq = redeliver_old_seqs_.front();
+        redeliver_old_seqs_.pop_front();
+      }
       out.SendDeliver(params_.stream_id, seq, params_.schema_id, sent);
     } else {
       out.SendDeliver(params_.stream_id, params_.stream_sequence->Next(), params_.schema_id,

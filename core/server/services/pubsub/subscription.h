@@ -62,9 +62,12 @@ class Subscription {
     // Without `acks`: the delivery_seq counter of the stream, shared with the stream's other
     // subscriptions (owner-side only); null means a stream of its own. Unused with `acks`.
     std::shared_ptr<StreamSequence> stream_sequence{};
-    // Planted bugs (fault_hooks.h): credit_off_by_one, lose_subscriber_wake.
+    // Planted bugs (fault_hooks.h): credit_off_by_one, lose_subscriber_wake,
+    // defer_redelivers_twice, redeliver_under_old_seq.
     bool fault_credit_off_by_one = false;
     bool fault_lose_wake = false;
+    bool fault_defer_twice = false;
+    bool fault_redeliver_old_seq = false;
   };
 
   enum class Enqueued {
@@ -128,8 +131,9 @@ class Subscription {
   std::atomic<bool> shed_{false};
 
   // Owner-only state.
-  std::deque<QueuedMessage> redeliver_;  // deferred, sent before anything else
-  std::deque<QueuedMessage> batch_;      // taken from pending_, not yet sent
+  std::deque<QueuedMessage> redeliver_;      // deferred, sent before anything else
+  std::deque<uint64_t> redeliver_old_seqs_;  // planted bug redeliver_under_old_seq only
+  std::deque<QueuedMessage> batch_;          // taken from pending_, not yet sent
   CreditWindow credit_;
   std::optional<uint64_t> last_taken_id_;  // the newest message moved into batch_
 };
