@@ -138,7 +138,36 @@ absl::Status SetClusterCookie(absl::string_view value, ServerConfig& config) {
   return absl::OkStatus();
 }
 
-constexpr std::array<Override, 27> kOverrides{{
+// A [tls] variable creates the section when the file has none, so TLS can be switched on
+// from the environment alone (validation then asks for both the certificate and the key).
+TlsConfig& TlsSection(ServerConfig& config) {
+  if (!config.tls.has_value()) config.tls.emplace();
+  return *config.tls;
+}
+
+template <std::string TlsConfig::*Member>
+absl::Status SetTlsPath(absl::string_view value, ServerConfig& config) {
+  TlsSection(config).*Member = std::string(value);
+  return absl::OkStatus();
+}
+
+absl::Status SetTlsCaFile(absl::string_view value, ServerConfig& config) {
+  TlsSection(config).ca_file = std::string(value);
+  return absl::OkStatus();
+}
+
+template <bool TlsConfig::*Member>
+absl::Status SetTlsFlag(absl::string_view value, ServerConfig& config) {
+  bool parsed = false;
+  if (!absl::SimpleAtob(value, &parsed)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("'", value, "' is not a boolean (true or false)"));
+  }
+  TlsSection(config).*Member = parsed;
+  return absl::OkStatus();
+}
+
+constexpr std::array<Override, 32> kOverrides{{
     // The reference's variables.
     {{"LIMINAL_LISTEN_ADDRESS", "listen_address"}, &SetHostPort<&ServerConfig::listen_address>},
     {{"LIMINAL_HEALTH_LISTEN_ADDRESS", "health_listen_address"},
@@ -187,6 +216,12 @@ constexpr std::array<Override, 27> kOverrides{{
      &SetLimit<&LimitsConfig::conversation_reply_timeout_ms>},
     {{"LIMINAL_DEDUP_WINDOW_MS", "limits.dedup_window_ms"},
      &SetLimit<&LimitsConfig::dedup_window_ms>},
+    {{"LIMINAL_TLS_CERT_FILE", "tls.cert_file"}, &SetTlsPath<&TlsConfig::cert_file>},
+    {{"LIMINAL_TLS_KEY_FILE", "tls.key_file"}, &SetTlsPath<&TlsConfig::key_file>},
+    {{"LIMINAL_TLS_CA_FILE", "tls.ca_file"}, &SetTlsCaFile},
+    {{"LIMINAL_TLS_REQUIRE_CLIENT_CERT", "tls.require_client_cert"},
+     &SetTlsFlag<&TlsConfig::require_client_cert>},
+    {{"LIMINAL_TLS_HEALTH", "tls.health"}, &SetTlsFlag<&TlsConfig::health>},
 }};
 
 constexpr std::array<EnvOverrideInfo, kOverrides.size()> MakeInfos() {

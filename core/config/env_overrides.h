@@ -14,7 +14,10 @@
 // nodes comma-separated; a cluster variable without a [cluster] section in the file is an
 // error). liminald's own: LIMINAL_SCHEDULER_THREADS, LIMINAL_LOG_FORMAT, LIMINAL_LOG_LEVEL,
 // LIMINAL_AUTH_TOKENS (a comma-separated list that replaces [auth] tokens and token_file) and
-// LIMINAL_<KEY> for every [limits] key (LIMINAL_MAX_FRAME_BYTES, ...); see EnvOverrides().
+// LIMINAL_<KEY> for every [limits] key (LIMINAL_MAX_FRAME_BYTES, ...), and
+// LIMINAL_TLS_{CERT_FILE,KEY_FILE,CA_FILE,REQUIRE_CLIENT_CERT,HEALTH} for [tls] (they create
+// the section when the file has none: TLS from the environment alone needs the certificate
+// and the key; the flags take true/false, yes/no or 1/0); see EnvOverrides().
 // Paths given in the environment are taken as they are (relative paths are relative to the
 // daemon's working directory). An empty value is an error: unset the variable to keep the
 // file's value.

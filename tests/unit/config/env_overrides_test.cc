@@ -70,6 +70,11 @@ TEST(EnvOverridesTest, AppliesEveryScalarOverride) {
       {"LIMINAL_IDLE_TIMEOUT_MS", "12"},
       {"LIMINAL_CONVERSATION_REPLY_TIMEOUT_MS", "13"},
       {"LIMINAL_DEDUP_WINDOW_MS", "14"},
+      {"LIMINAL_TLS_CERT_FILE", "/run/secrets/server.pem"},
+      {"LIMINAL_TLS_KEY_FILE", "/run/secrets/server.key"},
+      {"LIMINAL_TLS_CA_FILE", "/run/secrets/ca.pem"},
+      {"LIMINAL_TLS_REQUIRE_CLIENT_CERT", "true"},
+      {"LIMINAL_TLS_HEALTH", "yes"},
   };
   ServerConfig config = WithCluster();
   config.auth.token_file = "/etc/liminal/tokens";
@@ -105,6 +110,12 @@ TEST(EnvOverridesTest, AppliesEveryScalarOverride) {
   EXPECT_EQ(limits.idle_timeout_ms, 12);
   EXPECT_EQ(limits.conversation_reply_timeout_ms, 13);
   EXPECT_EQ(limits.dedup_window_ms, 14);
+  ASSERT_TRUE(config.tls.has_value()) << "a [tls] variable creates the section";
+  EXPECT_EQ(config.tls->cert_file, "/run/secrets/server.pem");
+  EXPECT_EQ(config.tls->key_file, "/run/secrets/server.key");
+  EXPECT_EQ(config.tls->ca_file, "/run/secrets/ca.pem");
+  EXPECT_TRUE(config.tls->require_client_cert);
+  EXPECT_TRUE(config.tls->health);
   EXPECT_EQ(env.size(), EnvOverrides().size()) << "every override is exercised above";
 }
 
@@ -138,6 +149,25 @@ TEST(EnvOverridesTest, EachUnparseableValueIsAnErrorNamingTheVariable) {
   EXPECT_EQ(config.limits.max_frame_bytes, 4096) << "valid overrides still apply";
   EXPECT_EQ(config.limits.max_connections, 10000) << "a bad override leaves the value alone";
   EXPECT_EQ(config.listen_address, (HostPort{"127.0.0.1", 7400}));
+}
+
+TEST(EnvOverridesTest, TlsVariablesOverrideTheFilesSectionAndFlagsMustBeBooleans) {
+  ServerConfig config;
+  config.tls.emplace();
+  config.tls->cert_file = "/etc/liminal/server.pem";
+  config.tls->key_file = "/etc/liminal/server.key";
+  config.tls->require_client_cert = true;
+  const std::string errors = Apply({{"LIMINAL_TLS_KEY_FILE", "/run/secrets/rotated.key"},
+                                    {"LIMINAL_TLS_REQUIRE_CLIENT_CERT", "0"},
+                                    {"LIMINAL_TLS_HEALTH", "maybe"}},
+                                   config);
+  EXPECT_THAT(errors, HasSubstr("LIMINAL_TLS_HEALTH: 'maybe' is not a boolean (true or false) "
+                                "(overrides tls.health)"));
+  ASSERT_TRUE(config.tls.has_value());
+  EXPECT_EQ(config.tls->cert_file, "/etc/liminal/server.pem") << "the file's value stays";
+  EXPECT_EQ(config.tls->key_file, "/run/secrets/rotated.key");
+  EXPECT_FALSE(config.tls->require_client_cert);
+  EXPECT_FALSE(config.tls->health) << "a bad flag leaves the value alone";
 }
 
 TEST(EnvOverridesTest, EmptyValueIsAnError) {

@@ -146,6 +146,32 @@ TEST_F(TlsConfigTest, FilesThatAreNotPemAreErrorsNamingTheirKey) {
               HasSubstr("tls.cert_file"));
 }
 
+// The environment alone can switch TLS on (a file with no [tls] section, certificates mounted
+// as secrets): the loader reads and checks the files the variables name, as for the file's.
+TEST_F(TlsConfigTest, TheEnvironmentAloneSwitchesTlsOn) {
+  absl::StatusOr<std::filesystem::path> file =
+      dir_->WriteFile("plain.toml", "[[channels]]\nname = \"orders\"\n");
+  ASSERT_TRUE(file.ok()) << file.status();
+  absl::StatusOr<config::ServerConfig> loaded =
+      LoadConfig(*file, {{"LIMINAL_TLS_CERT_FILE", pki_.server_cert.string()},
+                         {"LIMINAL_TLS_KEY_FILE", pki_.server_key.string()}});
+  ASSERT_TRUE(loaded.ok()) << loaded.status();
+  ASSERT_TRUE(loaded->tls.has_value());
+  EXPECT_THAT(loaded->tls->cert_pem, HasSubstr("BEGIN CERTIFICATE"));
+  EXPECT_THAT(loaded->tls->key_pem, HasSubstr("PRIVATE KEY"));
+
+  absl::StatusOr<config::ServerConfig> half =
+      LoadConfig(*file, {{"LIMINAL_TLS_CERT_FILE", pki_.server_cert.string()}});
+  ASSERT_FALSE(half.ok());
+  EXPECT_THAT(half.status().message(), HasSubstr("tls.key_file"));
+  absl::StatusOr<config::ServerConfig> missing =
+      LoadConfig(*file, {{"LIMINAL_TLS_CERT_FILE", (dir() / "nope.pem").string()},
+                         {"LIMINAL_TLS_KEY_FILE", pki_.server_key.string()}});
+  ASSERT_FALSE(missing.ok());
+  EXPECT_THAT(missing.status().message(), HasSubstr("tls.cert_file"));
+  EXPECT_THAT(missing.status().message(), HasSubstr("nope.pem"));
+}
+
 TEST_F(TlsConfigTest, UnknownAndMistypedKeysAreRejected) {
   const std::string errors =
       LoadError(ServerPair() + "require_client_certs = true\nhealth = \"yes\"\n");
