@@ -97,6 +97,40 @@ void ReadTokenFile(config::AuthConfig& auth, ConfigErrors& errors) {
   }
 }
 
+// Reads each [[auth.users]] token_file into the user's token: one token, on the file's first
+// non-blank line that is not a '#' comment. A user with both a token and a token_file is an
+// error (which one would be its identity?). Messages name the file, never the token.
+void ReadUserTokenFiles(config::AuthConfig& auth, ConfigErrors& errors) {
+  for (size_t i = 0; i < auth.users.size(); ++i) {
+    config::AuthUserConfig& user = auth.users[i];
+    if (!user.token_file.has_value() || absl::StripAsciiWhitespace(*user.token_file).empty()) {
+      continue;  // blank paths are reported by validation
+    }
+    const std::string key = absl::StrCat("auth.users[", i, "].token_file");
+    if (user.token.has_value()) {
+      errors.Add(key, "is set together with token: give the user one or the other");
+      continue;
+    }
+    absl::StatusOr<std::string> content = ReadFile(*user.token_file);
+    if (!content.ok()) {
+      errors.Add(key, content.status().message());
+      continue;
+    }
+    std::vector<absl::string_view> tokens;
+    for (absl::string_view line : absl::StrSplit(*content, '\n')) {
+      line = absl::StripAsciiWhitespace(line);
+      if (!line.empty() && !absl::StartsWith(line, "#")) tokens.push_back(line);
+    }
+    if (tokens.size() != 1) {
+      errors.Add(key, absl::StrCat("'", *user.token_file, "' holds ", tokens.size(),
+                                   " tokens; a user's token file holds exactly one ('#' starts a "
+                                   "comment)"));
+      continue;
+    }
+    user.token = std::string(tokens.front());
+  }
+}
+
 // Reads and parses every channel's schema_ref file. liminal-server 0.2.1 required schema_ref
 // but never read it, so 0.2.1 files often hold a label there ("orders-v1"): when the file
 // cannot be read, the error explains what the key means since 0.2.3.
@@ -202,6 +236,7 @@ absl::StatusOr<ServerConfig> LoadConfig(const std::filesystem::path& file,
   config::ApplyEnvOverrides(env, cfg, errors);
   ApplyFlags(flags, cfg, errors);
   ReadTokenFile(cfg.auth, errors);
+  ReadUserTokenFiles(cfg.auth, errors);
   config::ValidateInto(cfg, errors);
   ReadSchemas(cfg, errors);
   CheckPersistencePath(cfg, errors);

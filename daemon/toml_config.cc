@@ -194,11 +194,13 @@ std::vector<std::string> StringList(TableReader& reader, absl::string_view key) 
   return values;
 }
 
-void DecodeAuthUser(const toml::table& table, const std::string& path, ConfigErrors& errors,
+void DecodeAuthUser(const toml::table& table, const std::string& path,
+                    const std::filesystem::path& base_dir, ConfigErrors& errors,
                     config::AuthUserConfig& user) {
   TableReader reader(table, path, errors);
   reader.Trimmed("name", user.name);
   user.token = reader.String("token");
+  reader.Path("token_file", base_dir, user.token_file);
   user.publish = StringList(reader, "publish");
   user.subscribe = StringList(reader, "subscribe");
   user.request = StringList(reader, "request");
@@ -214,7 +216,7 @@ void DecodeAuth(TableReader& top, const std::filesystem::path& base_dir, config:
   auth.tokens = StringList(reader, "tokens");
   reader.Path("token_file", base_dir, auth.token_file);
   ForEachTable(reader, "users", [&](const toml::table& user, const std::string& path) {
-    DecodeAuthUser(user, path, top.errors(), auth.users.emplace_back());
+    DecodeAuthUser(user, path, base_dir, top.errors(), auth.users.emplace_back());
   });
   reader.RejectUnknownKeys();
 }

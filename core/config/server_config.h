@@ -87,8 +87,11 @@ struct RoutingRuleConfig {
 // list of subject patterns (core/auth/subject_pattern.h). An operation without patterns is
 // not permitted (least privilege).
 struct AuthUserConfig {
-  std::string name{};                    // trimmed by the loader; non-empty and unique
-  std::optional<std::string> token{};    // required, non-empty, unique across every credential
+  std::string name{};                  // trimmed by the loader; non-empty and unique
+  std::optional<std::string> token{};  // required, non-empty, unique across every credential
+  // Where the token is kept instead (a secret outside the config file): one token on its first
+  // non-blank, non-'#' line. Absolute after loading; the loader reads it into `token`.
+  std::optional<std::string> token_file{};
   std::vector<std::string> publish{};    // channels it may publish to
   std::vector<std::string> subscribe{};  // channels it may subscribe to
   std::vector<std::string> request{};    // conversation subjects it may open (worker.<queue>)

@@ -150,9 +150,14 @@ void CheckAuthUsers(const AuthConfig& auth, ConfigErrors& errors) {
       errors.Add(key + ".name",
                  absl::StrCat("'", name, "' is already used by auth.users[", it->second, "]"));
     }
+    CheckNotBlank(key + ".token_file", user.token_file, "name the file that holds the token",
+                  errors);
     if (!user.token.has_value()) {
-      errors.Add(key + ".token",
-                 absl::StrCat("is missing: user '", name, "' needs a token of its own"));
+      if (!user.token_file.has_value()) {
+        errors.Add(key + ".token",
+                   absl::StrCat("is missing: user '", name,
+                                "' needs a token of its own (token or token_file)"));
+      }
     } else if (user.token->empty()) {
       errors.Add(key + ".token", "must not be empty");
     } else if (shared.contains(*user.token)) {

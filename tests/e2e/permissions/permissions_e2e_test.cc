@@ -236,5 +236,31 @@ TEST_F(PermissionsE2eTest, TheCliPassesAUsersToken) {
                                      "permitted to publish to channel 'audit'"));
 }
 
+// A user whose token lives in its own file (token_file, next to the config): the daemon
+// reads it at startup and the user connects with it, holding exactly its permissions.
+TEST(PermissionsTokenFileE2eTest, AUserConnectsWithTheTokenFromItsFile) {
+  absl::StatusOr<std::unique_ptr<DaemonProcess>> daemon = StartDaemon(
+      R"(
+[[channels]]
+name = "orders.eu"
+[[channels]]
+name = "audit"
+[[auth.users]]
+name = "order-service"
+token_file = "order-service.token"
+publish = ["orders.*"]
+)",
+      {{"order-service.token", "# issued 2026-12\norder-service-from-file\n"}});
+  ASSERT_TRUE(daemon.ok()) << daemon.status();
+  absl::StatusOr<std::unique_ptr<BlockingClient>> orders =
+      ConnectClient(**daemon, "order-service-from-file");
+  ASSERT_TRUE(orders.ok()) << orders.status();
+  EXPECT_TRUE((*orders)->Publish("orders.eu", "{}", kCallTimeout).ok());
+  absl::StatusOr<client::PublishResult> denied = (*orders)->Publish("audit", "{}", kCallTimeout);
+  ASSERT_FALSE(denied.ok());
+  ExpectForbidden(denied.status(), "user 'order-service' is not permitted to publish");
+  EXPECT_FALSE(ConnectClient(**daemon, "# issued 2026-12").ok()) << "comments are not tokens";
+}
+
 }  // namespace
 }  // namespace liminal::e2e

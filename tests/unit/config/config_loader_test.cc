@@ -864,6 +864,62 @@ TEST_F(ConfigLoaderTest, TokenFileMustExistAndHoldTokens) {
       HasSubstr("auth.token_file: '" + (dir() / "empty.txt").string() + "' contains no tokens"));
 }
 
+TEST_F(ConfigLoaderTest, AUsersTokenCanLiveInItsOwnFile) {
+  Write("secrets/reporter.token", "# the reporting service\n\n  r-token-from-file  \n");
+  absl::StatusOr<config::ServerConfig> loaded = Load(R"(
+[[auth.users]]
+name = "reporter"
+token_file = "secrets/reporter.token"
+subscribe = ["orders.>"]
+)");
+  ASSERT_TRUE(loaded.ok()) << loaded.status();
+  ASSERT_EQ(loaded->auth.users.size(), 1u);
+  EXPECT_EQ(loaded->auth.users[0].token, "r-token-from-file");
+  EXPECT_EQ(loaded->auth.users[0].token_file, (dir() / "secrets/reporter.token").string());
+}
+
+TEST_F(ConfigLoaderTest, AUsersTokenFileMistakesNameTheKeyNeverTheToken) {
+  Write("two.token", "first\nsecond\n");
+  Write("empty.token", "# nothing yet\n");
+  Write("shared.token", "admin-token\n");
+  const std::string errors = LoadError(R"(
+[auth]
+token = "admin-token"
+[[auth.users]]
+name = "both"
+token = "b"
+token_file = "two.token"
+[[auth.users]]
+name = "two"
+token_file = "two.token"
+[[auth.users]]
+name = "none"
+token_file = "empty.token"
+[[auth.users]]
+name = "missing"
+token_file = "missing.token"
+[[auth.users]]
+name = "blank"
+token_file = " "
+[[auth.users]]
+name = "shared"
+token_file = "shared.token"
+)");
+  EXPECT_THAT(errors, HasSubstr("(6 errors)"));
+  EXPECT_THAT(errors, HasSubstr("auth.users[0].token_file: is set together with token"));
+  EXPECT_THAT(errors, HasSubstr("auth.users[1].token_file: '" + (dir() / "two.token").string() +
+                                "' holds 2 tokens; a user's token file holds exactly one"));
+  EXPECT_THAT(errors, HasSubstr("auth.users[2].token_file: '" + (dir() / "empty.token").string() +
+                                "' holds 0 tokens"));
+  EXPECT_THAT(errors, HasSubstr("auth.users[3].token_file: cannot read '" +
+                                (dir() / "missing.token").string() + "'"));
+  EXPECT_THAT(errors, HasSubstr("auth.users[4].token_file: must not be empty"));
+  EXPECT_THAT(errors, HasSubstr("auth.users[5].token: user 'shared' has the same token as a "
+                                "shared token"));
+  EXPECT_THAT(errors, Not(HasSubstr("first")));
+  EXPECT_THAT(errors, Not(HasSubstr("admin-token")));
+}
+
 TEST_F(ConfigLoaderTest, SchemaFilesMustBeReadableJsonSchemas) {
   Write("broken.json", "{\"type\": ");
   Write("array.json", "[1, 2]");
